@@ -1,0 +1,253 @@
+"""The `guardrails` command line.
+
+Exit codes follow Ruff: 0 no finding at or above `fail-on`; 1 findings;
+2 usage or configuration error, or a run that could not complete (a rule
+crashed, a plugin failed). Errors are one line on stderr, never a traceback
+(set GUARDRAILS_DEBUG=1 to see one for an internal error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from guardrails._version import __version__
+from guardrails.errors import GuardrailsError, UsageError
+from guardrails.model import SEVERITIES, RuleMeta
+from guardrails.registry import SelectionLayer
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _id_list(values: list[str] | None) -> tuple[str, ...] | None:
+    """`--select A,B --select C` -> ("A", "B", "C"); None when not given."""
+    if values is None:
+        return None
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _add_config_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="path to a pyproject.toml or guardrails.toml")
+    parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="guardrails",
+        description="Policy checks for Python code whose every finding says what to do instead.",
+    )
+    parser.add_argument("--version", action="version", version=f"guardrails {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check files and directories (default: .)")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    _add_config_args(check)
+    check.add_argument(
+        "--select",
+        action="append",
+        metavar="IDS",
+        help="comma-separated rule ids or prefixes to enable (replaces config)",
+    )
+    check.add_argument(
+        "--extend-select",
+        action="append",
+        metavar="IDS",
+        help="rule ids or prefixes to enable in addition",
+    )
+    check.add_argument(
+        "--ignore", action="append", metavar="IDS", help="rule ids or prefixes to disable"
+    )
+    check.add_argument("--output-format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        help="lowest severity that makes the exit code 1 (config: fail-on)",
+    )
+    check.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are findings"
+    )
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes (default: all cores)",
+    )
+    check.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply excludes to files named on the command line too",
+    )
+
+    rules = commands.add_parser("rules", help="list every loaded rule")
+    _add_config_args(rules)
+    rules.add_argument("--output-format", choices=("text", "json"), default="text")
+
+    explain = commands.add_parser("explain", help="explain a rule: why, what to do, examples")
+    explain.add_argument("rule_id", metavar="ID")
+    _add_config_args(explain)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        return _dispatch(args)
+    except GuardrailsError as exc:
+        print(f"guardrails: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("guardrails: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug in guardrails: say so in one line, never report clean
+        if os.environ.get("GUARDRAILS_DEBUG"):
+            raise
+        print(
+            f"guardrails: internal error: {type(exc).__name__}: {exc} "
+            "(set GUARDRAILS_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "check":
+        return cmd_check(args)
+    if args.command == "rules":
+        return cmd_rules(args)
+    return cmd_explain(args)
+
+
+def _settings(args: argparse.Namespace, cli: SelectionLayer | None = None):
+    from guardrails.config import load_settings
+
+    return load_settings(Path.cwd(), config=args.config, cli=cli, isolated=args.isolated)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from guardrails.diagnostics import RULE_CRASH
+    from guardrails.discovery import discover
+    from guardrails.engine import build_plan, check_paths, discovery_for
+    from guardrails.report import Summary
+
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 0 (all cores) or a positive number")
+    cli = SelectionLayer(
+        select=_id_list(args.select),
+        extend_select=_id_list(args.extend_select) or (),
+        ignore=_id_list(args.ignore) or (),
+    )
+    settings = _settings(args, cli)
+    plan = build_plan(settings)
+    files = discover(args.paths or [Path(".")], discovery_for(settings), args.force_exclude)
+    result = check_paths(plan, files, args.jobs)
+    fail_on = args.fail_on or settings.fail_on
+    summary = Summary.of(result.violations, result.files, fail_on)
+
+    out = sys.stdout
+    if args.output_format == "json":
+        from guardrails.report import json_format
+
+        json_format.render(result.violations, summary, out)
+    else:
+        from guardrails.report import text
+
+        text.render(result.violations, summary, out, color=out.isatty())
+    out.flush()
+
+    if any(v.rule_id == RULE_CRASH.id for v in result.violations):
+        return EXIT_ERROR
+    if summary.failing and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _registry(args: argparse.Namespace):
+    from guardrails.plugins import build_registry
+
+    return build_registry(_settings(args))
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    metas = registry.sorted()
+    if args.output_format == "json":
+        rows = [
+            {
+                "id": m.id,
+                "name": m.name,
+                "category": m.category,
+                "severity": m.severity,
+                "backend": m.backend,
+                "plugin": m.plugin,
+                "fix": m.fix,
+                "summary": m.summary,
+            }
+            for m in metas
+        ]
+        json.dump(rows, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    width = max((len(m.name) for m in metas), default=10)
+    for m in metas:
+        print(
+            f"{m.id:<8} {m.name:<{width}}  {m.category:<13} {m.severity:<8} "
+            f"{m.backend:<8} {m.plugin}"
+        )
+    return EXIT_OK
+
+
+def explain_text(meta: RuleMeta) -> str:
+    """The full explanation `guardrails explain` prints."""
+    lines = [
+        f"{meta.id} {meta.name}",
+        f"category: {meta.category} | severity: {meta.severity} | backend: {meta.backend} | "
+        f"plugin: {meta.plugin} | fix: {meta.fix}",
+        "",
+        "What it does",
+        f"  {meta.summary}",
+        "",
+        "Why it matters",
+        f"  {meta.why}",
+        "",
+        "What to do instead",
+        f"  {meta.remediation}",
+    ]
+    for title, examples in (("Example (flagged)", meta.bad), ("Use instead", meta.good)):
+        for example in examples:
+            lines += ["", title]
+            lines += [f"    {row}" if row else "" for row in example.code.rstrip().splitlines()]
+    lines += ["", "Options"]
+    if meta.options:
+        for opt in meta.options:
+            lines.append(
+                f"  {opt.name} ({opt.kind.__name__}, default {opt.default!r}): {opt.description}"
+            )
+    else:
+        lines.append("  none")
+    if meta.references:
+        lines += ["", "References"] + [f"  {ref}" for ref in meta.references]
+    return "\n".join(lines) + "\n"
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    rule_id = args.rule_id.strip().upper()
+    meta = registry.get(rule_id)
+    if meta is None:
+        close = [rid for rid in sorted(registry.rules) if rid.startswith(rule_id[:3])][:8]
+        hint = f" (known ids with that prefix: {', '.join(close)})" if close else ""
+        raise UsageError(f"unknown rule id {args.rule_id!r}{hint}")
+    sys.stdout.write(explain_text(meta))
+    return EXIT_OK

@@ -1,0 +1,188 @@
+"""`[tool.guardrails]` in pyproject.toml, validated into plain `Settings`.
+
+Every key is checked for spelling and type here; rule ids and per-rule
+options are checked once plugins are loaded (`guardrails.engine`). A problem
+is a `ConfigError` whose message names the file and the key path, because a
+misspelt key that is silently ignored is a policy that silently is not
+enforced.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from guardrails.errors import ConfigError
+from guardrails.model import SEVERITIES
+from guardrails.registry import SelectionLayer
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+TABLE = "[tool.guardrails]"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know from config and command line."""
+
+    root: Path
+    config_path: Path | None = None
+    layers: tuple[SelectionLayer, ...] = ()
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    src: tuple[Path, ...] = ()
+    fail_on: str = "warning"
+    plugins: tuple[str, ...] = ()
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)
+
+    def where(self, key: str) -> str:
+        """`pyproject.toml: [tool.guardrails] key` for error messages."""
+        name = self.config_path.name if self.config_path else "command line"
+        return f"{name}: {TABLE} {key}"
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start` with a [tool.guardrails] table."""
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            data = _read_toml(candidate)
+            if isinstance(data.get("tool"), dict) and "guardrails" in data["tool"]:
+                return candidate
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _table(path: Path) -> dict[str, Any]:
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("guardrails", {})
+    else:
+        table = data.get("tool", {}).get("guardrails", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: {TABLE} must be a table")
+    return table
+
+
+class _Checker:
+    """Type checks that phrase failures with the file and the key path."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.path}: {TABLE} {key}: {problem}")
+
+    def str_list(self, value: Any, key: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, f"expected a list of strings, got {_describe(value)}")
+        return tuple(value)
+
+    def choice(self, value: Any, key: str, choices: tuple[str, ...]) -> str:
+        if value not in choices:
+            raise self.fail(key, f"expected one of {', '.join(choices)}, got {value!r}")
+        return value
+
+
+def _describe(value: Any) -> str:
+    return f"{type(value).__name__} {value!r}"
+
+
+KNOWN_KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "exclude",
+    "extend-exclude",
+    "per-file-ignores",
+    "src",
+    "fail-on",
+    "plugins",
+    "rules",
+    "severity",
+)
+
+
+def load_settings(
+    cwd: Path,
+    config: Path | None = None,
+    cli: SelectionLayer | None = None,
+    isolated: bool = False,
+) -> Settings:
+    """Read the config (explicit, or the nearest one) and merge the CLI layer."""
+    path = None if isolated else (config or find_config(cwd))
+    if config is not None and not config.is_file():
+        raise ConfigError(f"{config}: config file not found")
+    table = _table(path) if path else {}
+    root = path.parent.resolve() if path else cwd.resolve()
+    check = _Checker(path or Path("<defaults>"))
+
+    unknown = sorted(set(table) - set(KNOWN_KEYS))
+    if unknown:
+        raise check.fail(unknown[0], "unknown key (known keys: " + ", ".join(KNOWN_KEYS) + ")")
+
+    def opt_list(key: str) -> tuple[str, ...] | None:
+        return check.str_list(table[key], key) if key in table else None
+
+    layer = SelectionLayer(
+        select=opt_list("select"),
+        extend_select=opt_list("extend-select") or (),
+        ignore=opt_list("ignore") or (),
+    )
+    per_file: list[tuple[str, tuple[str, ...]]] = []
+    raw_pfi = table.get("per-file-ignores", {})
+    if not isinstance(raw_pfi, dict):
+        raise check.fail("per-file-ignores", f"expected a table, got {_describe(raw_pfi)}")
+    for pattern, ids in raw_pfi.items():
+        per_file.append((pattern, check.str_list(ids, f"per-file-ignores.{pattern!r}")))
+
+    src_names = opt_list("src")
+    if src_names is None:
+        src = (root, root / "src") if (root / "src").is_dir() else (root,)
+    else:
+        src = tuple((root / s).resolve() for s in src_names)
+
+    rule_options = table.get("rules", {})
+    if not isinstance(rule_options, dict) or not all(
+        isinstance(v, dict) for v in rule_options.values()
+    ):
+        raise check.fail("rules", "expected tables like [tool.guardrails.rules.SEC001]")
+
+    severity = table.get("severity", {})
+    if not isinstance(severity, dict):
+        raise check.fail("severity", f"expected a table of id = level, got {_describe(severity)}")
+    for rule_id, level in severity.items():
+        check.choice(level, f"severity.{rule_id}", SEVERITIES)
+
+    layers = [layer]
+    if cli is not None:
+        layers.append(cli)
+    return Settings(
+        root=root,
+        config_path=path,
+        layers=tuple(layers),
+        exclude=opt_list("exclude"),
+        extend_exclude=opt_list("extend-exclude") or (),
+        per_file_ignores=tuple(per_file),
+        src=src,
+        fail_on=check.choice(table.get("fail-on", "warning"), "fail-on", SEVERITIES),
+        plugins=opt_list("plugins") or (),
+        rule_options={k: dict(v) for k, v in rule_options.items()},
+        severity=dict(severity),
+    )

@@ -1,0 +1,88 @@
+"""The base class for LibCST rules.
+
+A rule is a class with a `META` (`RuleMeta`) and `visit_<Node>` /
+`leave_<Node>` methods named after LibCST node classes, like a LibCST
+visitor. The engine creates one instance per file and runs every active rule
+in a single traversal, so a rule never walks the tree itself.
+
+Inside a handler, `self.context` answers the questions rules keep asking:
+what an expression refers to (`qualified_name`), which options the user set
+(`options`), and which file this is. `self.report(node, message)` records a
+finding; positions are computed afterwards, only for reported nodes, because
+position metadata for every node costs several parses (see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import libcst as cst
+
+from guardrails.model import Fix, RuleMeta
+
+if TYPE_CHECKING:
+    from guardrails.cst.names import NameTracker
+
+
+@dataclass
+class Report:
+    """A finding before positions are known."""
+
+    rule: CstRule
+    node: cst.CSTNode
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass
+class RuleContext:
+    """Per-file facts and services a rule may use."""
+
+    path: str
+    module_name: str
+    options: Mapping[str, Any]
+    names: NameTracker
+    source: str
+    metadata: Mapping[Any, Mapping[cst.CSTNode, Any]] = field(default_factory=dict)
+    reports: list[Report] = field(default_factory=list)
+
+    def qualified_name(self, node: cst.CSTNode) -> str | None:
+        """What `node` refers to, by import and assignment, e.g. `subprocess.run`.
+
+        Calls add `()`: `requests.Session().get` is the `get` method of a
+        session object. Builtins are `builtins.NAME`. None when unknown.
+        """
+        return self.names.qualified_name(node)
+
+
+class CstRule:
+    """Subclass this, set `META`, and add `visit_<Node>` methods.
+
+    `TRIGGERS`, if set, lists substrings at least one of which must occur in
+    a file's text for the rule to run on it (e.g. the module it looks for);
+    it lets the engine skip files cheaply. `METADATA_DEPENDENCIES` lists
+    LibCST metadata providers the rule reads through `get_metadata`; they
+    are resolved only for files where such a rule runs.
+    """
+
+    META: ClassVar[RuleMeta]
+    TRIGGERS: ClassVar[tuple[str, ...]] = ()
+    METADATA_DEPENDENCIES: ClassVar[tuple[type, ...]] = ()
+
+    def __init__(self, context: RuleContext) -> None:
+        self.context = context
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        """The rule's options, config values over defaults."""
+        return self.context.options
+
+    def report(self, node: cst.CSTNode, message: str, *, fix: Fix | None = None) -> None:
+        """Record a finding at `node` with an occurrence-specific message."""
+        self.context.reports.append(Report(self, node, message, fix))
+
+    def get_metadata(self, provider: type, node: cst.CSTNode, default: Any = None) -> Any:
+        """Metadata from a provider listed in `METADATA_DEPENDENCIES`."""
+        return self.context.metadata.get(provider, {}).get(node, default)

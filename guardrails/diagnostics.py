@@ -1,0 +1,81 @@
+"""The engine's own findings (GR ids): problems with the run, not the code's policy.
+
+They are `Violation`s like any other so they reach every output format,
+suppression report and exit code without special cases.
+"""
+
+from __future__ import annotations
+
+from guardrails.model import Example, RuleMeta
+
+_ENGINE = "guardrails"
+
+PARSE_ERROR = RuleMeta(
+    id="GR001",
+    name="unparsable-file",
+    category="engine",
+    severity="error",
+    summary="The file could not be read, decoded or parsed, so no rule checked it.",
+    why="A file guardrails cannot parse is a file no policy was enforced on; "
+    "reporting it keeps a syntax error from looking like a clean result.",
+    remediation="Fix the syntax or encoding error at the reported position, or exclude the "
+    "file with `extend-exclude` if it is intentionally not Python.",
+    bad=(Example("def broken(:\n    pass\n"),),
+    good=(Example("def fixed() -> None:\n    pass\n"),),
+    plugin=_ENGINE,
+    backend="engine",
+)
+
+UNUSED_SUPPRESSION = RuleMeta(
+    id="GR002",
+    name="unused-suppression",
+    category="engine",
+    severity="warning",
+    summary="A `# guardrails: ignore[...]` comment suppresses nothing.",
+    why="Stale suppressions hide future findings on the same line and teach readers "
+    "(and agents) that ignoring a policy is normal.",
+    remediation="Delete the suppression comment, or correct the rule id in it.",
+    bad=(Example("import json\nDATA = json.loads('{}')  # guardrails: ignore[SEC003] trusted\n"),),
+    good=(Example("import json\nDATA = json.loads('{}')\n"),),
+    plugin=_ENGINE,
+    backend="engine",
+)
+
+RULE_CRASH = RuleMeta(
+    id="GR003",
+    name="rule-crashed",
+    category="engine",
+    severity="error",
+    summary="A rule or plugin raised an exception while checking this file.",
+    why="The crashed rule did not check the rest of the file, so its policy is not "
+    "enforced there; the run exits non-zero so that is never mistaken for a pass.",
+    remediation="Report the exception to the rule's plugin; until it is fixed, "
+    "the file is only partly checked.",
+    plugin=_ENGINE,
+    backend="engine",
+)
+
+SUPPRESSION_WITHOUT_REASON = RuleMeta(
+    id="GR004",
+    name="suppression-without-reason",
+    category="engine",
+    severity="warning",
+    summary="A suppression comment does not say why the finding is acceptable.",
+    why="The reason is what a reviewer reads to accept an exception to a policy; "
+    "without it, suppressions become a silent escape hatch.",
+    remediation="Write the reason after the bracket: "
+    "`# guardrails: ignore[SEC001] command is a constant, no user input`.",
+    bad=(Example("import os\n\nos.system('sync')  # guardrails: ignore[SEC001]\n"),),
+    good=(
+        Example(
+            "import os\n\n"
+            "os.system('sync')  # guardrails: ignore[SEC001] constant command, no input\n"
+        ),
+    ),
+    plugin=_ENGINE,
+    backend="engine",
+)
+
+ENGINE_RULES = (PARSE_ERROR, UNUSED_SUPPRESSION, RULE_CRASH, SUPPRESSION_WITHOUT_REASON)
+ALWAYS_ON = frozenset({PARSE_ERROR.id, RULE_CRASH.id})
+"""Diagnostics no selection can switch off: they mean the check itself is incomplete."""

@@ -1,0 +1,226 @@
+"""Which files a run checks, and what module each file is.
+
+Directories are walked for `.py` and `.pyi` files. Inside a git work tree
+git itself lists the candidates (`git ls-files --cached --others
+--exclude-standard`), which is the only fully faithful reading of every
+`.gitignore`, global excludes file and `info/exclude`. Default excludes
+(VCS folders, virtualenvs, build output, caches) and configured `exclude` /
+`extend-exclude` globs apply everywhere. A file named on the command line is
+always checked.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from guardrails.errors import UsageError
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+DEFAULT_EXCLUDES = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".guardrails_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "venv",
+    "__pypackages__",
+    "__pycache__",
+    "_build",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "*.egg-info",
+)
+
+
+@functools.lru_cache(maxsize=512)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """Translate a gitignore-like glob (`*`, `?`, `[...]`, `**`) to a regex."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                out.append(re.escape(char))
+            else:
+                body = pattern[i + 1 : end].replace("\\", "\\\\")
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def glob_match(pattern: str, relative: str, skip: int = 0) -> bool:
+    """Ruff-style matching of `pattern` against a root-relative posix path.
+
+    A pattern without `/` matches any single path component (`build`,
+    `*_pb2.py`); a pattern with `/` matches the path from the root, and a
+    match on a directory covers everything below it. The first `skip`
+    components (a directory named on the command line) are never excluded.
+    """
+    pattern = pattern.strip()
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    pattern = pattern.rstrip("/")
+    if not pattern:
+        return False
+    parts = relative.split("/")
+    regex = _glob_regex(pattern)
+    if "/" not in pattern:
+        return any(regex.match(part) for part in parts[skip:])
+    return any(regex.match("/".join(parts[:n])) for n in range(skip + 1, len(parts) + 1))
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """Exclusion settings for one run."""
+
+    root: Path
+    excludes: tuple[str, ...]
+
+    def excluded(self, path: Path, anchor: Path | None = None) -> bool:
+        """Whether `path` is excluded; `anchor` is a directory the user named."""
+        relative = _relative(path, self.root)
+        skip = 0
+        if anchor is not None:
+            named = _relative(anchor, self.root)
+            if named != "." and relative.startswith(named + "/"):
+                skip = len(named.split("/"))
+        return any(glob_match(p, relative, skip) for p in self.excludes)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return Path(os.path.abspath(path)).as_posix().lstrip("/")
+
+
+def _git_files(directory: Path) -> list[Path] | None:
+    """Files git considers part of the tree below `directory`, or None outside git."""
+    try:
+        proc = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+            cwd=directory,
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    names = [n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+    return [directory / n for n in names]
+
+
+def _walk(directory: Path, discovery: Discovery, anchor: Path | None) -> Iterable[Path]:
+    for current, dirs, files in os.walk(directory):
+        here = Path(current)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not discovery.excluded(here / d, anchor) and not (here / d / "pyvenv.cfg").exists()
+        )
+        for name in files:
+            yield here / name
+
+
+def _in_virtualenv(path: Path, stop: Path, memo: dict[Path, bool]) -> bool:
+    """True when a directory between `path` and `stop` holds a `pyvenv.cfg`."""
+    directory = path.parent
+    if directory in memo:
+        return memo[directory]
+    inside = (
+        directory != stop
+        and stop in directory.parents
+        and ((directory / "pyvenv.cfg").exists() or _in_virtualenv(directory, stop, memo))
+    )
+    memo[directory] = inside
+    return inside
+
+
+def discover(
+    paths: Sequence[Path], discovery: Discovery, force_exclude: bool = False
+) -> list[Path]:
+    """The sorted, de-duplicated Python files to check under `paths`."""
+    found: dict[str, Path] = {}
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+        if path.is_file():
+            if not (force_exclude and discovery.excluded(path)):
+                found.setdefault(str(path.resolve()), path)
+            continue
+        listed = _git_files(path)
+        candidates: Iterable[Path]
+        if listed is None:
+            candidates = _walk(path, discovery, None if force_exclude else path)
+        else:
+            memo: dict[Path, bool] = {}
+            candidates = (
+                p
+                for p in listed
+                if p.suffix in PYTHON_SUFFIXES and p.is_file() and not _in_virtualenv(p, path, memo)
+            )
+        for candidate in candidates:
+            anchor = None if force_exclude else path
+            if candidate.suffix in PYTHON_SUFFIXES and not discovery.excluded(candidate, anchor):
+                found.setdefault(str(candidate.resolve()), candidate)
+    return sorted(found.values(), key=lambda p: display_path(p))
+
+
+def display_path(path: Path) -> str:
+    """The path as reports show it: relative to the working directory when below it."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def module_name(path: Path, src_roots: Sequence[Path]) -> tuple[str, bool]:
+    """(dotted module name, is a package `__init__`) using the longest matching src root."""
+    absolute = path.resolve()
+    containing = [root for root in src_roots if absolute.is_relative_to(root)]
+    best = max(containing, key=lambda root: len(root.parts), default=None)
+    parts = list(absolute.relative_to(best).with_suffix("").parts) if best else [absolute.stem]
+    is_package = bool(parts) and parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts), is_package

@@ -1,0 +1,24 @@
+"""Errors that end a run with exit code 2 and one line of explanation.
+
+The CLI catches `GuardrailsError` and prints `guardrails: error: <message>`;
+anything else reaching the top is a bug and is reported as an internal error,
+never as a clean run.
+"""
+
+from __future__ import annotations
+
+
+class GuardrailsError(Exception):
+    """A problem the user can fix (bad config, bad arguments, broken plugin)."""
+
+
+class ConfigError(GuardrailsError):
+    """The configuration file or a command-line override is invalid."""
+
+
+class PluginError(GuardrailsError):
+    """A plugin failed to import, raised in a hook, or collided with another."""
+
+
+class UsageError(GuardrailsError):
+    """The command line asks for something that cannot be done."""

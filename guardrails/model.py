@@ -1,0 +1,150 @@
+"""Plain data shared by every part of guardrails.
+
+Every backend (LibCST today, Semgrep and Ruff later) describes its rules with
+the same `RuleMeta` and reports the same `Violation`, so suppression,
+reporting and documentation are written once and never learn which engine a
+finding came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("info", "warning", "error")
+"""Ordered lowest first, so `fail-on` can compare by index."""
+
+BUILTIN_CATEGORIES = ("security", "observability", "reliability", "architecture", "engine")
+
+RULE_ID = re.compile(r"^[A-Z][A-Z_]*[0-9]{3}$")
+
+BAD_MARK = re.compile(r"#\s*bad\b")
+"""A trailing `# bad` comment marks a line a bad example must be reported on."""
+
+
+def severity_rank(severity: str) -> int:
+    """Position of `severity` in `SEVERITIES`; used for `fail-on` comparisons."""
+    return SEVERITIES.index(severity)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One per-rule option users set under `[tool.guardrails.rules.ID]`.
+
+    `kind` is the Python type the value must have (`int`, `str`, `bool`,
+    `list` of `str`, or `dict`); the config loader checks it so a typo is an
+    error naming the key instead of a silently ignored setting.
+    """
+
+    name: str
+    kind: type
+    default: Any
+    description: str
+    item_kind: type | None = None  # element type for list options
+
+
+@dataclass(frozen=True)
+class Example:
+    """A snippet shown in the docs and executed by the tests.
+
+    In bad examples, each line that must be reported ends with a `# bad`
+    comment; good examples must produce no finding of the rule.
+    """
+
+    code: str
+
+    def flagged_lines(self) -> list[int]:
+        """1-based lines marked `# bad`."""
+        return [n for n, text in enumerate(self.code.splitlines(), 1) if BAD_MARK.search(text)]
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """Everything a user, a test or a docs page needs to know about a rule.
+
+    The rule definition is the single source: detection, the tests (its
+    examples) and the documentation all read from here.
+    """
+
+    id: str
+    name: str
+    category: str
+    severity: str
+    summary: str
+    why: str
+    remediation: str
+    bad: tuple[Example, ...] = ()
+    good: tuple[Example, ...] = ()
+    references: tuple[str, ...] = ()
+    options: tuple[Option, ...] = ()
+    fix: str = "none"  # none | safe | unsafe
+    backend: str = "libcst"
+    plugin: str = ""
+    docs_url: str = ""
+    default_enabled: bool = True
+
+    @property
+    def docs(self) -> str:
+        """Where to read more: an explicit URL, else the command that explains it."""
+        return self.docs_url or f"guardrails explain {self.id}"
+
+    def option_defaults(self) -> dict[str, Any]:
+        """The options a rule sees when the config sets none."""
+        return {opt.name: opt.default for opt in self.options}
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between two 1-based (line, column) positions."""
+
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+    content: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Edits that resolve a finding, with whether they can change behaviour."""
+
+    edits: tuple[Edit, ...]
+    applicability: str = "safe"  # safe | unsafe
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One finding, the same shape whatever backend produced it.
+
+    Lines and columns are 1-based; `end_column` is exclusive. `path` is the
+    path as discovered (relative to the directory guardrails runs in).
+    """
+
+    rule_id: str
+    name: str
+    category: str
+    severity: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    remediation: str
+    docs: str
+    fix: Fix | None = None
+    source_line: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """Deterministic report order regardless of how work was scheduled."""
+        return (self.path, self.line, self.column, self.rule_id)
+
+
+@dataclass
+class FileResult:
+    """What checking one file produced; picklable so workers can return it."""
+
+    path: str
+    violations: list[Violation] = field(default_factory=list)

@@ -1,0 +1,157 @@
+"""Find plugins, call their hooks and build the rule registry.
+
+Hooks are called implementation by implementation (instead of through
+pluggy's fan-out call) so each rule is attributed to the plugin that
+contributed it and a hook that raises is reported with the plugin's name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import sys
+from importlib import metadata as importlib_metadata
+from typing import Any
+
+import pluggy
+
+from guardrails import hookspecs
+from guardrails.config import Settings
+from guardrails.cst.rule import CstRule
+from guardrails.cst.runner import handlers_of
+from guardrails.diagnostics import ALWAYS_ON, ENGINE_RULES
+from guardrails.errors import PluginError
+from guardrails.model import BUILTIN_CATEGORIES, RULE_ID, SEVERITIES, RuleMeta
+from guardrails.registry import PluginInfo, Registry
+
+BUILTIN_PLUGIN = "guardrails.rules"
+ENTRY_POINT_GROUP = "guardrails"
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def plugin_manager(settings: Settings) -> tuple[pluggy.PluginManager, list[PluginInfo]]:
+    """Register the built-in pack, entry-point plugins and config-listed modules."""
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    infos: list[PluginInfo] = []
+
+    from guardrails import _version
+    from guardrails import rules as builtin
+
+    pm.register(builtin, name=BUILTIN_PLUGIN)
+    infos.append(PluginInfo(BUILTIN_PLUGIN, "builtin", _version.__version__))
+
+    for entry in sorted(
+        importlib_metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name
+    ):
+        if pm.has_plugin(entry.name):
+            continue
+        try:
+            plugin = entry.load()
+        except Exception as exc:
+            raise PluginError(
+                f"plugin {entry.name!r} (entry point {entry.value!r}) failed to import: "
+                f"{_one_line(exc)}"
+            ) from None
+        version = entry.dist.version if entry.dist is not None else ""
+        _register(pm, plugin, entry.name)
+        infos.append(PluginInfo(entry.name, "entry-point", version))
+
+    if settings.plugins and str(settings.root) not in sys.path:
+        sys.path.insert(0, str(settings.root))
+    for name in settings.plugins:
+        if pm.has_plugin(name):
+            continue
+        try:
+            plugin = importlib.import_module(name)
+        except Exception as exc:
+            raise PluginError(
+                f"plugin {name!r} listed in {settings.where('plugins')} failed to import: "
+                f"{_one_line(exc)}"
+            ) from None
+        _register(pm, plugin, name)
+        infos.append(PluginInfo(name, "config", getattr(plugin, "__version__", "")))
+    return pm, infos
+
+
+def _register(pm: pluggy.PluginManager, plugin: Any, name: str) -> None:
+    try:
+        pm.register(plugin, name=name)
+    except Exception as exc:  # pluggy validates hook names and signatures here
+        raise PluginError(f"plugin {name!r} cannot be registered: {_one_line(exc)}") from None
+
+
+def _call_each(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any]]:
+    """(plugin name, result) for each implementation of a no-argument hook."""
+    hook = getattr(pm.hook, hook_name)
+    results = []
+    for impl in hook.get_hookimpls():
+        try:
+            result = impl.function()
+        except Exception as exc:
+            raise PluginError(
+                f"plugin {impl.plugin_name!r}: hook {hook_name} raised {_one_line(exc)}"
+            ) from None
+        if result is not None:
+            results.append((impl.plugin_name, result))
+    return results
+
+
+def _validate_meta(meta: Any, plugin: str, categories: set[str]) -> RuleMeta:
+    if not isinstance(meta, RuleMeta):
+        raise PluginError(f"plugin {plugin!r}: rule META must be a guardrails.RuleMeta")
+    problems = []
+    if not RULE_ID.match(meta.id):
+        problems.append(f"id {meta.id!r} is not letters followed by three digits")
+    if meta.category not in categories:
+        problems.append(
+            f"category {meta.category!r} is unknown (declare it with guardrails_categories)"
+        )
+    if meta.severity not in SEVERITIES:
+        problems.append(f"severity {meta.severity!r} is not one of {', '.join(SEVERITIES)}")
+    if meta.fix not in ("none", "safe", "unsafe"):
+        problems.append(f"fix {meta.fix!r} is not none, safe or unsafe")
+    if problems:
+        raise PluginError(f"plugin {plugin!r}: rule {meta.id}: " + "; ".join(problems))
+    return dataclasses.replace(meta, plugin=plugin)
+
+
+def build_registry(settings: Settings) -> Registry:
+    """Load every plugin and collect its rules, rejecting collisions."""
+    pm, infos = plugin_manager(settings)
+    registry = Registry(plugins=infos, always_on=ALWAYS_ON)
+    for meta in ENGINE_RULES:
+        registry.add(meta)
+
+    categories = set(BUILTIN_CATEGORIES)
+    for plugin, extra in _call_each(pm, "guardrails_categories"):
+        for category in extra:
+            if not isinstance(category, str) or not category.isidentifier():
+                raise PluginError(f"plugin {plugin!r}: category {category!r} is not a name")
+            categories.add(category)
+
+    for plugin, classes in _call_each(pm, "guardrails_rules"):
+        for cls in classes:
+            if not (isinstance(cls, type) and issubclass(cls, CstRule)):
+                raise PluginError(
+                    f"plugin {plugin!r}: guardrails_rules returned {cls!r}, "
+                    "which is not a guardrails.CstRule subclass"
+                )
+            meta = _validate_meta(getattr(cls, "META", None), plugin, categories)
+            try:
+                handlers_of(cls)
+            except ValueError as exc:
+                raise PluginError(f"plugin {plugin!r}: rule {meta.id}: {exc}") from None
+            existing = registry.get(meta.id)
+            if existing is not None:
+                owner = existing.plugin or "guardrails"
+                raise PluginError(
+                    f"rule id {meta.id} is defined twice: by plugin {owner!r} "
+                    f"and by plugin {plugin!r}"
+                )
+            registry.add(meta, cls)
+    return registry

@@ -1,0 +1,113 @@
+"""The loaded rules, and which of them a run activates.
+
+Selection follows Ruff: each layer (the config file, then the command line)
+may replace the set with `select`, add with `extend-select` and remove with
+`ignore`; within a layer the most specific selector wins (`ignore = ["SEC"]`
+with `select = ["SEC001"]` keeps SEC001). Selectors are ids or id prefixes,
+or `ALL`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from guardrails.errors import ConfigError
+from guardrails.model import RuleMeta
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    """A rule as this run uses it: severity and options after config."""
+
+    meta: RuleMeta
+    severity: str
+    options: Mapping[str, Any]
+    impl: Any = None  # the CstRule subclass for LibCST rules
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """A loaded plugin: its name, where it came from and its version."""
+
+    name: str
+    source: str  # builtin | entry-point | config
+    version: str = ""
+
+
+@dataclass
+class Registry:
+    """Every rule the loaded plugins contributed, by id."""
+
+    rules: dict[str, RuleMeta] = field(default_factory=dict)
+    impls: dict[str, Any] = field(default_factory=dict)
+    plugins: list[PluginInfo] = field(default_factory=list)
+    always_on: frozenset[str] = frozenset()
+
+    def add(self, meta: RuleMeta, impl: Any = None) -> None:
+        self.rules[meta.id] = meta
+        if impl is not None:
+            self.impls[meta.id] = impl
+
+    def get(self, rule_id: str) -> RuleMeta | None:
+        return self.rules.get(rule_id)
+
+    def sorted(self) -> list[RuleMeta]:
+        return [self.rules[k] for k in sorted(self.rules)]
+
+    def matches(self, selector: str) -> list[str]:
+        """Ids a selector names: `ALL`, an exact id, or an id prefix."""
+        if selector == "ALL":
+            return sorted(self.rules)
+        return sorted(rid for rid in self.rules if rid.startswith(selector))
+
+    def check_selectors(self, selectors: Iterable[str], where: str) -> None:
+        """Fail with the key path for a selector that names no loaded rule."""
+        for selector in selectors:
+            if not self.matches(selector):
+                raise ConfigError(f"{where}: unknown rule id or prefix {selector!r}")
+
+
+@dataclass(frozen=True)
+class SelectionLayer:
+    """One source of `select` / `extend-select` / `ignore` (config or CLI)."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def _specificity(selector: str) -> int:
+    return -1 if selector == "ALL" else len(selector)
+
+
+def select_rules(registry: Registry, layers: Sequence[SelectionLayer]) -> set[str]:
+    """The ids active after applying each layer in order."""
+    enabled = {rid for rid, meta in registry.rules.items() if meta.default_enabled}
+    for layer in layers:
+        chosen = (
+            set(enabled)
+            if layer.select is None
+            else {rid for s in layer.select for rid in registry.matches(s)}
+        )
+        select_all = list(layer.select or ()) + list(layer.extend_select)
+        for rid in registry.rules:
+            best_select = max(
+                (_specificity(s) for s in select_all if s == "ALL" or rid.startswith(s)),
+                default=None,
+            )
+            best_ignore = max(
+                (_specificity(s) for s in layer.ignore if s == "ALL" or rid.startswith(s)),
+                default=None,
+            )
+            if best_select is not None and (best_ignore is None or best_select > best_ignore):
+                chosen.add(rid)
+            elif best_ignore is not None and (best_select is None or best_ignore >= best_select):
+                chosen.discard(rid)
+        enabled = chosen
+    return enabled | set(registry.always_on)

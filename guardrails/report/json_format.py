@@ -1,0 +1,54 @@
+"""Machine output: one JSON object, documented in the README.
+
+The field names and shape are a stable interface (`version` is the
+guardrails version that wrote it); add fields, never rename them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any, TextIO
+
+from guardrails._version import __version__
+from guardrails.model import Violation
+from guardrails.report import Summary
+
+FIELDS = (
+    "rule_id",
+    "name",
+    "category",
+    "severity",
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "message",
+    "remediation",
+    "docs",
+)
+
+
+def violation_dict(v: Violation) -> dict[str, Any]:
+    data = {name: getattr(v, name) for name in FIELDS}
+    data["fix"] = asdict(v.fix) if v.fix is not None else None
+    return data
+
+
+def render(violations: list[Violation], summary: Summary, out: TextIO) -> None:
+    document = {
+        "version": __version__,
+        "violations": [violation_dict(v) for v in violations],
+        "summary": {
+            "files": summary.files,
+            "total": summary.total,
+            "failing": summary.failing,
+            "fail_on": summary.fail_on,
+            "by_category": summary.by_category,
+            "by_severity": summary.by_severity,
+            "by_rule": summary.by_rule,
+        },
+    }
+    json.dump(document, out, indent=2)
+    out.write("\n")

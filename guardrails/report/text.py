@@ -1,0 +1,61 @@
+"""Human output: `path:line:col: ID message`, an indented fix hint, a summary last.
+
+Colour only when writing to a terminal (rich also honours NO_COLOR and
+FORCE_COLOR); rich is imported only then, to keep CI runs' start-up small.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from guardrails.model import Violation
+from guardrails.report import Summary
+
+_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(summary: Summary) -> str:
+    """The closing line CI logs end with."""
+    if summary.total == 0:
+        return f"All checks passed ({_plural(summary.files, 'file')} checked)."
+    parts = ", ".join(f"{n} {cat}" for cat, n in summary.by_category.items())
+    return (
+        f"Found {_plural(summary.total, 'finding')}: {parts} "
+        f"({_plural(summary.files, 'file')} checked)."
+    )
+
+
+def render(violations: list[Violation], summary: Summary, out: TextIO, color: bool) -> None:
+    if color:
+        _render_rich(violations, summary, out)
+        return
+    for v in violations:
+        out.write(f"{v.path}:{v.line}:{v.column}: {v.rule_id} {v.message}\n")
+        out.write(f"    help: {v.remediation}\n")
+    if violations:
+        out.write("\n")
+    out.write(summary_line(summary) + "\n")
+
+
+def _render_rich(violations: list[Violation], summary: Summary, out: TextIO) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=out, highlight=False, soft_wrap=True)
+    for v in violations:
+        line = Text()
+        line.append(f"{v.path}:{v.line}:{v.column}:", style="bold")
+        line.append(" ")
+        line.append(v.rule_id, style=_STYLE.get(v.severity, "bold"))
+        line.append(f" {v.message}")
+        console.print(line)
+        hint = Text("    help: ", style="cyan")
+        hint.append(v.remediation)
+        console.print(hint)
+    if violations:
+        console.print()
+    console.print(Text(summary_line(summary), style="bold"))

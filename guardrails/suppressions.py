@@ -1,0 +1,142 @@
+"""Inline suppressions: `# guardrails: ignore[ID, ...] reason`.
+
+A trailing comment suppresses those ids on its own line (and, for a finding
+that spans several lines, on the finding's last line, where a formatter
+often moves trailing comments). A comment alone on its line applies to the
+next line that holds code. Comments are found with `tokenize`, so the same
+text inside a string literal is not a suppression. Backend-native comments
+(`# noqa`, `# nosemgrep`) are not honoured: one syntax, one place to audit.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from guardrails.diagnostics import SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION
+from guardrails.model import RuleMeta, Violation
+
+MARKER = "guardrails"
+_COMMENT = re.compile(r"#\s*guardrails\s*:\s*ignore\b(?P<ids>\[[^\]]*\])?(?P<reason>.*)$")
+_ID = re.compile(r"^[A-Z][A-Z_]*[0-9]{3}$")
+
+
+@dataclass
+class Suppression:
+    """One suppression comment and what it applies to."""
+
+    line: int
+    column: int
+    ids: tuple[str, ...]
+    reason: str
+    target_line: int
+    trailing: bool
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, violation: Violation) -> bool:
+        if violation.rule_id not in self.ids:
+            return False
+        if violation.line == self.target_line:
+            return True
+        return self.trailing and violation.end_line == self.line
+
+
+def parse(source: str) -> list[Suppression]:
+    """Every suppression comment in `source` (tokenized only if the marker occurs)."""
+    if MARKER not in source:
+        return []
+    comments: list[tuple[int, int, str, bool]] = []
+    code_lines: set[int] = set()
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+    for token in tokens:
+        if token.type == tokenize.COMMENT:
+            trailing = token.start[0] in code_lines
+            comments.append((token.start[0], token.start[1], token.string, trailing))
+        elif token.type not in (
+            tokenize.NL,
+            tokenize.NEWLINE,
+            tokenize.INDENT,
+            tokenize.DEDENT,
+            tokenize.ENDMARKER,
+            tokenize.ENCODING,
+        ):
+            for line in range(token.start[0], token.end[0] + 1):
+                code_lines.add(line)
+    ordered_code = sorted(code_lines)
+    found = []
+    for line, column, text, trailing in comments:
+        match = _COMMENT.search(text)
+        if not match:
+            continue
+        raw_ids = (match.group("ids") or "[]")[1:-1]
+        ids = tuple(part.strip() for part in raw_ids.split(",") if part.strip())
+        reason = match.group("reason").strip().lstrip("-:—").strip()
+        target = line
+        if not trailing:
+            target = next((n for n in ordered_code if n > line), line)
+        found.append(Suppression(line, column + 1, ids, reason, target, trailing))
+    return found
+
+
+def apply(
+    violations: Iterable[Violation],
+    suppressions: list[Suppression],
+    ran: set[str],
+    known: set[str],
+    make: Callable[[RuleMeta, int, int, str], Violation],
+) -> list[Violation]:
+    """Drop suppressed findings; add GR002/GR004 findings about the comments.
+
+    `ran` holds the ids that checked this file (only their suppressions can
+    be judged unused); `known` holds every loaded id; `make` builds an engine
+    finding at (line, column) with a message.
+    """
+    kept = []
+    for violation in violations:
+        hit = next((s for s in suppressions if s.covers(violation)), None)
+        if hit is None:
+            kept.append(violation)
+        else:
+            hit.used.add(violation.rule_id)
+    report_unused = UNUSED_SUPPRESSION.id in ran
+    report_reasonless = SUPPRESSION_WITHOUT_REASON.id in ran
+    for s in suppressions:
+        problems: list[tuple[RuleMeta, str]] = []
+        if not s.ids:
+            problems.append(
+                (
+                    UNUSED_SUPPRESSION,
+                    "suppression names no rule: list the ids, e.g. `ignore[SEC001]`",
+                )
+            )
+        for rule_id in s.ids:
+            if not _ID.match(rule_id) or rule_id not in known:
+                problems.append(
+                    (UNUSED_SUPPRESSION, f"suppression names unknown rule id {rule_id!r}")
+                )
+            elif rule_id in ran and rule_id not in s.used:
+                problems.append(
+                    (
+                        UNUSED_SUPPRESSION,
+                        f"unused suppression: no {rule_id} finding on line {s.target_line}",
+                    )
+                )
+        if s.ids and not s.reason:
+            problems.append(
+                (
+                    SUPPRESSION_WITHOUT_REASON,
+                    f"suppression of {', '.join(s.ids)} gives no reason; say why after the bracket",
+                )
+            )
+        for meta, message in problems:
+            if (meta is UNUSED_SUPPRESSION and report_unused) or (
+                meta is SUPPRESSION_WITHOUT_REASON and report_reasonless
+            ):
+                kept.append(make(meta, s.line, s.column, message))
+    return kept

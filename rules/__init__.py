@@ -1,0 +1,30 @@
+"""The built-in rule pack.
+
+It registers through the same pluggy hooks as any organisation's plugin
+(`guardrails.hookspecs`), so everything it does an org plugin can do too.
+"""
+
+from __future__ import annotations
+
+from guardrails.rules.observability import NonConstantLogMessage, SwallowedException
+from guardrails.rules.reliability import BareExcept, HttpWithoutTimeout, MutableDefaultArgument
+from guardrails.rules.security import DynamicCodeExecution, SubprocessShell, UnsafeDeserialization
+
+from guardrails.cst.rule import CstRule
+from guardrails.hookspecs import hookimpl
+
+CST_RULES: tuple[type[CstRule], ...] = (
+    SubprocessShell,
+    DynamicCodeExecution,
+    UnsafeDeserialization,
+    HttpWithoutTimeout,
+    BareExcept,
+    MutableDefaultArgument,
+    NonConstantLogMessage,
+    SwallowedException,
+)
+
+
+@hookimpl
+def guardrails_rules() -> tuple[type[CstRule], ...]:
+    return CST_RULES

@@ -1,0 +1,277 @@
+"""Reliability rules on the LibCST backend (REL ids)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from guardrails.cst.helpers import argument, code_of, is_none, kwargs_may_supply, positional
+from guardrails.cst.rule import CstRule
+from guardrails.model import Example, Option, RuleMeta
+
+_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+_REQUESTS_FUNCS = frozenset(
+    {f"requests.{verb}" for verb in _VERBS} | {f"requests.api.{verb}" for verb in _VERBS}
+)
+_REQUESTS_SESSIONS = frozenset(
+    {
+        "requests.Session()",
+        "requests.session()",
+        "requests.sessions.Session()",
+        "requests.sessions.session()",
+    }
+)
+_HTTPX_FUNCS = frozenset({f"httpx.{verb}" for verb in (*_VERBS, "stream")})
+_HTTPX_CLIENTS = frozenset({"httpx.Client()", "httpx.AsyncClient()"})
+_HTTPX_CONSTRUCTORS = frozenset({"httpx.Client", "httpx.AsyncClient"})
+_URLOPEN = frozenset({"urllib.request.urlopen"})
+# Positional index of `timeout` where callers might pass it positionally.
+_TIMEOUT_POSITION = {"request": 8, "urlopen": 2}
+
+
+class HttpWithoutTimeout(CstRule):
+    META = RuleMeta(
+        id="REL001",
+        name="http-without-timeout",
+        category="reliability",
+        severity="error",
+        summary="An HTTP call can wait forever: no `timeout=` for requests/urllib, or "
+        "`timeout=None` for any client.",
+        why="requests and urllib wait indefinitely by default; one unresponsive server then "
+        "holds a worker, a thread or a connection-pool slot forever and the service stalls "
+        "without an error to alert on. httpx has a finite default that `timeout=None` removes.",
+        remediation="Pass an explicit finite timeout on every call, e.g. "
+        "`requests.get(url, timeout=10)` or `session.post(url, json=body, timeout=(3.05, 27))`; "
+        "for httpx keep the default or pass `timeout=httpx.Timeout(10.0)`.",
+        bad=(
+            Example(
+                "import requests\n\n\ndef fetch(url: str) -> bytes:\n"
+                "    return requests.get(url).content  # bad\n"
+            ),
+            Example(
+                "from requests import Session\n\nSESSION = Session()\n\n\n"
+                "def publish(url: str, body: dict) -> int:\n"
+                "    return SESSION.post(url, json=body).status_code  # bad\n"
+            ),
+            Example(
+                "import httpx\n\n\ndef client() -> httpx.Client:\n"
+                "    return httpx.Client(timeout=None)  # bad\n"
+            ),
+        ),
+        good=(
+            Example(
+                "import requests\n\n\ndef fetch(url: str) -> bytes:\n"
+                "    return requests.get(url, timeout=10).content\n"
+            ),
+            Example(
+                "from requests import Session\n\nSESSION = Session()\n\n\n"
+                "def publish(url: str, body: dict) -> int:\n"
+                "    return SESSION.post(url, json=body, timeout=(3.05, 27)).status_code\n"
+            ),
+            Example(
+                'import httpx\n\nDEFAULTS = {"timeout": 5.0}\n\n\n'
+                "def fetch(url: str) -> bytes:\n"
+                "    with httpx.Client() as client:\n"
+                "        return client.get(url).content\n\n\n"
+                "def fetch_default(url: str) -> bytes:\n"
+                "    import requests\n\n"
+                "    return requests.get(url, **DEFAULTS).content\n"
+            ),
+        ),
+        references=(
+            "https://requests.readthedocs.io/en/latest/user/advanced/#timeouts",
+            "https://www.python-httpx.org/advanced/timeouts/",
+            "CWE-400",
+        ),
+    )
+    TRIGGERS = ("requests", "httpx", "urllib", "Session", "session")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = self.context.qualified_name(node.func)
+        if name is None:
+            return
+        base, _, method = name.rpartition(".")
+        requires_timeout = (
+            name in _REQUESTS_FUNCS
+            or name in _URLOPEN
+            or (base in _REQUESTS_SESSIONS and method in (*_VERBS, "send"))
+        )
+        httpx_call = (
+            name in _HTTPX_FUNCS
+            or name in _HTTPX_CONSTRUCTORS
+            or (base in _HTTPX_CLIENTS and method in (*_VERBS, "stream", "send"))
+        )
+        if not (requires_timeout or httpx_call):
+            return
+        shown = code_of(node.func)
+        timeout = argument(node, "timeout", _TIMEOUT_POSITION.get(method))
+        if timeout is None:
+            if requires_timeout and not kwargs_may_supply(node, "timeout"):
+                self.report(
+                    node,
+                    f"`{shown}()` has no timeout and waits forever on a server "
+                    "that stops answering",
+                )
+            return
+        if self._is_unbounded(timeout.value):
+            self.report(
+                node,
+                f"`{shown}()` passes `timeout={code_of(timeout.value)}`, "
+                "which disables the timeout",
+            )
+
+    def _is_unbounded(self, value: cst.BaseExpression) -> bool:
+        if is_none(value):
+            return True
+        if isinstance(value, cst.Call) and self.context.qualified_name(value.func) == (
+            "httpx.Timeout"
+        ):
+            first = positional(value, 0)
+            return first is not None and is_none(first.value) and len(value.args) == 1
+        return False
+
+
+class BareExcept(CstRule):
+    META = RuleMeta(
+        id="REL002",
+        name="bare-except",
+        category="reliability",
+        severity="error",
+        summary="A bare `except:` catches every exception, including KeyboardInterrupt and "
+        "SystemExit.",
+        why="A bare except also traps Ctrl-C, `sys.exit()` and task cancellation, hides "
+        "programming errors such as NameError, and makes the failure you meant to handle "
+        "indistinguishable from every other one.",
+        remediation="Name the exceptions you expect (`except (ValueError, KeyError):`); where "
+        "everything must be caught, write `except Exception:` and log it with the traceback.",
+        bad=(
+            Example(
+                "def port(raw: str) -> int:\n    try:\n        return int(raw)\n"
+                "    except:  # bad\n        return 8080\n"
+            ),
+            Example(
+                "import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
+                "def close(conn) -> None:\n    try:\n        conn.close()\n"
+                '    except:  # bad\n        log.exception("close failed")\n'
+            ),
+        ),
+        good=(
+            Example(
+                "def port(raw: str) -> int:\n    try:\n        return int(raw)\n"
+                "    except ValueError:\n        return 8080\n"
+            ),
+            Example(
+                "import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
+                "def close(conn) -> None:\n    try:\n        conn.close()\n"
+                '    except Exception:\n        log.exception("close failed")\n        raise\n'
+            ),
+        ),
+        references=(
+            "https://docs.python.org/3/tutorial/errors.html#handling-exceptions",
+            "CWE-396",
+        ),
+    )
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.type is None:
+            self.report(
+                node,
+                "bare `except:` also catches KeyboardInterrupt, SystemExit and "
+                "cancellation; name the exceptions you expect",
+            )
+
+
+_MUTABLE_CALLS = frozenset(
+    {
+        "builtins.list",
+        "builtins.dict",
+        "builtins.set",
+        "builtins.bytearray",
+        "collections.defaultdict",
+        "collections.OrderedDict",
+        "collections.Counter",
+        "collections.deque",
+        "collections.ChainMap",
+    }
+)
+_MUTABLE_LITERALS = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
+
+
+class MutableDefaultArgument(CstRule):
+    META = RuleMeta(
+        id="REL003",
+        name="mutable-default-argument",
+        category="reliability",
+        severity="error",
+        summary="A parameter's default is a mutable object (list, dict, set, ...), created "
+        "once and shared by every call.",
+        why="Defaults are evaluated once, when the function is defined; a list or dict default "
+        "that is mutated keeps the changes for the next caller, so results depend on call "
+        "history and leak data between requests.",
+        remediation="Default to `None` and create the object inside the function: "
+        "`def add(item, items: list[str] | None = None):` then "
+        "`items = [] if items is None else items`.",
+        bad=(
+            Example(
+                "def add(item: str, items: list[str] = []) -> list[str]:  # bad\n"
+                "    items.append(item)\n    return items\n"
+            ),
+            Example(
+                "from collections import defaultdict\n\n\n"
+                "def tally(words: list[str], counts=defaultdict(int)) -> dict:  # bad\n"
+                "    for word in words:\n        counts[word] += 1\n    return counts\n"
+            ),
+            Example(
+                "class Cache:\n"
+                "    def __init__(self, entries: dict[str, bytes] = {}) -> None:  # bad\n"
+                "        self.entries = entries\n"
+            ),
+        ),
+        good=(
+            Example(
+                "def add(item: str, items: list[str] | None = None) -> list[str]:\n"
+                "    items = [] if items is None else items\n"
+                "    items.append(item)\n    return items\n"
+            ),
+            Example(
+                "def tally(words: tuple[str, ...] = (), seen: frozenset[str] = frozenset()) "
+                "-> int:\n    return len(set(words) - seen)\n"
+            ),
+        ),
+        references=(
+            "https://docs.python.org/3/reference/compound_stmts.html#function-definitions",
+        ),
+        options=(
+            Option(
+                "extend-mutable-calls",
+                list,
+                [],
+                "qualified names of further callables that return mutable objects, "
+                'e.g. ["app.cache.LRUCache"]',
+                item_kind=str,
+            ),
+        ),
+    )
+
+    def visit_Parameters(self, node: cst.Parameters) -> None:
+        for param in (*node.posonly_params, *node.params, *node.kwonly_params):
+            default = param.default
+            if default is None:
+                continue
+            kind = None
+            if isinstance(default, _MUTABLE_LITERALS):
+                kind = f"`{_short(code_of(default))}`"
+            elif isinstance(default, cst.Call):
+                name = self.context.qualified_name(default.func)
+                if name in _MUTABLE_CALLS or name in self.options["extend-mutable-calls"]:
+                    kind = f"`{_short(code_of(default))}`"
+            if kind is not None:
+                self.report(
+                    default,
+                    f"`{param.name.value}` defaults to the mutable {kind}, which is created "
+                    "once and shared by every call",
+                )
+
+
+def _short(text: str, limit: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

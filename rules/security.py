@@ -1,0 +1,290 @@
+"""Security rules on the LibCST backend (SEC ids)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from guardrails.cst.helpers import argument, code_of, is_literal_string, is_true, keyword
+from guardrails.cst.rule import CstRule
+from guardrails.model import Example, RuleMeta
+
+_SHELL_CAPABLE = frozenset(
+    {
+        "subprocess.run",
+        "subprocess.call",
+        "subprocess.check_call",
+        "subprocess.check_output",
+        "subprocess.Popen",
+    }
+)
+_ALWAYS_SHELL = frozenset(
+    {
+        "os.system",
+        "os.popen",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+        "asyncio.create_subprocess_shell",
+        "asyncio.subprocess.create_subprocess_shell",
+    }
+)
+
+
+class SubprocessShell(CstRule):
+    META = RuleMeta(
+        id="SEC001",
+        name="subprocess-shell",
+        category="security",
+        severity="error",
+        summary="A command runs through the system shell (`shell=True`, `os.system`, `os.popen`).",
+        why="The shell re-parses the command string, so any value interpolated into it can add "
+        "commands of its own (command injection, CWE-78); quoting by hand is easy to get wrong.",
+        remediation="Pass the command as a list of arguments without `shell=True` "
+        '(`subprocess.run(["tar", "-xf", path], check=True)`); if a shell feature is truly '
+        "needed, build the string with `shlex.quote()` for every interpolated value.",
+        bad=(
+            Example(
+                "import subprocess\n\n\ndef archive(path: str) -> None:\n"
+                '    subprocess.run(f"tar -czf backup.tgz {path}", shell=True, check=True)  # bad\n'
+            ),
+            Example(
+                "import os\n\n\ndef restart(service: str) -> None:\n"
+                '    os.system("systemctl restart " + service)  # bad\n'
+            ),
+            Example(
+                "from subprocess import check_output as run\n\n\ndef grep(term: str) -> bytes:\n"
+                '    return run("grep -r %s ." % term, shell=True)  # bad\n'
+            ),
+        ),
+        good=(
+            Example(
+                "import subprocess\n\n\ndef archive(path: str) -> None:\n"
+                '    subprocess.run(["tar", "-czf", "backup.tgz", path], check=True)\n'
+            ),
+            Example(
+                "import subprocess\n\n\ndef restart(service: str) -> None:\n"
+                '    subprocess.run(["systemctl", "restart", service], shell=False, check=True)\n'
+            ),
+        ),
+        references=(
+            "CWE-78",
+            "https://docs.python.org/3/library/subprocess.html#security-considerations",
+        ),
+    )
+    TRIGGERS = ("subprocess", "os", "asyncio", "system", "popen")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = self.context.qualified_name(node.func)
+        if name is None:
+            return
+        shown = code_of(node.func)
+        command = argument(node, "args", 0) or argument(node, "cmd", 0)
+        built = (
+            command is not None
+            and not is_literal_string(command.value)
+            and not isinstance(command.value, (cst.List, cst.Tuple))
+        )
+        what = "a command built at run time" if built else "its command"
+        risk = (
+            ": any interpolated value can inject commands"
+            if built
+            else "; run the program directly with an argument list"
+        )
+        if name in _ALWAYS_SHELL:
+            self.report(node, f"`{shown}()` runs {what} through the system shell{risk}")
+        elif name in _SHELL_CAPABLE:
+            shell = keyword(node, "shell")
+            if shell is not None and is_true(shell.value):
+                self.report(
+                    node, f"`{shown}(..., shell=True)` runs {what} through the system shell{risk}"
+                )
+
+
+_CODE_BUILTINS = {"builtins.eval": "eval", "builtins.exec": "exec", "builtins.compile": "compile"}
+
+
+class DynamicCodeExecution(CstRule):
+    META = RuleMeta(
+        id="SEC002",
+        name="dynamic-code-execution",
+        category="security",
+        severity="error",
+        summary="`eval`, `exec` or `compile` runs a string that is not a literal.",
+        why="Code built at run time executes with the program's full privileges; if any part of "
+        "it comes from input, an attacker runs arbitrary code (CWE-95).",
+        remediation="Parse data with `ast.literal_eval()` or `json.loads()`, and map names to "
+        "functions with a dict (`HANDLERS[name](...)`) instead of evaluating code.",
+        bad=(
+            Example("def parse_setting(raw: str) -> object:\n    return eval(raw)  # bad\n"),
+            Example(
+                "def run_hook(source: str, env: dict[str, object]) -> None:\n"
+                "    exec(source, env)  # bad\n"
+            ),
+            Example(
+                "import builtins\n\n\ndef compute(expr: str) -> object:\n"
+                '    return builtins.eval(f"({expr})")  # bad\n'
+            ),
+        ),
+        good=(
+            Example(
+                "import ast\n\n\ndef parse_setting(raw: str) -> object:\n"
+                "    return ast.literal_eval(raw)\n"
+            ),
+            Example(
+                'import re\n\nHANDLERS = {"upper": str.upper, "lower": str.lower}\n'
+                'PATTERN = re.compile(r"\\d+")\n\n\n'
+                "def apply(name: str, value: str) -> str:\n    return HANDLERS[name](value)\n"
+            ),
+            Example("def evaluate(model) -> None:\n    model.eval()\n"),
+        ),
+        references=("CWE-95", "https://docs.python.org/3/library/ast.html#ast.literal_eval"),
+    )
+    TRIGGERS = ("eval", "exec", "compile")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = self.context.qualified_name(node.func)
+        short = _CODE_BUILTINS.get(name or "")
+        if short is None or not node.args:
+            return
+        source = argument(node, "source", 0)
+        if source is None or source.star:
+            source = node.args[0]
+        if is_literal_string(source.value):
+            return
+        self.report(
+            node,
+            f"`{short}()` executes code built at run time from `{_clip(code_of(source.value))}`",
+        )
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_PICKLE_LIKE = {
+    "pickle.load": "pickle",
+    "pickle.loads": "pickle",
+    "pickle.Unpickler": "pickle",
+    "_pickle.load": "pickle",
+    "_pickle.loads": "pickle",
+    "cPickle.load": "pickle",
+    "cPickle.loads": "pickle",
+    "dill.load": "dill",
+    "dill.loads": "dill",
+    "cloudpickle.load": "cloudpickle",
+    "cloudpickle.loads": "cloudpickle",
+    "marshal.load": "marshal",
+    "marshal.loads": "marshal",
+    "shelve.open": "shelve (pickle)",
+    "shelve.DbfilenameShelf": "shelve (pickle)",
+    "jsonpickle.decode": "jsonpickle",
+    "jsonpickle.loads": "jsonpickle",
+    "pandas.read_pickle": "pandas.read_pickle (pickle)",
+    "joblib.load": "joblib (pickle)",
+    "yaml.unsafe_load": "yaml.unsafe_load",
+    "yaml.unsafe_load_all": "yaml.unsafe_load_all",
+    "yaml.full_load": "yaml.full_load",
+    "yaml.full_load_all": "yaml.full_load_all",
+}
+_YAML_LOAD = ("yaml.load", "yaml.load_all")
+_SAFE_LOADERS = frozenset(
+    {
+        "yaml.SafeLoader",
+        "yaml.CSafeLoader",
+        "yaml.BaseLoader",
+        "yaml.CBaseLoader",
+        "yaml.loader.SafeLoader",
+        "yaml.loader.BaseLoader",
+        "yaml.cyaml.CSafeLoader",
+        "yaml.cyaml.CBaseLoader",
+    }
+)
+_UNSAFE_LOADERS = frozenset(
+    {
+        "yaml.Loader",
+        "yaml.UnsafeLoader",
+        "yaml.FullLoader",
+        "yaml.CLoader",
+        "yaml.CUnsafeLoader",
+        "yaml.CFullLoader",
+        "yaml.loader.Loader",
+        "yaml.loader.UnsafeLoader",
+        "yaml.loader.FullLoader",
+    }
+)
+
+
+class UnsafeDeserialization(CstRule):
+    META = RuleMeta(
+        id="SEC003",
+        name="unsafe-deserialization",
+        category="security",
+        severity="error",
+        summary="Data is deserialized with a format that can construct arbitrary objects "
+        "(pickle, marshal, shelve, unsafe YAML loaders, jsonpickle).",
+        why="Loading pickle-like data or YAML with a non-safe loader runs code chosen by whoever "
+        "wrote the bytes; if they can come from outside the process, that is remote code "
+        "execution (CWE-502).",
+        remediation="Exchange data as JSON (`json.loads`) or load YAML with `yaml.safe_load()` "
+        "(or `Loader=yaml.SafeLoader`); keep pickle for data this process wrote itself.",
+        bad=(
+            Example(
+                "import pickle\n\n\ndef restore(blob: bytes) -> object:\n"
+                "    return pickle.loads(blob)  # bad\n"
+            ),
+            Example(
+                "import yaml\n\n\ndef read_config(text: str) -> dict:\n"
+                "    return yaml.load(text, Loader=yaml.FullLoader)  # bad\n"
+            ),
+            Example(
+                "from yaml import unsafe_load\n\n\ndef read_config(text: str) -> dict:\n"
+                "    return unsafe_load(text)  # bad\n"
+            ),
+        ),
+        good=(
+            Example(
+                "import json\n\n\ndef restore(blob: bytes) -> object:\n"
+                "    return json.loads(blob)\n"
+            ),
+            Example(
+                "import yaml\n\n\ndef read_config(text: str) -> dict:\n"
+                "    return yaml.load(text, Loader=yaml.SafeLoader)\n\n\n"
+                "def read_all(text: str) -> list:\n"
+                "    return list(yaml.safe_load_all(text))\n"
+            ),
+        ),
+        references=(
+            "CWE-502",
+            "https://docs.python.org/3/library/pickle.html",
+            "https://pyyaml.org/wiki/PyYAMLDocumentation",
+        ),
+    )
+    TRIGGERS = ("pickle", "marshal", "shelve", "yaml", "dill", "joblib", "read_pickle")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = self.context.qualified_name(node.func)
+        if name is None:
+            return
+        shown = code_of(node.func)
+        if name in _PICKLE_LIKE:
+            self.report(
+                node,
+                f"`{shown}()` deserializes with {_PICKLE_LIKE[name]}, which can "
+                "run code chosen by whoever produced the data",
+            )
+            return
+        if name not in _YAML_LOAD:
+            return
+        loader = argument(node, "Loader", 1)
+        if loader is None:
+            self.report(
+                node, f"`{shown}()` without a safe `Loader` can construct arbitrary Python objects"
+            )
+            return
+        loader_name = self.context.qualified_name(loader.value)
+        if loader_name in _UNSAFE_LOADERS:
+            self.report(
+                node,
+                f"`{shown}()` with `{code_of(loader.value)}` can construct "
+                "arbitrary Python objects",
+            )

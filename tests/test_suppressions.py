@@ -1,0 +1,98 @@
+"""`# guardrails: ignore[ID] reason` comments, judged like a reviewer would."""
+
+from __future__ import annotations
+
+from guardrails.testing import assert_findings, run
+
+
+def test_trailing_suppression_with_reason() -> None:
+    assert_findings(
+        """\
+        import os
+        os.system("sync")  # guardrails: ignore[SEC001] constant command, no input
+        os.system("sync")
+        """,
+        {("SEC001", 3)},
+    )
+
+
+def test_own_line_suppression_applies_to_next_code_line() -> None:
+    assert_findings(
+        """\
+        import os
+        # guardrails: ignore[SEC001] constant command, no input
+        # (another comment between is fine)
+
+        os.system("sync")
+        os.system("sync")
+        """,
+        {("SEC001", 6)},
+    )
+
+
+def test_several_ids_and_multiline_statement() -> None:
+    assert_findings(
+        """\
+        import subprocess
+
+        def f(cmd, x=[]):  # guardrails: ignore[REL003, SEC002] x is never mutated; -
+            return subprocess.run(  # guardrails: ignore[SEC001] cmd is an allow-listed constant
+                cmd,
+                shell=True,
+            )
+        """,
+        {("GR002", 3)},  # SEC002 named but unused there
+    )
+
+
+def test_unused_and_unknown_suppressions_are_gr002() -> None:
+    found = run(
+        """\
+        x = 1  # guardrails: ignore[SEC001] not needed any more
+        y = 2  # guardrails: ignore[SEC999] typo
+        z = 3  # guardrails: ignore no ids
+        """
+    )
+    messages = {(v.rule_id, v.line): v.message for v in found}
+    assert set(messages) == {("GR002", 1), ("GR002", 2), ("GR002", 3)}
+    assert "no SEC001 finding on line 1" in messages[("GR002", 1)]
+    assert "unknown rule id 'SEC999'" in messages[("GR002", 2)]
+    assert "names no rule" in messages[("GR002", 3)]
+
+
+def test_suppression_without_reason_is_gr004() -> None:
+    found = run("import os\nos.system('sync')  # guardrails: ignore[SEC001]\n")
+    assert [(v.rule_id, v.line) for v in found] == [("GR004", 2)]
+    assert "gives no reason" in found[0].message
+
+
+def test_gr004_can_be_switched_off_in_config() -> None:
+    found = run(
+        "import os\nos.system('sync')  # guardrails: ignore[SEC001]\n", select=["SEC", "GR002"]
+    )
+    assert found == []
+
+
+def test_marker_inside_a_string_is_not_a_suppression() -> None:
+    assert_findings(
+        """\
+        import os
+        os.system("echo '# guardrails: ignore[SEC001] nope'")
+        """,
+        {("SEC001", 2)},
+    )
+
+
+def test_suppression_for_inactive_rule_is_not_reported_unused() -> None:
+    found = run("x = 1  # guardrails: ignore[SEC001] reason\n", select=["REL"])
+    assert found == []
+
+
+def test_engine_rule_examples_show_what_they_claim() -> None:
+    from guardrails.diagnostics import SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION
+
+    for meta in (UNUSED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON):
+        (bad,) = meta.bad
+        (good,) = meta.good
+        assert meta.id in {v.rule_id for v in run(bad.code)}
+        assert run(good.code) == []
