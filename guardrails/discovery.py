@@ -131,21 +131,31 @@ def _relative(path: Path, root: Path) -> str:
         return Path(os.path.abspath(path)).as_posix().lstrip("/")
 
 
-def _git_files(directory: Path) -> list[Path] | None:
-    """Files git considers part of the tree below `directory`, or None outside git."""
+def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
     try:
-        proc = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
-            cwd=directory,
-            capture_output=True,
-            check=False,
-            timeout=60,
+        return subprocess.run(
+            ["git", *args], cwd=directory, capture_output=True, check=False, timeout=60
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    if proc.returncode != 0:
+
+
+def _git_files(directory: Path) -> list[Path] | None:
+    """Files git considers part of the tree below `directory`, or None to walk it.
+
+    None outside a git work tree, and also when `directory` itself is ignored
+    by git: naming an ignored directory on the command line asks for it.
+    """
+    listing = _git(
+        directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."
+    )
+    if listing is None or listing.returncode != 0:
         return None
-    names = [n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+    if not listing.stdout:
+        ignored = _git(directory, "check-ignore", "-q", ".")
+        if ignored is not None and ignored.returncode == 0:
+            return None
+    names = [n for n in listing.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
     return [directory / n for n in names]
 
 

@@ -14,12 +14,14 @@ import concurrent.futures
 import contextlib
 import multiprocessing
 import os
+import sys
+import threading
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import libcst as cst
 
@@ -33,7 +35,7 @@ from guardrails.model import FileResult, Option, RuleMeta, Violation
 from guardrails.plugins import build_registry
 from guardrails.registry import ActiveRule, Registry, select_rules
 
-TEST_FILE_PARTS = ("tests", "test")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -160,9 +162,48 @@ def _parse_error(exc: Exception, text: str) -> tuple[int, int, str]:
             line = syntax.lineno or 1
             return line, max(syntax.offset or 1, 1), f"syntax error: {syntax.msg}"
     if isinstance(exc, cst.ParserSyntaxError):
-        return exc.raw_line, exc.raw_column + 1, f"syntax error: {exc.message}"
+        return (
+            exc.raw_line,
+            exc.raw_column + 1,
+            f"valid Python that LibCST cannot parse, so no rule checked it: {exc.message}",
+        )
     detail = str(exc).splitlines()[0] if str(exc) else ""
     return 1, 1, f"cannot parse: {type(exc).__name__}: {detail}"
+
+
+_DEEP_STACK_BYTES = 512 * 1024 * 1024
+_DEEP_RECURSION_LIMIT = 200_000
+
+
+def _with_deep_stack(function: Callable[..., T], *args: Any) -> T:
+    """Call `function` in a thread with a large stack and recursion limit.
+
+    LibCST's traversal is recursive; machine-generated files (long implicit
+    string concatenations, huge literals) nest deeper than the default
+    limit. Only files that already hit RecursionError pay for the thread.
+    """
+    outcome: list[Any] = []
+
+    def target() -> None:
+        previous = sys.getrecursionlimit()
+        sys.setrecursionlimit(_DEEP_RECURSION_LIMIT)
+        try:
+            outcome.append(function(*args))
+        except BaseException as exc:  # handed back to the calling thread
+            outcome.append(exc)
+        finally:
+            sys.setrecursionlimit(previous)
+
+    previous_size = threading.stack_size(_DEEP_STACK_BYTES)
+    try:
+        worker = threading.Thread(target=target, name="guardrails-deep-file")
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(previous_size)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> FileResult:
@@ -198,7 +239,12 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
     if cst_rules:
         mod_name, is_package = module_name(path, plan.settings.src)
         try:
-            outcome = run_rules(module, text, shown, mod_name, is_package, cst_rules)
+            try:
+                outcome = run_rules(module, text, shown, mod_name, is_package, cst_rules)
+            except RecursionError:
+                outcome = _with_deep_stack(
+                    run_rules, module, text, shown, mod_name, is_package, cst_rules
+                )
         except Exception as exc:  # the engine's own name tracking failed
             found.append(
                 engine_finding(
@@ -217,8 +263,8 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
                     _violation(
                         by_impl[type(report.rule)],
                         shown,
-                        (where.start.line, where.start.column + 1),
-                        (where.end.line, where.end.column + 1),
+                        (where.start_line, where.start_column + 1),
+                        (where.end_line, where.end_column + 1),
                         report.message,
                         lines,
                         report.fix,
@@ -236,8 +282,8 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
                 found.append(
                     engine_finding(
                         RULE_CRASH,
-                        where.start.line,
-                        where.start.column + 1,
+                        where.start_line,
+                        where.start_column + 1,
                         f"rule {meta.id} ({meta.name}, plugin {meta.plugin}) crashed here and "
                         f"did not check the rest of the file: {detail}",
                     )

@@ -288,3 +288,11 @@ def test_readme_example_reports_each_rule_it_demonstrates() -> None:
         ("SEC001", 43),
         ("OBS005", 49),
     }
+
+
+def test_deeply_nested_file_is_checked_not_crashed(project) -> None:
+    # Implicit string concatenation nests one LibCST node per string.
+    parts = "\n".join(f'    "part {i} "' for i in range(3000))
+    project.write("generated.py", f"TEXT = (\n{parts}\n)\nRESULT = eval(TEXT)\n")
+    result = project.run("check", "--output-format", "json")
+    assert result.ids() == [("generated.py", "SEC002", 3003)], result.out[:500] + result.err

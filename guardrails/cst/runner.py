@@ -1,13 +1,16 @@
 """Run every active LibCST rule on one parsed module in a single traversal.
 
 LibCST's own batched visitor stops the whole traversal when one visitor
-raises; here each handler call is guarded so a crashing rule is switched off
-for the rest of the file and reported (GR003) while the other rules finish.
-Positions are resolved once per file and only when something was reported.
+raises, and `CSTNode.visit` rebuilds every node it passes; here a read-only
+walk in source order guards each handler call, so a crashing rule is switched
+off for the rest of the file and reported (GR003) while the other rules finish.
+Positions are computed once per file, only when something was reported, and
+only converted to lines and columns for the reported nodes (`positions.py`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -15,9 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper
 
 from guardrails.cst.names import NameTracker, TrackerVisitor
+from guardrails.cst.positions import Span, node_spans
 from guardrails.cst.rule import CstRule, Report, RuleContext
 from guardrails.registry import ActiveRule
 
@@ -50,11 +54,46 @@ class Failure:
     error: Exception
 
 
-class _Dispatcher(cst.CSTVisitor):
-    """One visitor that fans each node out to every rule's handlers."""
+class _FieldRecorder(cst.CSTVisitor):
+    """Records the order in which LibCST visits one node's fields."""
+
+    def __init__(self, node: cst.CSTNode) -> None:
+        super().__init__()
+        self.node = node
+        self.fields: list[str] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return node is self.node
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if node is self.node:
+            self.fields.append(attribute)
+
+
+def _learn_field_order(node: cst.CSTNode) -> tuple[str, ...]:
+    """A node class's child fields in source order, as LibCST's own visit uses it.
+
+    LibCST announces every field (present or not) through
+    `on_visit_attribute`, so one instance teaches the order for its class.
+    Fields it does not announce but that hold nodes go last.
+    """
+    recorder = _FieldRecorder(node)
+    node.visit(recorder)
+    order = list(dict.fromkeys(recorder.fields))
+    order += [f.name for f in dataclasses.fields(node) if f.name not in order]
+    return tuple(order)
+
+
+class _Walker:
+    """A read-only pre-order walk in source order, fanning nodes out to rules.
+
+    `CSTNode.visit` rebuilds every node it passes (it is built for
+    transformers) and costs about three times this walk; rules here only
+    read. Each handler call is guarded so a rule that raises is switched off
+    for the rest of the file and reported, while the others finish.
+    """
 
     def __init__(self, tracker: TrackerVisitor, rules: Sequence[CstRule]) -> None:
-        super().__init__()
         self._visit: dict[type, list[tuple[CstRule | None, Callable[[Any], Any]]]] = defaultdict(
             list
         )
@@ -82,24 +121,48 @@ class _Dispatcher(cst.CSTVisitor):
             except Exception as error:  # isolate the rule, keep the run going
                 self.failures[owner] = Failure(owner, node, error)
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        handlers = self._visit.get(type(node))
+    def walk(self, node: cst.CSTNode) -> None:
+        node_type = type(node)
+        handlers = self._visit.get(node_type)
         if handlers:
             self._call(handlers, node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        handlers = self._leave.get(type(original_node))
+        order = _FIELD_ORDER.get(node_type) or _field_order(node_type, node)
+        for name in order:
+            value = getattr(node, name)
+            value_type = type(value)
+            if value_type in _NODE_TYPES:
+                self.walk(value)
+            elif value_type is tuple or value_type is list:
+                for item in value:
+                    if type(item) in _NODE_TYPES:
+                        self.walk(item)
+        handlers = self._leave.get(node_type)
         if handlers:
-            self._call(handlers, original_node)
+            self._call(handlers, node)
 
-    # LibCST looks up `visit_<Node>_<attr>` handlers for every attribute of
-    # every node by default; rules here never use them, so skip the lookups.
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        return None
 
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        return None
+def _concrete_node_types() -> frozenset[type]:
+    """Every LibCST node class: a set lookup is far cheaper than the ABC isinstance."""
+    found: set[type] = set()
+    pending = [cst.CSTNode]
+    while pending:
+        cls = pending.pop()
+        found.add(cls)
+        pending.extend(cls.__subclasses__())
+    return frozenset(found)
+
+
+_NODE_TYPES = _concrete_node_types()
+
+_FIELD_ORDER: dict[type, tuple[str, ...]] = {}
+"""Per-class memo of `_learn_field_order`: a pure function of LibCST's code."""
+
+
+def _field_order(node_type: type, node: cst.CSTNode) -> tuple[str, ...]:
+    order = _FIELD_ORDER.get(node_type)
+    if order is None:
+        order = _FIELD_ORDER[node_type] = _learn_field_order(node)
+    return order
 
 
 @dataclass
@@ -108,7 +171,7 @@ class CstOutcome:
 
     reports: list[Report]
     failures: list[Failure]
-    positions: Callable[[cst.CSTNode], Any]
+    positions: Callable[[cst.CSTNode], Span]
 
 
 def run_rules(
@@ -140,15 +203,10 @@ def run_rules(
             reports=reports,
         )
         rules.append(rule.impl(context))
-    dispatcher = _Dispatcher(TrackerVisitor(tracker), rules)
-    module.visit(dispatcher)
-    failures = list(dispatcher.failures.values())
+    walker = _Walker(TrackerVisitor(tracker), rules)
+    walker.walk(module)
+    failures = list(walker.failures.values())
 
-    resolved: dict[cst.CSTNode, Any] = {}
-    if reports or failures:
-        if PositionProvider in metadata:
-            resolved = dict(metadata[PositionProvider])
-        else:
-            wrapper = wrapper or MetadataWrapper(module, unsafe_skip_copy=True)
-            resolved = dict(wrapper.resolve(PositionProvider))
-    return CstOutcome(reports, failures, resolved.__getitem__)
+    wanted = [r.node for r in reports] + [f.node for f in failures]
+    spans = node_spans(module, source, wanted) if wanted else {}
+    return CstOutcome(reports, failures, spans.__getitem__)
