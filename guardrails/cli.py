@@ -163,7 +163,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         from guardrails.report import text
 
-        text.render(result.violations, summary, out, color=out.isatty())
+        text.render(result.violations, summary, out, color=_use_color(out))
     out.flush()
 
     if any(v.rule_id == RULE_CRASH.id for v in result.violations):
@@ -171,6 +171,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     if summary.failing and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _use_color(stream: object) -> bool:
+    """Colour on terminals; NO_COLOR switches it off, FORCE_COLOR on (no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def _registry(args: argparse.Namespace):

@@ -296,3 +296,11 @@ def test_deeply_nested_file_is_checked_not_crashed(project) -> None:
     project.write("generated.py", f"TEXT = (\n{parts}\n)\nRESULT = eval(TEXT)\n")
     result = project.run("check", "--output-format", "json")
     assert result.ids() == [("generated.py", "SEC002", 3003)], result.out[:500] + result.err
+
+
+def test_colour_only_when_asked(project) -> None:
+    project.write("app.py", BAD)
+    coloured = project.run("check", env={"FORCE_COLOR": "1"})
+    assert "\x1b[" in coloured.out and "SEC001" in coloured.out
+    plain = project.run("check", env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[" not in plain.out

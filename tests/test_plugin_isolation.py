@@ -88,3 +88,39 @@ def test_config_plugin_rule_is_listed_with_its_plugin(project) -> None:
     project.write("pyproject.toml", '[tool.guardrails]\nplugins = ["tools.local_rules"]\n')
     rows = {r["id"]: r for r in project.run("rules", "--output-format", "json").json()}
     assert rows["ACME001"]["plugin"] == "tools.local_rules"
+
+
+SCOPE_PLUGIN = """\
+import libcst as cst
+from libcst.metadata import ScopeProvider
+from guardrails import CstRule, Example, RuleMeta, hookimpl
+
+
+class UnusedGlobalName(CstRule):
+    META = RuleMeta(
+        id="ACME002", name="module-global-assigned-in-function", category="reliability",
+        severity="warning", summary="s", why="w", remediation="r",
+    )
+    METADATA_DEPENDENCIES = (ScopeProvider,)
+
+    def visit_Global(self, node: cst.Global) -> None:
+        scope = self.get_metadata(ScopeProvider, node)
+        if scope is not None and type(scope).__name__ == "FunctionScope":
+            self.report(node, "function rebinds a module global")
+
+
+@hookimpl
+def guardrails_rules():
+    return [UnusedGlobalName]
+"""
+
+
+def test_rule_with_metadata_dependencies_gets_them(project) -> None:
+    project.write("tools/scoped.py", SCOPE_PLUGIN)
+    project.write(
+        "pyproject.toml",
+        '[tool.guardrails]\nplugins = ["tools.scoped"]\nselect = ["ACME"]\n',
+    )
+    project.write("app.py", "COUNT = 0\n\n\ndef bump():\n    global COUNT\n    COUNT += 1\n")
+    result = project.run("check", "--output-format", "json", "app.py")
+    assert result.ids() == [("app.py", "ACME002", 5)], result.err

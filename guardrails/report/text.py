@@ -1,7 +1,7 @@
 """Human output: `path:line:col: ID message`, an indented fix hint, a summary last.
 
-Colour only when writing to a terminal (rich also honours NO_COLOR and
-FORCE_COLOR); rich is imported only then, to keep CI runs' start-up small.
+Colour only when asked for (a terminal, or FORCE_COLOR); rich is imported
+only then, to keep CI runs' start-up small.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _render_rich(violations: list[Violation], summary: Summary, out: TextIO) -> 
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=out, highlight=False, soft_wrap=True)
+    console = Console(file=out, highlight=False, soft_wrap=True, force_terminal=True)
     for v in violations:
         line = Text()
         line.append(f"{v.path}:{v.line}:{v.column}:", style="bold")
