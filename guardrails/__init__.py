@@ -8,6 +8,7 @@ The public API for plugin authors is re-exported here::
 from __future__ import annotations
 
 from guardrails._version import __version__
+from guardrails.backends.ruff import RuffMapping
 from guardrails.cst.rule import CstRule, RuleContext
 from guardrails.hookspecs import hookimpl
 from guardrails.model import Edit, Example, Fix, Option, RuleMeta, Violation
@@ -18,6 +19,7 @@ __all__ = [
     "Example",
     "Fix",
     "Option",
+    "RuffMapping",
     "RuleContext",
     "RuleMeta",
     "Violation",

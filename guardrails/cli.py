@@ -138,7 +138,8 @@ def _settings(args: argparse.Namespace, cli: SelectionLayer | None = None):
 def cmd_check(args: argparse.Namespace) -> int:
     from guardrails.diagnostics import RULE_CRASH
     from guardrails.discovery import discover
-    from guardrails.engine import build_plan, check_paths, discovery_for
+    from guardrails.engine import check_paths
+    from guardrails.plan import build_plan, discovery_for
     from guardrails.report import Summary
 
     if args.jobs < 0:
@@ -199,7 +200,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 "name": m.name,
                 "category": m.category,
                 "severity": m.severity,
-                "backend": m.backend,
+                "backend": registry.backends(m.id),
                 "plugin": m.plugin,
                 "fix": m.fix,
                 "summary": m.summary,
@@ -213,7 +214,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     for m in metas:
         print(
             f"{m.id:<8} {m.name:<{width}}  {m.category:<13} {m.severity:<8} "
-            f"{m.backend:<8} {m.plugin}"
+            f"{registry.backends(m.id):<12} {m.plugin}"
         )
     return EXIT_OK
 

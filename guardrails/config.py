@@ -25,6 +25,9 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 TABLE = "[tool.guardrails]"
 
+DEFAULT_TEST_PATHS = ("tests", "test_*.py", "*_test.py", "conftest.py")
+"""Globs for test code, which rules marked non-test (`skip_tests`) leave alone."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -41,6 +44,7 @@ class Settings:
     plugins: tuple[str, ...] = ()
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)
+    test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
 
     def where(self, key: str) -> str:
         """`pyproject.toml: [tool.guardrails] key` for error messages."""
@@ -116,6 +120,7 @@ KNOWN_KEYS = (
     "plugins",
     "rules",
     "severity",
+    "test-paths",
 )
 
 
@@ -170,6 +175,7 @@ def load_settings(
     for rule_id, level in severity.items():
         check.choice(level, f"severity.{rule_id}", SEVERITIES)
 
+    test_paths = opt_list("test-paths")  # [] switches the test exemption off
     layers = [layer]
     if cli is not None:
         layers.append(cli)
@@ -185,4 +191,5 @@ def load_settings(
         plugins=opt_list("plugins") or (),
         rule_options={k: dict(v) for k, v in rule_options.items()},
         severity=dict(severity),
+        test_paths=DEFAULT_TEST_PATHS if test_paths is None else test_paths,
     )

@@ -31,11 +31,13 @@ Example plugin module::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
+    from guardrails.backends.ruff import RuffMapping
     from guardrails.cst.rule import CstRule
 
 PROJECT = "guardrails"
@@ -61,4 +63,30 @@ def guardrails_categories() -> Sequence[str]:
     The built-in categories are security, observability, reliability and
     architecture; a rule whose category is neither built in nor declared by
     some plugin is rejected when the registry is built. Called once per run.
+    """
+
+
+@hookspec
+def guardrails_semgrep_rule_dirs() -> Sequence[str | Path]:
+    """Return directories of Semgrep YAML rules this plugin contributes.
+
+    Every `*.yaml`/`*.yml` file below each directory is read. Each Semgrep
+    rule names the guardrails rule it implements in `metadata.guardrails.id`;
+    exactly one Semgrep rule per guardrails id also carries that rule's
+    documentation (`name`, `category`, `severity`, `summary`, `why`,
+    `remediation`, `bad`, `good`, `references`, `fix`) — see
+    `guardrails/backends/semgrep.py`. A YAML or metadata error stops the run
+    with exit code 2 naming the plugin and the file. Called once per run.
+    """
+
+
+@hookspec
+def guardrails_ruff_mappings() -> Sequence[RuffMapping]:
+    """Return Ruff codes that back guardrails rules (`guardrails.RuffMapping`).
+
+    `RuffMapping("REL005", ("DTZ003", "DTZ005"), meta=RuleMeta(...))` defines
+    a new Ruff-backed rule; without `meta` the codes are added to an existing
+    rule of any plugin. Ruff runs once per run, isolated from the user's Ruff
+    config and `# noqa`, with only the mapped codes of active rules; each
+    result is reported under the guardrails id. Called once per run.
     """

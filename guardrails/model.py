@@ -53,6 +53,7 @@ class Example:
     """
 
     code: str
+    path: str = ""  # where the example lives, when that matters (e.g. "tests/test_x.py")
 
     def flagged_lines(self) -> list[int]:
         """1-based lines marked `# bad`."""
@@ -83,6 +84,7 @@ class RuleMeta:
     plugin: str = ""
     docs_url: str = ""
     default_enabled: bool = True
+    skip_tests: bool = False  # non-test rule: test code is exempt by default
 
     @property
     def docs(self) -> str:
@@ -136,6 +138,7 @@ class Violation:
     docs: str
     fix: Fix | None = None
     source_line: str = ""
+    backend: str = "libcst"
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Deterministic report order regardless of how work was scheduled."""
@@ -144,7 +147,13 @@ class Violation:
 
 @dataclass
 class FileResult:
-    """What checking one file produced; picklable so workers can return it."""
+    """What checking one file produced; picklable so workers can return it.
+
+    Suppressions are applied later, once findings from every backend for
+    the file are known, so `violations` here are unsuppressed.
+    """
 
     path: str
     violations: list[Violation] = field(default_factory=list)
+    suppressions: list[Any] = field(default_factory=list)
+    parsed: bool = True

@@ -11,11 +11,14 @@ import dataclasses
 import importlib
 import sys
 from importlib import metadata as importlib_metadata
+from pathlib import Path
 from typing import Any
 
 import pluggy
 
 from guardrails import hookspecs
+from guardrails.backends.ruff import RuffMapping
+from guardrails.backends.semgrep import load_rule_dir
 from guardrails.config import Settings
 from guardrails.cst.rule import CstRule
 from guardrails.cst.runner import handlers_of
@@ -134,6 +137,16 @@ def build_registry(settings: Settings) -> Registry:
                 raise PluginError(f"plugin {plugin!r}: category {category!r} is not a name")
             categories.add(category)
 
+    def claim(meta: RuleMeta, plugin: str) -> RuleMeta:
+        meta = _validate_meta(meta, plugin, categories)
+        existing = registry.get(meta.id)
+        if existing is not None:
+            owner = existing.plugin or "guardrails"
+            raise PluginError(
+                f"rule id {meta.id} is defined twice: by plugin {owner!r} and by plugin {plugin!r}"
+            )
+        return meta
+
     for plugin, classes in _call_each(pm, "guardrails_rules"):
         for cls in classes:
             if not (isinstance(cls, type) and issubclass(cls, CstRule)):
@@ -141,17 +154,51 @@ def build_registry(settings: Settings) -> Registry:
                     f"plugin {plugin!r}: guardrails_rules returned {cls!r}, "
                     "which is not a guardrails.CstRule subclass"
                 )
-            meta = _validate_meta(getattr(cls, "META", None), plugin, categories)
+            meta = claim(getattr(cls, "META", None), plugin)
             try:
                 handlers_of(cls)
             except ValueError as exc:
                 raise PluginError(f"plugin {plugin!r}: rule {meta.id}: {exc}") from None
-            existing = registry.get(meta.id)
-            if existing is not None:
-                owner = existing.plugin or "guardrails"
+            registry.add(dataclasses.replace(meta, backend="libcst"), cls)
+
+    for plugin, directories in _call_each(pm, "guardrails_semgrep_rule_dirs"):
+        for directory in directories:
+            metas, rules = load_rule_dir(Path(directory), plugin)
+            for rule_id, meta in sorted(metas.items()):
+                registry.add(claim(meta, plugin))
+                registry.semgrep[rule_id] = rules[rule_id]
+
+    mappings: list[tuple[str, RuffMapping]] = []
+    for plugin, provided in _call_each(pm, "guardrails_ruff_mappings"):
+        for mapping in provided:
+            if not isinstance(mapping, RuffMapping) or not mapping.codes:
                 raise PluginError(
-                    f"rule id {meta.id} is defined twice: by plugin {owner!r} "
-                    f"and by plugin {plugin!r}"
+                    f"plugin {plugin!r}: guardrails_ruff_mappings must return RuffMapping "
+                    "objects with at least one code"
                 )
-            registry.add(meta, cls)
+            if mapping.meta is not None:
+                if mapping.meta.id != mapping.rule_id:
+                    raise PluginError(
+                        f"plugin {plugin!r}: RuffMapping({mapping.rule_id!r}) carries the "
+                        f"metadata of {mapping.meta.id}"
+                    )
+                registry.add(claim(dataclasses.replace(mapping.meta, backend="ruff"), plugin))
+            mappings.append((plugin, mapping))
+    for plugin, mapping in mappings:  # after every rule exists, so any id can be extended
+        if registry.get(mapping.rule_id) is None:
+            raise PluginError(
+                f"plugin {plugin!r}: Ruff codes {', '.join(mapping.codes)} map to unknown "
+                f"rule id {mapping.rule_id}"
+            )
+        codes = registry.ruff_codes.get(mapping.rule_id, ())
+        registry.ruff_codes[mapping.rule_id] = tuple(dict.fromkeys(codes + mapping.codes))
+    owners: dict[str, str] = {}
+    for rule_id, codes in sorted(registry.ruff_codes.items()):
+        for code in codes:
+            if code in owners:
+                raise PluginError(
+                    f"Ruff code {code} is mapped to both {owners[code]} and {rule_id}; "
+                    "a code can back one rule only"
+                )
+            owners[code] = rule_id
     return registry

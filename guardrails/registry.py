@@ -25,6 +25,8 @@ class ActiveRule:
     severity: str
     options: Mapping[str, Any]
     impl: Any = None  # the CstRule subclass for LibCST rules
+    semgrep: tuple[dict[str, Any], ...] = ()  # Semgrep rules implementing it
+    ruff_codes: tuple[str, ...] = ()  # Ruff codes backing it
 
     @property
     def id(self) -> str:
@@ -46,6 +48,8 @@ class Registry:
 
     rules: dict[str, RuleMeta] = field(default_factory=dict)
     impls: dict[str, Any] = field(default_factory=dict)
+    semgrep: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    ruff_codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
     always_on: frozenset[str] = frozenset()
 
@@ -53,6 +57,17 @@ class Registry:
         self.rules[meta.id] = meta
         if impl is not None:
             self.impls[meta.id] = impl
+
+    def backends(self, rule_id: str) -> str:
+        """Which engines implement a rule, e.g. `libcst`, `semgrep`, `libcst+ruff`."""
+        names = []
+        if rule_id in self.impls:
+            names.append("libcst")
+        if rule_id in self.semgrep:
+            names.append("semgrep")
+        if rule_id in self.ruff_codes:
+            names.append("ruff")
+        return "+".join(names) or self.rules[rule_id].backend
 
     def get(self, rule_id: str) -> RuleMeta | None:
         return self.rules.get(rule_id)

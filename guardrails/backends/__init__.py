@@ -1,0 +1,1 @@
+"""External checkers run as subprocesses: Semgrep and Ruff."""

@@ -1,0 +1,114 @@
+"""Running an external checker (Semgrep, Ruff) as one isolated subprocess.
+
+The process starts before the LibCST pass and writes its JSON to a file in
+a private temporary directory (a pipe would fill up and stall it while
+nobody reads), so both run at the same time. The directory doubles as the
+tool's HOME, so nothing lands in the user's home directory, and is removed
+when the run ends.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guardrails.errors import GuardrailsError
+
+
+class BackendError(GuardrailsError):
+    """An external backend could not run or did not finish: the run is incomplete."""
+
+
+def find_executable(name: str, override_env: str) -> str | None:
+    """The tool named by `$override_env`, else `name` on PATH."""
+    explicit = os.environ.get(override_env)
+    if explicit:
+        return explicit if Path(explicit).is_file() else None
+    return shutil.which(name)
+
+
+@dataclass
+class Job:
+    """A started backend process and where its output goes."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    workdir: tempfile.TemporaryDirectory[str]
+    output: Path
+    stderr: Path
+    started: float = field(default_factory=time.monotonic)
+
+    def wait(self, timeout: float) -> tuple[int, str, str]:
+        """(exit code, output text, stderr text); BackendError on timeout."""
+        remaining = max(1.0, timeout - (time.monotonic() - self.started))
+        try:
+            code = self.process.wait(timeout=remaining)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            self.close()
+            raise BackendError(
+                f"{self.name} did not finish within {timeout:.0f} s and was stopped; "
+                "the run is incomplete"
+            ) from None
+        out = self.output.read_text(encoding="utf-8", errors="replace")
+        err = self.stderr.read_text(encoding="utf-8", errors="replace")
+        return code, out, err
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.workdir.cleanup()
+
+
+def start(
+    name: str,
+    argv: Sequence[str],
+    workdir: tempfile.TemporaryDirectory[str],
+    env: Mapping[str, str],
+    cwd: Path,
+) -> Job:
+    """Start `argv` with stdout and stderr going to files in `workdir`."""
+    base = Path(workdir.name)
+    output, stderr = base / "stdout.json", base / "stderr.txt"
+    with output.open("wb") as out, stderr.open("wb") as err:
+        try:
+            process = subprocess.Popen(
+                list(argv),
+                stdout=out,
+                stderr=err,
+                stdin=subprocess.DEVNULL,
+                env=dict(env),
+                cwd=cwd,
+            )
+        except OSError as exc:
+            workdir.cleanup()
+            raise BackendError(f"cannot start {name} ({argv[0]}): {exc.strerror or exc}") from None
+    return Job(name, process, workdir, output, stderr)
+
+
+def isolated_env(
+    home: str, drop_prefixes: Sequence[str], extra: Mapping[str, str]
+) -> dict[str, str]:
+    """The current environment with HOME redirected and a tool's own settings removed."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not any(key.startswith(prefix) for prefix in drop_prefixes)
+    }
+    env.update({"HOME": home, "XDG_CONFIG_HOME": home, "XDG_CACHE_HOME": home})
+    env.update(extra)
+    return env
+
+
+def last_line(text: str) -> str:
+    """The most informative single line of a tool's stderr."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "no output"

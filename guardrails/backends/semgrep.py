@@ -1,0 +1,318 @@
+"""Semgrep-backed rules: YAML policy packs run by one offline `semgrep` process.
+
+A guardrails rule backed by Semgrep is one or more Semgrep rules whose
+`metadata.guardrails.id` names it; exactly one of them also carries the
+rule's documentation fields (name, category, why, remediation, examples...):
+
+    rules:
+      - id: sec014-flask-debug
+        languages: [python]
+        severity: ERROR
+        message: "`$APP.run(debug=True)` ..."
+        pattern: $APP.run(..., debug=True, ...)
+        metadata:
+          guardrails:
+            id: SEC014
+            name: debug-enabled
+            ...
+
+Only the Semgrep rules of *active* guardrails rules are written to the
+config Semgrep gets, so `select`/`ignore` apply before it starts, and it is
+not started at all when none is active. Semgrep scans exactly the files
+guardrails discovered: its default ignores (`.semgrepignore`, test folders,
+minified files), `.gitignore` handling, size limit and `# nosemgrep`
+comments are all switched off, and any target it reports as not scanned
+becomes a GR003 finding on that file. It runs with metrics and the version
+check off, local rules only, and a private HOME.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from guardrails.backends.process import (
+    BackendError,
+    Job,
+    find_executable,
+    isolated_env,
+    last_line,
+    start,
+)
+from guardrails.diagnostics import RULE_CRASH
+from guardrails.errors import PluginError
+from guardrails.model import Edit, Example, Fix, RuleMeta, Violation
+
+BACKEND = "semgrep"
+PER_FILE_TIMEOUT_S = 30
+_META_FIELDS = {
+    "id": str,
+    "name": str,
+    "category": str,
+    "severity": str,
+    "summary": str,
+    "why": str,
+    "remediation": str,
+    "bad": list,
+    "good": list,
+    "references": list,
+    "fix": str,
+    "skip_tests": bool,
+    "default_enabled": bool,
+    "docs_url": str,
+}
+_REQUIRED = ("name", "category", "severity", "summary", "why", "remediation")
+
+
+def _examples(raw: list[Any], where: str) -> tuple[Example, ...]:
+    out = []
+    for item in raw:
+        if isinstance(item, str):
+            out.append(Example(item))
+        elif isinstance(item, dict) and isinstance(item.get("code"), str):
+            out.append(Example(item["code"], str(item.get("path", ""))))
+        else:
+            raise PluginError(f"{where}: an example must be a string or {{code, path}}")
+    return tuple(out)
+
+
+def _meta_from(fields: dict[str, Any], where: str) -> RuleMeta:
+    for key, value in fields.items():
+        expected = _META_FIELDS.get(key)
+        if expected is None:
+            raise PluginError(f"{where}: unknown metadata.guardrails key {key!r}")
+        if not isinstance(value, expected):
+            raise PluginError(f"{where}: metadata.guardrails.{key} must be a {expected.__name__}")
+    missing = [key for key in _REQUIRED if key not in fields]
+    if missing:
+        raise PluginError(f"{where}: metadata.guardrails is missing {', '.join(missing)}")
+    return RuleMeta(
+        id=fields["id"],
+        name=fields["name"],
+        category=fields["category"],
+        severity=fields["severity"],
+        summary=fields["summary"].strip(),
+        why=" ".join(fields["why"].split()),
+        remediation=" ".join(fields["remediation"].split()),
+        bad=_examples(fields.get("bad", []), where),
+        good=_examples(fields.get("good", []), where),
+        references=tuple(str(r) for r in fields.get("references", [])),
+        fix=fields.get("fix", "none"),
+        backend=BACKEND,
+        skip_tests=fields.get("skip_tests", False),
+        default_enabled=fields.get("default_enabled", True),
+        docs_url=fields.get("docs_url", ""),
+    )
+
+
+def load_rule_dir(
+    directory: Path, plugin: str
+) -> tuple[dict[str, RuleMeta], dict[str, list[dict[str, Any]]]]:
+    """Read every `*.yaml`/`*.yml` below `directory`: (metas, semgrep rules) by guardrails id."""
+    if not directory.is_dir():
+        raise PluginError(f"plugin {plugin!r}: Semgrep rule directory {directory} does not exist")
+    metas: dict[str, RuleMeta] = {}
+    rules: dict[str, list[dict[str, Any]]] = {}
+    files = sorted([*directory.rglob("*.yaml"), *directory.rglob("*.yml")])
+    for path in files:
+        where = f"plugin {plugin!r}: {path}"
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            detail = " ".join(str(exc).split())
+            raise PluginError(f"{where}: invalid YAML: {detail}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PluginError(f"{where}: cannot read: {exc}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+            raise PluginError(f"{where}: expected a top-level `rules:` list")
+        for rule in data["rules"]:
+            if not isinstance(rule, dict) or not isinstance(rule.get("id"), str):
+                raise PluginError(f"{where}: every Semgrep rule needs an `id`")
+            meta = (rule.get("metadata") or {}).get("guardrails")
+            rule_where = f"{where}: rule {rule['id']!r}"
+            if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
+                raise PluginError(f"{rule_where}: metadata.guardrails.id is missing")
+            guardrails_id = meta["id"]
+            rules.setdefault(guardrails_id, []).append(rule)
+            if len(meta) > 1:
+                if guardrails_id in metas:
+                    raise PluginError(
+                        f"{rule_where}: {guardrails_id} is documented by two Semgrep rules; "
+                        "keep the metadata on one and only `id` on the others"
+                    )
+                metas[guardrails_id] = _meta_from(meta, rule_where)
+    for guardrails_id in rules:
+        if guardrails_id not in metas:
+            raise PluginError(
+                f"plugin {plugin!r}: {directory}: no Semgrep rule documents {guardrails_id} "
+                "(metadata.guardrails needs name, category, why, remediation, ...)"
+            )
+    return metas, rules
+
+
+class SemgrepJob:
+    """One started `semgrep scan` and how to read its findings back."""
+
+    def __init__(
+        self, job: Job, targets: dict[str, str], rules: dict[str, Any], timeout: float
+    ) -> None:
+        self.job = job
+        self.targets = targets  # path as given to semgrep -> path as reported
+        self.rules = rules  # guardrails id -> ActiveRule
+        self.timeout = timeout
+
+    def collect(self) -> dict[str, list[Violation]]:
+        """Findings by reported path; BackendError when Semgrep itself failed."""
+        try:
+            code, out, err = self.job.wait(self.timeout)
+        finally:
+            self.job.close()
+        try:
+            data = json.loads(out) if out.strip() else None
+        except json.JSONDecodeError:
+            data = None
+        if not isinstance(data, dict):
+            raise BackendError(f"semgrep failed (exit {code}) without a result: {last_line(err)}")
+        findings: dict[str, list[Violation]] = {}
+        self._errors(data.get("errors") or [], code, findings)
+        for result in data.get("results") or []:
+            violation = self._violation(result)
+            if violation is not None:
+                findings.setdefault(violation.path, []).append(violation)
+        scanned = {os.path.normpath(p) for p in (data.get("paths") or {}).get("scanned", [])}
+        for given, shown in self.targets.items():
+            if os.path.normpath(given) not in scanned:
+                findings.setdefault(shown, []).append(
+                    _engine_finding(
+                        shown,
+                        1,
+                        "semgrep did not scan this file, so its "
+                        "Semgrep-backed rules did not check it",
+                    )
+                )
+        return findings
+
+    def _errors(
+        self, errors: list[dict[str, Any]], code: int, findings: dict[str, list[Violation]]
+    ) -> None:
+        for error in errors:
+            message = " ".join(str(error.get("message", "")).split())
+            path = error.get("path")
+            kind = error.get("type")
+            kind = kind[0] if isinstance(kind, list) and kind else kind
+            if path is None or "Rule" in str(kind) or "Invalid" in str(kind):
+                raise BackendError(f"semgrep rejected the rules: {kind}: {message[:300]}")
+            shown = self.targets.get(path, path)
+            line = ((error.get("spans") or [{}])[0].get("start") or {}).get("line", 1)
+            findings.setdefault(shown, []).append(
+                _engine_finding(
+                    shown, line, f"semgrep could not check this file ({kind}): {message[:200]}"
+                )
+            )
+        if code not in (0, 1) and not errors:
+            raise BackendError(f"semgrep failed with exit code {code}")
+
+    def _violation(self, result: dict[str, Any]) -> Violation | None:
+        extra = result.get("extra") or {}
+        guardrails_id = ((extra.get("metadata") or {}).get("guardrails") or {}).get("id")
+        rule = self.rules.get(guardrails_id)
+        if rule is None:
+            return None
+        path = self.targets.get(result["path"], result["path"])
+        start, end = result["start"], result["end"]
+        fix = None
+        if isinstance(extra.get("fix"), str):
+            fix = Fix(
+                (Edit(start["line"], start["col"], end["line"], end["col"], extra["fix"]),),
+                applicability="safe" if rule.meta.fix == "safe" else "unsafe",
+            )
+        lines = extra.get("lines") or ""
+        return Violation(
+            rule_id=rule.meta.id,
+            name=rule.meta.name,
+            category=rule.meta.category,
+            severity=rule.severity,
+            path=path,
+            line=start["line"],
+            column=start["col"],
+            end_line=end["line"],
+            end_column=end["col"],
+            message=" ".join(str(extra.get("message", rule.meta.summary)).split()),
+            remediation=rule.meta.remediation,
+            docs=rule.meta.docs,
+            fix=fix,
+            source_line=lines.splitlines()[0] if lines else "",
+            backend=BACKEND,
+        )
+
+
+def _engine_finding(path: str, line: int, message: str) -> Violation:
+    meta = RULE_CRASH
+    return Violation(
+        rule_id=meta.id,
+        name=meta.name,
+        category=meta.category,
+        severity=meta.severity,
+        path=path,
+        line=line,
+        column=1,
+        end_line=line,
+        end_column=2,
+        message=message,
+        remediation=meta.remediation,
+        docs=meta.docs,
+        backend=BACKEND,
+    )
+
+
+def start_semgrep(
+    active: Sequence[Any], targets: dict[str, str], cwd: Path, jobs: int
+) -> SemgrepJob | None:
+    """Start Semgrep for the active Semgrep-backed rules, or None if there are none."""
+    rules = {rule.id: rule for rule in active if rule.semgrep}
+    if not rules or not targets:
+        return None
+    executable = find_executable("semgrep", "GUARDRAILS_SEMGREP")
+    if executable is None:
+        ids = ", ".join(sorted(rules))
+        raise BackendError(
+            f"semgrep is not on PATH, so the Semgrep-backed rules ({ids}) cannot run; "
+            f"install it (`pip install semgrep`) or deselect them with `--ignore {ids}`"
+        )
+    workdir = tempfile.TemporaryDirectory(prefix="guardrails-semgrep-")
+    config = Path(workdir.name) / "rules.yaml"
+    semgrep_rules = [r for rule in rules.values() for r in rule.semgrep]
+    config.write_text(json.dumps({"rules": semgrep_rules}), encoding="utf-8")
+    argv = [
+        executable, "scan",
+        "--config", str(config),
+        "--json",
+        "--metrics=off",
+        "--disable-version-check",
+        "--oss-only",
+        "--disable-nosem",
+        "--no-rewrite-rule-ids",
+        "--x-ignore-semgrepignore-files",
+        "--no-git-ignore",
+        "--max-target-bytes=0",
+        "--no-exclude-minified-files",
+        "--timeout", str(PER_FILE_TIMEOUT_S),
+        "--jobs", str(max(1, jobs)),
+        "--quiet",
+        "--",
+        *targets,
+    ]  # fmt: skip
+    env = isolated_env(
+        workdir.name,
+        drop_prefixes=("SEMGREP_",),
+        extra={"SEMGREP_SEND_METRICS": "off", "SEMGREP_ENABLE_VERSION_CHECK": "0"},
+    )
+    job = start("semgrep", argv, workdir, env, cwd)
+    timeout = 120 + 2.0 * len(targets)
+    return SemgrepJob(job, targets, rules, timeout)

@@ -1,0 +1,244 @@
+"""One file through the LibCST backend: decode, parse once, one traversal.
+
+Bad input never raises out of here: an unreadable, undecodable or
+unparsable file becomes a GR001 finding and a crashing rule a GR003 finding.
+Suppression comments are parsed here (the text is at hand) but applied by
+the engine, once every backend's findings for the file are known.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import sys
+import threading
+import tokenize
+from collections.abc import Callable, Sequence
+from io import BytesIO
+from pathlib import Path
+from typing import Any, TypeVar
+
+import libcst as cst
+
+from guardrails import suppressions
+from guardrails.cst.runner import run_rules
+from guardrails.diagnostics import PARSE_ERROR, RULE_CRASH
+from guardrails.discovery import display_path, module_name
+from guardrails.model import FileResult, RuleMeta, Violation
+from guardrails.plan import Plan
+from guardrails.registry import ActiveRule
+
+T = TypeVar("T")
+
+
+def make_violation(
+    rule: ActiveRule | RuleMeta,
+    path: str,
+    start: tuple[int, int],
+    end: tuple[int, int],
+    message: str,
+    lines: Sequence[str],
+    fix: Any = None,
+    backend: str = "libcst",
+) -> Violation:
+    """A Violation for `rule` at 1-based (line, column) positions."""
+    meta = rule.meta if isinstance(rule, ActiveRule) else rule
+    severity = rule.severity if isinstance(rule, ActiveRule) else meta.severity
+    line = start[0]
+    return Violation(
+        backend=backend,
+        rule_id=meta.id,
+        name=meta.name,
+        category=meta.category,
+        severity=severity,
+        path=path,
+        line=line,
+        column=start[1],
+        end_line=end[0],
+        end_column=end[1],
+        message=message,
+        remediation=meta.remediation,
+        docs=meta.docs,
+        fix=fix,
+        source_line=lines[line - 1].rstrip("\r\n") if 0 < line <= len(lines) else "",
+    )
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding) honouring a BOM or PEP 263 coding cookie."""
+    encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+    return data.decode(encoding), encoding
+
+
+def _parse_error(exc: Exception, text: str) -> tuple[int, int, str]:
+    """(line, 1-based column, one-line message) for a file LibCST cannot parse.
+
+    CPython's own parser locates syntax errors much better than LibCST's
+    (which often points at the next token), so it is asked first; only its
+    verdict is used, its cost is paid only for broken files.
+    """
+    with contextlib.suppress(ValueError, RecursionError, MemoryError):  # LibCST's verdict then
+        try:
+            ast.parse(text)
+        except SyntaxError as syntax:
+            line = syntax.lineno or 1
+            return line, max(syntax.offset or 1, 1), f"syntax error: {syntax.msg}"
+    if isinstance(exc, cst.ParserSyntaxError):
+        return (
+            exc.raw_line,
+            exc.raw_column + 1,
+            f"valid Python that LibCST cannot parse, so no rule checked it: {exc.message}",
+        )
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    return 1, 1, f"cannot parse: {type(exc).__name__}: {detail}"
+
+
+_DEEP_STACK_BYTES = 512 * 1024 * 1024
+_DEEP_RECURSION_LIMIT = 200_000
+
+
+def _with_deep_stack(function: Callable[..., T], *args: Any) -> T:
+    """Call `function` in a thread with a large stack and recursion limit.
+
+    LibCST's traversal is recursive; machine-generated files (long implicit
+    string concatenations, huge literals) nest deeper than the default
+    limit. Only files that already hit RecursionError pay for the thread.
+    """
+    outcome: list[Any] = []
+
+    def target() -> None:
+        previous = sys.getrecursionlimit()
+        sys.setrecursionlimit(_DEEP_RECURSION_LIMIT)
+        try:
+            outcome.append(function(*args))
+        except BaseException as exc:  # handed back to the calling thread
+            outcome.append(exc)
+        finally:
+            sys.setrecursionlimit(previous)
+
+    previous_size = threading.stack_size(_DEEP_STACK_BYTES)
+    try:
+        worker = threading.Thread(target=target, name="guardrails-deep-file")
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(previous_size)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> FileResult:
+    """LibCST findings (unsuppressed) and suppression comments of one file's content."""
+    result = FileResult(shown)
+    lines: list[str] = []
+
+    def engine_finding(meta: RuleMeta, line: int, column: int, message: str) -> Violation:
+        return make_violation(meta, shown, (line, column), (line, column + 1), message, lines)
+
+    try:
+        text = source if isinstance(source, str) else _decode(source)[0]
+    except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        result.violations.append(engine_finding(PARSE_ERROR, 1, 1, f"cannot decode file: {reason}"))
+        result.parsed = False
+        return result
+    lines = text.splitlines()
+    relative = root_relative(path, plan.settings.root)
+    rules = plan.rules_for(relative)
+    cst_rules = [
+        r
+        for r in rules
+        if r.impl is not None and (not r.impl.TRIGGERS or any(t in text for t in r.impl.TRIGGERS))
+    ]
+    try:
+        module = cst.parse_module(text)
+    except Exception as exc:  # ParserSyntaxError, RecursionError on absurd nesting, ...
+        line, column, message = _parse_error(exc, text)
+        result.violations.append(engine_finding(PARSE_ERROR, line, column, message))
+        result.parsed = False
+        return result
+
+    found: list[Violation] = []
+    if cst_rules:
+        mod_name, is_package = module_name(path, plan.settings.src)
+        try:
+            try:
+                outcome = run_rules(module, text, shown, mod_name, is_package, cst_rules)
+            except RecursionError:
+                outcome = _with_deep_stack(
+                    run_rules, module, text, shown, mod_name, is_package, cst_rules
+                )
+        except Exception as exc:  # the engine's own name tracking failed
+            found.append(
+                engine_finding(
+                    RULE_CRASH,
+                    1,
+                    1,
+                    f"guardrails failed to analyse this file ({type(exc).__name__}: {exc}); "
+                    "no LibCST rule checked it",
+                )
+            )
+        else:
+            by_impl = {r.impl: r for r in cst_rules}
+            for report in outcome.reports:
+                where = outcome.positions(report.node)
+                found.append(
+                    make_violation(
+                        by_impl[type(report.rule)],
+                        shown,
+                        (where.start_line, where.start_column + 1),
+                        (where.end_line, where.end_column + 1),
+                        report.message,
+                        lines,
+                        report.fix,
+                    )
+                )
+            for failure in outcome.failures:
+                meta = failure.rule.META
+                where = outcome.positions(failure.node)
+                error = str(failure.error).strip().splitlines()
+                detail = (
+                    f"{type(failure.error).__name__}: {error[0]}"
+                    if error
+                    else type(failure.error).__name__
+                )
+                found.append(
+                    engine_finding(
+                        RULE_CRASH,
+                        where.start_line,
+                        where.start_column + 1,
+                        f"rule {meta.id} ({meta.name}, plugin {meta.plugin}) crashed here and "
+                        f"did not check the rest of the file: {detail}",
+                    )
+                )
+
+    result.violations = found
+    result.suppressions = suppressions.parse(text)
+    return result
+
+
+def root_relative(path: Path, root: Path) -> str:
+    """`path` relative to the project root (posix), for globs in the config."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def check_file(plan: Plan, path: Path) -> FileResult:
+    """Read and check one file; unreadable files become GR001 findings."""
+    shown = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        meta = PARSE_ERROR
+        return FileResult(
+            shown,
+            [
+                make_violation(
+                    meta, shown, (1, 1), (1, 2), f"cannot read file: {exc.strerror or exc}", []
+                )
+            ],
+        )
+    return check_source(plan, data, path, shown)
