@@ -99,6 +99,7 @@ def build_plan(settings: Settings, registry: Registry | None = None) -> Plan:
                 options,
                 registry.impls.get(rule_id),
                 tuple(registry.semgrep.get(rule_id, ())),
+                registry.semgrep_triggers.get(rule_id, ()),
                 registry.ruff_codes.get(rule_id, ()),
             )
         )

@@ -163,10 +163,11 @@ def build_registry(settings: Settings) -> Registry:
 
     for plugin, directories in _call_each(pm, "guardrails_semgrep_rule_dirs"):
         for directory in directories:
-            metas, rules = load_rule_dir(Path(directory), plugin)
+            metas, rules, triggers = load_rule_dir(Path(directory), plugin)
             for rule_id, meta in sorted(metas.items()):
                 registry.add(claim(meta, plugin))
                 registry.semgrep[rule_id] = rules[rule_id]
+                registry.semgrep_triggers[rule_id] = triggers[rule_id]
 
     mappings: list[tuple[str, RuffMapping]] = []
     for plugin, provided in _call_each(pm, "guardrails_ruff_mappings"):

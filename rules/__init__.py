@@ -6,10 +6,14 @@ It registers through the same pluggy hooks as any organisation's plugin
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from guardrails.rules.observability import NonConstantLogMessage, SwallowedException
 from guardrails.rules.reliability import BareExcept, HttpWithoutTimeout, MutableDefaultArgument
+from guardrails.rules.ruff_backed import MAPPINGS
 from guardrails.rules.security import DynamicCodeExecution, SubprocessShell, UnsafeDeserialization
 
+from guardrails.backends.ruff import RuffMapping
 from guardrails.cst.rule import CstRule
 from guardrails.hookspecs import hookimpl
 
@@ -28,3 +32,13 @@ CST_RULES: tuple[type[CstRule], ...] = (
 @hookimpl
 def guardrails_rules() -> tuple[type[CstRule], ...]:
     return CST_RULES
+
+
+@hookimpl
+def guardrails_semgrep_rule_dirs() -> list[Path]:
+    return [Path(__file__).resolve().parent / "semgrep"]
+
+
+@hookimpl
+def guardrails_ruff_mappings() -> tuple[RuffMapping, ...]:
+    return MAPPINGS

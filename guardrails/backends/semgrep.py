@@ -66,6 +66,7 @@ _META_FIELDS = {
     "skip_tests": bool,
     "default_enabled": bool,
     "docs_url": str,
+    "triggers": list,
 }
 _REQUIRED = ("name", "category", "severity", "summary", "why", "remediation")
 
@@ -111,14 +112,37 @@ def _meta_from(fields: dict[str, Any], where: str) -> RuleMeta:
     )
 
 
+def triggers_from(fields: dict[str, Any], where: str) -> tuple[tuple[str, ...], ...]:
+    """`triggers` as AND-of-OR groups: a flat list is one group.
+
+    A file is sent to Semgrep for a rule only if, for every group, one of
+    its strings occurs in the file's text. Triggers must be sound: name
+    every string without which the rule cannot match (e.g. its sink calls).
+    """
+    raw = fields.get("triggers", [])
+    groups = raw if raw and all(isinstance(g, list) for g in raw) else [raw] if raw else []
+    if not all(isinstance(t, str) and t for group in groups for t in group):
+        raise PluginError(f"{where}: metadata.guardrails.triggers must be strings or lists of them")
+    return tuple(tuple(group) for group in groups if group)
+
+
+def could_match(text: str, triggers: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether a file's text holds at least one string of every trigger group."""
+    return all(any(t in text for t in group) for group in triggers)
+
+
 def load_rule_dir(
     directory: Path, plugin: str
-) -> tuple[dict[str, RuleMeta], dict[str, list[dict[str, Any]]]]:
-    """Read every `*.yaml`/`*.yml` below `directory`: (metas, semgrep rules) by guardrails id."""
+) -> tuple[dict[str, RuleMeta], dict[str, list[dict[str, Any]]], dict[str, Any]]:
+    """Read every `*.yaml`/`*.yml` below `directory`.
+
+    Returns (metas, Semgrep rules, triggers), each keyed by guardrails id.
+    """
     if not directory.is_dir():
         raise PluginError(f"plugin {plugin!r}: Semgrep rule directory {directory} does not exist")
     metas: dict[str, RuleMeta] = {}
     rules: dict[str, list[dict[str, Any]]] = {}
+    triggers: dict[str, tuple[tuple[str, ...], ...]] = {}
     files = sorted([*directory.rglob("*.yaml"), *directory.rglob("*.yml")])
     for path in files:
         where = f"plugin {plugin!r}: {path}"
@@ -146,14 +170,16 @@ def load_rule_dir(
                         f"{rule_where}: {guardrails_id} is documented by two Semgrep rules; "
                         "keep the metadata on one and only `id` on the others"
                     )
-                metas[guardrails_id] = _meta_from(meta, rule_where)
+                fields = {k: v for k, v in meta.items() if k != "triggers"}
+                metas[guardrails_id] = _meta_from(fields, rule_where)
+                triggers[guardrails_id] = triggers_from(meta, rule_where)
     for guardrails_id in rules:
         if guardrails_id not in metas:
             raise PluginError(
                 f"plugin {plugin!r}: {directory}: no Semgrep rule documents {guardrails_id} "
                 "(metadata.guardrails needs name, category, why, remediation, ...)"
             )
-    return metas, rules
+    return metas, rules, triggers
 
 
 class SemgrepJob:
@@ -271,11 +297,29 @@ def _engine_finding(path: str, line: int, message: str) -> Violation:
     )
 
 
+def _text_of(path: str) -> str:
+    """A file's text for trigger checks (bytes as latin-1: triggers are ASCII)."""
+    try:
+        return Path(path).read_bytes().decode("latin-1")
+    except OSError:
+        return ""  # unreadable files are reported by the LibCST pass (GR001)
+
+
 def start_semgrep(
     active: Sequence[Any], targets: dict[str, str], cwd: Path, jobs: int
 ) -> SemgrepJob | None:
-    """Start Semgrep for the active Semgrep-backed rules, or None if there are none."""
+    """Start Semgrep for the active Semgrep-backed rules, or None if nothing could match.
+
+    Only files whose text holds the triggers of at least one active rule are
+    sent (Semgrep's start-up alone costs seconds, and most files of a
+    project cannot match a given policy).
+    """
     rules = {rule.id: rule for rule in active if rule.semgrep}
+    targets = {
+        given: shown
+        for given, shown in targets.items()
+        if any(could_match(_text_of(given), rule.semgrep_triggers) for rule in rules.values())
+    }
     if not rules or not targets:
         return None
     executable = find_executable("semgrep", "GUARDRAILS_SEMGREP")
@@ -301,7 +345,6 @@ def start_semgrep(
         "--x-ignore-semgrepignore-files",
         "--no-git-ignore",
         "--max-target-bytes=0",
-        "--no-exclude-minified-files",
         "--timeout", str(PER_FILE_TIMEOUT_S),
         "--jobs", str(max(1, jobs)),
         "--quiet",

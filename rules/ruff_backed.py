@@ -1,0 +1,135 @@
+"""Catalog rules that Ruff already checks exactly: map its codes, don't rewrite them."""
+
+from __future__ import annotations
+
+from guardrails.backends.ruff import RuffMapping
+from guardrails.model import Example, RuleMeta
+
+NAIVE_DATETIME = RuleMeta(
+    id="REL005",
+    name="naive-datetime",
+    category="reliability",
+    severity="warning",
+    summary="A datetime is created without a timezone: `datetime.now()`/`today()` without `tz`, "
+    "`utcnow()`, `utcfromtimestamp()`, `fromtimestamp()` without `tz`.",
+    why="Naive datetimes carry no timezone, so they compare and subtract wrongly against aware "
+    "ones, shift when servers run in different zones, and `utcnow()` returns UTC that Python "
+    "treats as local time.",
+    remediation="Create aware datetimes: `datetime.now(tz=UTC)` (`from datetime import UTC`, or "
+    "`timezone.utc` before 3.11), `datetime.fromtimestamp(ts, tz=UTC)`.",
+    bad=(
+        Example(
+            "from datetime import datetime\n\n\ndef stamp() -> str:\n"
+            "    return datetime.now().isoformat()  # bad\n"
+        ),
+        Example(
+            "import datetime\n\n\ndef expired(issued_at: float) -> bool:\n"
+            "    issued = datetime.datetime.utcfromtimestamp(issued_at)  # bad\n"
+            "    return datetime.datetime.utcnow() - issued > datetime.timedelta(hours=1)  # bad\n"
+        ),
+    ),
+    good=(
+        Example(
+            "from datetime import datetime, timezone\n\n\ndef stamp() -> str:\n"
+            "    return datetime.now(tz=timezone.utc).isoformat()\n"
+        ),
+        Example(
+            "import datetime\n\nUTC = datetime.timezone.utc\n\n\n"
+            "def expired(issued_at: float) -> bool:\n"
+            "    issued = datetime.datetime.fromtimestamp(issued_at, tz=UTC)\n"
+            "    return datetime.datetime.now(UTC) - issued > datetime.timedelta(hours=1)\n"
+        ),
+    ),
+    references=(
+        "https://docs.python.org/3/library/datetime.html#aware-and-naive-objects",
+        "https://docs.astral.sh/ruff/rules/#flake8-datetimez-dtz",
+    ),
+)
+
+ASSERT_FOR_VALIDATION = RuleMeta(
+    id="REL009",
+    name="assert-for-validation",
+    category="reliability",
+    severity="warning",
+    summary="`assert` is used to check conditions in non-test code.",
+    why="Assertions are removed when Python runs with `-O`, so the check silently disappears "
+    "in optimised deployments, and a failing assert raises a bare AssertionError that callers "
+    "cannot tell apart from a bug.",
+    remediation='Raise a specific exception: `if amount <= 0: raise ValueError(f"amount must '
+    'be positive, got {amount}")`. Keep `assert` for tests and for type narrowing of '
+    "impossible states.",
+    bad=(
+        Example(
+            "def withdraw(balance: int, amount: int) -> int:\n"
+            '    assert amount > 0, "amount must be positive"  # bad\n'
+            "    return balance - amount\n"
+        ),
+        Example(
+            "def load(config: dict) -> str:\n"
+            '    assert "url" in config  # bad\n    return config["url"]\n'
+        ),
+    ),
+    good=(
+        Example(
+            "def withdraw(balance: int, amount: int) -> int:\n    if amount <= 0:\n"
+            '        raise ValueError(f"amount must be positive, got {amount}")\n'
+            "    return balance - amount\n"
+        ),
+        Example(
+            "from bank import withdraw\n\n\ndef test_withdraw() -> None:\n"
+            "    assert withdraw(10, 3) == 7\n",
+            path="tests/test_bank.py",
+        ),
+    ),
+    references=(
+        "https://docs.python.org/3/reference/simple_stmts.html#the-assert-statement",
+        "https://docs.astral.sh/ruff/rules/assert/",
+    ),
+    skip_tests=True,
+)
+
+RAISE_WITHOUT_CAUSE = RuleMeta(
+    id="OBS007",
+    name="raise-without-cause",
+    category="observability",
+    severity="warning",
+    summary="A new exception is raised inside `except` without `from`, hiding what caused it.",
+    why="Without `from err` the original exception is only kept as implicit context with a "
+    'misleading "During handling of the above exception, another exception occurred", '
+    "and tools that follow `__cause__` lose the root cause.",
+    remediation='Chain it explicitly: `except OSError as err: raise ConfigError("cannot read '
+    'config") from err` (or `from None` when the cause is deliberately hidden).',
+    bad=(
+        Example(
+            "import json\n\n\nclass ConfigError(Exception):\n    pass\n\n\n"
+            "def parse(text: str) -> dict:\n    try:\n        return json.loads(text)\n"
+            '    except ValueError:\n        raise ConfigError("invalid config")  # bad\n'
+        ),
+        Example(
+            "def port(raw: str) -> int:\n    try:\n        return int(raw)\n"
+            "    except ValueError as err:\n"
+            '        raise RuntimeError(f"bad port {raw!r}: {err}")  # bad\n'
+        ),
+    ),
+    good=(
+        Example(
+            "import json\n\n\nclass ConfigError(Exception):\n    pass\n\n\n"
+            "def parse(text: str) -> dict:\n    try:\n        return json.loads(text)\n"
+            '    except ValueError as err:\n        raise ConfigError("invalid config") from err\n'
+        ),
+        Example(
+            "def port(raw: str) -> int:\n    try:\n        return int(raw)\n"
+            "    except ValueError:\n        raise\n"
+        ),
+    ),
+    references=(
+        "https://docs.python.org/3/tutorial/errors.html#exception-chaining",
+        "https://docs.astral.sh/ruff/rules/raise-without-from-inside-except/",
+    ),
+)
+
+MAPPINGS = (
+    RuffMapping("REL005", ("DTZ002", "DTZ003", "DTZ004", "DTZ005", "DTZ006"), meta=NAIVE_DATETIME),
+    RuffMapping("REL009", ("S101",), meta=ASSERT_FOR_VALIDATION),
+    RuffMapping("OBS007", ("B904",), meta=RAISE_WITHOUT_CAUSE),
+)
