@@ -88,6 +88,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_args(rules)
     rules.add_argument("--output-format", choices=("text", "json"), default="text")
 
+    plugins = commands.add_parser("plugins", help="list loaded plugins with versions and rules")
+    _add_config_args(plugins)
+    plugins.add_argument("--output-format", choices=("text", "json"), default="text")
+
+    new_rule = commands.add_parser("new-rule", help="write a rule skeleton and its failing test")
+    new_rule.add_argument("rule_id", metavar="ID")
+    new_rule.add_argument("--name", required=True, help="kebab-case name, e.g. no-raw-sql")
+    new_rule.add_argument("--category", required=True)
+    new_rule.add_argument("--backend", choices=("libcst", "semgrep"), default="libcst")
+    new_rule.add_argument("--severity", choices=SEVERITIES, default="warning")
+    new_rule.add_argument("--path", type=Path, default=Path("."), help="directory to write into")
+    new_rule.add_argument("--force", action="store_true", help="overwrite existing files")
+
     explain = commands.add_parser("explain", help="explain a rule: why, what to do, examples")
     explain.add_argument("rule_id", metavar="ID")
     _add_config_args(explain)
@@ -126,6 +139,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_check(args)
     if args.command == "rules":
         return cmd_rules(args)
+    if args.command == "plugins":
+        return cmd_plugins(args)
+    if args.command == "new-rule":
+        return cmd_new_rule(args)
     return cmd_explain(args)
 
 
@@ -215,6 +232,55 @@ def cmd_rules(args: argparse.Namespace) -> int:
         print(
             f"{m.id:<8} {m.name:<{width}}  {m.category:<13} {m.severity:<8} "
             f"{registry.backends(m.id):<12} {m.plugin}"
+        )
+    return EXIT_OK
+
+
+def cmd_new_rule(args: argparse.Namespace) -> int:
+    from guardrails import scaffold
+
+    skeleton = scaffold.Skeleton(
+        rule_id=args.rule_id,
+        name=args.name,
+        category=args.category,
+        backend=args.backend,
+        directory=args.path,
+        severity=args.severity,
+    )
+    written = scaffold.write(skeleton, force=args.force)
+    for path in written:
+        print(f"wrote {path}")
+    hook = "guardrails_semgrep_rule_dirs" if args.backend == "semgrep" else "guardrails_rules"
+    print(
+        f"next: fill in the FILL IN fields and examples until {written[-1].name} passes, "
+        f"then return the rule from your plugin's `{hook}` hook"
+    )
+    return EXIT_OK
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    rows = []
+    for info in registry.plugins:
+        ids = sorted(m.id for m in registry.rules.values() if m.plugin == info.name)
+        rows.append(
+            {
+                "name": info.name,
+                "source": info.source,
+                "version": info.version,
+                "rules": len(ids),
+                "ids": ids,
+            }
+        )
+    if args.output_format == "json":
+        json.dump(rows, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    width = max(len(r["name"]) for r in rows)
+    for r in rows:
+        print(
+            f"{r['name']:<{width}}  {r['source']:<11} {r['version'] or '-':<10} "
+            f"{r['rules']:>3} rules  {' '.join(r['ids'])}"
         )
     return EXIT_OK
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import sys
+from collections.abc import Sequence
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,14 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
-def plugin_manager(settings: Settings) -> tuple[pluggy.PluginManager, list[PluginInfo]]:
-    """Register the built-in pack, entry-point plugins and config-listed modules."""
+def plugin_manager(
+    settings: Settings, extra: Sequence[tuple[str, Any]] = ()
+) -> tuple[pluggy.PluginManager, list[PluginInfo]]:
+    """Register the built-in pack, entry-point plugins, config-listed modules and `extra`.
+
+    `extra` holds (name, plugin object) pairs registered last, as
+    `guardrails.testing` does for rules under test that no package declares yet.
+    """
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     infos: list[PluginInfo] = []
@@ -78,6 +85,9 @@ def plugin_manager(settings: Settings) -> tuple[pluggy.PluginManager, list[Plugi
             ) from None
         _register(pm, plugin, name)
         infos.append(PluginInfo(name, "config", getattr(plugin, "__version__", "")))
+    for name, plugin in extra:
+        _register(pm, plugin, name)
+        infos.append(PluginInfo(name, "inline"))
     return pm, infos
 
 
@@ -123,9 +133,9 @@ def _validate_meta(meta: Any, plugin: str, categories: set[str]) -> RuleMeta:
     return dataclasses.replace(meta, plugin=plugin)
 
 
-def build_registry(settings: Settings) -> Registry:
+def build_registry(settings: Settings, extra: Sequence[tuple[str, Any]] = ()) -> Registry:
     """Load every plugin and collect its rules, rejecting collisions."""
-    pm, infos = plugin_manager(settings)
+    pm, infos = plugin_manager(settings, extra)
     registry = Registry(plugins=infos, always_on=ALWAYS_ON)
     for meta in ENGINE_RULES:
         registry.add(meta)

@@ -18,6 +18,12 @@ tested exactly as users run it. A bad example must be reported exactly on
 its lines marked `# bad`; a good example must produce no finding of its
 rule. `example_tests` checks all examples in one run, so Semgrep and Ruff
 start once per test session rather than once per example.
+
+Every helper also takes `rules=[MyRule]`, `semgrep_dirs=[path]` and
+`ruff_mappings=[RuffMapping(...)]`, to test rules that no installed plugin
+provides yet (they are registered as a plugin named `inline`)::
+
+    test_examples = example_tests(rules=[MyRule])
 """
 
 from __future__ import annotations
@@ -29,27 +35,83 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from guardrails.backends.ruff import RuffMapping
 from guardrails.config import Settings
+from guardrails.cst.rule import CstRule
 from guardrails.discovery import display_path
 from guardrails.engine import check_paths
+from guardrails.hookspecs import hookimpl
 from guardrails.model import Example, RuleMeta, Violation
 from guardrails.plan import build_plan
 from guardrails.plugins import build_registry
 from guardrails.registry import Registry, SelectionLayer
 
+INLINE = "inline"
 
-@functools.lru_cache(maxsize=4)
-def _registry(cwd: Path) -> Registry:
-    return build_registry(Settings(root=cwd, src=(cwd,)))
+
+@dataclass(frozen=True)
+class Inline:
+    """Rules under test, registered as the plugin `inline`."""
+
+    rules: tuple[type[CstRule], ...] = ()
+    semgrep_dirs: tuple[str, ...] = ()
+    ruff_mappings: tuple[RuffMapping, ...] = ()
+    categories: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        rules: Iterable[type[CstRule]] = (),
+        semgrep_dirs: Iterable[str | Path] = (),
+        ruff_mappings: Iterable[RuffMapping] = (),
+        categories: Iterable[str] = (),
+    ) -> Inline:
+        return cls(
+            tuple(rules),
+            tuple(str(d) for d in semgrep_dirs),
+            tuple(ruff_mappings),
+            tuple(categories),
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.rules or self.semgrep_dirs or self.ruff_mappings)
+
+    @hookimpl
+    def guardrails_rules(self) -> list[type[CstRule]]:
+        return list(self.rules)
+
+    @hookimpl
+    def guardrails_semgrep_rule_dirs(self) -> list[str]:
+        return list(self.semgrep_dirs)
+
+    @hookimpl
+    def guardrails_ruff_mappings(self) -> list[RuffMapping]:
+        return list(self.ruff_mappings)
+
+    @hookimpl
+    def guardrails_categories(self) -> list[str]:
+        return list(self.categories)
+
+
+@functools.lru_cache(maxsize=8)
+def _registry(cwd: Path, inline: Inline = Inline()) -> Registry:
+    extra = [(INLINE, inline)] if inline else []
+    return build_registry(Settings(root=cwd, src=(cwd,)), extra)
 
 
 def run_many(
     sources: Mapping[str, str],
     select: Iterable[str] | None = None,
     options: Mapping[str, Mapping[str, object]] | None = None,
+    inline: Inline = Inline(),
+    src: Iterable[str] = (),
 ) -> dict[str, list[Violation]]:
-    """Findings per relative path for several files checked in one run."""
-    registry = _registry(Path.cwd().resolve())
+    """Findings per relative path for several files checked in one run.
+
+    `src` names extra source roots (relative folders), so a file at
+    `case/acme/api/x.py` can be the module `acme.api.x`.
+    """
+    registry = _registry(Path.cwd().resolve(), inline)
     with tempfile.TemporaryDirectory(prefix="guardrails-test-") as tmp:
         root = Path(tmp).resolve()
         files = []
@@ -60,7 +122,7 @@ def run_many(
             files.append(path)
         settings = Settings(
             root=root,
-            src=(root,),
+            src=(root, *(root / folder for folder in src)),
             layers=(SelectionLayer(select=tuple(select) if select is not None else None),),
             rule_options={rid: dict(values) for rid, values in (options or {}).items()},
         )
@@ -77,9 +139,13 @@ def run(
     path: str = "example.py",
     select: Iterable[str] | None = None,
     options: Mapping[str, Mapping[str, object]] | None = None,
+    rules: Iterable[type[CstRule]] = (),
+    semgrep_dirs: Iterable[str | Path] = (),
+    ruff_mappings: Iterable[RuffMapping] = (),
 ) -> list[Violation]:
     """Findings for `source` (dedented) checked as the file `path` of a project."""
-    return run_many({path: source}, select, options)[path]
+    inline = Inline.of(rules, semgrep_dirs, ruff_mappings)
+    return run_many({path: source}, select, options, inline)[path]
 
 
 def assert_findings(
@@ -88,9 +154,13 @@ def assert_findings(
     path: str = "example.py",
     select: Iterable[str] | None = None,
     options: Mapping[str, Mapping[str, object]] | None = None,
+    rules: Iterable[type[CstRule]] = (),
+    semgrep_dirs: Iterable[str | Path] = (),
+    ruff_mappings: Iterable[RuffMapping] = (),
 ) -> None:
     """Assert that `source` yields exactly the (rule id, line) pairs in `expected`."""
-    found = sorted({(v.rule_id, v.line) for v in run(source, path, select, options)})
+    found = run(source, path, select, options, rules, semgrep_dirs, ruff_mappings)
+    found = sorted({(v.rule_id, v.line) for v in found})
     wanted = sorted(set(expected))
     assert found == wanted, f"expected {wanted}, found {found}"
 
@@ -112,10 +182,8 @@ class ExampleCase:
         """Where the example is written: its own folder, its declared path inside."""
         return f"{self}/{self.example.path or 'example.py'}"
 
-    def check(self, findings: list[Violation] | None = None) -> None:
-        """Assert the example behaves as documented (runs it alone if not given findings)."""
-        if findings is None:
-            findings = run(self.example.code, self.example.path or "example.py", [self.meta.id])
+    def check(self, findings: list[Violation]) -> None:
+        """Assert the example behaves as documented, given its findings."""
         broken = [v for v in findings if v.rule_id in ("GR001", "GR003")]
         assert not broken, f"{self}: {broken[0].rule_id} {broken[0].message}"
         lines = sorted(v.line for v in findings if v.rule_id == self.meta.id)
@@ -129,9 +197,11 @@ class ExampleCase:
         )
 
 
-def _selected(rule_ids: Iterable[str] | None, plugin: str | None) -> list[RuleMeta]:
-    registry = _registry(Path.cwd().resolve())
+def _selected(rule_ids: Iterable[str] | None, plugin: str | None, inline: Inline) -> list[RuleMeta]:
+    registry = _registry(Path.cwd().resolve(), inline)
     wanted = set(rule_ids) if rule_ids is not None else None
+    if inline and wanted is None and plugin is None:
+        plugin = INLINE
     return [
         meta
         for meta in registry.sorted()
@@ -142,46 +212,65 @@ def _selected(rule_ids: Iterable[str] | None, plugin: str | None) -> list[RuleMe
 
 
 def example_cases(
-    rule_ids: Iterable[str] | None = None, plugin: str | None = None
+    rule_ids: Iterable[str] | None = None,
+    plugin: str | None = None,
+    inline: Inline = Inline(),
 ) -> list[ExampleCase]:
     """Every example of the selected loaded rules."""
     cases = []
-    for meta in _selected(rule_ids, plugin):
+    for meta in _selected(rule_ids, plugin, inline):
         for kind, examples in (("bad", meta.bad), ("good", meta.good)):
             for index, example in enumerate(examples):
                 cases.append(ExampleCase(meta, kind, index, example))
     return cases
 
 
-def run_cases(cases: list[ExampleCase]) -> dict[str, list[Violation]]:
+def run_cases(cases: list[ExampleCase], inline: Inline = Inline()) -> dict[str, list[Violation]]:
     """Findings for every case, from one run of the engine over all of them."""
     select = sorted({case.meta.id for case in cases})
-    found = run_many({case.relative_path: case.example.code for case in cases}, select)
+    sources = {case.relative_path: case.example.code for case in cases}
+    found = run_many(sources, select, inline=inline, src=[str(case) for case in cases])
     return {str(case): found[case.relative_path] for case in cases}
 
 
-def missing_examples(rule_ids: Iterable[str] | None = None, plugin: str | None = None) -> list[str]:
+def missing_examples(
+    rule_ids: Iterable[str] | None = None,
+    plugin: str | None = None,
+    rules: Iterable[type[CstRule]] = (),
+    semgrep_dirs: Iterable[str | Path] = (),
+    ruff_mappings: Iterable[RuffMapping] = (),
+) -> list[str]:
     """Rules with fewer than two bad or two good examples (ids with what is missing)."""
+    inline = Inline.of(rules, semgrep_dirs, ruff_mappings)
     return [
         f"{meta.id}: {len(meta.bad)} bad / {len(meta.good)} good examples"
-        for meta in _selected(rule_ids, plugin)
+        for meta in _selected(rule_ids, plugin, inline)
         if len(meta.bad) < 2 or len(meta.good) < 2
     ]
 
 
 def example_tests(
-    rule_ids: Iterable[str] | None = None, plugin: str | None = None
+    rule_ids: Iterable[str] | None = None,
+    plugin: str | None = None,
+    rules: Iterable[type[CstRule]] = (),
+    semgrep_dirs: Iterable[str | Path] = (),
+    ruff_mappings: Iterable[RuffMapping] = (),
 ) -> Callable[..., None]:
-    """A parametrized pytest test running every example; assign it to `test_examples`."""
+    """A parametrized pytest test running every example; assign it to `test_examples`.
+
+    Fails (rather than passing vacuously) when the selection has no examples.
+    """
     import pytest
 
-    cases = example_cases(rule_ids, plugin)
+    inline = Inline.of(rules, semgrep_dirs, ruff_mappings)
+    cases = example_cases(rule_ids, plugin, inline)
     results: dict[str, list[Violation]] = {}
 
-    @pytest.mark.parametrize("case", cases, ids=str)
-    def test_example(case: ExampleCase) -> None:
+    @pytest.mark.parametrize("case", cases or [None], ids=lambda c: str(c) if c else "none")
+    def test_example(case: ExampleCase | None) -> None:
+        assert case is not None, "no rule examples selected: add bad and good examples"
         if not results:
-            results.update(run_cases(cases))
+            results.update(run_cases(cases, inline))
         case.check(results[str(case)])
 
     return test_example

@@ -9,7 +9,7 @@ from guardrails import CstRule, Example, RuleMeta, hookimpl
 
 class Crashy(CstRule):
     META = RuleMeta(
-        id="ACME001", name="crashy", category="reliability", severity="error",
+        id="TST001", name="crashy", category="reliability", severity="error",
         summary="s", why="w", remediation="r",
         bad=(Example("x = 1  # bad\\n"),), good=(Example("y = 2\\n"),),
     )
@@ -38,7 +38,7 @@ def test_crashing_rule_is_gr003_and_rest_of_run_completes(project) -> None:
     crashes = [v for v in result.json()["violations"] if v["rule_id"] == "GR003"]
     # every file with a call crashes the rule, the plugin's own module included
     assert sorted(v["path"] for v in crashes) == ["app.py", "other.py", "tools/local_rules.py"]
-    assert "ACME001" in crashes[0]["message"] and "KeyError: 'boom'" in crashes[0]["message"]
+    assert "TST001" in crashes[0]["message"] and "KeyError: 'boom'" in crashes[0]["message"]
     assert crashes[0]["line"] == 5
 
 
@@ -57,7 +57,7 @@ def test_plugin_that_fails_to_import(project) -> None:
 def test_rule_id_collision_names_both_plugins(project) -> None:
     project.write(
         "tools/dupe.py",
-        CRASHY_PLUGIN.replace('"ACME001"', '"SEC001"'),
+        CRASHY_PLUGIN.replace('"TST001"', '"SEC001"'),
     )
     project.write("pyproject.toml", '[tool.guardrails]\nplugins = ["tools.dupe"]\n')
     project.write("app.py", "x = 1\n")
@@ -87,7 +87,7 @@ def test_config_plugin_rule_is_listed_with_its_plugin(project) -> None:
     project.write("tools/local_rules.py", CRASHY_PLUGIN)
     project.write("pyproject.toml", '[tool.guardrails]\nplugins = ["tools.local_rules"]\n')
     rows = {r["id"]: r for r in project.run("rules", "--output-format", "json").json()}
-    assert rows["ACME001"]["plugin"] == "tools.local_rules"
+    assert rows["TST001"]["plugin"] == "tools.local_rules"
 
 
 SCOPE_PLUGIN = """\
@@ -98,7 +98,7 @@ from guardrails import CstRule, Example, RuleMeta, hookimpl
 
 class UnusedGlobalName(CstRule):
     META = RuleMeta(
-        id="ACME002", name="module-global-assigned-in-function", category="reliability",
+        id="TST002", name="module-global-assigned-in-function", category="reliability",
         severity="warning", summary="s", why="w", remediation="r",
     )
     METADATA_DEPENDENCIES = (ScopeProvider,)
@@ -119,8 +119,8 @@ def test_rule_with_metadata_dependencies_gets_them(project) -> None:
     project.write("tools/scoped.py", SCOPE_PLUGIN)
     project.write(
         "pyproject.toml",
-        '[tool.guardrails]\nplugins = ["tools.scoped"]\nselect = ["ACME"]\n',
+        '[tool.guardrails]\nplugins = ["tools.scoped"]\nselect = ["TST"]\n',
     )
     project.write("app.py", "COUNT = 0\n\n\ndef bump():\n    global COUNT\n    COUNT += 1\n")
     result = project.run("check", "--output-format", "json", "app.py")
-    assert result.ids() == [("app.py", "ACME002", 5)], result.err
+    assert result.ids() == [("app.py", "TST002", 5)], result.err
