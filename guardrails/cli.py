@@ -22,6 +22,32 @@ from guardrails.registry import SelectionLayer
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
+OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "github", "rdjson", "agent")
+
+AGENT_ENVIRONMENT = (
+    "CLAUDECODE",  # Claude Code sets CLAUDECODE=1 for its shell (anthropics/claude-code#531)
+    "GEMINI_CLI",  # Gemini CLI sets GEMINI_CLI=1 for run_shell_command
+    "CODEX_THREAD_ID",  # OpenAI Codex CLI (codex-rs/core/src/exec_env.rs)
+    "CODEX_SANDBOX",  # OpenAI Codex CLI sandboxed commands
+    "CODEX_SANDBOX_NETWORK_DISABLED",
+    "CODEX_CI",
+)
+"""Variables agent CLIs set for the commands they run; any of them selects `agent` output."""
+
+
+def default_output_format() -> str:
+    """`GUARDRAILS_OUTPUT_FORMAT`, else `agent` inside a coding agent, else `text`."""
+    chosen = os.environ.get("GUARDRAILS_OUTPUT_FORMAT", "").strip().lower()
+    if chosen:
+        if chosen not in OUTPUT_FORMATS:
+            raise UsageError(
+                f"GUARDRAILS_OUTPUT_FORMAT={chosen!r} is not one of {', '.join(OUTPUT_FORMATS)}"
+            )
+        return chosen
+    if any(os.environ.get(name) for name in AGENT_ENVIRONMENT):
+        return "agent"
+    return "text"
+
 
 def _id_list(values: list[str] | None) -> tuple[str, ...] | None:
     """`--select A,B --select C` -> ("A", "B", "C"); None when not given."""
@@ -61,7 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--ignore", action="append", metavar="IDS", help="rule ids or prefixes to disable"
     )
-    check.add_argument("--output-format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--output-format",
+        choices=OUTPUT_FORMATS,
+        help="default: $GUARDRAILS_OUTPUT_FORMAT, else `agent` under a coding agent, else text",
+    )
+    check.add_argument(
+        "--max-findings",
+        type=int,
+        default=None,
+        metavar="N",
+        help="agent format: list at most N findings (default 40)",
+    )
     check.add_argument(
         "--fail-on",
         choices=SEVERITIES,
@@ -173,16 +210,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     fail_on = args.fail_on or settings.fail_on
     summary = Summary.of(result.violations, result.files, fail_on)
 
-    out = sys.stdout
-    if args.output_format == "json":
-        from guardrails.report import json_format
-
-        json_format.render(result.violations, summary, out)
-    else:
-        from guardrails.report import text
-
-        text.render(result.violations, summary, out, color=_use_color(out))
-    out.flush()
+    render(args, plan, settings, result.violations, summary, sys.stdout)
+    sys.stdout.flush()
 
     if any(v.rule_id == RULE_CRASH.id for v in result.violations):
         return EXIT_ERROR
@@ -199,6 +228,40 @@ def _use_color(stream: object) -> bool:
         return True
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def render(args, plan, settings, violations, summary, out) -> None:
+    """Write the findings in the chosen output format."""
+    from guardrails.diagnostics import ENGINE_RULES
+    from guardrails.report import agent, github, json_format, rdjson, sarif, text
+
+    fmt = args.output_format or default_output_format()
+    if args.max_findings is not None and args.max_findings < 1:
+        raise UsageError("--max-findings must be at least 1")
+    if fmt == "json":
+        json_format.render(violations, summary, out)
+    elif fmt == "jsonl":
+        json_format.render_lines(violations, out)
+    elif fmt == "sarif":
+        rules = [(rule.meta, rule.severity) for rule in plan.rules]
+        sarif.render(violations, rules, settings.root, out)
+    elif fmt == "github":
+        github.render(violations, summary, out)
+        out.write(text.summary_line(summary) + "\n")
+    elif fmt == "rdjson":
+        rdjson.render(violations, summary, out)
+    elif fmt == "agent":
+        metas = {meta.id: meta for meta in ENGINE_RULES}
+        metas.update({rule.id: rule.meta for rule in plan.rules})
+        agent.render(
+            violations,
+            summary,
+            metas,
+            out,
+            max_findings=args.max_findings or agent.DEFAULT_MAX_FINDINGS,
+        )
+    else:
+        text.render(violations, summary, out, color=_use_color(out))
 
 
 def _registry(args: argparse.Namespace):

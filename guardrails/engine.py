@@ -25,6 +25,7 @@ from guardrails.checker import check_file, make_violation, root_relative
 from guardrails.config import Settings
 from guardrails.diagnostics import ALWAYS_ON
 from guardrails.discovery import display_path
+from guardrails.fingerprint import with_fingerprints
 from guardrails.model import FileResult, RuleMeta, Violation
 from guardrails.plan import Plan, build_plan
 
@@ -162,4 +163,4 @@ def check_paths(plan: Plan, files: Sequence[Path], jobs: int = 0) -> RunResult:
     for path, result in zip(files, results, strict=True):
         violations.extend(finalize(plan, result, external.get(result.path, ()), path))
     violations.sort(key=Violation.sort_key)
-    return RunResult(len(files), violations)
+    return RunResult(len(files), with_fingerprints(violations))

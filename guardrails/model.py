@@ -139,6 +139,7 @@ class Violation:
     fix: Fix | None = None
     source_line: str = ""
     backend: str = "libcst"
+    fingerprint: str = ""
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Deterministic report order regardless of how work was scheduled."""

@@ -258,7 +258,8 @@ class SemgrepJob:
                 (Edit(start["line"], start["col"], end["line"], end["col"], extra["fix"]),),
                 applicability="safe" if rule.meta.fix == "safe" else "unsafe",
             )
-        lines = extra.get("lines") or ""
+        # `extra.lines` reads "requires login" in the logged-out CLI; the engine
+        # fills `source_line` from the file instead.
         return Violation(
             rule_id=rule.meta.id,
             name=rule.meta.name,
@@ -273,7 +274,6 @@ class SemgrepJob:
             remediation=rule.meta.remediation,
             docs=rule.meta.docs,
             fix=fix,
-            source_line=lines.splitlines()[0] if lines else "",
             backend=BACKEND,
         )
 

@@ -27,6 +27,7 @@ FIELDS = (
     "message",
     "remediation",
     "docs",
+    "fingerprint",
 )
 
 
@@ -34,6 +35,12 @@ def violation_dict(v: Violation) -> dict[str, Any]:
     data = {name: getattr(v, name) for name in FIELDS}
     data["fix"] = asdict(v.fix) if v.fix is not None else None
     return data
+
+
+def render_lines(violations: list[Violation], out: TextIO) -> None:
+    """`jsonl`: one object per finding, the same fields as `json`."""
+    for v in violations:
+        out.write(json.dumps(violation_dict(v)) + "\n")
 
 
 def render(violations: list[Violation], summary: Summary, out: TextIO) -> None:

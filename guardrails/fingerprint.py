@@ -1,0 +1,36 @@
+"""Fingerprints that survive unrelated edits: for SARIF and baselines.
+
+A finding is identified by its rule, its file, the whitespace-normalised
+text of its line and its rank among identical (rule, file, text) findings —
+not by its line number, so inserting or deleting lines above it, or
+re-indenting it, keeps the fingerprint, while a second identical violation
+in the same file gets a new one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+
+from guardrails.model import Violation
+
+VERSION = "guardrails/v1"
+
+
+def _content(violation: Violation) -> str:
+    return " ".join(violation.source_line.split())
+
+
+def with_fingerprints(violations: Iterable[Violation]) -> list[Violation]:
+    """Violations (in report order) with `fingerprint` set."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    out = []
+    for v in violations:
+        key = (v.rule_id, v.path, _content(v))
+        rank = seen[key]
+        seen[key] += 1
+        digest = hashlib.sha256("\0".join((*key, str(rank))).encode("utf-8")).hexdigest()
+        out.append(dataclasses.replace(v, fingerprint=digest[:32]))
+    return out

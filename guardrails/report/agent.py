@@ -1,0 +1,90 @@
+"""`agent` output: compact Markdown for a coding agent's context window.
+
+Grouped by rule; each rule's block says once what to change and shows the
+shortest good example, then lists its locations with the occurrence message
+and the offending line. Every token should inform: no colour, no banners.
+The output is bounded by `max_findings` and says exactly what was left out
+and how to see it. A clean run prints one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TextIO
+
+from guardrails.model import RuleMeta, Violation
+from guardrails.report import Summary
+
+DEFAULT_MAX_FINDINGS = 40
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a paragraph (the one-line why)."""
+    text = " ".join(text.split())
+    for end in (". ", "; "):
+        index = text.find(end)
+        if index != -1:
+            return text[: index + 1].rstrip(";") + ("" if end == ". " else ".")
+    return text
+
+
+def shortest_good(meta: RuleMeta | None) -> str:
+    """The shortest good example, the cheapest one to read and copy."""
+    if meta is None or not meta.good:
+        return ""
+    return min((e.code for e in meta.good), key=len).rstrip()
+
+
+def render(
+    violations: list[Violation],
+    summary: Summary,
+    rules: Mapping[str, RuleMeta],
+    out: TextIO,
+    max_findings: int = DEFAULT_MAX_FINDINGS,
+    command: str = "guardrails check",
+) -> None:
+    if not violations:
+        files = f"{summary.files} file{'s' if summary.files != 1 else ''}"
+        out.write(f"guardrails: no findings ({files} checked).\n")
+        return
+    files = len({v.path for v in violations})
+    out.write(
+        f"# guardrails: {summary.total} finding{'s' if summary.total != 1 else ''} "
+        f"in {files} file{'s' if files != 1 else ''}\n\n"
+        "Fix each finding as its rule says; the example shows code that passes.\n"
+    )
+    by_rule: dict[str, list[Violation]] = {}
+    for v in violations:
+        by_rule.setdefault(v.rule_id, []).append(v)
+    shown = 0
+    cut: dict[str, int] = {}
+    for rule_id in sorted(by_rule, key=lambda r: (-len(by_rule[r]), r)):
+        items = by_rule[rule_id]
+        room = max_findings - shown
+        if room <= 0:
+            cut[rule_id] = len(items)
+            continue
+        meta = rules.get(rule_id)
+        first = items[0]
+        out.write(f"\n## {rule_id} {first.name} ({first.category}, {first.severity})\n")
+        if meta is not None:
+            out.write(f"Why: {first_sentence(meta.why)}\n")
+        out.write(f"Do: {first.remediation}\n")
+        example = shortest_good(meta)
+        if example:
+            out.write(f"Good:\n```python\n{example}\n```\n")
+        for v in items[:room]:
+            out.write(f"- {v.path}:{v.line} {v.message}\n")
+            if v.source_line.strip():
+                out.write(f"  `{v.source_line.strip()}`\n")
+        shown += min(room, len(items))
+        if len(items) > room:
+            cut[rule_id] = len(items) - room
+    if cut:
+        left = sum(cut.values())
+        detail = ", ".join(f"{rule_id} {count}" for rule_id, count in sorted(cut.items()))
+        out.write(
+            f"\n{left} more finding{'s' if left != 1 else ''} not shown ({detail}). "
+            f"See them with `{command} --max-findings {summary.total}` or "
+            f"`--select {','.join(sorted(cut))}`.\n"
+        )

@@ -1,0 +1,40 @@
+"""`github` output: GitHub Actions workflow commands, one annotation per finding.
+
+`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=SEC001::message`
+with the remediation on the next line of the message. Values are escaped
+as the runner requires (`%`, CR, LF everywhere; `:` and `,` in properties).
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from guardrails.model import Violation
+from guardrails.report import Summary
+
+_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(violations: list[Violation], summary: Summary, out: TextIO) -> None:
+    for v in violations:
+        props = ",".join(
+            f"{key}={_property(str(value))}"
+            for key, value in (
+                ("file", v.path),
+                ("line", v.line),
+                ("col", v.column),
+                ("endLine", v.end_line),
+                ("endColumn", v.end_column),
+                ("title", f"{v.rule_id} {v.name}"),
+            )
+        )
+        message = _data(f"{v.message}\nhelp: {v.remediation}")
+        out.write(f"::{_COMMAND[v.severity]} {props}::{message}\n")

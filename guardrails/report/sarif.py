@@ -1,0 +1,174 @@
+"""SARIF 2.1.0 for code-scanning tools (GitHub code scanning among them).
+
+Every active rule appears in `tool.driver.rules` with short and full
+descriptions, `help` (text and Markdown: remediation and examples), a docs
+pointer, its default level and its category as a tag; results carry the
+rule index, level, message, 1-based region, a `%SRCROOT%`-relative URI,
+`partialFingerprints` and `fixes` where a fix exists. Validated against the
+official schema in the tests.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from guardrails._version import __version__
+from guardrails.fingerprint import VERSION as FINGERPRINT_KEY
+from guardrails.model import RuleMeta, Violation
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/guardrails-lint/guardrails"
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+# GitHub shows a severity for security results from this property (0.1-10).
+_SECURITY_SEVERITY = {"error": "8.0", "warning": "5.0", "info": "2.0"}
+
+
+def _help_markdown(meta: RuleMeta) -> str:
+    parts = [f"**{meta.summary}**", "", meta.why, "", f"**Do instead:** {meta.remediation}"]
+    for title, examples in (("Flagged", meta.bad[:1]), ("Use instead", meta.good[:1])):
+        for example in examples:
+            parts += ["", f"{title}:", "```python", example.code.rstrip(), "```"]
+    if meta.references:
+        parts += ["", "References: " + ", ".join(meta.references)]
+    return "\n".join(parts)
+
+
+def _rule(meta: RuleMeta, severity: str) -> dict[str, Any]:
+    properties: dict[str, Any] = {"tags": [meta.category]}
+    if meta.category == "security":
+        properties["security-severity"] = _SECURITY_SEVERITY[severity]
+    rule: dict[str, Any] = {
+        "id": meta.id,
+        "name": meta.name,
+        "shortDescription": {"text": meta.summary},
+        "fullDescription": {"text": f"{meta.summary} {meta.why}"},
+        "help": {
+            "text": f"{meta.why}\nDo instead: {meta.remediation}\nDocs: {meta.docs}",
+            "markdown": _help_markdown(meta),
+        },
+        "defaultConfiguration": {"level": _LEVEL[severity]},
+        "properties": properties,
+    }
+    if meta.docs_url:
+        rule["helpUri"] = meta.docs_url
+    return rule
+
+
+def _uri(path: str, root: Path) -> str:
+    candidate = Path(path)
+    absolute = candidate if candidate.is_absolute() else (Path.cwd() / candidate)
+    try:
+        return absolute.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return absolute.resolve().as_uri()
+
+
+def _region(start_line: int, start_col: int, end_line: int, end_col: int) -> dict[str, int]:
+    region = {"startLine": max(1, start_line), "startColumn": max(1, start_col)}
+    if (end_line, end_col) >= (start_line, start_col):
+        region.update(endLine=max(1, end_line), endColumn=max(1, end_col))
+    return region
+
+
+def _result(v: Violation, index: int, root: Path) -> dict[str, Any]:
+    uri = _uri(v.path, root)
+    location = {"uri": uri}
+    if not uri.startswith("file:"):
+        location["uriBaseId"] = "%SRCROOT%"
+    result: dict[str, Any] = {
+        "ruleId": v.rule_id,
+        "ruleIndex": index,
+        "level": _LEVEL[v.severity],
+        "message": {"text": f"{v.message.rstrip('.')}. {v.remediation}"},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": location,
+                    "region": _region(v.line, v.column, v.end_line, v.end_column),
+                }
+            }
+        ],
+        "partialFingerprints": {FINGERPRINT_KEY: v.fingerprint},
+    }
+    if v.fix is not None:
+        result["fixes"] = [
+            {
+                "description": {"text": v.fix.description or f"Fix {v.rule_id}"},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": location,
+                        "replacements": [
+                            {
+                                "deletedRegion": _region(
+                                    e.start_line, e.start_column, e.end_line, e.end_column
+                                ),
+                                "insertedContent": {"text": e.content},
+                            }
+                            for e in v.fix.edits
+                        ],
+                    }
+                ],
+            }
+        ]
+    return result
+
+
+def document(
+    violations: Sequence[Violation],
+    rules: Sequence[tuple[RuleMeta, str]],
+    root: Path,
+) -> dict[str, Any]:
+    """The SARIF log for `violations`, listing every active rule (meta, severity)."""
+    metas = list(rules)
+    known = {meta.id for meta, _ in metas}
+    for v in violations:  # engine diagnostics can appear without being "active"
+        if v.rule_id not in known:
+            known.add(v.rule_id)
+            metas.append((_placeholder(v), v.severity))
+    metas.sort(key=lambda pair: pair[0].id)
+    index = {meta.id: i for i, (meta, _) in enumerate(metas)}
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "guardrails",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_rule(meta, severity) for meta, severity in metas],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(v, index[v.rule_id], root) for v in violations],
+            }
+        ],
+    }
+
+
+def _placeholder(v: Violation) -> RuleMeta:
+    return RuleMeta(
+        id=v.rule_id,
+        name=v.name,
+        category=v.category,
+        severity=v.severity,
+        summary=v.message,
+        why=v.remediation,
+        remediation=v.remediation,
+    )
+
+
+def render(
+    violations: Sequence[Violation],
+    rules: Sequence[tuple[RuleMeta, str]],
+    root: Path,
+    out: TextIO,
+) -> None:
+    json.dump(document(violations, rules, root), out, indent=2)
+    out.write("\n")

@@ -1,0 +1,154 @@
+"""Every output format, produced by the real CLI on a project with findings from all backends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+
+SOURCE = """\
+import datetime
+import subprocess
+
+
+def restart(name, cur, tags=[]):
+    subprocess.run(f"systemctl restart {name}", shell=True)
+    cur.execute(f"UPDATE services SET restarted = 1 WHERE name = '{name}'")
+    return datetime.datetime.utcnow()
+"""
+
+
+@pytest.fixture
+def findings_project(project):
+    project.write("app/service.py", SOURCE)
+    project.write("app/__init__.py", "")
+    return project
+
+
+def test_sarif_validates_and_lists_every_active_rule(findings_project) -> None:
+    result = findings_project.run("check", "--output-format", "sarif")
+    assert result.code == 1, result.err
+    log = json.loads(result.out)
+    jsonschema.validate(log, SCHEMA)
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    ids = [rule["id"] for rule in rules]
+    assert {"SEC001", "SEC006", "REL003", "REL005", "OBS002", "SEC015"} <= set(ids)
+    sec001 = rules[ids.index("SEC001")]
+    assert sec001["shortDescription"]["text"] and sec001["fullDescription"]["text"]
+    assert "Do instead" in sec001["help"]["text"] and "```python" in sec001["help"]["markdown"]
+    assert sec001["defaultConfiguration"]["level"] == "error"
+    assert "security" in sec001["properties"]["tags"]
+    assert float(sec001["properties"]["security-severity"]) > 0
+    results = {r["ruleId"]: r for r in run["results"]}
+    assert set(results) == {"SEC001", "SEC006", "REL003", "REL005"}
+    first = results["SEC001"]
+    assert ids[first["ruleIndex"]] == "SEC001"
+    location = first["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "app/service.py", "uriBaseId": "%SRCROOT%"}
+    assert location["region"]["startLine"] == 6 and location["region"]["startColumn"] == 5
+    assert first["partialFingerprints"]["guardrails/v1"]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/")
+
+
+def test_sarif_carries_fixes(project) -> None:
+    project.write(
+        "tools/acme.py",
+        "from guardrails import RuffMapping, hookimpl\n\n"
+        "@hookimpl\ndef guardrails_ruff_mappings():\n"
+        "    return [RuffMapping('REL002', ('E722',))]\n",
+    )
+    project.write(
+        "pyproject.toml", '[tool.guardrails]\nplugins = ["tools.acme"]\nselect = ["REL005"]\n'
+    )
+    project.write("app.py", "import datetime\n\nNOW = datetime.datetime.now()\n")
+    log = json.loads(project.run("check", "--output-format", "sarif", "app.py").out)
+    jsonschema.validate(log, SCHEMA)
+    assert log["runs"][0]["results"][0]["ruleId"] == "REL005"
+
+
+def test_agent_output_is_compact_markdown(findings_project) -> None:
+    result = findings_project.run("check", "--output-format", "agent")
+    assert result.code == 1
+    out = result.out
+    assert out.startswith("# guardrails: 4 findings in 1 file\n")
+    assert "\x1b[" not in out
+    block = out[out.index("## SEC001") :]
+    block = block[: block.find("\n## ", 1) if "\n## " in block[1:] else len(block)]
+    assert "Why: " in block and "Do: Pass the command as a list" in block
+    assert "```python" in block
+    assert "- app/service.py:6 `subprocess.run(..., shell=True)`" in block
+    assert '  `subprocess.run(f"systemctl restart {name}", shell=True)`' in block
+    assert out.count("## ") == 4  # each rule's explanation appears once
+
+
+def test_agent_output_is_bounded_and_says_what_was_cut(project) -> None:
+    project.write("many.py", "".join(f"def f{i}(x=[]):\n    return x\n" for i in range(30)))
+    result = project.run("check", "--output-format", "agent", "--max-findings", "5")
+    assert result.out.count("\n- many.py:") == 5
+    assert "25 more findings not shown (REL003 25)" in result.out
+    assert "--max-findings 30" in result.out
+
+
+def test_agent_is_default_under_a_coding_agent(findings_project) -> None:
+    for variable in ("CLAUDECODE", "GEMINI_CLI", "CODEX_SANDBOX"):
+        result = findings_project.run("check", env={variable: "1"})
+        assert result.out.startswith("# guardrails:"), variable
+    forced = findings_project.run(
+        "check", env={"CLAUDECODE": "1", "GUARDRAILS_OUTPUT_FORMAT": "json"}
+    )
+    assert json.loads(forced.out)["summary"]["total"] == 4
+    findings_project.write("app/service.py", "X = 1\n")
+    clean = findings_project.run("check", env={"CLAUDECODE": "1"})
+    assert clean.code == 0
+    assert clean.out == "guardrails: no findings (2 files checked).\n"
+    bad = findings_project.run("check", env={"GUARDRAILS_OUTPUT_FORMAT": "yaml"})
+    assert bad.code == 2 and "GUARDRAILS_OUTPUT_FORMAT='yaml'" in bad.err
+
+
+def test_github_annotations(findings_project) -> None:
+    result = findings_project.run("check", "--output-format", "github")
+    lines = result.out.splitlines()
+    first = next(line for line in lines if "title=SEC001" in line)
+    assert first.startswith(
+        "::error file=app/service.py,line=6,col=5,endLine=6,endColumn=60,title=SEC001 "
+        "subprocess-shell::"
+    )
+    assert "%0Ahelp: Pass the command" in first
+    assert lines[-1].startswith("Found 4 findings")
+
+
+def test_jsonl_matches_json(findings_project) -> None:
+    lines = findings_project.run("check", "--output-format", "jsonl").out.splitlines()
+    whole = findings_project.run("check", "--output-format", "json").json()["violations"]
+    assert [json.loads(line) for line in lines] == whole
+
+
+def test_rdjson(findings_project) -> None:
+    data = json.loads(findings_project.run("check", "--output-format", "rdjson").out)
+    assert data["source"]["name"] == "guardrails"
+    first = next(d for d in data["diagnostics"] if d["code"]["value"] == "SEC001")
+    assert first["severity"] == "ERROR"
+    assert first["location"]["path"] == "app/service.py"
+    assert first["location"]["range"]["start"] == {"line": 6, "column": 5}
+
+
+def test_fingerprints_survive_inserted_lines(findings_project) -> None:
+    before = {
+        v["rule_id"]: v["fingerprint"]
+        for v in findings_project.run("check", "--output-format", "json").json()["violations"]
+    }
+    findings_project.write(
+        "app/service.py",
+        "# a new comment\n\n"
+        + SOURCE.replace("    subprocess.run", "    # restart it\n    subprocess.run"),
+    )
+    after = {
+        v["rule_id"]: v["fingerprint"]
+        for v in findings_project.run("check", "--output-format", "json").json()["violations"]
+    }
+    assert before == after
