@@ -138,6 +138,27 @@ def build_parser() -> argparse.ArgumentParser:
     new_rule.add_argument("--path", type=Path, default=Path("."), help="directory to write into")
     new_rule.add_argument("--force", action="store_true", help="overwrite existing files")
 
+    docs = commands.add_parser(
+        "docs", help="generate rule docs, llms.txt and the AGENTS.md section"
+    )
+    _add_config_args(docs)
+    docs.add_argument("--out", type=Path, help="folder for one page per rule, index.md, llms.txt")
+    docs.add_argument(
+        "--agents-md",
+        type=Path,
+        metavar="PATH",
+        help="write or refresh the guardrails section of this AGENTS.md",
+    )
+    docs.add_argument(
+        "--plugin",
+        action="append",
+        metavar="NAME",
+        help="only rules from this plugin (repeatable; default: all loaded)",
+    )
+    docs.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if anything is stale"
+    )
+
     explain = commands.add_parser("explain", help="explain a rule: why, what to do, examples")
     explain.add_argument("rule_id", metavar="ID")
     _add_config_args(explain)
@@ -180,6 +201,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_plugins(args)
     if args.command == "new-rule":
         return cmd_new_rule(args)
+    if args.command == "docs":
+        return cmd_docs(args)
     return cmd_explain(args)
 
 
@@ -319,6 +342,66 @@ def cmd_new_rule(args: argparse.Namespace) -> int:
         f"then return the rule from your plugin's `{hook}` hook"
     )
     return EXIT_OK
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    """Generate docs from the registry; the AGENTS.md section follows this repo's config."""
+    from guardrails import docs_gen
+    from guardrails.plan import build_plan
+    from guardrails.plugins import build_registry
+
+    if args.out is None and args.agents_md is None:
+        raise UsageError("say what to generate: --out DIR and/or --agents-md PATH")
+    settings = _settings(args)
+    registry = build_registry(settings)
+    wanted = set(args.plugin or ())
+    unknown = wanted - {p.name for p in registry.plugins} - {"guardrails"}
+    if unknown:
+        raise UsageError(f"no loaded plugin named {', '.join(sorted(unknown))}")
+    metas = [m for m in registry.sorted() if not wanted or (m.plugin or "guardrails") in wanted]
+    planned: dict[Path, str] = {}
+    if args.out is not None:
+        backends = {m.id: registry.backends(m.id) for m in metas}
+        for name, content in docs_gen.site(metas, backends).items():
+            planned[args.out / name] = content
+    if args.agents_md is not None:
+        active = {rule.id for rule in build_plan(settings, registry).rules}
+        section = docs_gen.agents_md_section([m for m in metas if m.id in active])
+        existing = args.agents_md.read_text(encoding="utf-8") if args.agents_md.exists() else ""
+        planned[args.agents_md] = docs_gen.merge_agents_md(existing, section)
+    stale = [p for p, content in planned.items() if _read(p) != content]
+    extra = []
+    if args.out is not None and args.out.is_dir():
+        extra = sorted(
+            p for p in args.out.iterdir() if p.suffix in (".md", ".txt") and p not in planned
+        )
+    if args.check:
+        for path in stale:
+            print(f"stale: {path}")
+        for path in extra:
+            print(f"not generated any more: {path}")
+        if stale or extra:
+            print("run `guardrails docs` with the same arguments without --check to update")
+            return EXIT_FINDINGS
+        print(f"up to date ({len(planned)} files)")
+        return EXIT_OK
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(planned[path], encoding="utf-8")
+        print(f"wrote {path}")
+    for path in extra:
+        path.unlink()
+        print(f"removed {path}")
+    if not stale and not extra:
+        print(f"up to date ({len(planned)} files)")
+    return EXIT_OK
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:
