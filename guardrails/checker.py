@@ -21,10 +21,13 @@ from typing import Any, TypeVar
 import libcst as cst
 
 from guardrails import suppressions
+from guardrails.cst.helpers import code_of
+from guardrails.cst.positions import Span
+from guardrails.cst.rule import NodeFix
 from guardrails.cst.runner import run_rules
 from guardrails.diagnostics import PARSE_ERROR, RULE_CRASH
 from guardrails.discovery import display_path, module_name
-from guardrails.model import FileResult, RuleMeta, Violation
+from guardrails.model import Edit, FileResult, Fix, RuleMeta, Violation
 from guardrails.plan import Plan
 from guardrails.registry import ActiveRule
 
@@ -62,6 +65,40 @@ def make_violation(
         fix=fix,
         source_line=lines[line - 1].rstrip("\r\n") if 0 < line <= len(lines) else "",
     )
+
+
+def _text_fix(
+    fix: Fix | NodeFix | None,
+    positions: Callable[[cst.CSTNode], Span],
+    lines: Sequence[str],
+    newline: str,
+) -> Fix | None:
+    """A rule's node-anchored fix as text edits (1-based, end exclusive)."""
+    if not isinstance(fix, NodeFix):
+        return fix
+    edits = []
+    for edit in fix.edits:
+        anchor = edit.node
+        # A parenthesised expression's span excludes its parentheses: insert outside them.
+        if edit.where == "after" and getattr(anchor, "rpar", None):
+            anchor = anchor.rpar[-1]
+        elif edit.where == "before" and getattr(anchor, "lpar", None):
+            anchor = anchor.lpar[0]
+        span = positions(anchor)
+        start = (span.start_line, span.start_column + 1)
+        end = (span.end_line, span.end_column + 1)
+        content = edit.content if isinstance(edit.content, str) else code_of(edit.content)
+        if edit.where == "before":
+            end = start
+        elif edit.where == "after":
+            start = end
+        elif edit.where == "lines-before":
+            line = lines[span.start_line - 1] if span.start_line <= len(lines) else ""
+            indent = line[: len(line) - len(line.lstrip())]
+            content = "".join(f"{indent}{row}{newline}" for row in content.splitlines())
+            start = end = (span.start_line, 1)
+        edits.append(Edit(*start, *end, content))
+    return Fix(tuple(edits), fix.applicability, fix.description)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -191,7 +228,7 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
                         (where.end_line, where.end_column + 1),
                         report.message,
                         lines,
-                        report.fix,
+                        _text_fix(report.fix, outcome.positions, lines, module.default_newline),
                     )
                 )
             for failure in outcome.failures:

@@ -14,11 +14,19 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from guardrails._version import __version__
 from guardrails.errors import GuardrailsError, UsageError
 from guardrails.model import SEVERITIES, RuleMeta
 from guardrails.registry import SelectionLayer
+
+if TYPE_CHECKING:
+    from guardrails.config import Settings
+    from guardrails.engine import RunResult
+    from guardrails.model import Violation
+    from guardrails.plan import Plan
+    from guardrails.report import Summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -70,23 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="check files and directories (default: .)")
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    _add_config_args(check)
-    check.add_argument(
-        "--select",
-        action="append",
-        metavar="IDS",
-        help="comma-separated rule ids or prefixes to enable (replaces config)",
-    )
-    check.add_argument(
-        "--extend-select",
-        action="append",
-        metavar="IDS",
-        help="rule ids or prefixes to enable in addition",
-    )
-    check.add_argument(
-        "--ignore", action="append", metavar="IDS", help="rule ids or prefixes to disable"
-    )
+    _selection_args(check)
     check.add_argument(
         "--output-format",
         choices=OUTPUT_FORMATS,
@@ -108,18 +100,34 @@ def build_parser() -> argparse.ArgumentParser:
         "--exit-zero", action="store_true", help="exit 0 even when there are findings"
     )
     check.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=0,
-        metavar="N",
-        help="worker processes (default: all cores)",
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report only findings not recorded in FILE (config: baseline)",
     )
     check.add_argument(
-        "--force-exclude",
+        "--prune",
         action="store_true",
-        help="apply excludes to files named on the command line too",
+        help="with a baseline: drop entries that no longer match anything",
     )
+    check.add_argument(
+        "--diff-base", metavar="REF", help="report only findings on lines changed since the git REF"
+    )
+
+    fix = commands.add_parser("fix", help="apply the fixes rules offer (safe ones by default)")
+    _selection_args(fix)
+    fix.add_argument(
+        "--unsafe-fixes", action="store_true", help="also apply fixes that can change behaviour"
+    )
+    fix.add_argument(
+        "--diff",
+        action="store_true",
+        help="print a unified diff of the fixes instead of writing them",
+    )
+
+    baseline = commands.add_parser("baseline", help="record current findings to adopt gradually")
+    _selection_args(baseline)
+    baseline.add_argument("--out", type=Path, metavar="FILE", help="baseline file to write")
 
     rules = commands.add_parser("rules", help="list every loaded rule")
     _add_config_args(rules)
@@ -199,6 +207,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_rules(args)
     if args.command == "plugins":
         return cmd_plugins(args)
+    if args.command == "baseline":
+        return cmd_baseline(args)
+    if args.command == "fix":
+        return cmd_fix(args)
     if args.command == "new-rule":
         return cmd_new_rule(args)
     if args.command == "docs":
@@ -212,12 +224,44 @@ def _settings(args: argparse.Namespace, cli: SelectionLayer | None = None):
     return load_settings(Path.cwd(), config=args.config, cli=cli, isolated=args.isolated)
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from guardrails.diagnostics import RULE_CRASH
+def _selection_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    _add_config_args(parser)
+    parser.add_argument(
+        "--select",
+        action="append",
+        metavar="IDS",
+        help="comma-separated rule ids or prefixes to enable (replaces config)",
+    )
+    parser.add_argument(
+        "--extend-select",
+        action="append",
+        metavar="IDS",
+        help="rule ids or prefixes to enable in addition",
+    )
+    parser.add_argument(
+        "--ignore", action="append", metavar="IDS", help="rule ids or prefixes to disable"
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes (default: all cores)",
+    )
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply excludes to files named on the command line too",
+    )
+
+
+def _run(args: argparse.Namespace) -> tuple[Settings, Plan, list[Path], RunResult]:
+    """Config, plan, discovery and one check over every backend."""
     from guardrails.discovery import discover
     from guardrails.engine import check_paths
     from guardrails.plan import build_plan, discovery_for
-    from guardrails.report import Summary
 
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (all cores) or a positive number")
@@ -229,17 +273,119 @@ def cmd_check(args: argparse.Namespace) -> int:
     settings = _settings(args, cli)
     plan = build_plan(settings)
     files = discover(args.paths or [Path(".")], discovery_for(settings), args.force_exclude)
-    result = check_paths(plan, files, args.jobs)
-    fail_on = args.fail_on or settings.fail_on
-    summary = Summary.of(result.violations, result.files, fail_on)
+    return settings, plan, files, check_paths(plan, files, args.jobs)
 
-    render(args, plan, settings, result.violations, summary, sys.stdout)
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from guardrails import baseline as baselines
+    from guardrails.diagnostics import RULE_CRASH
+    from guardrails.fingerprint import project_path
+    from guardrails.report import Summary
+
+    settings, plan, files, result = _run(args)
+    violations = result.violations
+    hidden = stale = 0
+    baseline_path = args.baseline or settings.baseline
+    if baseline_path is not None:
+        entries = baselines.load(baseline_path)
+        checked = {project_path(str(f), settings.root) for f in files}
+        outcome = baselines.apply(violations, entries, settings.root, checked)
+        violations, hidden, stale = outcome.kept, outcome.hidden, len(outcome.stale)
+        if args.prune and outcome.stale:
+            dropped = {e["fingerprint"] for e in outcome.stale}
+            baselines.write(baseline_path, [e for e in entries if e["fingerprint"] not in dropped])
+            print(f"pruned {stale} stale entries from {baseline_path}", file=sys.stderr)
+            stale = 0
+    if args.diff_base:
+        from guardrails import gitdiff
+
+        changes = gitdiff.changed_lines(Path.cwd(), args.diff_base)
+        violations = [v for v in violations if v.rule_id == RULE_CRASH.id or _changed(changes, v)]
+    fail_on = args.fail_on or settings.fail_on
+    summary = Summary.of(violations, result.files, fail_on, hidden, stale)
+
+    render(args, plan, settings, violations, summary, sys.stdout)
     sys.stdout.flush()
 
-    if any(v.rule_id == RULE_CRASH.id for v in result.violations):
+    if any(v.rule_id == RULE_CRASH.id for v in violations):
         return EXIT_ERROR
     if summary.failing and not args.exit_zero:
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _changed(changes: dict[Path, set[int] | None], violation: Violation) -> bool:
+    path = Path(os.path.abspath(violation.path))
+    if path not in changes:
+        return False
+    lines = changes[path]
+    return lines is None or bool(lines & set(range(violation.line, violation.end_line + 1)))
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    """Apply fixes; exit 1 if findings remain (or, with --diff, if there is anything to fix)."""
+    from guardrails.diagnostics import RULE_CRASH
+    from guardrails.discovery import discover
+    from guardrails.fixer import fix_paths
+    from guardrails.plan import build_plan, discovery_for
+    from guardrails.report import Summary, text
+
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 0 (all cores) or a positive number")
+    cli = SelectionLayer(
+        select=_id_list(args.select),
+        extend_select=_id_list(args.extend_select) or (),
+        ignore=_id_list(args.ignore) or (),
+    )
+    settings = _settings(args, cli)
+    plan = build_plan(settings)
+    files = discover(args.paths or [Path(".")], discovery_for(settings), args.force_exclude)
+    report = fix_paths(plan, files, unsafe=args.unsafe_fixes, diff=args.diff, jobs=args.jobs)
+    for shown in report.broken:
+        print(
+            f"guardrails: {shown}: a fix produced code that does not parse; file left unchanged",
+            file=sys.stderr,
+        )
+    if args.diff:
+        sys.stdout.write("".join(report.diffs))
+        print(
+            f"Would fix {_count(report.total, 'finding')} in {_count(len(report.fixed), 'file')}.",
+            file=sys.stderr,
+        )
+        return EXIT_FINDINGS if report.total else EXIT_OK
+    for shown, count in sorted(report.fixed.items()):
+        print(f"fixed {count} in {shown}")
+    remaining = report.remaining
+    summary = Summary.of(remaining, report.files, settings.fail_on)
+    unsafe_left = sum(1 for v in remaining if v.fix is not None and v.fix.applicability == "unsafe")
+    text.render(remaining, summary, sys.stdout, color=_use_color(sys.stdout))
+    note = f"Fixed {_count(report.total, 'finding')} in {_count(len(report.fixed), 'file')}."
+    if unsafe_left and not args.unsafe_fixes:
+        note += f" {unsafe_left} more can be fixed with --unsafe-fixes."
+    print(note)
+    if any(v.rule_id == RULE_CRASH.id for v in remaining):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if summary.failing or report.broken else EXIT_OK
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from guardrails import baseline as baselines
+
+    settings, _plan, files, result = _run(args)
+    out = args.out or settings.baseline
+    if out is None:
+        raise UsageError("say where to write the baseline: --out FILE (or `baseline` in config)")
+    entries = [
+        baselines.entry(v, settings.root)
+        for v in result.violations
+        if not v.rule_id.startswith("GR")
+    ]
+    baselines.write(out, entries)
+    print(f"wrote {len(entries)} findings from {len(files)} files to {out}")
     return EXIT_OK
 
 
@@ -253,7 +399,14 @@ def _use_color(stream: object) -> bool:
     return bool(isatty and isatty())
 
 
-def render(args, plan, settings, violations, summary, out) -> None:
+def render(
+    args: argparse.Namespace,
+    plan: Plan,
+    settings: Settings,
+    violations: list[Violation],
+    summary: Summary,
+    out: TextIO,
+) -> None:
     """Write the findings in the chosen output format."""
     from guardrails.diagnostics import ENGINE_RULES
     from guardrails.report import agent, github, json_format, rdjson, sarif, text

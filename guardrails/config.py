@@ -45,6 +45,7 @@ class Settings:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
+    baseline: Path | None = None
 
     def where(self, key: str) -> str:
         """`pyproject.toml: [tool.guardrails] key` for error messages."""
@@ -121,6 +122,7 @@ KNOWN_KEYS = (
     "rules",
     "severity",
     "test-paths",
+    "baseline",
 )
 
 
@@ -176,6 +178,9 @@ def load_settings(
         check.choice(level, f"severity.{rule_id}", SEVERITIES)
 
     test_paths = opt_list("test-paths")  # [] switches the test exemption off
+    baseline = table.get("baseline")
+    if baseline is not None and not isinstance(baseline, str):
+        raise check.fail("baseline", f"expected a file path, got {_describe(baseline)}")
     layers = [layer]
     if cli is not None:
         layers.append(cli)
@@ -192,4 +197,5 @@ def load_settings(
         rule_options={k: dict(v) for k, v in rule_options.items()},
         severity=dict(severity),
         test_paths=DEFAULT_TEST_PATHS if test_paths is None else test_paths,
+        baseline=(root / baseline) if baseline else None,
     )

@@ -163,4 +163,4 @@ def check_paths(plan: Plan, files: Sequence[Path], jobs: int = 0) -> RunResult:
     for path, result in zip(files, results, strict=True):
         violations.extend(finalize(plan, result, external.get(result.path, ()), path))
     violations.sort(key=Violation.sort_key)
-    return RunResult(len(files), with_fingerprints(violations))
+    return RunResult(len(files), with_fingerprints(violations, plan.settings.root))

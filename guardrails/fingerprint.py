@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 from guardrails.model import Violation
 
@@ -23,12 +25,21 @@ def _content(violation: Violation) -> str:
     return " ".join(violation.source_line.split())
 
 
-def with_fingerprints(violations: Iterable[Violation]) -> list[Violation]:
-    """Violations (in report order) with `fingerprint` set."""
+def project_path(path: str, root: Path) -> str:
+    """A reported path relative to the project root (posix), whatever the cwd was."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def with_fingerprints(violations: Iterable[Violation], root: Path) -> list[Violation]:
+    """Violations (in report order) with `fingerprint` set; paths count from `root`."""
     seen: Counter[tuple[str, str, str]] = Counter()
     out = []
     for v in violations:
-        key = (v.rule_id, v.path, _content(v))
+        key = (v.rule_id, project_path(v.path, root), _content(v))
         rank = seen[key]
         seen[key] += 1
         digest = hashlib.sha256("\0".join((*key, str(rank))).encode("utf-8")).hexdigest()

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from guardrails.rules.observability import NonConstantLogMessage, SwallowedException
+from guardrails.rules.observability import (
+    ErrorLogWithoutTraceback,
+    NonConstantLogMessage,
+    RaiseWithoutCause,
+    SwallowedException,
+)
 from guardrails.rules.reliability import BareExcept, HttpWithoutTimeout, MutableDefaultArgument
 from guardrails.rules.ruff_backed import MAPPINGS
 from guardrails.rules.security import DynamicCodeExecution, SubprocessShell, UnsafeDeserialization
@@ -26,6 +31,8 @@ CST_RULES: tuple[type[CstRule], ...] = (
     MutableDefaultArgument,
     NonConstantLogMessage,
     SwallowedException,
+    ErrorLogWithoutTraceback,
+    RaiseWithoutCause,
 )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import libcst as cst
+from guardrails.rules.ruff_backed import RAISE_WITHOUT_CAUSE
 
 from guardrails.cst.helpers import argument, code_of, is_dynamic_string
-from guardrails.cst.rule import CstRule
+from guardrails.cst.rule import CstRule, NodeFix, RuleContext, insert_after, replace
 from guardrails.model import Example, RuleMeta
 
 LOG_METHODS = frozenset(
@@ -214,3 +216,162 @@ class SwallowedException(CstRule):
 
     def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
         self._check(node)
+
+
+class _HandlerTracker(CstRule):
+    """Knows the `except` handler a node is directly in (not via a nested def)."""
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._stack: list[cst.ExceptHandler | None] = []
+
+    @property
+    def handler(self) -> cst.ExceptHandler | None:
+        return self._stack[-1] if self._stack else None
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._stack.append(node)
+
+    def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._stack.pop()
+
+    def _barrier(self, node: cst.CSTNode) -> None:
+        self._stack.append(None)
+
+    def _barrier_end(self, node: cst.CSTNode) -> None:
+        self._stack.pop()
+
+    visit_FunctionDef = visit_Lambda = visit_ClassDef = _barrier
+    leave_FunctionDef = leave_Lambda = leave_ClassDef = _barrier_end
+
+
+def _bound_name(handler: cst.ExceptHandler) -> str | None:
+    if handler.name is not None and isinstance(handler.name.name, cst.Name):
+        return handler.name.name.value
+    return None
+
+
+def _reraises(handler: cst.ExceptHandler) -> bool:
+    """Whether the handler re-raises the caught exception itself (`raise` / `raise err`)."""
+    name = _bound_name(handler)
+    found = False
+
+    class Finder(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_Raise(self, node: cst.Raise) -> None:
+            nonlocal found
+            exc = node.exc
+            if exc is None or (isinstance(exc, cst.Name) and exc.value == name):
+                found = True
+
+    handler.body.visit(Finder())
+    return found
+
+
+class ErrorLogWithoutTraceback(_HandlerTracker):
+    META = RuleMeta(
+        id="OBS003",
+        name="error-log-without-traceback",
+        category="observability",
+        severity="warning",
+        summary="`logger.error(...)` inside an `except` block logs the failure without its "
+        "traceback.",
+        why="The message says something failed but not where or why; the traceback is the one "
+        "thing needed to debug it, and it is gone once the handler returns.",
+        remediation='Use `logger.exception("what failed")` inside `except` (or pass '
+        "`exc_info=True`), which records the traceback with the message.",
+        bad=(
+            Example(
+                "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+                "def sync(client) -> None:\n    try:\n        client.sync()\n"
+                "    except ConnectionError as err:\n"
+                '        logger.error("sync failed: %s", err)  # bad\n'
+            ),
+            Example(
+                "import logging\n\n\ndef load(path: str) -> str | None:\n    try:\n"
+                "        with open(path) as handle:\n            return handle.read()\n"
+                "    except OSError:\n"
+                '        logging.error("cannot read %s", path)  # bad\n        return None\n'
+            ),
+        ),
+        good=(
+            Example(
+                "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+                "def sync(client) -> None:\n    try:\n        client.sync()\n"
+                '    except ConnectionError:\n        logger.exception("sync failed")\n'
+            ),
+            Example(
+                "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+                "def sync(client) -> None:\n    try:\n        client.sync()\n"
+                "    except ConnectionError as err:\n"
+                '        logger.error("sync failed: %s", err, exc_info=True)\n'
+                "    except TimeoutError:\n"
+                '        logger.error("sync timed out, retrying later")\n        raise\n'
+            ),
+        ),
+        references=("https://docs.python.org/3/library/logging.html#logging.Logger.exception",),
+        fix="safe",
+    )
+    TRIGGERS = ("except",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        handler = self.handler
+        if handler is None or logging_call(self, node) != "error":
+            return
+        if argument(node, "exc_info") is not None or _reraises(handler):
+            return
+        func = node.func
+        if not isinstance(func, cst.Attribute):  # logging_call only accepts attributes
+            return
+        self.report(
+            node,
+            f"`{code_of(func)}()` inside `except` logs the failure without its traceback",
+            fix=NodeFix((replace(func.attr, "exception"),), "safe", "log with the traceback"),
+        )
+
+
+class RaiseWithoutCause(_HandlerTracker):
+    META = dataclasses.replace(
+        RAISE_WITHOUT_CAUSE,
+        fix="safe",
+        remediation='Chain it explicitly: `except OSError as err: raise ConfigError("cannot '
+        'read config") from err` (or `from None` when the cause is deliberately hidden).',
+    )
+    TRIGGERS = ("raise",)
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        handler = self.handler
+        exc = node.exc
+        if handler is None or exc is None or node.cause is not None:
+            return
+        name = _bound_name(handler)
+        if isinstance(exc, cst.Name) and exc.value == name:
+            return  # re-raising the caught exception itself
+        self.report(
+            node,
+            f"`raise {_clip(code_of(exc))}` inside `except` does not chain the caught exception "
+            "as its cause",
+            fix=self._fix(handler, exc, name),
+        )
+
+    def _fix(
+        self, handler: cst.ExceptHandler, exc: cst.BaseExpression, name: str | None
+    ) -> NodeFix | None:
+        if name is not None:
+            return NodeFix((insert_after(exc, f" from {name}"),), "safe", f"add `from {name}`")
+        if handler.type is None:
+            return None  # `except:` would need a type to bind a name
+        used = set(re.findall(r"\b\w+\b", code_of(handler.body)))
+        fresh = next(n for n in ("exc", "err", "error", "caught_exc") if n not in used)
+        return NodeFix(
+            (insert_after(handler.type, f" as {fresh}"), insert_after(exc, f" from {fresh}")),
+            "safe",
+            f"bind the exception as `{fresh}` and add `from {fresh}`",
+        )
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from guardrails.cst.helpers import argument, code_of, is_none, kwargs_may_supply, positional
-from guardrails.cst.rule import CstRule
+from guardrails.cst.rule import CstRule, NodeFix, insert_lines_before, replace
 from guardrails.model import Example, Option, RuleMeta
 
 _VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
@@ -240,6 +240,7 @@ class MutableDefaultArgument(CstRule):
         references=(
             "https://docs.python.org/3/reference/compound_stmts.html#function-definitions",
         ),
+        fix="unsafe",
         options=(
             Option(
                 "extend-mutable-calls",
@@ -252,24 +253,76 @@ class MutableDefaultArgument(CstRule):
         ),
     )
 
-    def visit_Parameters(self, node: cst.Parameters) -> None:
-        for param in (*node.posonly_params, *node.params, *node.kwonly_params):
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._check(node.params, _first_statement(node.body))
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._check(node.params, None)
+
+    def _check(self, params: cst.Parameters, first: cst.BaseStatement | None) -> None:
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             default = param.default
-            if default is None:
+            if default is None or not self._mutable(default):
                 continue
-            kind = None
-            if isinstance(default, _MUTABLE_LITERALS):
-                kind = f"`{_short(code_of(default))}`"
-            elif isinstance(default, cst.Call):
-                name = self.context.qualified_name(default.func)
-                if name in _MUTABLE_CALLS or name in self.options["extend-mutable-calls"]:
-                    kind = f"`{_short(code_of(default))}`"
-            if kind is not None:
-                self.report(
-                    default,
-                    f"`{param.name.value}` defaults to the mutable {kind}, which is created "
-                    "once and shared by every call",
-                )
+            self.report(
+                default,
+                f"`{param.name.value}` defaults to the mutable `{_short(code_of(default))}`, "
+                "which is created once and shared by every call",
+                fix=self._fix(param, default, first),
+            )
+
+    def _mutable(self, default: cst.BaseExpression) -> bool:
+        if isinstance(default, _MUTABLE_LITERALS):
+            return True
+        if isinstance(default, cst.Call):
+            name = self.context.qualified_name(default.func)
+            return name in _MUTABLE_CALLS or name in self.options["extend-mutable-calls"]
+        return False
+
+    def _fix(
+        self, param: cst.Param, default: cst.BaseExpression, first: cst.BaseStatement | None
+    ) -> NodeFix | None:
+        """`= None`, `| None` on the annotation, and the default built in the body.
+
+        Unsafe: callers that relied on the shared object see a fresh one.
+        """
+        if first is None:  # one-line bodies and lambdas: no statement to put it before
+            return None
+        name = param.name.value
+        edits = [
+            replace(default, "None"),
+            insert_lines_before(
+                first,
+                f"if {name} is None:\n{self.context.indent}{name} = {code_of(default)}",
+            ),
+        ]
+        annotation = param.annotation
+        if annotation is not None and not _allows_none(annotation.annotation):
+            if isinstance(annotation.annotation, (cst.SimpleString, cst.ConcatenatedString)):
+                return None
+            edits.append(replace(annotation.annotation, f"{code_of(annotation.annotation)} | None"))
+        return NodeFix(tuple(edits), "unsafe", f"default `{name}` to None and build it per call")
+
+
+def _first_statement(body: cst.BaseSuite) -> cst.BaseStatement | None:
+    """The first statement after a docstring, in an indented body."""
+    if not isinstance(body, cst.IndentedBlock) or not body.body:
+        return None
+    statements = list(body.body)
+    first = statements[0]
+    if (
+        isinstance(first, cst.SimpleStatementLine)
+        and len(first.body) == 1
+        and isinstance(first.body[0], cst.Expr)
+        and isinstance(first.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    ):
+        return statements[1] if len(statements) > 1 else None
+    return first
+
+
+def _allows_none(annotation: cst.BaseExpression) -> bool:
+    text = code_of(annotation).replace(" ", "")
+    return "None" in text or text.startswith(("Optional[", "typing.Optional[", "Any", "typing.Any"))
 
 
 def _short(text: str, limit: int = 30) -> str:

@@ -26,6 +26,46 @@ if TYPE_CHECKING:
     from guardrails.cst.names import NameTracker
 
 
+@dataclass(frozen=True)
+class NodeEdit:
+    """A text change anchored to a node: replace it, or insert before/after it."""
+
+    node: cst.CSTNode
+    content: str | cst.CSTNode
+    where: str = "replace"  # replace | before | after
+
+
+def replace(node: cst.CSTNode, new: str | cst.CSTNode) -> NodeEdit:
+    """Replace `node`'s source with `new` (text, or a node whose code is used)."""
+    return NodeEdit(node, new, "replace")
+
+
+def insert_before(node: cst.CSTNode, text: str) -> NodeEdit:
+    return NodeEdit(node, text, "before")
+
+
+def insert_after(node: cst.CSTNode, text: str) -> NodeEdit:
+    return NodeEdit(node, text, "after")
+
+
+def insert_lines_before(statement: cst.CSTNode, text: str) -> NodeEdit:
+    """Insert whole lines above `statement`'s line, indented like it.
+
+    `text` is unindented code; each of its lines gets the statement's
+    indentation, so rules need not know where the statement sits.
+    """
+    return NodeEdit(statement, text, "lines-before")
+
+
+@dataclass(frozen=True)
+class NodeFix:
+    """A fix as LibCST rules express it; turned into text edits by the engine."""
+
+    edits: tuple[NodeEdit, ...]
+    applicability: str = "safe"  # safe | unsafe
+    description: str = ""
+
+
 @dataclass
 class Report:
     """A finding before positions are known."""
@@ -33,7 +73,7 @@ class Report:
     rule: CstRule
     node: cst.CSTNode
     message: str
-    fix: Fix | None = None
+    fix: Fix | NodeFix | None = None
 
 
 @dataclass
@@ -43,6 +83,7 @@ class RuleContext:
     path: str
     module_name: str
     options: Mapping[str, Any]
+    indent: str
     names: NameTracker
     source: str
     metadata: Mapping[Any, Mapping[cst.CSTNode, Any]] = field(default_factory=dict)
@@ -79,8 +120,12 @@ class CstRule:
         """The rule's options, config values over defaults."""
         return self.context.options
 
-    def report(self, node: cst.CSTNode, message: str, *, fix: Fix | None = None) -> None:
-        """Record a finding at `node` with an occurrence-specific message."""
+    def report(self, node: cst.CSTNode, message: str, *, fix: Fix | NodeFix | None = None) -> None:
+        """Record a finding at `node` with an occurrence-specific message.
+
+        `fix=NodeFix((replace(old, new), insert_before(stmt, "...")), "safe")`
+        offers an automatic fix for `guardrails fix`.
+        """
         self.context.reports.append(Report(self, node, message, fix))
 
     def get_metadata(self, provider: type, node: cst.CSTNode, default: Any = None) -> Any:

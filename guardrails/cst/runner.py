@@ -22,7 +22,7 @@ from libcst.metadata import MetadataWrapper
 
 from guardrails.cst.names import NameTracker, TrackerVisitor
 from guardrails.cst.positions import Span, node_spans
-from guardrails.cst.rule import CstRule, Report, RuleContext
+from guardrails.cst.rule import CstRule, NodeFix, Report, RuleContext
 from guardrails.registry import ActiveRule
 
 
@@ -197,6 +197,7 @@ def run_rules(
             path=path,
             module_name=module_name,
             options=rule.options,
+            indent=module.default_indent,
             names=tracker,
             source=source,
             metadata=metadata,
@@ -208,5 +209,11 @@ def run_rules(
     failures = list(walker.failures.values())
 
     wanted = [r.node for r in reports] + [f.node for f in failures]
+    for report in reports:
+        if isinstance(report.fix, NodeFix):
+            for edit in report.fix.edits:
+                wanted.append(edit.node)
+                wanted.extend(getattr(edit.node, "lpar", ()))
+                wanted.extend(getattr(edit.node, "rpar", ()))
     spans = node_spans(module, source, wanted) if wanted else {}
     return CstOutcome(reports, failures, spans.__getitem__)

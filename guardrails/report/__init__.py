@@ -21,11 +21,22 @@ class Summary:
     by_rule: dict[str, int] = field(default_factory=dict)
     fail_on: str = "warning"
     failing: int = 0
+    baseline_hidden: int = 0
+    baseline_stale: int = 0
 
     @classmethod
-    def of(cls, violations: list[Violation], files: int, fail_on: str) -> Summary:
+    def of(
+        cls,
+        violations: list[Violation],
+        files: int,
+        fail_on: str,
+        baseline_hidden: int = 0,
+        baseline_stale: int = 0,
+    ) -> Summary:
         threshold = severity_rank(fail_on)
         return cls(
+            baseline_hidden=baseline_hidden,
+            baseline_stale=baseline_stale,
             files=files,
             total=len(violations),
             by_category=dict(sorted(Counter(v.category for v in violations).items())),

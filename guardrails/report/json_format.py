@@ -55,6 +55,7 @@ def render(violations: list[Violation], summary: Summary, out: TextIO) -> None:
             "by_category": summary.by_category,
             "by_severity": summary.by_severity,
             "by_rule": summary.by_rule,
+            "baseline": {"hidden": summary.baseline_hidden, "stale": summary.baseline_stale},
         },
     }
     json.dump(document, out, indent=2)

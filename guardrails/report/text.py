@@ -15,18 +15,29 @@ _STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    if count == 1:
+        return f"1 {word}"
+    return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
 
 
 def summary_line(summary: Summary) -> str:
     """The closing line CI logs end with."""
     if summary.total == 0:
-        return f"All checks passed ({_plural(summary.files, 'file')} checked)."
-    parts = ", ".join(f"{n} {cat}" for cat, n in summary.by_category.items())
-    return (
-        f"Found {_plural(summary.total, 'finding')}: {parts} "
-        f"({_plural(summary.files, 'file')} checked)."
-    )
+        line = f"All checks passed ({_plural(summary.files, 'file')} checked)."
+    else:
+        parts = ", ".join(f"{n} {cat}" for cat, n in summary.by_category.items())
+        line = (
+            f"Found {_plural(summary.total, 'finding')}: {parts} "
+            f"({_plural(summary.files, 'file')} checked)."
+        )
+    if summary.baseline_hidden:
+        line += f" {_plural(summary.baseline_hidden, 'finding')} hidden by the baseline."
+    if summary.baseline_stale:
+        line += (
+            f" {_plural(summary.baseline_stale, 'baseline entry')} no longer match"
+            " (shrink it with --prune)."
+        )
+    return line
 
 
 def render(violations: list[Violation], summary: Summary, out: TextIO, color: bool) -> None:

@@ -1,0 +1,104 @@
+"""Baselines: adopt guardrails on an old codebase and fail only on new findings.
+
+A baseline is a committed JSON file of fingerprints (see `fingerprint.py`),
+sorted and one entry per line-ish, so it diffs well in review. Matching is
+by fingerprint only: moving code around, inserting lines above a finding or
+reformatting elsewhere does not resurface it, while a second identical
+violation in the same file gets a new fingerprint and is reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from guardrails.errors import ConfigError
+from guardrails.fingerprint import project_path
+from guardrails.model import Violation
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class Outcome:
+    """What a baseline did to a run."""
+
+    kept: list[Violation]
+    hidden: int = 0
+    stale: list[dict[str, Any]] = field(default_factory=list)
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    """Entries of a baseline file; a broken file is a ConfigError naming it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: baseline file not found (create it with `guardrails baseline`)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read baseline: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}: baseline is not valid JSON: {exc}") from None
+    entries = data.get("findings") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries
+    ):
+        raise ConfigError(
+            f"{path}: not a guardrails baseline (expected findings with fingerprints)"
+        )
+    return entries
+
+
+def entry(v: Violation, root: Path) -> dict[str, Any]:
+    return {
+        "fingerprint": v.fingerprint,
+        "rule_id": v.rule_id,
+        "path": project_path(v.path, root),
+        "line": v.line,
+        "message": v.message,
+    }
+
+
+def dump(entries: Iterable[dict[str, Any]]) -> str:
+    """Deterministic, diff-friendly JSON: sorted entries, one per line."""
+    ordered = sorted(entries, key=lambda e: (e["path"], e["rule_id"], e["line"], e["fingerprint"]))
+    lines = ",\n".join("    " + json.dumps(e, sort_keys=True) for e in ordered)
+    body = f"[\n{lines}\n  ]" if ordered else "[]"
+    return f'{{\n  "version": {FORMAT_VERSION},\n  "findings": {body}\n}}\n'
+
+
+def write(path: Path, entries: Iterable[dict[str, Any]]) -> None:
+    """Write atomically: a crash mid-write never leaves half a baseline."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(dump(entries))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def apply(
+    violations: Sequence[Violation],
+    entries: Sequence[dict[str, Any]],
+    root: Path,
+    checked: set[str],
+) -> Outcome:
+    """Hide baselined findings; entries for checked files that matched nothing are stale.
+
+    Engine diagnostics (GR ids) are never hidden: a crash or a parse error is
+    about this run, not about old code.
+    """
+    known = {e["fingerprint"] for e in entries}
+    kept = [v for v in violations if v.rule_id.startswith("GR") or v.fingerprint not in known]
+    matched = {v.fingerprint for v in violations} & known
+    stale = [e for e in entries if e["path"] in checked and e["fingerprint"] not in matched]
+    return Outcome(kept, len(violations) - len(kept), stale)

@@ -1,0 +1,63 @@
+"""Diff mode: which lines changed relative to a git ref (uncommitted changes included)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from guardrails.errors import UsageError
+
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+ALL_LINES = None
+"""Marker for a file that is new (untracked or added): every line counts as changed."""
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+            errors="surrogateescape",
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UsageError(f"--diff-base needs git: {exc}") from None
+
+
+def changed_lines(cwd: Path, ref: str) -> dict[Path, set[int] | None]:
+    """Absolute path -> changed line numbers (None: the whole file is new)."""
+    top = _git(cwd, "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        raise UsageError("--diff-base needs a git repository, and this is not inside one")
+    root = Path(top.stdout.strip())
+    if _git(cwd, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
+        raise UsageError(f"--diff-base {ref!r} is not a commit, branch or tag in this repository")
+    diff = _git(
+        root, "diff", "--unified=0", "--no-color", "--no-ext-diff", "--no-renames", ref, "--"
+    )
+    if diff.returncode != 0:
+        raise UsageError(f"git diff {ref} failed: {diff.stderr.strip().splitlines()[-1:]}")
+    changes: dict[Path, set[int] | None] = {}
+    current: Path | None = None
+    for line in diff.stdout.splitlines():
+        if line.startswith("+++ "):
+            name = line[4:]
+            current = None if name == "/dev/null" else root / name.removeprefix("b/")
+            if current is not None:
+                changes.setdefault(current, set())
+        elif line.startswith("--- /dev/null") and current is None:
+            continue
+        elif current is not None and (match := _HUNK.match(line)):
+            start, count = int(match.group(1)), int(match.group(2) or "1")
+            lines = changes[current]
+            if lines is not None:
+                lines.update(range(start, start + count))
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
+    for name in untracked.stdout.split("\0"):
+        if name:
+            changes[root / name] = ALL_LINES
+    return changes

@@ -1,0 +1,111 @@
+"""The pre-commit hooks, run by the real `pre-commit` in a scratch git repository.
+
+The hooks are taken from this repository's `.pre-commit-hooks.yaml` as they
+are (entry, file types, serial, args) and run as `language: system` against
+the guardrails installed in the test environment: `language: python` would
+make pre-commit build a fresh virtualenv with all of guardrails' dependencies
+on every run, which tests the pip resolver rather than the hooks.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+HOOKS = yaml.safe_load((Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml").read_text())
+
+BAD = (
+    "import subprocess\n\n\ndef run(cmd: str) -> None:\n"
+    "    subprocess.run(cmd, shell=True, check=True)\n"
+)
+CLEAN = (
+    "import subprocess\n\n\ndef run(cmd: list[str]) -> None:\n    subprocess.run(cmd, check=True)\n"
+)
+FIXABLE = (
+    "def port(raw: str) -> int:\n    try:\n        return int(raw)\n"
+    '    except ValueError as err:\n        raise RuntimeError(f"bad port {raw}")\n'
+)
+
+
+@pytest.fixture
+def repo(project, tmp_path):
+    hooks = []
+    for hook in HOOKS:
+        local = {
+            k: v for k, v in hook.items() if k not in ("description", "minimum_pre_commit_version")
+        }
+        local["language"] = "system"
+        local["entry"] = hook["entry"].replace("guardrails", f"{sys.executable} -m guardrails", 1)
+        hooks.append(local)
+    config = {"repos": [{"repo": "local", "hooks": hooks}]}
+    project.write(".pre-commit-config.yaml", yaml.safe_dump(config, sort_keys=False))
+    project.git("init", "-q")
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    env.pop("GUARDRAILS_OUTPUT_FORMAT", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            list(args),
+            cwd=project.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+
+    run(sys.executable, "-m", "pre_commit", "install")
+    return project, run
+
+
+def test_hook_definitions_look_like_ruffs() -> None:
+    by_id = {hook["id"]: hook for hook in HOOKS}
+    assert set(by_id) == {"guardrails", "guardrails-fix"}
+    for hook in by_id.values():
+        assert hook["language"] == "python"
+        assert hook["types_or"] == ["python", "pyi"]
+        assert hook["require_serial"] is True
+        assert "--force-exclude" in hook["entry"]
+
+
+def test_bad_file_blocks_the_commit(repo) -> None:
+    project, run = repo
+    project.write("app.py", BAD)
+    run("git", "add", "app.py", ".pre-commit-config.yaml")
+    commit = run("git", "commit", "-qm", "add app")
+    assert commit.returncode != 0
+    output = commit.stdout + commit.stderr
+    assert "app.py:5:5: SEC001" in output and "help: Pass the command as a list" in output
+    assert run("git", "rev-parse", "--verify", "HEAD").returncode != 0  # nothing committed
+
+
+def test_clean_file_passes(repo) -> None:
+    project, run = repo
+    project.write("app.py", CLEAN)
+    run("git", "add", "app.py", ".pre-commit-config.yaml")
+    commit = run("git", "commit", "-qm", "add app")
+    assert commit.returncode == 0, commit.stdout + commit.stderr
+
+
+def test_fix_hook_rewrites_what_it_safely_can(repo) -> None:
+    project, run = repo
+    path = project.write("ports.py", FIXABLE)
+    run("git", "add", "ports.py", ".pre-commit-config.yaml")
+    result = run(sys.executable, "-m", "pre_commit", "run", "guardrails-fix", "--files", "ports.py")
+    assert result.returncode == 1  # pre-commit fails a hook that modified files
+    assert "files were modified by this hook" in result.stdout
+    assert path.read_text() == FIXABLE.replace('{raw}")\n', '{raw}") from err\n')
+    run("git", "add", "ports.py")
+    assert run("git", "commit", "-qm", "fixed").returncode == 0
