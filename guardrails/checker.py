@@ -201,10 +201,19 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
         mod_name, is_package = module_name(path, plan.settings.src)
         try:
             try:
-                outcome = run_rules(module, text, shown, mod_name, is_package, cst_rules)
+                outcome = run_rules(
+                    module, text, shown, mod_name, is_package, cst_rules, plan.is_test(relative)
+                )
             except RecursionError:
                 outcome = _with_deep_stack(
-                    run_rules, module, text, shown, mod_name, is_package, cst_rules
+                    run_rules,
+                    module,
+                    text,
+                    shown,
+                    mod_name,
+                    is_package,
+                    cst_rules,
+                    plan.is_test(relative),
                 )
         except Exception as exc:  # the engine's own name tracking failed
             found.append(

@@ -26,6 +26,10 @@ class Plan:
     rules: tuple[ActiveRule, ...]
     known_ids: frozenset[str]
 
+    def is_test(self, relative: str) -> bool:
+        """Whether a root-relative path is test code (`test-paths`)."""
+        return any(glob_match(p, relative) for p in self.settings.test_paths)
+
     def rules_for(self, relative: str) -> list[ActiveRule]:
         """Active rules that apply to this root-relative path.
 
@@ -36,7 +40,7 @@ class Plan:
         for pattern, ids in self.settings.per_file_ignores:
             if glob_match(pattern, relative):
                 ignored.update(ids)
-        is_test = any(glob_match(p, relative) for p in self.settings.test_paths)
+        is_test = self.is_test(relative)
         return [
             r
             for r in self.rules

@@ -16,7 +16,21 @@ from guardrails.rules.observability import (
 )
 from guardrails.rules.reliability import BareExcept, HttpWithoutTimeout, MutableDefaultArgument
 from guardrails.rules.ruff_backed import MAPPINGS
-from guardrails.rules.security import DynamicCodeExecution, SubprocessShell, UnsafeDeserialization
+from guardrails.rules.security import (
+    BindAllInterfaces,
+    DynamicCodeExecution,
+    HardcodedSecret,
+    InsecureRandomness,
+    InsecureTempfile,
+    PermissiveFileMode,
+    SecretInLog,
+    SubprocessShell,
+    TlsVerificationDisabled,
+    UnsafeArchiveExtraction,
+    UnsafeDeserialization,
+    UnsafeXmlParser,
+    WeakHash,
+)
 
 from guardrails.backends.ruff import RuffMapping
 from guardrails.cst.rule import CstRule
@@ -26,6 +40,16 @@ CST_RULES: tuple[type[CstRule], ...] = (
     SubprocessShell,
     DynamicCodeExecution,
     UnsafeDeserialization,
+    HardcodedSecret,
+    WeakHash,
+    TlsVerificationDisabled,
+    InsecureTempfile,
+    InsecureRandomness,
+    UnsafeXmlParser,
+    UnsafeArchiveExtraction,
+    BindAllInterfaces,
+    PermissiveFileMode,
+    SecretInLog,
     HttpWithoutTimeout,
     BareExcept,
     MutableDefaultArgument,

@@ -84,6 +84,7 @@ class RuleContext:
     module_name: str
     options: Mapping[str, Any]
     indent: str
+    is_test: bool
     names: NameTracker
     source: str
     metadata: Mapping[Any, Mapping[cst.CSTNode, Any]] = field(default_factory=dict)

@@ -181,6 +181,7 @@ def run_rules(
     module_name: str,
     is_package: bool,
     active: Sequence[ActiveRule],
+    is_test: bool = False,
 ) -> CstOutcome:
     """Instantiate the rules for this file and traverse the module once."""
     tracker = NameTracker(module_name, is_package)
@@ -198,6 +199,7 @@ def run_rules(
             module_name=module_name,
             options=rule.options,
             indent=module.default_indent,
+            is_test=is_test,
             names=tracker,
             source=source,
             metadata=metadata,

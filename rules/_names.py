@@ -1,0 +1,91 @@
+"""Shared judgements about names and literals used by several rules."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+# A name is secret-like when its last words are a secret word: `db_password`,
+# `API_KEY`, `authToken` — but not `TOKEN_HEADER`, `password_field`,
+# `token_url` or `secret_key_env`, which *describe* a secret.
+_SECRET_TAIL = re.compile(
+    r"(?:^|_)(password|passwd|passphrase|pass_phrase|secret|secret_key|api_key|apikey|"
+    r"access_key|access_key_id|secret_access_key|private_key|signing_key|encryption_key|"
+    r"client_secret|token|auth_token|access_token|refresh_token|bearer_token|id_token|"
+    r"session_token|credentials?|auth|authorization|session_key|otp|nonce|salt|pin)$"
+)
+_RANDOM_TAIL = re.compile(
+    r"(?:^|_)(password|passwd|secret|token|key|api_key|nonce|salt|otp|pin|code|"
+    r"session_id|sessionid|csrf|verifier|challenge|reset_code|one_time_code)s?$"
+)
+
+
+def snake(name: str) -> str:
+    """`authToken` / `AUTH_TOKEN` / `auth-token` -> `auth_token`."""
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower()
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a variable, attribute, key or parameter name denotes a secret value."""
+    return bool(_SECRET_TAIL.search(snake(name)))
+
+
+def is_random_secret_name(name: str) -> bool:
+    """Names whose value must be unpredictable (tokens, nonces, codes, keys)."""
+    return bool(_RANDOM_TAIL.search(snake(name)))
+
+
+def terminal_name(node: cst.BaseExpression) -> str | None:
+    """`x` for `x`, `attr` for `obj.attr`, the key for `d["key"]`; else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        element = node.slice[0].slice
+        if isinstance(element, cst.Index) and isinstance(element.value, cst.SimpleString):
+            value = element.value.evaluated_value
+            return value if isinstance(value, str) else None
+    return None
+
+
+KNOWN_KEY_FORMATS = (
+    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    (
+        "a private key",
+        re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"),
+    ),
+    (
+        "a GitHub token",
+        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
+    ),
+    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("a Stripe live key", re.compile(r"\b[rs]k_live_[0-9A-Za-z]{20,}")),
+    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
+)
+
+_PLACEHOLDER = re.compile(
+    r"(?i)^(|x+|\*+|\.+|-+|changeme|change_me|password|secret|token|dummy|example|"
+    r"placeholder|redacted|none|null|test|testing|todo|fixme|fake|your[-_ ].*|<.*>|\$\{.*\}|"
+    r"\{.*\}|%\(.*\)s|\$[A-Z_]+)$"
+)
+
+
+def looks_like_real_secret(value: str, name: str = "") -> bool:
+    """A literal that could be a credential, not a placeholder, label, URL or env-var name."""
+    if len(value) < 6 or any(ch.isspace() for ch in value):
+        return False
+    if _PLACEHOLDER.match(value) or snake(value) == snake(name):
+        return False
+    if re.fullmatch(r"[A-Z][A-Z0-9_]*", value):  # the *name* of an env var / setting
+        return False
+    if "://" in value or value.startswith(("/", "./", "~")):  # URLs and paths
+        return False
+    if value.lower() in _AUTH_WORDS:
+        return False
+    return not re.fullmatch(r"[a-z]+(?:[-_.][a-z]+)+", value)  # identifiers: "x-api-key"
+
+
+_AUTH_WORDS = frozenset({"bearer", "basic", "authorization", "oauth", "oauth2", "jwt", "digest"})
