@@ -106,8 +106,8 @@ def _parses(text: str) -> bool:
     try:
         cst.parse_module(text)
         ast.parse(text)
-    except Exception:  # any parser complaint means: do not write this
-        return False
+    except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return False  # any parser complaint means: do not write this
     return True
 
 

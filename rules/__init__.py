@@ -9,10 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from guardrails.rules.observability import (
+    BroadExceptUnlogged,
     ErrorLogWithoutTraceback,
     NonConstantLogMessage,
+    PrintInLibrary,
     RaiseWithoutCause,
+    RootOrNamedLogger,
     SwallowedException,
+    WallClockDuration,
 )
 from guardrails.rules.reliability import BareExcept, HttpWithoutTimeout, MutableDefaultArgument
 from guardrails.rules.ruff_backed import MAPPINGS
@@ -57,6 +61,10 @@ CST_RULES: tuple[type[CstRule], ...] = (
     SwallowedException,
     ErrorLogWithoutTraceback,
     RaiseWithoutCause,
+    PrintInLibrary,
+    RootOrNamedLogger,
+    BroadExceptUnlogged,
+    WallClockDuration,
 )
 
 

@@ -89,3 +89,21 @@ def looks_like_real_secret(value: str, name: str = "") -> bool:
 
 
 _AUTH_WORDS = frozenset({"bearer", "basic", "authorization", "oauth", "oauth2", "jwt", "digest"})
+
+
+def is_main_guard(node: cst.If) -> bool:
+    """`if __name__ == "__main__":` (either operand order)."""
+    test = node.test
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    if not isinstance(test.comparisons[0].operator, cst.Equal):
+        return False
+    sides = (test.left, test.comparisons[0].comparator)
+    names = [s.value for s in sides if isinstance(s, cst.Name)]
+    strings = [s.evaluated_value for s in sides if isinstance(s, cst.SimpleString)]
+    return names == ["__name__"] and strings == ["__main__"]
+
+
+def has_main_guard(module: cst.Module) -> bool:
+    """A module with a top-level `if __name__ == "__main__":` is a script."""
+    return any(isinstance(s, cst.If) and is_main_guard(s) for s in module.body)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from fnmatch import fnmatchcase
 
 import libcst as cst
+from guardrails.rules._names import has_main_guard, is_main_guard
 from guardrails.rules.ruff_backed import RAISE_WITHOUT_CAUSE
 
-from guardrails.cst.helpers import argument, code_of, is_dynamic_string
-from guardrails.cst.rule import CstRule, NodeFix, RuleContext, insert_after, replace
-from guardrails.model import Example, RuleMeta
+from guardrails.cst.helpers import argument, code_of, is_dynamic_string, keyword, string_value
+from guardrails.cst.rule import CstRule, NodeEdit, NodeFix, RuleContext, insert_after, replace
+from guardrails.model import Example, Option, RuleMeta
 
 LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
@@ -375,3 +377,343 @@ class RaiseWithoutCause(_HandlerTracker):
 def _clip(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+ENTRY_MODULES = [
+    "__main__",
+    "*.__main__",
+    "cli",
+    "*.cli",
+    "*.cli.*",
+    "manage",
+    "*.management.commands.*",
+    "scripts.*",
+    "*.scripts.*",
+    "bin.*",
+    "tools.*",
+    "setup",
+    "noxfile",
+    "fabfile",
+]
+
+
+class _EntryAware(CstRule):
+    """Knows whether code runs as a program: an entry module, a script, a `__main__` block."""
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._script = False
+        self._main_depth = 0
+
+    def visit_Module(self, node: cst.Module) -> None:
+        module = self.context.module_name
+        self._script = has_main_guard(node) or any(
+            fnmatchcase(module, pattern) for pattern in self.options["entry-modules"]
+        )
+
+    def visit_If(self, node: cst.If) -> None:
+        if is_main_guard(node):
+            self._main_depth += 1
+
+    def leave_If(self, node: cst.If) -> None:
+        if is_main_guard(node):
+            self._main_depth -= 1
+
+    @property
+    def in_program(self) -> bool:
+        return self._script or self._main_depth > 0
+
+
+_ENTRY_OPTION = Option(
+    "entry-modules",
+    list,
+    ENTRY_MODULES,
+    "module globs of CLI / entry-point code where this is fine (modules with an "
+    '`if __name__ == "__main__":` block always are)',
+    item_kind=str,
+)
+
+
+class PrintInLibrary(_EntryAware):
+    META = RuleMeta(
+        id="OBS001",
+        name="print-in-library",
+        category="observability",
+        severity="warning",
+        summary="`print()` in library or service code instead of a logger.",
+        why="Printed output has no level, timestamp, logger name or structure, cannot be "
+        "filtered or routed, and is often lost entirely in services whose stdout is not "
+        "collected.",
+        remediation="Log through the module logger: `logger = logging.getLogger(__name__)` then "
+        '`logger.info("stats: %s", stats)`; keep `print` for CLI entry points.',
+        bad=(
+            Example("def dump(stats: dict) -> None:\n    print(stats)  # bad\n"),
+            Example(
+                "import sys\n\n\ndef warn(message: str) -> None:\n"
+                '    print("warning:", message, file=sys.stderr)  # bad\n'
+            ),
+        ),
+        good=(
+            Example(
+                "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+                'def dump(stats: dict) -> None:\n    logger.info("stats: %s", stats)\n'
+            ),
+            Example(
+                "def report(rows: list, out) -> None:\n    for row in rows:\n"
+                '        print(*row, sep=",", file=out)\n\n\n'
+                'if __name__ == "__main__":\n    print("done")\n'
+            ),
+            Example('def main() -> None:\n    print("usage: tool FILE")\n', path="app/cli.py"),
+        ),
+        references=("https://docs.python.org/3/howto/logging.html#when-to-use-logging",),
+        skip_tests=True,
+        options=(_ENTRY_OPTION,),
+    )
+    TRIGGERS = ("print",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.in_program or self.context.qualified_name(node.func) != "builtins.print":
+            return
+        target = keyword(node, "file")
+        if target is not None and self.context.qualified_name(target.value) not in (
+            "sys.stdout",
+            "sys.stderr",
+        ):
+            return  # writing to a file object, not printing
+        self.report(node, "`print()` in library code: log through the module logger instead")
+
+
+_ROOT_LOG_FUNCS = frozenset(f"logging.{m}" for m in LOG_METHODS)
+
+
+class RootOrNamedLogger(CstRule):
+    META = RuleMeta(
+        id="OBS004",
+        name="root-or-named-logger",
+        category="observability",
+        severity="warning",
+        summary="Logging goes to the root logger (`logging.info(...)`) or a logger named by a "
+        "literal instead of `logging.getLogger(__name__)`.",
+        why="The module's logger name is what lets operators filter, route and set levels per "
+        "package; root-logger calls and hand-typed names cannot be told apart or configured "
+        "per module, and drift when code moves.",
+        remediation="Create one logger per module, `logger = logging.getLogger(__name__)`, and "
+        "call `logger.info(...)`.",
+        bad=(
+            Example(
+                'import logging\n\n\ndef dump() -> None:\n    logging.info("stats dumped")  # bad\n'
+            ),
+            Example('import logging\n\nlogger = logging.getLogger("billing")  # bad\n'),
+            Example("from logging import getLogger\n\nlog = getLogger()  # bad\n"),
+        ),
+        good=(
+            Example(
+                "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+                'def dump() -> None:\n    logger.info("stats dumped")\n'
+            ),
+            Example(
+                "import logging\n\n\ndef configure() -> None:\n"
+                "    logging.basicConfig(level=logging.INFO)\n"
+                '    logging.getLogger("urllib3").setLevel(logging.WARNING)\n'
+                "    logging.getLogger().addHandler(logging.NullHandler())\n"
+            ),
+        ),
+        references=("https://docs.python.org/3/howto/logging.html#advanced-logging-tutorial",),
+        skip_tests=True,
+        fix="unsafe",
+    )
+    TRIGGERS = ("logging", "getLogger")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = self.context.qualified_name(node.func)
+        if name in _ROOT_LOG_FUNCS:
+            self.report(
+                node,
+                f"`{code_of(node.func)}()` logs to the root logger; use "
+                "`logger = logging.getLogger(__name__)`",
+            )
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self.context.names.scope.kind in ("module", "class"):  # the module's logger
+            self._check_logger(node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None and self.context.names.scope.kind in ("module", "class"):
+            self._check_logger(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        # `logging.getLogger("x").info(...)`: a literal-named logger used for logging.
+        if node.attr.value in LOG_METHODS and isinstance(node.value, cst.Call):
+            self._check_logger(node.value)
+
+    def _check_logger(self, value: cst.BaseExpression) -> None:
+        if not isinstance(value, cst.Call) or self.context.qualified_name(value.func) != (
+            "logging.getLogger"
+        ):
+            return
+        first = argument(value, "name", 0)
+        if first is None:
+            self.report(
+                value,
+                "`getLogger()` returns the root logger; use `getLogger(__name__)`",
+                fix=NodeFix((insert_after_open(value),), "unsafe", "use __name__"),
+            )
+        elif string_value(first.value) is not None:
+            self.report(
+                value,
+                f"logger named by the literal {code_of(first.value)}; use `getLogger(__name__)`",
+                fix=NodeFix((replace(first.value, "__name__"),), "unsafe", "use __name__"),
+            )
+
+
+def insert_after_open(call: cst.Call) -> NodeEdit:
+    """An edit giving an argument-less call the argument `__name__`."""
+    return replace(call, code_of(call.with_changes(args=[cst.Arg(cst.Name("__name__"))])))
+
+
+_BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
+_REPORTING = re.compile(
+    r"(^|\.)(exception|error|warning|warn|critical|fatal|info|debug|log|print_exc|format_exc|"
+    r"capture_exception|capture_message|captureException|notify|report|add_note)$"
+)
+
+
+class BroadExceptUnlogged(CstRule):
+    META = RuleMeta(
+        id="OBS006",
+        name="broad-except-unlogged",
+        category="observability",
+        severity="warning",
+        summary="`except Exception` (or `BaseException`, or bare `except:`) handles every error "
+        "without logging it, re-raising it or passing it on.",
+        why="A catch-all that neither records nor propagates the error turns every bug — typos, "
+        "None errors, timeouts — into a silent default, so failures surface far away, if at all.",
+        remediation="Catch the specific exceptions you expect; where a catch-all is right (a "
+        "worker loop, a request boundary), log it with `logger.exception(...)` or re-raise.",
+        bad=(
+            Example(
+                "def port(raw: str) -> int:\n    try:\n        return int(raw)\n"
+                "    except Exception:  # bad\n        return 8080\n"
+            ),
+            Example(
+                "def fetch_all(client, ids: list[str]) -> list:\n    out = []\n"
+                "    for item in ids:\n        try:\n            out.append(client.get(item))\n"
+                "        except BaseException:  # bad\n            out.append(None)\n"
+                "    return out\n"
+            ),
+        ),
+        good=(
+            Example(
+                "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+                "def handle(job) -> bool:\n    try:\n        job.run()\n"
+                '    except Exception:\n        logger.exception("job %s failed", job.id)\n'
+                "        return False\n    return True\n"
+            ),
+            Example(
+                "def handle(job, results: dict) -> None:\n    try:\n        job.run()\n"
+                "    except Exception as exc:\n        results[job.id] = exc\n"
+                "    try:\n        job.cleanup()\n    except Exception:\n"
+                "        job.rollback()\n        raise\n"
+            ),
+        ),
+        references=("CWE-396", "https://docs.python.org/3/tutorial/errors.html"),
+    )
+    TRIGGERS = ("except",)
+
+    def _broad(self, node: cst.ExceptHandler) -> str | None:
+        if node.type is None:
+            return "bare `except:`"
+        types = (
+            [e.value for e in node.type.elements]
+            if isinstance(node.type, cst.Tuple)
+            else [node.type]
+        )
+        for kind in types:
+            if self.context.qualified_name(kind) in _BROAD:
+                return f"`except {code_of(node.type)}:`"
+        return None
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        head = self._broad(node)
+        if head is None or self._handled(node):
+            return
+        self.report(node, f"{head} neither logs, re-raises nor passes on the error")
+
+    def _handled(self, handler: cst.ExceptHandler) -> bool:
+        name = _bound_name(handler)
+        rule = self
+        handled = False
+
+        class Finder(cst.CSTVisitor):
+            def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+                return False
+
+            def visit_Raise(self, node: cst.Raise) -> None:
+                nonlocal handled
+                handled = True
+
+            def visit_Name(self, node: cst.Name) -> None:
+                nonlocal handled
+                if name is not None and node.value == name:
+                    handled = True  # the exception object is passed on or recorded
+
+            def visit_Call(self, node: cst.Call) -> None:
+                nonlocal handled
+                qualified = rule.context.qualified_name(node.func) or code_of(node.func)
+                if _REPORTING.search(qualified) or (
+                    isinstance(node.func, cst.Attribute) and logging_call(rule, node)
+                ):
+                    handled = True
+
+        handler.body.visit(Finder())
+        return handled
+
+
+class WallClockDuration(CstRule):
+    META = RuleMeta(
+        id="OBS008",
+        name="wall-clock-duration",
+        category="observability",
+        severity="warning",
+        summary="A duration is measured as the difference of two `time.time()` readings.",
+        why="The wall clock jumps with NTP corrections, leap smearing and manual changes, so "
+        "durations computed from it can be negative or wildly wrong; timeouts and latency "
+        "metrics built on it misfire.",
+        remediation="Measure elapsed time with `time.monotonic()` (or `time.perf_counter()` for "
+        "short intervals): `started = time.monotonic()` … `time.monotonic() - started`.",
+        bad=(
+            Example(
+                "import time\n\n\ndef timed(fn) -> float:\n    started = time.time()\n"
+                "    fn()\n    return time.time() - started  # bad\n"
+            ),
+            Example(
+                "from time import time\n\n\nclass Timer:\n    def __init__(self) -> None:\n"
+                "        self.start = time()\n\n    def elapsed(self) -> float:\n"
+                "        return time() - self.start  # bad\n"
+            ),
+        ),
+        good=(
+            Example(
+                "import time\n\n\ndef timed(fn) -> float:\n    started = time.perf_counter()\n"
+                "    fn()\n    return time.perf_counter() - started\n"
+            ),
+            Example(
+                "import os\nimport time\n\n\ndef age_seconds(path: str) -> float:\n"
+                "    return time.time() - os.path.getmtime(path)\n"
+            ),
+        ),
+        references=(
+            "https://peps.python.org/pep-0418/",
+            "https://docs.python.org/3/library/time.html#time.monotonic",
+        ),
+    )
+    TRIGGERS = ("time",)
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if not isinstance(node.operator, cst.Subtract):
+            return
+        names = [self.context.qualified_name(side) for side in (node.left, node.right)]
+        if names == ["time.time()", "time.time()"]:
+            self.report(
+                node, f"`{code_of(node)}` measures a duration with the wall clock, which can jump"
+            )

@@ -155,7 +155,10 @@ class NameTracker:
                 first = annotation.slice[0].slice
                 if isinstance(first, cst.Index):
                     return self.annotation_origin(first.value)
-            return _UNKNOWN
+            if base in ("typing.Union", "typing.Annotated", "typing_extensions.Annotated"):
+                return _UNKNOWN
+            # A parametrised generic (`queue.Queue[str]`) is an instance of its base type.
+            return f"{base}()" if base else _UNKNOWN
         if isinstance(annotation, (cst.Name, cst.Attribute)):
             base = self.qualified_name(annotation)
             return f"{base}()" if base else _UNKNOWN
