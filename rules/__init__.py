@@ -18,7 +18,18 @@ from guardrails.rules.observability import (
     SwallowedException,
     WallClockDuration,
 )
-from guardrails.rules.reliability import BareExcept, HttpWithoutTimeout, MutableDefaultArgument
+from guardrails.rules.reliability import (
+    BareExcept,
+    BlockingCallInAsync,
+    DanglingTask,
+    ExitInLibrary,
+    HttpWithoutTimeout,
+    MutableDefaultArgument,
+    RetryWithoutBackoff,
+    UncheckedSubprocess,
+    UnmanagedResource,
+    WaitWithoutTimeout,
+)
 from guardrails.rules.ruff_backed import MAPPINGS
 from guardrails.rules.security import (
     BindAllInterfaces,
@@ -57,6 +68,13 @@ CST_RULES: tuple[type[CstRule], ...] = (
     HttpWithoutTimeout,
     BareExcept,
     MutableDefaultArgument,
+    UnmanagedResource,
+    BlockingCallInAsync,
+    RetryWithoutBackoff,
+    UncheckedSubprocess,
+    ExitInLibrary,
+    DanglingTask,
+    WaitWithoutTimeout,
     NonConstantLogMessage,
     SwallowedException,
     ErrorLogWithoutTraceback,

@@ -53,6 +53,7 @@ class Project:
             text=True,
             env=environment,
             timeout=300,
+            check=False,  # the exit code is part of what tests assert
         )
         return Run(proc.returncode, proc.stdout, proc.stderr)
 
