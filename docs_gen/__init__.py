@@ -38,9 +38,14 @@ def _reference(ref: str) -> str:
     return ref
 
 
-def _code(code: str, path: str) -> list[str]:
-    caption = [f"`{path}`:", ""] if path else []
-    return [*caption, "```python", code.rstrip(), "```", ""]
+def _code(code: str, path: str, options: Mapping[str, object] | None = None) -> list[str]:
+    caption = []
+    if path:
+        caption.append(f"`{path}`")
+    if options:
+        caption.append("with " + ", ".join(f"`{k} = {v!r}`" for k, v in sorted(options.items())))
+    heading = [" ".join(caption) + ":", ""] if caption else []
+    return [*heading, "```python", code.rstrip(), "```", ""]
 
 
 def rule_page(meta: RuleMeta, backends: str = "") -> str:
@@ -66,12 +71,12 @@ def rule_page(meta: RuleMeta, backends: str = "") -> str:
     if meta.bad:
         lines += ["Flagged (the reported lines end with `# bad`):", ""]
         for example in meta.bad:
-            lines += _code(example.code, example.path)
+            lines += _code(example.code, example.path, example.options)
     else:
         lines += ["(no example)", ""]
     lines += ["## Use instead", "", meta.remediation, ""]
     for example in meta.good:
-        lines += _code(example.code, example.path)
+        lines += _code(example.code, example.path, example.options)
     lines += ["## Fix", "", _FIX_TEXT.get(meta.fix, meta.fix), "", "## Options", ""]
     if meta.options:
         lines += [

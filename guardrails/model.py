@@ -9,6 +9,7 @@ finding came from.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +42,8 @@ class Option:
     kind: type
     default: Any
     description: str
-    item_kind: type | None = None  # element type for list options
+    item_kind: type | None = None  # element type for list options (value type for dicts)
+    check: Callable[[Any], str | None] | None = None  # returns a problem, or None if valid
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Example:
 
     code: str
     path: str = ""  # where the example lives, when that matters (e.g. "tests/test_x.py")
+    # rule options the example is checked with, e.g. {"max-lines": 5}; shown in the docs
+    options: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
 
     def flagged_lines(self) -> list[int]:
         """1-based lines marked `# bad`."""

@@ -54,9 +54,14 @@ def _check_option(meta: RuleMeta, option: Option, value: Any, where: str) -> Any
     ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
     if ok and expected is list and option.item_kind is not None:
         ok = all(isinstance(item, option.item_kind) for item in value)
+    if ok and expected is dict and option.item_kind is not None:
+        ok = all(isinstance(item, option.item_kind) for item in value.values())
     if not ok:
         kind = expected.__name__ + (f" of {option.item_kind.__name__}" if option.item_kind else "")
         raise ConfigError(f"{where}: expected {kind}, got {type(value).__name__} {value!r}")
+    problem = option.check(value) if option.check is not None else None
+    if problem:
+        raise ConfigError(f"{where}: {problem}")
     return value
 
 

@@ -139,17 +139,33 @@ def build_registry(settings: Settings, extra: Sequence[tuple[str, Any]] = ()) ->
     registry = Registry(plugins=infos, always_on=ALWAYS_ON)
     for meta in ENGINE_RULES:
         registry.add(meta)
+    claim = _Claims(registry, _categories(pm))
+    _add_cst_rules(pm, registry, claim)
+    _add_semgrep_rules(pm, registry, claim)
+    _add_ruff_mappings(pm, registry, claim)
+    return registry
 
+
+def _categories(pm: pluggy.PluginManager) -> set[str]:
     categories = set(BUILTIN_CATEGORIES)
-    for plugin, extra in _call_each(pm, "guardrails_categories"):
-        for category in extra:
+    for plugin, declared in _call_each(pm, "guardrails_categories"):
+        for category in declared:
             if not isinstance(category, str) or not category.isidentifier():
                 raise PluginError(f"plugin {plugin!r}: category {category!r} is not a name")
             categories.add(category)
+    return categories
 
-    def claim(meta: RuleMeta, plugin: str) -> RuleMeta:
-        meta = _validate_meta(meta, plugin, categories)
-        existing = registry.get(meta.id)
+
+class _Claims:
+    """Validates a plugin's rule metadata and rejects an id another plugin owns."""
+
+    def __init__(self, registry: Registry, categories: set[str]) -> None:
+        self.registry = registry
+        self.categories = categories
+
+    def __call__(self, meta: Any, plugin: str) -> RuleMeta:
+        meta = _validate_meta(meta, plugin, self.categories)
+        existing = self.registry.get(meta.id)
         if existing is not None:
             owner = existing.plugin or "guardrails"
             raise PluginError(
@@ -157,6 +173,8 @@ def build_registry(settings: Settings, extra: Sequence[tuple[str, Any]] = ()) ->
             )
         return meta
 
+
+def _add_cst_rules(pm: pluggy.PluginManager, registry: Registry, claim: _Claims) -> None:
     for plugin, classes in _call_each(pm, "guardrails_rules"):
         for cls in classes:
             if not (isinstance(cls, type) and issubclass(cls, CstRule)):
@@ -171,6 +189,8 @@ def build_registry(settings: Settings, extra: Sequence[tuple[str, Any]] = ()) ->
                 raise PluginError(f"plugin {plugin!r}: rule {meta.id}: {exc}") from None
             registry.add(dataclasses.replace(meta, backend="libcst"), cls)
 
+
+def _add_semgrep_rules(pm: pluggy.PluginManager, registry: Registry, claim: _Claims) -> None:
     for plugin, directories in _call_each(pm, "guardrails_semgrep_rule_dirs"):
         for directory in directories:
             metas, rules, triggers = load_rule_dir(Path(directory), plugin)
@@ -179,6 +199,9 @@ def build_registry(settings: Settings, extra: Sequence[tuple[str, Any]] = ()) ->
                 registry.semgrep[rule_id] = rules[rule_id]
                 registry.semgrep_triggers[rule_id] = triggers[rule_id]
 
+
+def _add_ruff_mappings(pm: pluggy.PluginManager, registry: Registry, claim: _Claims) -> None:
+    """Ruff-backed rules first, then codes added to any rule; a code backs one rule only."""
     mappings: list[tuple[str, RuffMapping]] = []
     for plugin, provided in _call_each(pm, "guardrails_ruff_mappings"):
         for mapping in provided:
@@ -195,21 +218,18 @@ def build_registry(settings: Settings, extra: Sequence[tuple[str, Any]] = ()) ->
                     )
                 registry.add(claim(dataclasses.replace(mapping.meta, backend="ruff"), plugin))
             mappings.append((plugin, mapping))
-    for plugin, mapping in mappings:  # after every rule exists, so any id can be extended
+    owners: dict[str, str] = {}
+    for plugin, mapping in mappings:
         if registry.get(mapping.rule_id) is None:
             raise PluginError(
                 f"plugin {plugin!r}: Ruff codes {', '.join(mapping.codes)} map to unknown "
                 f"rule id {mapping.rule_id}"
             )
-        codes = registry.ruff_codes.get(mapping.rule_id, ())
-        registry.ruff_codes[mapping.rule_id] = tuple(dict.fromkeys(codes + mapping.codes))
-    owners: dict[str, str] = {}
-    for rule_id, codes in sorted(registry.ruff_codes.items()):
-        for code in codes:
-            if code in owners:
+        for code in mapping.codes:
+            if owners.setdefault(code, mapping.rule_id) != mapping.rule_id:
                 raise PluginError(
-                    f"Ruff code {code} is mapped to both {owners[code]} and {rule_id}; "
+                    f"Ruff code {code} is mapped to both {owners[code]} and {mapping.rule_id}; "
                     "a code can back one rule only"
                 )
-            owners[code] = rule_id
-    return registry
+        codes = registry.ruff_codes.get(mapping.rule_id, ())
+        registry.ruff_codes[mapping.rule_id] = tuple(dict.fromkeys(codes + mapping.codes))

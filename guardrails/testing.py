@@ -226,11 +226,27 @@ def example_cases(
 
 
 def run_cases(cases: list[ExampleCase], inline: Inline = Inline()) -> dict[str, list[Violation]]:
-    """Findings for every case, from one run of the engine over all of them."""
-    select = sorted({case.meta.id for case in cases})
-    sources = {case.relative_path: case.example.code for case in cases}
-    found = run_many(sources, select, inline=inline, src=[str(case) for case in cases])
-    return {str(case): found[case.relative_path] for case in cases}
+    """Findings for every case: one engine run for all cases that share rule options."""
+    groups: dict[str, list[ExampleCase]] = {}
+    for case in cases:
+        key = repr(sorted((case.example.options or {}).items())) + case.meta.id * bool(
+            case.example.options
+        )
+        groups.setdefault(key, []).append(case)
+    results: dict[str, list[Violation]] = {}
+    for group in groups.values():
+        select = sorted({case.meta.id for case in group})
+        options = group[0].example.options
+        sources = {case.relative_path: case.example.code for case in group}
+        found = run_many(
+            sources,
+            select,
+            options={group[0].meta.id: options} if options else None,
+            inline=inline,
+            src=[str(case) for case in group],
+        )
+        results.update({str(case): found[case.relative_path] for case in group})
+    return results
 
 
 def missing_examples(

@@ -8,6 +8,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from guardrails.rules.architecture import (
+    EnvOutsideConfig,
+    ForbiddenImport,
+    FunctionTooComplex,
+    LayerViolation,
+    ModuleTooLong,
+    TodoWithoutTicket,
+    UntypedPublicApi,
+    WildcardImport,
+)
+from guardrails.rules.concurrency import (
+    BlockingCallInAsync,
+    DanglingTask,
+    RetryWithoutBackoff,
+    WaitWithoutTimeout,
+)
 from guardrails.rules.observability import (
     BroadExceptUnlogged,
     ErrorLogWithoutTraceback,
@@ -20,32 +36,24 @@ from guardrails.rules.observability import (
 )
 from guardrails.rules.reliability import (
     BareExcept,
-    BlockingCallInAsync,
-    DanglingTask,
     ExitInLibrary,
     HttpWithoutTimeout,
     MutableDefaultArgument,
-    RetryWithoutBackoff,
     UncheckedSubprocess,
     UnmanagedResource,
-    WaitWithoutTimeout,
 )
 from guardrails.rules.ruff_backed import MAPPINGS
-from guardrails.rules.security import (
+from guardrails.rules.security import DynamicCodeExecution, SubprocessShell, UnsafeDeserialization
+from guardrails.rules.security_platform import (
     BindAllInterfaces,
-    DynamicCodeExecution,
-    HardcodedSecret,
-    InsecureRandomness,
     InsecureTempfile,
     PermissiveFileMode,
-    SecretInLog,
-    SubprocessShell,
     TlsVerificationDisabled,
     UnsafeArchiveExtraction,
-    UnsafeDeserialization,
     UnsafeXmlParser,
     WeakHash,
 )
+from guardrails.rules.security_secrets import HardcodedSecret, InsecureRandomness, SecretInLog
 
 from guardrails.backends.ruff import RuffMapping
 from guardrails.cst.rule import CstRule
@@ -83,6 +91,14 @@ CST_RULES: tuple[type[CstRule], ...] = (
     RootOrNamedLogger,
     BroadExceptUnlogged,
     WallClockDuration,
+    LayerViolation,
+    ForbiddenImport,
+    ModuleTooLong,
+    FunctionTooComplex,
+    EnvOutsideConfig,
+    UntypedPublicApi,
+    WildcardImport,
+    TodoWithoutTicket,
 )
 
 

@@ -64,7 +64,7 @@ def test_backend_native_comments_do_not_hide_findings(project) -> None:
         """\
         import datetime
 
-        def stamp(cur, name):
+        def stamp(cur: object, name: str) -> object:
             cur.execute(f"SELECT * FROM t WHERE name = '{name}'")  # nosemgrep
             return datetime.datetime.utcnow()  # noqa: DTZ003
         """,
@@ -79,7 +79,7 @@ def test_same_suppression_syntax_for_every_backend(project) -> None:
         """\
         import datetime
 
-        def stamp(cur, name):
+        def stamp(cur: object, name: str) -> object:
             # guardrails: ignore[SEC006] name is an enum value checked by the caller
             cur.execute(f"SELECT * FROM t WHERE name = '{name}'")
             return datetime.datetime.utcnow()  # guardrails: ignore[REL005] legacy wire format
@@ -100,7 +100,7 @@ def test_ruff_runs_isolated_from_user_config(project) -> None:
         """\
         from datetime import datetime
 
-        def check(x):
+        def check(x: int) -> object:
             assert x
             try:
                 return datetime.now()

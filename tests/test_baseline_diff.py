@@ -8,11 +8,11 @@ LEGACY = """\
 import os
 
 
-def restart(name):
+def restart(name: str) -> None:
     os.system("systemctl restart " + name)
 
 
-def stop(name):
+def stop(name: str) -> None:
     os.system("systemctl stop " + name)
 """
 
@@ -35,13 +35,16 @@ def test_baseline_hides_old_findings_and_survives_edits(project) -> None:
     # Lines inserted above, code reformatted elsewhere: nothing resurfaces.
     path.write_text(
         '"""Service control."""\n\nimport os\n\n\n# restart\n'
-        + LEGACY.split("\n", 1)[1].replace("def stop(name):", "def stop(name):  # stop it")
+        + LEGACY.split("\n", 1)[1].replace(
+            "def stop(name: str) -> None:", "def stop(name: str) -> None:  # stop it"
+        )
     )
     assert project.run("check", "--baseline", "guardrails-baseline.json").code == 0
 
     # A second identical violation in the same file is new.
     path.write_text(
-        path.read_text() + '\n\ndef again(name):\n    os.system("systemctl restart " + name)\n'
+        path.read_text()
+        + '\n\ndef again(name: str) -> None:\n    os.system("systemctl restart " + name)\n'
     )
     result = project.run(
         "check", "--baseline", "guardrails-baseline.json", "--output-format", "json"
@@ -89,7 +92,7 @@ def test_diff_mode_reports_only_changed_lines(project) -> None:
     project.git("init", "-q")
     project.git("add", ".")
     project.git("commit", "-qm", "legacy")
-    path.write_text(LEGACY + '\n\ndef kill(name):\n    os.system("pkill " + name)\n')
+    path.write_text(LEGACY + '\n\ndef kill(name: str) -> None:\n    os.system("pkill " + name)\n')
     project.write("app/new.py", "import os\n\nos.popen('ls')\n")
     result = project.run("check", "--diff-base", "HEAD", "--output-format", "json")
     assert result.code == 1

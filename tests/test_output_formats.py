@@ -15,8 +15,8 @@ import datetime
 import subprocess
 
 
-def restart(name, cur, tags=[]):
-    subprocess.run(f"systemctl restart {name}", shell=True)
+def restart(name: str, cur: object, tags: list = []) -> object:  # noqa: B006
+    subprocess.run(f"systemctl restart {name}", shell=True, check=True)
     cur.execute(f"UPDATE services SET restarted = 1 WHERE name = '{name}'")
     return datetime.datetime.utcnow()
 """
@@ -82,12 +82,14 @@ def test_agent_output_is_compact_markdown(findings_project) -> None:
     assert "Why: " in block and "Do: Pass the command as a list" in block
     assert "```python" in block
     assert "- app/service.py:6 `subprocess.run(..., shell=True)`" in block
-    assert '  `subprocess.run(f"systemctl restart {name}", shell=True)`' in block
+    assert '  `subprocess.run(f"systemctl restart {name}", shell=True, check=True)`' in block
     assert out.count("## ") == 4  # each rule's explanation appears once
 
 
 def test_agent_output_is_bounded_and_says_what_was_cut(project) -> None:
-    project.write("many.py", "".join(f"def f{i}(x=[]):\n    return x\n" for i in range(30)))
+    project.write(
+        "many.py", "".join(f"def f{i}(x: list = []) -> list:\n    return x\n" for i in range(30))
+    )
     result = project.run("check", "--output-format", "agent", "--max-findings", "5")
     assert result.out.count("\n- many.py:") == 5
     assert "25 more findings not shown (REL003 25)" in result.out
@@ -115,7 +117,7 @@ def test_github_annotations(findings_project) -> None:
     lines = result.out.splitlines()
     first = next(line for line in lines if "title=SEC001" in line)
     assert first.startswith(
-        "::error file=app/service.py,line=6,col=5,endLine=6,endColumn=60,title=SEC001 "
+        "::error file=app/service.py,line=6,col=5,endLine=6,endColumn=72,title=SEC001 "
         "subprocess-shell::"
     )
     assert "%0Ahelp: Pass the command" in first

@@ -35,10 +35,11 @@ def test_several_ids_and_multiline_statement() -> None:
         """\
         import subprocess
 
-        def f(cmd, x=[]):  # guardrails: ignore[REL003, SEC002] x is never mutated; -
+        def f(cmd: str, x: list = []) -> object:  # guardrails: ignore[REL003, SEC002] x is fine
             return subprocess.run(  # guardrails: ignore[SEC001] cmd is an allow-listed constant
                 cmd,
                 shell=True,
+                check=True,
             )
         """,
         {("GR002", 3)},  # SEC002 named but unused there

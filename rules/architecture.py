@@ -1,0 +1,642 @@
+"""Architecture rules on the LibCST backend (ARC ids), configured per repository."""
+
+from __future__ import annotations
+
+import re
+from fnmatch import fnmatchcase
+from typing import Any
+
+import libcst as cst
+from guardrails.rules._names import is_main_guard
+
+from guardrails.cst.helpers import code_of
+from guardrails.cst.rule import CstRule, RuleContext
+from guardrails.model import Example, Option, RuleMeta
+
+
+def _imports(rule: CstRule, node: cst.Import | cst.ImportFrom) -> list[tuple[str, cst.CSTNode]]:
+    """(absolute module, node to report) for each module an import statement loads.
+
+    `from app import service` may import the submodule `app.service`; both the
+    package and the candidate submodule are returned for matching.
+    """
+    if isinstance(node, cst.Import):
+        out = []
+        for alias in node.names:
+            name = code_of(alias.name)
+            out.append((name, alias))
+        return out
+    base = rule.context.names._import_from_base(node)
+    if not base or base.startswith("."):
+        return []
+    if isinstance(node.names, cst.ImportStar):
+        return [(base, node)]
+    return [(f"{base}.{code_of(alias.name)}", alias) for alias in node.names] + [(base, node)]
+
+
+def _unique_layers(value: Any) -> str | None:
+    seen: set[str] = set()
+    for layer in value:
+        if layer in seen:
+            return f"layer {layer!r} is listed twice"
+        seen.add(layer)
+    return None
+
+
+def _layer_of(module: str, layers: list[str]) -> int | None:
+    """Index of the most specific layer containing `module`, if any."""
+    best: tuple[int, int] | None = None
+    for index, layer in enumerate(layers):
+        contains = module == layer or module.startswith(layer + ".")
+        if contains and (best is None or len(layer) > best[1]):
+            best = (index, len(layer))
+    return best[0] if best else None
+
+
+class LayerViolation(CstRule):
+    META = RuleMeta(
+        id="ARC001",
+        name="layer-violation",
+        category="architecture",
+        severity="error",
+        summary="A module imports from a higher layer than its own, per the configured ordered "
+        "`layers`.",
+        why="Layers only stay replaceable and testable while dependencies point one way; an "
+        "upward import ties low-level code to the application around it and soon becomes a "
+        "cycle.",
+        remediation="Depend downward only: move the shared piece into the lower layer, or have "
+        "the higher layer pass it in (a parameter, a protocol, a callback).",
+        bad=(
+            Example(
+                "from app.service.billing import charge  # bad\n\n\n"
+                "def save(order) -> None:\n    charge(order)\n",
+                path="app/repo/orders.py",
+            ),
+            Example(
+                "from .. import runtime  # bad\n\nSETTING = runtime.DEFAULTS\n",
+                path="app/config/defaults.py",
+            ),
+        ),
+        good=(
+            Example(
+                "from app.repo.orders import save\nfrom app.types import Order\n\n\n"
+                "def place(order: Order) -> None:\n    save(order)\n",
+                path="app/service/orders.py",
+            ),
+            Example(
+                "import json\n\nfrom app.types import Order\n\n\n"
+                "def load(raw: str) -> Order:\n    return Order(**json.loads(raw))\n",
+                path="app/repo/orders.py",
+            ),
+        ),
+        references=("https://import-linter.readthedocs.io/en/stable/contract_types.html#layers",),
+        options=(
+            Option(
+                "layers",
+                list,
+                ["app.types", "app.config", "app.repo", "app.service", "app.runtime", "app.ui"],
+                "module prefixes ordered lowest first; a module may import its own layer or "
+                "lower ones",
+                item_kind=str,
+                check=_unique_layers,
+            ),
+        ),
+    )
+    TRIGGERS = ("import",)
+
+    def _check(self, node: cst.Import | cst.ImportFrom) -> None:
+        layers = self.options["layers"]
+        own = _layer_of(self.context.module_name, layers)
+        if own is None:
+            return
+        for module, where in _imports(self, node):
+            target = _layer_of(module, layers)
+            if target is not None and target > own:
+                self.report(
+                    where,
+                    f"`{self.context.module_name}` (layer {layers[own]}) imports `{module}` from "
+                    f"the higher layer {layers[target]}",
+                )
+                return
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._check(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._check(node)
+
+
+def _banned_map(value: Any) -> str | None:
+    for glob, banned in value.items():
+        if not isinstance(banned, list) or not all(isinstance(b, str) for b in banned):
+            return f"{glob!r} must map to a list of module prefixes"
+    return None
+
+
+class ForbiddenImport(CstRule):
+    META = RuleMeta(
+        id="ARC002",
+        name="forbidden-import",
+        category="architecture",
+        severity="error",
+        summary="A module imports something the configuration bans for it (e.g. no HTTP "
+        "clients in the domain layer).",
+        why='Bans encode decisions such as "the domain stays pure" or "all HTTP goes through '
+        'the gateway"; one direct import quietly bypasses the adapter that handles auth, '
+        "retries and auditing.",
+        remediation="Use the allowed adapter the rule names in its configuration (e.g. "
+        "`from app.gateway import http`) or move this code to a layer allowed to use it.",
+        bad=(
+            Example(
+                "import requests  # bad\n\n\ndef price(sku: str) -> int:\n    return 1\n",
+                path="app/domain/pricing.py",
+            ),
+            Example(
+                "from httpx import Client  # bad\n\nCLIENT = Client()\n",
+                path="app/domain/models.py",
+            ),
+        ),
+        good=(
+            Example(
+                "from app.gateway import http\n\n\ndef price(sku: str) -> int:\n"
+                '    return http.get_json(f"/prices/{sku}")["cents"]\n',
+                path="app/domain/pricing.py",
+            ),
+            Example(
+                "import requests\n\nSESSION = requests.Session()\n", path="app/gateway/http.py"
+            ),
+        ),
+        options=(
+            Option(
+                "forbidden",
+                dict,
+                {"app.domain.*": ["requests", "httpx"]},
+                "module glob -> import prefixes banned there",
+                item_kind=list,
+                check=_banned_map,
+            ),
+        ),
+    )
+    TRIGGERS = ("import",)
+
+    def _check(self, node: cst.Import | cst.ImportFrom) -> None:
+        module = self.context.module_name
+        banned = [
+            prefix
+            for glob, prefixes in self.options["forbidden"].items()
+            if fnmatchcase(module, glob) or module == glob.removesuffix(".*")
+            for prefix in prefixes
+        ]
+        if not banned:
+            return
+        for imported, where in _imports(self, node):
+            hit = next((b for b in banned if imported == b or imported.startswith(b + ".")), None)
+            if hit is not None:
+                self.report(
+                    where,
+                    f"`{imported}` may not be imported in `{module}` (`{hit}` is forbidden there)",
+                )
+                return
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._check(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._check(node)
+
+
+def _positive(value: Any) -> str | None:
+    return None if value > 0 else "must be a positive number"
+
+
+class ModuleTooLong(CstRule):
+    META = RuleMeta(
+        id="ARC003",
+        name="module-too-long",
+        category="architecture",
+        severity="warning",
+        summary="A module is longer than `max-lines` lines (default 800).",
+        why="Very long modules mix responsibilities, are hard to review and to navigate, and "
+        "attract merge conflicts; agents in particular lose track of them.",
+        remediation="Split the module by responsibility into a package of smaller modules, "
+        "re-exporting the public names from `__init__.py` if callers depend on them.",
+        bad=(
+            Example("X = 1  # bad\n" + "Y = 2\n" * 5, options={"max-lines": 5}),
+            Example('"""Doc."""  # bad\n' + "# comment\n" * 6, options={"max-lines": 5}),
+        ),
+        good=(Example("X = 1\n"), Example("def f() -> int:\n    return 1\n")),
+        options=(
+            Option("max-lines", int, 800, "longest allowed module, in lines", check=_positive),
+        ),
+    )
+
+    def visit_Module(self, node: cst.Module) -> None:
+        lines = self.context.source.count("\n") + (
+            0 if self.context.source.endswith("\n") or not self.context.source else 1
+        )
+        limit = self.options["max-lines"]
+        if lines > limit:
+            self.report(node, f"module has {lines} lines, more than the limit of {limit}")
+
+
+# McCabe's decision points as Ruff's C901 counts them, so numbers match what teams know:
+# if/elif, loops, except handlers and match cases (not boolean operators or comprehensions).
+_BRANCHES = (cst.If, cst.For, cst.While, cst.ExceptHandler, cst.ExceptStarHandler, cst.MatchCase)
+
+
+class _Complexity(cst.CSTVisitor):
+    """Statements and cyclomatic complexity of one function, nested functions excluded."""
+
+    def __init__(self, root: cst.FunctionDef) -> None:
+        super().__init__()
+        self.root = root
+        self.statements = 0
+        self.complexity = 1
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return node is self.root
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)) and (
+            node is not self.root
+        ):
+            self.statements += 1
+        if isinstance(node, _BRANCHES):
+            self.complexity += 1
+        return super().on_visit(node)
+
+
+class FunctionTooComplex(CstRule):
+    META = RuleMeta(
+        id="ARC004",
+        name="function-too-complex",
+        category="architecture",
+        severity="warning",
+        summary="A function has more than `max-statements` statements (60) or a cyclomatic "
+        "complexity above `max-complexity` (15).",
+        why="Every branch is a path to test and to reason about; past a point nobody holds the "
+        "function in their head, and changes to it break paths nobody tested.",
+        remediation="Extract the branches into well-named helper functions, replace flag "
+        "chains with a dispatch table, and return early instead of nesting.",
+        bad=(
+            Example(
+                "def route(kind: str, x: int) -> int:  # bad\n"
+                + "".join(f'    if kind == "k{i}":\n        return x + {i}\n' for i in range(4))
+                + "    return x\n",
+                options={"max-complexity": 3},
+            ),
+            Example(
+                "def tally(rows: list) -> int:  # bad\n    total = 0\n    total += 1\n"
+                "    total += 2\n    total += 3\n    return total\n",
+                options={"max-statements": 4},
+            ),
+        ),
+        good=(
+            Example(
+                'HANDLERS = {"k0": 0, "k1": 1, "k2": 2, "k3": 3}\n\n\n'
+                "def route(kind: str, x: int) -> int:\n    return x + HANDLERS.get(kind, 0)\n"
+            ),
+            Example("def tally(rows: list) -> int:\n    return sum(rows)\n"),
+        ),
+        options=(
+            Option("max-statements", int, 60, "most statements in one function", check=_positive),
+            Option("max-complexity", int, 15, "highest cyclomatic complexity", check=_positive),
+        ),
+    )
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        measure = _Complexity(node)
+        node.visit(measure)
+        too_many = measure.statements > self.options["max-statements"]
+        too_complex = measure.complexity > self.options["max-complexity"]
+        if too_many or too_complex:
+            parts = []
+            if too_complex:
+                parts.append(f"complexity {measure.complexity} > {self.options['max-complexity']}")
+            if too_many:
+                parts.append(f"{measure.statements} statements > {self.options['max-statements']}")
+            self.report(node.name, f"`{node.name.value}` is too complex: {', '.join(parts)}")
+
+
+CONFIG_MODULES = [
+    "config",
+    "*.config",
+    "*.config.*",
+    "settings",
+    "*.settings",
+    "*.settings.*",
+    "conf",
+    "*.conf",
+    "*.conftest",
+    "conftest",
+]
+
+
+class EnvOutsideConfig(CstRule):
+    META = RuleMeta(
+        id="ARC005",
+        name="env-outside-config",
+        category="architecture",
+        severity="warning",
+        summary="`os.environ` or `os.getenv` is read outside the configured config modules.",
+        why="Environment reads scattered through the code make configuration invisible: nobody "
+        "can list what a service needs, defaults and parsing differ per call site, and tests "
+        "must patch the environment.",
+        remediation="Parse settings once at the boundary into a typed object (a dataclass or "
+        "pydantic `BaseSettings` in `app/config.py`) and pass it, or import it, where needed.",
+        bad=(
+            Example(
+                'import os\n\n\ndef connect():\n    return os.environ["DATABASE_URL"]  # bad\n',
+                path="app/db.py",
+            ),
+            Example(
+                'from os import getenv\n\nDEBUG = getenv("DEBUG") == "1"  # bad\n',
+                path="app/views.py",
+            ),
+        ),
+        good=(
+            Example(
+                "import os\nfrom dataclasses import dataclass\n\n\n@dataclass(frozen=True)\n"
+                "class Settings:\n    database_url: str\n\n\n"
+                'def load() -> Settings:\n    return Settings(os.environ["DATABASE_URL"])\n',
+                path="app/config.py",
+            ),
+            Example(
+                "from app.config import load\n\nSETTINGS = load()\n\n\n"
+                "def connect() -> str:\n    return SETTINGS.database_url\n",
+                path="app/db.py",
+            ),
+        ),
+        skip_tests=True,
+        options=(
+            Option(
+                "config-modules",
+                list,
+                CONFIG_MODULES,
+                "module globs allowed to read the environment",
+                item_kind=str,
+            ),
+        ),
+    )
+    TRIGGERS = ("environ", "getenv")
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._skip: set[int] = set()
+        self._main_depth = 0
+        module = context.module_name
+        self._allowed = any(fnmatchcase(module, g) for g in context.options["config-modules"])
+
+    def visit_If(self, node: cst.If) -> None:
+        if is_main_guard(node):
+            self._main_depth += 1
+
+    def leave_If(self, node: cst.If) -> None:
+        if is_main_guard(node):
+            self._main_depth -= 1
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                self._skip.add(id(alias.name))
+                if alias.asname is not None:
+                    self._skip.add(id(alias.asname.name))
+
+    def _flag(self, node: cst.CSTNode, what: str) -> None:
+        if not self._allowed and not self._main_depth:
+            self.report(
+                node, f"`{what}` read outside a config module; parse settings once at the boundary"
+            )
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._skip.add(id(node.attr))
+        if self.context.qualified_name(node) == "os.environ":
+            self._skip.add(id(node.value))
+            self._flag(node, code_of(node))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) in self._skip:
+            return
+        if node.value in ("environ", "getenv") and self.context.qualified_name(node) in (
+            "os.environ",
+            "os.getenv",
+        ):
+            self._flag(node, node.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Attribute) and self.context.qualified_name(node.func) == (
+            "os.getenv"
+        ):
+            self._skip.add(id(node.func.attr))
+            self._flag(node, "os.getenv")
+
+
+_VISIBILITY = ("no-underscore", "all", "dunder-all")
+
+
+def _one_of_visibility(value: Any) -> str | None:
+    return None if value in _VISIBILITY else f"must be one of {', '.join(_VISIBILITY)}"
+
+
+class UntypedPublicApi(CstRule):
+    META = RuleMeta(
+        id="ARC006",
+        name="untyped-public-api",
+        category="architecture",
+        severity="warning",
+        summary="A public function or method lacks parameter or return annotations.",
+        why="Annotations are the contract callers (and agents) code against; without them "
+        "type checkers cannot catch misuse across modules and readers must read the body to "
+        "know what goes in and comes out.",
+        remediation="Annotate every parameter and the return type: "
+        "`def fetch(url: str, timeout: float = 10) -> bytes:`.",
+        bad=(
+            Example('def fetch(url, timeout: float = 10) -> bytes:  # bad\n    return b""\n'),
+            Example("class Repo:\n    def get(self, key: str):  # bad\n        return None\n"),
+        ),
+        good=(
+            Example('def fetch(url: str, timeout: float = 10) -> bytes:\n    return b""\n'),
+            Example(
+                "class Repo:\n    def __init__(self, path):\n        self.path = path\n\n"
+                "    def get(self, key: str, *args: str, **kwargs: int) -> None:\n"
+                "        return None\n\n    def _cache(self, key):\n        return key\n\n\n"
+                "def _helper(x):\n    return x\n"
+            ),
+        ),
+        skip_tests=True,
+        options=(
+            Option(
+                "visibility",
+                str,
+                "no-underscore",
+                "what counts as public: `no-underscore` (names without a leading _), `all`, or "
+                "`dunder-all` (names in the module's __all__ when it has one)",
+                check=lambda v: (
+                    None if v in _VISIBILITY else f"must be one of {', '.join(_VISIBILITY)}"
+                ),
+            ),
+        ),
+    )
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._stack: list[str] = []  # "class:<name>" or "function"
+        self._exported: set[str] | None = None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        for statement in node.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if (
+                        isinstance(small, cst.Assign)
+                        and any(
+                            isinstance(t.target, cst.Name) and t.target.value == "__all__"
+                            for t in small.targets
+                        )
+                        and isinstance(small.value, (cst.List, cst.Tuple))
+                    ):
+                        self._exported = {
+                            e.value.evaluated_value
+                            for e in small.value.elements
+                            if isinstance(e.value, cst.SimpleString)
+                        }
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._stack.append(f"class:{node.name.value}")
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self._stack.pop()
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._stack.pop()
+
+    def _public(self, name: str) -> bool:
+        mode = self.options["visibility"]
+        if mode == "all":
+            return True
+        if name.startswith("_"):
+            return False
+        if any(
+            part.startswith("_") and part != "__init__"
+            for part in self.context.module_name.split(".")
+        ):
+            return False
+        if mode == "dunder-all" and self._exported is not None and not self._stack:
+            return name in self._exported
+        return True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        enclosing = list(self._stack)
+        self._stack.append("function")
+        if "function" in enclosing:
+            return  # nested helpers are not API
+        owners = [frame.removeprefix("class:") for frame in enclosing]
+        if not self._public(node.name.value) or not all(self._public(o) for o in owners):
+            return
+        params = node.params
+        ordered = [*params.posonly_params, *params.params]
+        is_method = bool(enclosing) and not any(
+            code_of(d.decorator) in ("staticmethod",) for d in node.decorators
+        )
+        if is_method and ordered:
+            ordered = ordered[1:]  # self / cls
+        every = [*ordered, *params.kwonly_params]
+        for extra in (params.star_arg, params.star_kwarg):
+            if isinstance(extra, cst.Param):
+                every.append(extra)
+        missing = [f"`{p.name.value}`" for p in every if p.annotation is None]
+        if node.returns is None:
+            missing.append("the return type")
+        if missing:
+            listed = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+            self.report(
+                node.name, f"public `{node.name.value}` is missing annotations for {listed}"
+            )
+
+
+class WildcardImport(CstRule):
+    META = RuleMeta(
+        id="ARC007",
+        name="wildcard-import",
+        category="architecture",
+        severity="warning",
+        summary="`from module import *` pulls an unknown set of names into the module.",
+        why="Readers and tools cannot tell where a name comes from, later imports silently "
+        "shadow earlier ones, and the module's dependencies change whenever the other module "
+        "gains a name.",
+        remediation="Import the names you use explicitly: `from app.models import Order, "
+        "Customer`, or import the module: `from app import models`.",
+        bad=(
+            Example('from os.path import *  # bad\n\nROOT = join("a", "b")\n'),
+            Example("from .models import *  # bad\n", path="app/__init__.py"),
+        ),
+        good=(
+            Example('from os.path import join\n\nROOT = join("a", "b")\n'),
+            Example("from . import models\nfrom .models import Order\n", path="app/__init__.py"),
+        ),
+        references=("https://peps.python.org/pep-0008/#imports",),
+    )
+    TRIGGERS = ("*",)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            module = "." * len(node.relative) + (code_of(node.module) if node.module else "")
+            self.report(node, f"`from {module} import *` hides which names this module uses")
+
+
+def _valid_regex(value: Any) -> str | None:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        return f"not a valid regular expression: {exc}"
+    return None
+
+
+_TODO = re.compile(r"\b(TODO|FIXME|XXX)\b")
+
+
+class TodoWithoutTicket(CstRule):
+    META = RuleMeta(
+        id="ARC008",
+        name="todo-without-ticket",
+        category="architecture",
+        severity="info",
+        summary="A `TODO`/`FIXME`/`XXX` comment has no issue reference.",
+        why="A TODO without a ticket is a promise nobody tracks: it is never prioritised, its "
+        "context is lost, and it outlives everyone who knew what it meant.",
+        remediation="Link the work: `# TODO(PROJ-123): retry on 503` (the accepted forms are the "
+        "rule's `pattern`), or do it now, or delete the comment.",
+        bad=(
+            Example("def retry() -> None:\n    pass  # TODO: add backoff  # bad\n"),
+            Example('# FIXME handle unicode  # bad\nNAME = "x"\n'),
+        ),
+        good=(
+            Example("def retry() -> None:\n    pass  # TODO(PAY-412): add backoff\n"),
+            Example(
+                '# FIXME #231 handle unicode\nNAME = "todo list"  # the word todo is fine here\n'
+            ),
+        ),
+        options=(
+            Option(
+                "pattern",
+                str,
+                r"[A-Z][A-Z0-9]+-\d+|#\d+|https?://\S+",
+                "regular expression an issue reference must match",
+                check=_valid_regex,
+            ),
+        ),
+    )
+    TRIGGERS = ("TODO", "FIXME", "XXX")
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._reference = re.compile(context.options["pattern"])
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        text = node.value
+        match = _TODO.search(text)
+        if match and not self._reference.search(text):
+            self.report(node, f"`{match.group(1)}` without an issue reference")

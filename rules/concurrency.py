@@ -1,0 +1,385 @@
+"""Reliability rules about async code, threads and retries (REL006, REL007, REL012, REL013)."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+from guardrails.rules.reliability import _REQUESTS_FUNCS, _REQUESTS_SESSIONS, _VERBS
+
+from guardrails.cst.helpers import (
+    argument,
+    code_of,
+    is_false,
+    is_true,
+    kwargs_may_supply,
+)
+from guardrails.cst.rule import (
+    CstRule,
+    RuleContext,
+)
+from guardrails.model import Example, RuleMeta
+
+_BLOCKING = {
+    "time.sleep": "await asyncio.sleep(...)",
+    "subprocess.run": "await asyncio.create_subprocess_exec(...)",
+    "subprocess.call": "await asyncio.create_subprocess_exec(...)",
+    "subprocess.check_call": "await asyncio.create_subprocess_exec(...)",
+    "subprocess.check_output": "await asyncio.create_subprocess_exec(...)",
+    "os.system": "await asyncio.create_subprocess_exec(...)",
+    "urllib.request.urlopen": "an async HTTP client (httpx.AsyncClient, aiohttp)",
+    "builtins.open": "await asyncio.to_thread(...) or aiofiles",
+    "builtins.input": "await asyncio.to_thread(input, ...)",
+    "socket.create_connection": "await asyncio.open_connection(...)",
+}
+
+
+class BlockingCallInAsync(CstRule):
+    META = RuleMeta(
+        id="REL006",
+        name="blocking-call-in-async",
+        category="reliability",
+        severity="error",
+        summary="A blocking call (`time.sleep`, `requests`, `subprocess.run`, sync `open`, ...) "
+        "runs directly inside `async def`.",
+        why="A blocking call stops the whole event loop: every other request, heartbeat and "
+        "timeout on it waits until the call returns.",
+        remediation="Await the async equivalent (`await asyncio.sleep()`, `httpx.AsyncClient`, "
+        "`asyncio.create_subprocess_exec`) or move the call to a thread with "
+        "`await asyncio.to_thread(fn, *args)`.",
+        bad=(
+            Example(
+                "import time\n\n\nasync def poll(check) -> None:\n    while not check():\n"
+                "        time.sleep(1)  # bad\n"
+            ),
+            Example(
+                "import requests\n\n\nasync def fetch(url: str) -> bytes:\n"
+                "    return requests.get(url, timeout=10).content  # bad\n"
+            ),
+        ),
+        good=(
+            Example(
+                "import asyncio\n\n\nasync def poll(check) -> None:\n    while not check():\n"
+                "        await asyncio.sleep(1)\n"
+            ),
+            Example(
+                "import asyncio\n\nimport requests\n\n\nasync def fetch(url: str) -> bytes:\n"
+                "    response = await asyncio.to_thread(requests.get, url, timeout=10)\n"
+                "    return response.content\n\n\ndef fetch_sync(url: str) -> bytes:\n"
+                "    return requests.get(url, timeout=10).content\n"
+            ),
+        ),
+        references=("https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code",),
+    )
+    TRIGGERS = ("async",)
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._async: list[bool] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._async.append(node.asynchronous is not None)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._async.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._async.append(False)
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        self._async.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self._async or not self._async[-1]:
+            return
+        name = self.context.qualified_name(node.func) or ""
+        instead = _BLOCKING.get(name)
+        base, _, method = name.rpartition(".")
+        if instead is None and (
+            name in _REQUESTS_FUNCS or (base in _REQUESTS_SESSIONS and method in _VERBS)
+        ):
+            instead = "an async HTTP client (httpx.AsyncClient, aiohttp)"
+        if instead is not None:
+            self.report(
+                node,
+                f"`{code_of(node.func)}()` blocks the event loop inside `async def`; use {instead}",
+            )
+
+
+_SLEEPS = re.compile(r"(^|\.)(sleep|wait|backoff|retry|expo|on_exception)\b")
+
+
+class RetryWithoutBackoff(CstRule):
+    META = RuleMeta(
+        id="REL007",
+        name="retry-without-backoff",
+        category="reliability",
+        severity="warning",
+        summary="An unbounded loop catches an error and tries again at once: no sleep, no "
+        "backoff, no attempt limit.",
+        why="When the dependency is down, the loop retries as fast as it can forever: it burns "
+        "CPU, floods logs and hammers the failing service so it cannot recover.",
+        remediation="Bound the attempts and back off exponentially: `for attempt in range(5):` "
+        "… `time.sleep(min(30, 2 ** attempt))`, or use `tenacity` "
+        "(`@retry(stop=stop_after_attempt(5), wait=wait_exponential())`).",
+        bad=(
+            Example(
+                "def connect(factory):\n    while True:  # bad\n        try:\n"
+                "            return factory()\n        except ConnectionError:\n"
+                "            continue\n"
+            ),
+            Example(
+                "def drain(queue, handle) -> None:\n    while True:  # bad\n        try:\n"
+                "            handle(queue.pop())\n            break\n"
+                "        except TimeoutError:\n            pass\n"
+            ),
+        ),
+        good=(
+            Example(
+                "import time\n\n\ndef connect(factory):\n    for attempt in range(5):\n"
+                "        try:\n            return factory()\n        except ConnectionError:\n"
+                "            time.sleep(min(30, 2**attempt))\n"
+                '    raise ConnectionError("gave up after 5 attempts")\n'
+            ),
+            Example(
+                "import time\n\n\ndef worker(queue, handle) -> None:\n    while True:\n"
+                "        try:\n            handle(queue.get(timeout=5))\n"
+                "        except TimeoutError:\n            time.sleep(1)\n"
+            ),
+        ),
+        references=(
+            "https://tenacity.readthedocs.io/",
+            "https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/",
+        ),
+    )
+    TRIGGERS = ("while",)
+
+    def visit_While(self, node: cst.While) -> None:
+        if not is_true(node.test):
+            return  # a loop condition is an attempt bound
+        retries = False
+        waits = False
+        rule = self
+
+        class Scan(cst.CSTVisitor):
+            def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
+                return False
+
+            def visit_While(self, inner: cst.While) -> bool:
+                return inner is node
+
+            def visit_ExceptHandler(self, handler: cst.ExceptHandler) -> None:
+                nonlocal retries
+                if not _leaves_loop(handler.body):
+                    retries = True
+
+            def visit_Call(self, call: cst.Call) -> None:
+                nonlocal waits
+                name = rule.context.qualified_name(call.func) or code_of(call.func)
+                if _SLEEPS.search(name):
+                    waits = True
+
+        node.visit(Scan())
+        if retries and not waits:
+            self.report(
+                node,
+                "`while True` retries after an error immediately and forever; "
+                "bound the attempts and back off",
+            )
+
+
+def _leaves_loop(body: cst.BaseSuite) -> bool:
+    """Whether an except body ends the loop (break/return/raise) on its own."""
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    for statement in statements:
+        smalls = (
+            statement.body
+            if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite))
+            else []
+        )
+        if any(isinstance(s, (cst.Break, cst.Return, cst.Raise)) for s in smalls):
+            return True
+    return False
+
+
+class DanglingTask(CstRule):
+    META = RuleMeta(
+        id="REL012",
+        name="dangling-task",
+        category="reliability",
+        severity="error",
+        summary="The task returned by `asyncio.create_task()`/`ensure_future()` is discarded.",
+        why="The event loop keeps only a weak reference to tasks: an unreferenced task can be "
+        "garbage-collected mid-flight, and its exception is never seen.",
+        remediation="Keep a reference and await or cancel it (`self._tasks.add(task)`; "
+        "`task.add_done_callback(self._tasks.discard)`), or use `async with "
+        "asyncio.TaskGroup() as tg: tg.create_task(...)`.",
+        bad=(
+            Example(
+                "import asyncio\n\n\nasync def start(heartbeat) -> None:\n"
+                "    asyncio.create_task(heartbeat())  # bad\n"
+            ),
+            Example(
+                "import asyncio\n\n\ndef schedule(coro) -> None:\n"
+                "    asyncio.get_running_loop().create_task(coro)  # bad\n"
+                "    asyncio.ensure_future(coro)  # bad\n"
+            ),
+        ),
+        good=(
+            Example(
+                "import asyncio\n\nBACKGROUND: set[asyncio.Task] = set()\n\n\n"
+                "async def start(heartbeat) -> None:\n    task = asyncio.create_task(heartbeat())\n"
+                "    BACKGROUND.add(task)\n    task.add_done_callback(BACKGROUND.discard)\n"
+            ),
+            Example(
+                "import asyncio\n\n\nasync def start(jobs) -> None:\n"
+                "    async with asyncio.TaskGroup() as group:\n        for job in jobs:\n"
+                "            group.create_task(job())\n"
+            ),
+        ),
+        references=("https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task",),
+    )
+    TRIGGERS = ("create_task", "ensure_future")
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        call = node.value
+        if not isinstance(call, cst.Call):
+            return
+        name = self.context.qualified_name(call.func) or ""
+        receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+        loopish = receiver is not None and (
+            name.startswith(
+                (
+                    "asyncio.get_event_loop()",
+                    "asyncio.get_running_loop()",
+                    "asyncio.new_event_loop()",
+                )
+            )
+            or "loop" in (code_of(receiver).rsplit(".", 1)[-1]).lower()
+        )
+        if name in ("asyncio.create_task", "asyncio.ensure_future") or (
+            loopish and name.endswith(".create_task")
+        ):
+            self.report(
+                call,
+                f"the task from `{code_of(call.func)}()` is not kept; it can be "
+                "garbage-collected and its errors are lost",
+            )
+
+
+_WAITS = {
+    # qualified receiver type -> {method: (timeout keyword, its position, non-blocking check)}
+    "queue": ("get", "put"),
+    "thread": ("join",),
+    "event": ("wait",),
+    "lock": ("acquire", "wait"),
+    "future": ("result", "exception"),
+}
+_QUEUES = (
+    "queue.Queue()",
+    "queue.LifoQueue()",
+    "queue.PriorityQueue()",
+    "queue.SimpleQueue()",
+    "multiprocessing.Queue()",
+    "multiprocessing.JoinableQueue()",
+)
+_THREADS = ("threading.Thread()", "multiprocessing.Process()", "threading.Timer()")
+_EVENTS = ("threading.Event()", "multiprocessing.Event()", "threading.Barrier()")
+_LOCKS = (
+    "threading.Lock()",
+    "threading.RLock()",
+    "threading.Semaphore()",
+    "threading.BoundedSemaphore()",
+    "threading.Condition()",
+    "multiprocessing.Lock()",
+)
+
+
+def _kind(base: str) -> str | None:
+    if base in _QUEUES or base.endswith(("Manager().Queue()",)):
+        return "queue"
+    if base in _THREADS:
+        return "thread"
+    if base in _EVENTS:
+        return "event"
+    if base in _LOCKS:
+        return "lock"
+    if base.endswith((".submit()", "concurrent.futures.Future()")):
+        return "future"
+    return None
+
+
+class WaitWithoutTimeout(CstRule):
+    META = RuleMeta(
+        id="REL013",
+        name="wait-without-timeout",
+        category="reliability",
+        severity="warning",
+        summary="A blocking wait has no timeout: `queue.get()`, `thread.join()`, "
+        "`event.wait()`, `lock.acquire()`, `future.result()`.",
+        why="If the other side never delivers — a crashed producer, a deadlock, a hung worker — "
+        "the caller blocks forever, and a stuck thread is far harder to diagnose than a "
+        "timeout error.",
+        remediation="Pass a finite timeout and handle expiry: `jobs.get(timeout=5)` with "
+        "`except queue.Empty`, `thread.join(timeout=10)`, `future.result(timeout=30)`.",
+        bad=(
+            Example(
+                "import queue\n\n\ndef next_job(jobs: queue.Queue[str]) -> str:\n"
+                "    return jobs.get()  # bad\n"
+            ),
+            Example(
+                "import threading\nfrom concurrent.futures import ThreadPoolExecutor\n\n\n"
+                "def run(work) -> None:\n    worker = threading.Thread(target=work)\n"
+                "    worker.start()\n    worker.join()  # bad\n"
+                "    with ThreadPoolExecutor() as pool:\n"
+                "        future = pool.submit(work)\n        future.result()  # bad\n"
+            ),
+        ),
+        good=(
+            Example(
+                "import queue\n\n\ndef next_job(jobs: queue.Queue[str]) -> str | None:\n"
+                "    try:\n        return jobs.get(timeout=5)\n    except queue.Empty:\n"
+                "        return None\n"
+            ),
+            Example(
+                "import threading\n\nLOCK = threading.Lock()\n\n\n"
+                "def run(work, done: threading.Event) -> bool:\n"
+                "    worker = threading.Thread(target=work)\n"
+                "    worker.start()\n    worker.join(10)\n    with LOCK:\n"
+                "        pass\n    return done.wait(timeout=30) and LOCK.acquire(blocking=False)\n"
+            ),
+        ),
+        references=("https://docs.python.org/3/library/queue.html#queue.Queue.get",),
+    )
+    TRIGGERS = ("get", "join", "wait", "acquire", "result", "put")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute):
+            return
+        name = self.context.qualified_name(func) or ""
+        base, _, method = name.rpartition(".")
+        kind = _kind(base)
+        if kind is None or method not in _WAITS[kind]:
+            return
+        if node.args and kind != "queue":
+            return  # join(5), wait(5), acquire(False), result(5): a timeout or non-blocking
+        if kind == "queue":
+            if method == "get" and (
+                argument(node, "timeout", 1) is not None or self._nonblocking(node, 0)
+            ):
+                return
+            if method == "put" and (
+                argument(node, "timeout", 2) is not None
+                or self._nonblocking(node, 1)
+                or "Queue(" not in base
+                or base.startswith("queue.SimpleQueue")
+            ):
+                return
+        if kwargs_may_supply(node, "timeout"):
+            return
+        self.report(node, f"`{code_of(func)}()` can block forever; pass a timeout")
+
+    def _nonblocking(self, node: cst.Call, position: int) -> bool:
+        block = argument(node, "block", position)
+        return block is not None and is_false(block.value)

@@ -1,0 +1,556 @@
+"""Security rules on crypto, TLS, temp files, XML, archives, sockets and file modes."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+from guardrails.rules._names import (
+    snake,
+    terminal_name,
+)
+
+from guardrails.cst.helpers import (
+    argument,
+    code_of,
+    is_false,
+    is_literal_string,
+    keyword,
+    positional,
+    string_value,
+)
+from guardrails.cst.rule import CstRule, NodeFix, replace
+from guardrails.model import Example, RuleMeta
+
+_WEAK_HASHES = {"md5", "sha1", "md4", "md5-sha1", "ripemd160"}
+
+
+class WeakHash(CstRule):
+    META = RuleMeta(
+        id="SEC005",
+        name="weak-hash",
+        category="security",
+        severity="error",
+        summary="MD5 or SHA-1 is used without `usedforsecurity=False`.",
+        why="MD5 and SHA-1 collisions are practical; used for signatures, integrity checks, "
+        "tokens or passwords they let an attacker forge or match values (CWE-328).",
+        remediation="Use `hashlib.sha256()` (or `hashlib.blake2b()`), and for passwords a "
+        "password hash (`hashlib.scrypt`, argon2); when MD5/SHA-1 is only a checksum or cache "
+        "key, say so with `hashlib.md5(data, usedforsecurity=False)`.",
+        bad=(
+            Example(
+                "import hashlib\n\n\ndef sign(payload: bytes) -> str:\n"
+                "    return hashlib.md5(payload).hexdigest()  # bad\n"
+            ),
+            Example(
+                "from hashlib import new, sha1\n\n\ndef fingerprint(data: bytes) -> str:\n"
+                "    first = sha1(data).hexdigest()  # bad\n"
+                '    return first + new("md5", data).hexdigest()  # bad\n'
+            ),
+        ),
+        good=(
+            Example(
+                "import hashlib\n\n\ndef sign(payload: bytes) -> str:\n"
+                "    return hashlib.sha256(payload).hexdigest()\n"
+            ),
+            Example(
+                "import hashlib\n\n\ndef cache_key(url: str) -> str:\n"
+                "    return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()\n\n\n"
+                "def etag(body: bytes) -> str:\n"
+                '    return hashlib.new("sha1", body, usedforsecurity=False).hexdigest()\n'
+            ),
+        ),
+        references=("CWE-328", "https://docs.python.org/3/library/hashlib.html"),
+    )
+    TRIGGERS = ("md5", "sha1", "md4", "new", "MD5", "SHA1", "ripemd")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = self.context.qualified_name(node.func) or ""
+        algorithm = None
+        if name in ("hashlib.md5", "hashlib.sha1", "_hashlib.openssl_md5", "_hashlib.openssl_sha1"):
+            algorithm = name.rsplit(".", 1)[-1].removeprefix("openssl_")
+        elif name == "hashlib.new":
+            first = argument(node, "name", 0)
+            value = string_value(first.value) if first is not None else None
+            if value and value.lower() in _WEAK_HASHES:
+                algorithm = value.lower()
+        elif name in (
+            "cryptography.hazmat.primitives.hashes.MD5",
+            "cryptography.hazmat.primitives.hashes.SHA1",
+        ):
+            self.report(node, f"`{code_of(node.func)}` is a broken hash for security use")
+            return
+        if algorithm is None:
+            return
+        flag = keyword(node, "usedforsecurity")
+        if flag is not None and is_false(flag.value):
+            return
+        self.report(
+            node,
+            f"{algorithm.upper()} via `{code_of(node.func)}()` is broken for "
+            "security use; pass `usedforsecurity=False` if this is only a checksum",
+        )
+
+
+_HTTP_CLIENT_PREFIXES = ("requests.", "httpx.", "aiohttp.", "urllib3.", "boto3.")
+
+
+class TlsVerificationDisabled(CstRule):
+    META = RuleMeta(
+        id="SEC007",
+        name="tls-verification-disabled",
+        category="security",
+        severity="error",
+        summary="TLS certificate or hostname verification is switched off (`verify=False`, "
+        "`CERT_NONE`, `check_hostname = False`, an unverified context).",
+        why="Without verification anyone on the network path can impersonate the server and "
+        "read or change the traffic, credentials included (CWE-295).",
+        remediation="Keep the default verification; for a private CA pass its bundle: "
+        '`requests.get(url, verify="/etc/ssl/internal-ca.pem", timeout=10)` or '
+        "`ssl.create_default_context(cafile=...)`.",
+        bad=(
+            Example(
+                "import requests\n\n\ndef fetch(url: str) -> bytes:\n"
+                "    return requests.get(url, verify=False, timeout=10).content  # bad\n"
+            ),
+            Example(
+                "import ssl\n\ncontext = ssl.create_default_context()\n"
+                "context.check_hostname = False  # bad\n"
+                "context.verify_mode = ssl.CERT_NONE  # bad\n"
+            ),
+            Example("import ssl\n\nCONTEXT = ssl._create_unverified_context()  # bad\n"),
+        ),
+        good=(
+            Example(
+                "import requests\n\n\ndef fetch(url: str) -> bytes:\n"
+                '    ca = "/etc/ssl/internal-ca.pem"\n'
+                "    return requests.get(url, verify=ca, timeout=10).content\n"
+            ),
+            Example(
+                'import ssl\n\ncontext = ssl.create_default_context(cafile="/etc/ssl/ca.pem")\n'
+                "context.check_hostname = True\ncontext.verify_mode = ssl.CERT_REQUIRED\n"
+            ),
+        ),
+        references=(
+            "CWE-295",
+            "https://docs.python.org/3/library/ssl.html#security-considerations",
+        ),
+    )
+    TRIGGERS = ("verify", "CERT_NONE", "check_hostname", "_create_unverified_context", "ssl")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = self.context.qualified_name(node.func) or ""
+        if name in ("ssl._create_unverified_context", "ssl._create_stdlib_context"):
+            self.report(node, f"`{code_of(node.func)}()` creates a context that verifies nothing")
+            return
+        base = name.split("()")[0] + "."
+        if not base.startswith(_HTTP_CLIENT_PREFIXES):
+            return
+        for flag in ("verify", "verify_ssl", "ssl"):
+            arg = keyword(node, flag)
+            if arg is not None and is_false(arg.value) and not is_none_literal(arg.value):
+                self.report(
+                    arg,
+                    f"`{flag}=False` turns off TLS certificate verification for "
+                    f"`{code_of(node.func)}()`",
+                )
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value == "CERT_NONE" and self.context.qualified_name(node) == "ssl.CERT_NONE":
+            self.report(node, "`ssl.CERT_NONE` accepts any certificate, including forged ones")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            attr = target.target
+            if not isinstance(attr, cst.Attribute) or not is_false(node.value):
+                continue
+            if attr.attr.value == "check_hostname" or (
+                attr.attr.value == "verify"
+                and (self.context.qualified_name(attr.value) or "").startswith(
+                    ("requests.", "httpx.")
+                )
+            ):
+                self.report(node.value, f"`{code_of(attr)} = False` turns off TLS verification")
+
+
+def is_none_literal(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+class InsecureTempfile(CstRule):
+    META = RuleMeta(
+        id="SEC008",
+        name="insecure-tempfile",
+        category="security",
+        severity="error",
+        summary="`tempfile.mktemp()` returns a name for a file it does not create.",
+        why="Between choosing the name and opening it, another process can create the file or a "
+        "symlink there and make this program write where the attacker wants (CWE-377).",
+        remediation="Let tempfile create the file: `with tempfile.NamedTemporaryFile() as f:`, "
+        "`fd, path = tempfile.mkstemp()`, or `tempfile.TemporaryDirectory()` for a folder.",
+        bad=(
+            Example(
+                "import tempfile\n\n\ndef scratch() -> str:\n"
+                '    return tempfile.mktemp(suffix=".csv")  # bad\n'
+            ),
+            Example(
+                "from tempfile import mktemp\n\n\ndef dump(data: bytes) -> str:\n"
+                '    path = mktemp()  # bad\n    with open(path, "wb") as handle:\n'
+                "        handle.write(data)\n    return path\n"
+            ),
+        ),
+        good=(
+            Example(
+                "import tempfile\n\n\ndef scratch() -> str:\n"
+                '    fd, path = tempfile.mkstemp(suffix=".csv")\n    return path\n'
+            ),
+            Example(
+                "import tempfile\n\n\ndef dump(data: bytes) -> None:\n"
+                "    with tempfile.NamedTemporaryFile(delete=False) as handle:\n"
+                "        handle.write(data)\n"
+            ),
+        ),
+        references=("CWE-377", "https://docs.python.org/3/library/tempfile.html#tempfile.mktemp"),
+        fix="unsafe",
+    )
+    TRIGGERS = ("mktemp",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.context.qualified_name(node.func) != "tempfile.mktemp":
+            return
+        func = node.func
+        new_func = (
+            func.with_changes(attr=cst.Name("mkstemp")) if isinstance(func, cst.Attribute) else None
+        )
+        fix = None
+        if new_func is not None:
+            fix = NodeFix(
+                (replace(node, f"{code_of(node.with_changes(func=new_func))}[1]"),),
+                "unsafe",
+                "create the file with mkstemp() (its descriptor is left open)",
+            )
+        self.report(
+            node,
+            f"`{code_of(func)}()` only picks a name; another process can create that file first",
+            fix=fix,
+        )
+
+
+_XML_PARSERS = frozenset(
+    {
+        "xml.etree.ElementTree.parse",
+        "xml.etree.ElementTree.fromstring",
+        "xml.etree.ElementTree.XML",
+        "xml.etree.ElementTree.iterparse",
+        "xml.etree.ElementTree.fromstringlist",
+        "xml.etree.ElementTree.XMLParser",
+        "xml.etree.cElementTree.parse",
+        "xml.etree.cElementTree.fromstring",
+        "xml.etree.cElementTree.XML",
+        "xml.etree.cElementTree.iterparse",
+        "xml.dom.minidom.parse",
+        "xml.dom.minidom.parseString",
+        "xml.dom.pulldom.parse",
+        "xml.dom.pulldom.parseString",
+        "xml.sax.parse",
+        "xml.sax.parseString",
+        "xml.sax.make_parser",
+        "xml.dom.expatbuilder.parse",
+        "xml.dom.expatbuilder.parseString",
+        "lxml.etree.parse",
+        "lxml.etree.fromstring",
+        "lxml.etree.XML",
+        "lxml.etree.iterparse",
+    }
+)
+
+
+class UnsafeXmlParser(CstRule):
+    META = RuleMeta(
+        id="SEC010",
+        name="unsafe-xml-parser",
+        category="security",
+        severity="error",
+        summary="XML from outside is parsed with the standard library's or lxml's parsers "
+        "instead of defusedxml.",
+        why='Crafted XML can expand entities exponentially ("billion laughs"), read local '
+        "files or make network requests through external entities (XXE, CWE-611).",
+        remediation="Parse untrusted XML with `defusedxml` (`from defusedxml.ElementTree import "
+        "fromstring`), or for lxml with a parser built with `resolve_entities=False, "
+        "no_network=True`.",
+        bad=(
+            Example(
+                "import xml.etree.ElementTree as ET\n\n\ndef feed(payload: bytes) -> ET.Element:\n"
+                "    return ET.fromstring(payload)  # bad\n"
+            ),
+            Example(
+                "from xml.dom import minidom\n\n\ndef load(path: str):\n"
+                "    return minidom.parse(path)  # bad\n"
+            ),
+        ),
+        good=(
+            Example(
+                "from defusedxml.ElementTree import fromstring\n\n\ndef feed(payload: bytes):\n"
+                "    return fromstring(payload)\n"
+            ),
+            Example(
+                "import xml.etree.ElementTree as ET\nfrom lxml import etree\n\n"
+                "SAFE = etree.XMLParser(resolve_entities=False, no_network=True)\n"
+                'TEMPLATE = ET.fromstring("<config><debug>0</debug></config>")\n\n\n'
+                "def load(payload: bytes):\n    return etree.fromstring(payload, parser=SAFE)\n"
+            ),
+        ),
+        references=(
+            "CWE-611",
+            "https://docs.python.org/3/library/xml.html#xml-vulnerabilities",
+            "https://pypi.org/project/defusedxml/",
+        ),
+    )
+    TRIGGERS = ("xml",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = self.context.qualified_name(node.func)
+        if name not in _XML_PARSERS:
+            return
+        first = argument(node, "source", 0) or argument(node, "text", 0)
+        if first is not None and is_literal_string(first.value):
+            return  # a constant document in the source is not external data
+        if name.startswith("lxml.") and argument(node, "parser", 1) is not None:
+            return
+        self.report(
+            node,
+            f"`{code_of(node.func)}()` parses XML with entity expansion; use "
+            "defusedxml for data from outside",
+        )
+
+
+class UnsafeArchiveExtraction(CstRule):
+    META = RuleMeta(
+        id="SEC011",
+        name="unsafe-archive-extraction",
+        category="security",
+        severity="error",
+        summary="A tar archive is extracted without `filter=`, so member names and links are "
+        "trusted.",
+        why="Tar members named `../../etc/cron.d/x`, absolute paths or links escape the target "
+        "folder and overwrite files anywhere the process can write (path traversal, CWE-22).",
+        remediation='Pass `filter="data"` (Python 3.12+, backported to security releases) to '
+        "`extractall()`/`extract()` and `shutil.unpack_archive()`, which rejects absolute paths, "
+        "`..` and links outside the target.",
+        bad=(
+            Example(
+                "import tarfile\n\n\ndef restore(archive: str, dest: str) -> None:\n"
+                "    with tarfile.open(archive) as tar:\n        tar.extractall(dest)  # bad\n"
+            ),
+            Example(
+                "import shutil\n\n\ndef unpack(archive: str, dest: str) -> None:\n"
+                "    shutil.unpack_archive(archive, dest)  # bad\n"
+            ),
+        ),
+        good=(
+            Example(
+                "import tarfile\n\n\ndef restore(archive: str, dest: str) -> None:\n"
+                "    with tarfile.open(archive) as tar:\n"
+                '        tar.extractall(dest, filter="data")\n'
+            ),
+            Example(
+                "import zipfile\n\n\ndef unzip(archive: str, dest: str) -> None:\n"
+                "    # ZipFile.extractall already drops absolute paths and '..' components\n"
+                "    with zipfile.ZipFile(archive) as bundle:\n        bundle.extractall(dest)\n"
+            ),
+        ),
+        references=(
+            "CWE-22",
+            "https://docs.python.org/3/library/tarfile.html#tarfile-extraction-filter",
+        ),
+    )
+    TRIGGERS = ("tarfile", "unpack_archive", "TarFile")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = self.context.qualified_name(node.func) or ""
+        base, _, method = name.rpartition(".")
+        is_tar = base in ("tarfile.open()", "tarfile.TarFile()", "tarfile.TarFile.open()") or (
+            base.startswith("tarfile.") and base.endswith(".open()")
+        )
+        extracts = (is_tar and method in ("extractall", "extract")) or (
+            name == "shutil.unpack_archive"
+        )
+        if extracts and keyword(node, "filter") is None:
+            self.report(
+                node,
+                f"`{code_of(node.func)}()` without `filter=` trusts member "
+                "paths and links in the archive",
+            )
+
+
+_ALL_INTERFACES = ("0.0.0.0", "::", "[::]")
+_HOST_NAME = re.compile(
+    r"(?i)^(host|hostname|bind|bind_host|bind_address|listen|listen_host|"
+    r"listen_address|address|addr|server_host|server_name)$"
+)
+
+
+class BindAllInterfaces(CstRule):
+    META = RuleMeta(
+        id="SEC012",
+        name="bind-all-interfaces",
+        category="security",
+        severity="warning",
+        summary="A server or socket is bound to every network interface (`0.0.0.0`, `::`) by a "
+        "hard-coded address.",
+        why="Binding everywhere exposes the service on every network the machine is attached "
+        "to, including ones it was never meant to be reachable from (CWE-1327).",
+        remediation="Bind to an address from configuration that defaults to loopback: "
+        '`host = settings.bind_host  # "127.0.0.1" unless deployed behind a proxy`.',
+        bad=(
+            Example(
+                "import socket\n\n\ndef serve() -> socket.socket:\n    sock = socket.socket()\n"
+                '    sock.bind(("0.0.0.0", 8080))  # bad\n    return sock\n'
+            ),
+            Example(
+                'import uvicorn\n\nif __name__ == "__main__":\n'
+                '    uvicorn.run("app:api", host="0.0.0.0", port=8000)  # bad\n'
+            ),
+        ),
+        good=(
+            Example(
+                "import os\nimport socket\n\n\ndef serve() -> socket.socket:\n"
+                "    sock = socket.socket()\n"
+                '    sock.bind((os.environ.get("BIND_HOST", "127.0.0.1"), 8080))\n'
+                "    return sock\n"
+            ),
+            Example(
+                'ALLOWED_ORIGINS = ["0.0.0.0/0"]\nDEFAULT_ROUTE = "0.0.0.0" "/0"\n\n\n'
+                'def is_unspecified(address: str) -> bool:\n    return address == "0.0.0.0"\n'
+            ),
+        ),
+        references=("CWE-1327",),
+    )
+    TRIGGERS = ("0.0.0.0", "::")
+
+    def _any(self, node: cst.BaseExpression | None) -> bool:
+        return string_value(node) in _ALL_INTERFACES if node is not None else False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        method = (
+            func.attr.value
+            if isinstance(func, cst.Attribute)
+            else (func.value if isinstance(func, cst.Name) else "")
+        )
+        first = positional(node, 0)
+        if (
+            first is not None
+            and isinstance(first.value, cst.Tuple)
+            and first.value.elements
+            and (method in ("bind", "create_server", "connect_ex") or method.endswith("Server"))
+        ):
+            host = first.value.elements[0].value
+            if self._any(host) or (method == "bind" and string_value(host) == ""):
+                self.report(host, f"`{code_of(func)}()` binds to every network interface")
+                return
+        for arg in node.args:
+            if (
+                arg.keyword is not None
+                and _is_host_name(arg.keyword.value)
+                and self._any(arg.value)
+            ):
+                self.report(
+                    arg.value,
+                    f"`{arg.keyword.value}={code_of(arg.value)}` listens on "
+                    "every network interface",
+                )
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            name = terminal_name(target.target)
+            if name and _is_host_name(name) and self._any(node.value):
+                self.report(node.value, f"`{name}` binds to every network interface")
+
+
+def _is_host_name(name: str) -> bool:
+    """`host`, `BIND_ADDRESS`, `server_host`, ... but not `hostname_pattern`."""
+    words = snake(name)
+    return bool(_HOST_NAME.match(words)) or words.endswith(
+        ("_host", "_bind", "_address", "_addr", "_listen")
+    )
+
+
+_MODE_CALLS = {
+    "os.chmod": 1,
+    "os.fchmod": 1,
+    "os.lchmod": 1,
+    "os.open": 2,
+    "os.mkdir": 1,
+    "os.makedirs": 1,
+    "os.mkfifo": 1,
+}
+_PATH_METHODS = {"chmod": 0, "mkdir": 0, "touch": 0, "lchmod": 0}
+
+
+class PermissiveFileMode(CstRule):
+    META = RuleMeta(
+        id="SEC013",
+        name="permissive-file-mode",
+        category="security",
+        severity="error",
+        summary="A file or directory is created or chmod-ed world-writable (`0o777`, `0o666`, "
+        "`stat.S_IWOTH`).",
+        why="Any local user or compromised service can then replace the file's content or plant "
+        "files in the directory — code, config or data this program trusts (CWE-732).",
+        remediation="Grant the least access that works: `0o600` for secrets, `0o640`/`0o644` "
+        "for files, `0o750`/`0o755` for directories.",
+        bad=(
+            Example(
+                "import os\n\n\ndef publish(path: str) -> None:\n    os.chmod(path, 0o777)  # bad\n"
+            ),
+            Example(
+                "import os\nimport stat\nfrom pathlib import Path\n\n\n"
+                "def prepare(root: Path) -> None:\n"
+                "    root.mkdir(mode=0o777, exist_ok=True)  # bad\n"
+                '    os.chmod(root / "x", stat.S_IRUSR | stat.S_IWOTH)  # bad\n'
+            ),
+        ),
+        good=(
+            Example("import os\n\n\ndef publish(path: str) -> None:\n    os.chmod(path, 0o644)\n"),
+            Example(
+                "import os\nfrom pathlib import Path\n\n\ndef prepare(root: Path) -> None:\n"
+                "    root.mkdir(mode=0o750, exist_ok=True)\n"
+                '    fd = os.open(root / "key", os.O_WRONLY | os.O_CREAT, 0o600)\n'
+                "    os.close(fd)\n"
+            ),
+        ),
+        references=("CWE-732",),
+    )
+    TRIGGERS = ("chmod", "mkdir", "makedirs", "os.open", "touch", "mkfifo", "open(")
+
+    def _world_writable(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Integer):
+            try:
+                return bool(int(node.value.replace("_", ""), 0) & 0o002)
+            except ValueError:
+                return False
+        if isinstance(node, cst.BinaryOperation) and isinstance(
+            node.operator, (cst.BitOr, cst.Add)
+        ):
+            return self._world_writable(node.left) or self._world_writable(node.right)
+        name = (
+            self.context.qualified_name(node)
+            if isinstance(node, (cst.Attribute, cst.Name))
+            else None
+        )
+        return name in ("stat.S_IWOTH", "stat.S_IRWXO")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = self.context.qualified_name(node.func) or ""
+        mode = None
+        if name in _MODE_CALLS:
+            mode = argument(node, "mode", _MODE_CALLS[name])
+        elif (
+            isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in _PATH_METHODS
+            and ("pathlib" in name or keyword(node, "mode") is not None)
+        ):
+            mode = argument(node, "mode", _PATH_METHODS[node.func.attr.value])
+        if mode is not None and self._world_writable(mode.value):
+            self.report(mode.value, f"mode `{code_of(mode.value)}` makes this world-writable")
