@@ -22,7 +22,7 @@ import libcst as cst
 
 from guardrails import suppressions
 from guardrails.cst.helpers import code_of
-from guardrails.cst.positions import Span
+from guardrails.cst.positions import Span, parens
 from guardrails.cst.rule import NodeFix
 from guardrails.cst.runner import run_rules
 from guardrails.diagnostics import PARSE_ERROR, RULE_CRASH
@@ -80,10 +80,10 @@ def _text_fix(
     for edit in fix.edits:
         anchor = edit.node
         # A parenthesised expression's span excludes its parentheses: insert outside them.
-        if edit.where == "after" and getattr(anchor, "rpar", None):
-            anchor = anchor.rpar[-1]
-        elif edit.where == "before" and getattr(anchor, "lpar", None):
-            anchor = anchor.lpar[0]
+        if edit.where == "after" and parens(anchor, "rpar"):
+            anchor = parens(anchor, "rpar")[-1]
+        elif edit.where == "before" and parens(anchor, "lpar"):
+            anchor = parens(anchor, "lpar")[0]
         span = positions(anchor)
         start = (span.start_line, span.start_column + 1)
         end = (span.end_line, span.end_column + 1)

@@ -23,7 +23,7 @@ from guardrails.backends.ruff import start_ruff
 from guardrails.backends.semgrep import start_semgrep
 from guardrails.checker import check_file, make_violation, root_relative
 from guardrails.config import Settings
-from guardrails.diagnostics import ALWAYS_ON
+from guardrails.diagnostics import ALWAYS_ON, PARSE_ERROR
 from guardrails.discovery import display_path
 from guardrails.fingerprint import with_fingerprints
 from guardrails.model import FileResult, RuleMeta, Violation
@@ -92,7 +92,13 @@ def finalize(
     """Merge a file's findings from every backend; apply rule scope and suppressions."""
     applicable = {r.id for r in plan.rules_for(root_relative(path, plan.settings.root))}
     merged = list(result.violations)
-    merged += [v for v in external if v.rule_id in applicable or v.rule_id in ALWAYS_ON]
+    merged += [
+        v
+        for v in external
+        if (v.rule_id in applicable or v.rule_id in ALWAYS_ON)
+        # one "could not parse" per file: LibCST's, when it already failed
+        and not (v.rule_id == PARSE_ERROR.id and not result.parsed)
+    ]
     lines: list[str] | None = None
     if external:
         lines = _read_lines(path)

@@ -13,11 +13,12 @@ _SECRET_TAIL = re.compile(
     r"(?:^|_)(password|passwd|passphrase|pass_phrase|secret|secret_key|api_key|apikey|"
     r"access_key|access_key_id|secret_access_key|private_key|signing_key|encryption_key|"
     r"client_secret|token|auth_token|access_token|refresh_token|bearer_token|id_token|"
-    r"session_token|credentials?|auth|authorization|session_key|otp|nonce|salt|pin)$"
+    r"session_token|credentials?|session_key|otp|nonce|salt|pin)$"
 )
 _RANDOM_TAIL = re.compile(
-    r"(?:^|_)(password|passwd|secret|token|key|api_key|nonce|salt|otp|pin|code|"
-    r"session_id|sessionid|csrf|verifier|challenge|reset_code|one_time_code)s?$"
+    r"(?:^|_)(password|passwd|secret|token|api_key|secret_key|private_key|signing_key|nonce|"
+    r"salt|otp|pin|session_id|sessionid|csrf|csrf_token|verifier|challenge|reset_code|"
+    r"verification_code|auth_code|one_time_code|invite_code|recovery_code)s?$"
 )
 
 
@@ -82,6 +83,13 @@ def looks_like_real_secret(value: str, name: str = "") -> bool:
     if re.fullmatch(r"[A-Z][A-Z0-9_]*", value):  # the *name* of an env var / setting
         return False
     if "://" in value or value.startswith(("/", "./", "~")):  # URLs and paths
+        return False
+    if re.fullmatch(r"[\d.:-]+", value):  # OIDs, versions, dates, ports
+        return False
+    classes = sum(
+        bool(re.search(pattern, value)) for pattern in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9]")
+    )
+    if classes < 2 and len(value) < 16:  # one character class and short: a word, not a key
         return False
     if value.lower() in _AUTH_WORDS:
         return False

@@ -71,10 +71,30 @@ class LayerViolation(CstRule):
                 "from app.service.billing import charge  # bad\n\n\n"
                 "def save(order) -> None:\n    charge(order)\n",
                 path="app/repo/orders.py",
+                options={
+                    "layers": [
+                        "app.types",
+                        "app.config",
+                        "app.repo",
+                        "app.service",
+                        "app.runtime",
+                        "app.ui",
+                    ]
+                },
             ),
             Example(
                 "from .. import runtime  # bad\n\nSETTING = runtime.DEFAULTS\n",
                 path="app/config/defaults.py",
+                options={
+                    "layers": [
+                        "app.types",
+                        "app.config",
+                        "app.repo",
+                        "app.service",
+                        "app.runtime",
+                        "app.ui",
+                    ]
+                },
             ),
         ),
         good=(
@@ -82,11 +102,31 @@ class LayerViolation(CstRule):
                 "from app.repo.orders import save\nfrom app.types import Order\n\n\n"
                 "def place(order: Order) -> None:\n    save(order)\n",
                 path="app/service/orders.py",
+                options={
+                    "layers": [
+                        "app.types",
+                        "app.config",
+                        "app.repo",
+                        "app.service",
+                        "app.runtime",
+                        "app.ui",
+                    ]
+                },
             ),
             Example(
                 "import json\n\nfrom app.types import Order\n\n\n"
                 "def load(raw: str) -> Order:\n    return Order(**json.loads(raw))\n",
                 path="app/repo/orders.py",
+                options={
+                    "layers": [
+                        "app.types",
+                        "app.config",
+                        "app.repo",
+                        "app.service",
+                        "app.runtime",
+                        "app.ui",
+                    ]
+                },
             ),
         ),
         references=("https://import-linter.readthedocs.io/en/stable/contract_types.html#layers",),
@@ -94,7 +134,7 @@ class LayerViolation(CstRule):
             Option(
                 "layers",
                 list,
-                ["app.types", "app.config", "app.repo", "app.service", "app.runtime", "app.ui"],
+                [],
                 "module prefixes ordered lowest first; a module may import its own layer or "
                 "lower ones",
                 item_kind=str,
@@ -150,10 +190,12 @@ class ForbiddenImport(CstRule):
             Example(
                 "import requests  # bad\n\n\ndef price(sku: str) -> int:\n    return 1\n",
                 path="app/domain/pricing.py",
+                options={"forbidden": {"app.domain.*": ["requests", "httpx"]}},
             ),
             Example(
                 "from httpx import Client  # bad\n\nCLIENT = Client()\n",
                 path="app/domain/models.py",
+                options={"forbidden": {"app.domain.*": ["requests", "httpx"]}},
             ),
         ),
         good=(
@@ -161,16 +203,19 @@ class ForbiddenImport(CstRule):
                 "from app.gateway import http\n\n\ndef price(sku: str) -> int:\n"
                 '    return http.get_json(f"/prices/{sku}")["cents"]\n',
                 path="app/domain/pricing.py",
+                options={"forbidden": {"app.domain.*": ["requests", "httpx"]}},
             ),
             Example(
-                "import requests\n\nSESSION = requests.Session()\n", path="app/gateway/http.py"
+                "import requests\n\nSESSION = requests.Session()\n",
+                path="app/gateway/http.py",
+                options={"forbidden": {"app.domain.*": ["requests", "httpx"]}},
             ),
         ),
         options=(
             Option(
                 "forbidden",
                 dict,
-                {"app.domain.*": ["requests", "httpx"]},
+                {},
                 "module glob -> import prefixes banned there",
                 item_kind=list,
                 check=_banned_map,

@@ -168,9 +168,12 @@ class RetryWithoutBackoff(CstRule):
             def visit_While(self, inner: cst.While) -> bool:
                 return inner is node
 
-            def visit_ExceptHandler(self, handler: cst.ExceptHandler) -> None:
+            def visit_Try(self, attempt: cst.Try) -> None:
+                # A retry: success leaves the loop, failure goes round again.
                 nonlocal retries
-                if not _leaves_loop(handler.body):
+                if _exits(attempt.body) and any(
+                    not _leaves_loop(handler.body) for handler in attempt.handlers
+                ):
                     retries = True
 
             def visit_Call(self, call: cst.Call) -> None:
@@ -186,6 +189,32 @@ class RetryWithoutBackoff(CstRule):
                 "`while True` retries after an error immediately and forever; "
                 "bound the attempts and back off",
             )
+
+
+def _exits(body: cst.BaseSuite) -> bool:
+    """Whether a block contains a `return` or `break` (outside nested loops and functions)."""
+    found = False
+
+    class Finder(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_For(self, node: cst.For) -> bool:
+            return False
+
+        def visit_While(self, node: cst.While) -> bool:
+            return False
+
+        def visit_Return(self, node: cst.Return) -> None:
+            nonlocal found
+            found = True
+
+        def visit_Break(self, node: cst.Break) -> None:
+            nonlocal found
+            found = True
+
+    body.visit(Finder())
+    return found
 
 
 def _leaves_loop(body: cst.BaseSuite) -> bool:

@@ -149,3 +149,18 @@ def test_conflicting_fixes_are_not_applied_blindly(project) -> None:
     project.run("fix", "--select", "TST011,TST012", "app.py")
     # One of the two edits of the same range wins; the other no longer applies.
     assert path.read_text() in ("new = 1\n", "newer = 1\n")
+
+
+def test_fix_before_a_with_statement(project) -> None:
+    # `With.lpar` is one optional paren, not a list: anchoring edits must cope.
+    path = project.write(
+        "app.py",
+        "def read(paths: list = []) -> list:\n    with open(paths[0]) as handle:\n"
+        "        return [handle.read()]\n",
+    )
+    result = project.run("fix", "--select", "REL003", "--unsafe-fixes")
+    assert result.code == 0, result.out + result.err
+    assert path.read_text() == (
+        "def read(paths: list | None = None) -> list:\n    if paths is None:\n        paths = []\n"
+        "    with open(paths[0]) as handle:\n        return [handle.read()]\n"
+    )

@@ -278,8 +278,7 @@ class SemgrepJob:
         )
 
 
-def _engine_finding(path: str, line: int, message: str) -> Violation:
-    meta = RULE_CRASH
+def _engine_finding(path: str, line: int, message: str, meta: RuleMeta = RULE_CRASH) -> Violation:
     return Violation(
         rule_id=meta.id,
         name=meta.name,

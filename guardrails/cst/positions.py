@@ -84,6 +84,12 @@ class _OffsetState(CodegenState):
         return _Syntactic(self, node, start_node, end_node)
 
 
+def parens(node: cst.CSTNode, side: str) -> list[cst.CSTNode]:
+    """An expression's `lpar`/`rpar` parentheses (other nodes use those names differently)."""
+    value = getattr(node, side, ())
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
 @dataclass(frozen=True)
 class Span:
     """1-based lines, 0-based columns, like LibCST's CodeRange."""

@@ -21,7 +21,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from guardrails.cst.names import NameTracker, TrackerVisitor
-from guardrails.cst.positions import Span, node_spans
+from guardrails.cst.positions import Span, node_spans, parens
 from guardrails.cst.rule import CstRule, NodeFix, Report, RuleContext
 from guardrails.registry import ActiveRule
 
@@ -215,7 +215,6 @@ def run_rules(
         if isinstance(report.fix, NodeFix):
             for edit in report.fix.edits:
                 wanted.append(edit.node)
-                wanted.extend(getattr(edit.node, "lpar", ()))
-                wanted.extend(getattr(edit.node, "rpar", ()))
+                wanted.extend(parens(edit.node, "lpar") + parens(edit.node, "rpar"))
     spans = node_spans(module, source, wanted) if wanted else {}
     return CstOutcome(reports, failures, spans.__getitem__)
