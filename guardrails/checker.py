@@ -44,27 +44,11 @@ def make_violation(
     fix: Any = None,
     backend: str = "libcst",
 ) -> Violation:
-    """A Violation for `rule` at 1-based (line, column) positions."""
-    meta = rule.meta if isinstance(rule, ActiveRule) else rule
-    severity = rule.severity if isinstance(rule, ActiveRule) else meta.severity
+    """A Violation for a rule (or an engine diagnostic's meta) with its source line."""
+    active = rule if isinstance(rule, ActiveRule) else ActiveRule(rule, rule.severity, {})
     line = start[0]
-    return Violation(
-        backend=backend,
-        rule_id=meta.id,
-        name=meta.name,
-        category=meta.category,
-        severity=severity,
-        path=path,
-        line=line,
-        column=start[1],
-        end_line=end[0],
-        end_column=end[1],
-        message=message,
-        remediation=meta.remediation,
-        docs=meta.docs,
-        fix=fix,
-        source_line=lines[line - 1].rstrip("\r\n") if 0 < line <= len(lines) else "",
-    )
+    source = lines[line - 1].rstrip("\r\n") if 0 < line <= len(lines) else ""
+    return active.violation(path, start, end, message, fix=fix, source_line=source, backend=backend)
 
 
 def _text_fix(

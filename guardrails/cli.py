@@ -257,10 +257,9 @@ def _selection_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run(args: argparse.Namespace) -> tuple[Settings, Plan, list[Path], RunResult]:
-    """Config, plan, discovery and one check over every backend."""
+def _prepare(args: argparse.Namespace) -> tuple[Settings, Plan, list[Path]]:
+    """Config, the active rules and the files to check, from the shared options."""
     from guardrails.discovery import discover
-    from guardrails.engine import check_paths
     from guardrails.plan import build_plan, discovery_for
 
     if args.jobs < 0:
@@ -273,6 +272,14 @@ def _run(args: argparse.Namespace) -> tuple[Settings, Plan, list[Path], RunResul
     settings = _settings(args, cli)
     plan = build_plan(settings)
     files = discover(args.paths or [Path(".")], discovery_for(settings), args.force_exclude)
+    return settings, plan, files
+
+
+def _run(args: argparse.Namespace) -> tuple[Settings, Plan, list[Path], RunResult]:
+    """`_prepare`, then one check over every backend."""
+    from guardrails.engine import check_paths
+
+    settings, plan, files = _prepare(args)
     return settings, plan, files, check_paths(plan, files, args.jobs)
 
 
@@ -325,21 +332,10 @@ def _changed(changes: dict[Path, set[int] | None], violation: Violation) -> bool
 def cmd_fix(args: argparse.Namespace) -> int:
     """Apply fixes; exit 1 if findings remain (or, with --diff, if there is anything to fix)."""
     from guardrails.diagnostics import RULE_CRASH
-    from guardrails.discovery import discover
     from guardrails.fixer import fix_paths
-    from guardrails.plan import build_plan, discovery_for
     from guardrails.report import Summary, text
 
-    if args.jobs < 0:
-        raise UsageError("--jobs must be 0 (all cores) or a positive number")
-    cli = SelectionLayer(
-        select=_id_list(args.select),
-        extend_select=_id_list(args.extend_select) or (),
-        ignore=_id_list(args.ignore) or (),
-    )
-    settings = _settings(args, cli)
-    plan = build_plan(settings)
-    files = discover(args.paths or [Path(".")], discovery_for(settings), args.force_exclude)
+    settings, plan, files = _prepare(args)
     report = fix_paths(plan, files, unsafe=args.unsafe_fixes, diff=args.diff, jobs=args.jobs)
     for shown in report.broken:
         print(

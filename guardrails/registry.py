@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guardrails.errors import ConfigError
-from guardrails.model import RuleMeta
+from guardrails.model import Fix, RuleMeta, Violation
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,36 @@ class ActiveRule:
     @property
     def id(self) -> str:
         return self.meta.id
+
+    def violation(
+        self,
+        path: str,
+        start: tuple[int, int],
+        end: tuple[int, int],
+        message: str,
+        *,
+        fix: Fix | None = None,
+        source_line: str = "",
+        backend: str = "libcst",
+    ) -> Violation:
+        """A finding of this rule at 1-based (line, column) positions, end exclusive."""
+        return Violation(
+            rule_id=self.meta.id,
+            name=self.meta.name,
+            category=self.meta.category,
+            severity=self.severity,
+            path=path,
+            line=start[0],
+            column=start[1],
+            end_line=end[0],
+            end_column=end[1],
+            message=message,
+            remediation=self.meta.remediation,
+            docs=self.meta.docs,
+            fix=fix,
+            source_line=source_line,
+            backend=backend,
+        )
 
 
 @dataclass(frozen=True)

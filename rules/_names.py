@@ -6,6 +6,8 @@ import re
 
 import libcst as cst
 
+from guardrails.cst.rule import CstRule, RuleContext
+
 # A name is secret-like when its last words are a secret word: `db_password`,
 # `API_KEY`, `authToken` — but not `TOKEN_HEADER`, `password_field`,
 # `token_url` or `secret_key_env`, which *describe* a secret.
@@ -115,3 +117,23 @@ def is_main_guard(node: cst.If) -> bool:
 def has_main_guard(module: cst.Module) -> bool:
     """A module with a top-level `if __name__ == "__main__":` is a script."""
     return any(isinstance(s, cst.If) and is_main_guard(s) for s in module.body)
+
+
+class MainBlockAware(CstRule):
+    """Knows whether the node being visited is inside `if __name__ == "__main__":`."""
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._main_depth = 0
+
+    def visit_If(self, node: cst.If) -> None:
+        if is_main_guard(node):
+            self._main_depth += 1
+
+    def leave_If(self, node: cst.If) -> None:
+        if is_main_guard(node):
+            self._main_depth -= 1
+
+    @property
+    def in_main_block(self) -> bool:
+        return self._main_depth > 0

@@ -7,7 +7,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 import libcst as cst
-from guardrails.rules._names import is_main_guard
+from guardrails.rules._names import MainBlockAware
 
 from guardrails.cst.helpers import code_of
 from guardrails.cst.rule import CstRule, RuleContext
@@ -53,6 +53,12 @@ def _layer_of(module: str, layers: list[str]) -> int | None:
     return best[0] if best else None
 
 
+EXAMPLE_LAYERS = {
+    "layers": ["app.types", "app.config", "app.repo", "app.service", "app.runtime", "app.ui"]
+}
+EXAMPLE_BANS = {"forbidden": {"app.domain.*": ["requests", "httpx"]}}
+
+
 class LayerViolation(CstRule):
     META = RuleMeta(
         id="ARC001",
@@ -71,30 +77,12 @@ class LayerViolation(CstRule):
                 "from app.service.billing import charge  # bad\n\n\n"
                 "def save(order) -> None:\n    charge(order)\n",
                 path="app/repo/orders.py",
-                options={
-                    "layers": [
-                        "app.types",
-                        "app.config",
-                        "app.repo",
-                        "app.service",
-                        "app.runtime",
-                        "app.ui",
-                    ]
-                },
+                options=EXAMPLE_LAYERS,
             ),
             Example(
                 "from .. import runtime  # bad\n\nSETTING = runtime.DEFAULTS\n",
                 path="app/config/defaults.py",
-                options={
-                    "layers": [
-                        "app.types",
-                        "app.config",
-                        "app.repo",
-                        "app.service",
-                        "app.runtime",
-                        "app.ui",
-                    ]
-                },
+                options=EXAMPLE_LAYERS,
             ),
         ),
         good=(
@@ -102,31 +90,13 @@ class LayerViolation(CstRule):
                 "from app.repo.orders import save\nfrom app.types import Order\n\n\n"
                 "def place(order: Order) -> None:\n    save(order)\n",
                 path="app/service/orders.py",
-                options={
-                    "layers": [
-                        "app.types",
-                        "app.config",
-                        "app.repo",
-                        "app.service",
-                        "app.runtime",
-                        "app.ui",
-                    ]
-                },
+                options=EXAMPLE_LAYERS,
             ),
             Example(
                 "import json\n\nfrom app.types import Order\n\n\n"
                 "def load(raw: str) -> Order:\n    return Order(**json.loads(raw))\n",
                 path="app/repo/orders.py",
-                options={
-                    "layers": [
-                        "app.types",
-                        "app.config",
-                        "app.repo",
-                        "app.service",
-                        "app.runtime",
-                        "app.ui",
-                    ]
-                },
+                options=EXAMPLE_LAYERS,
             ),
         ),
         references=("https://import-linter.readthedocs.io/en/stable/contract_types.html#layers",),
@@ -190,12 +160,12 @@ class ForbiddenImport(CstRule):
             Example(
                 "import requests  # bad\n\n\ndef price(sku: str) -> int:\n    return 1\n",
                 path="app/domain/pricing.py",
-                options={"forbidden": {"app.domain.*": ["requests", "httpx"]}},
+                options=EXAMPLE_BANS,
             ),
             Example(
                 "from httpx import Client  # bad\n\nCLIENT = Client()\n",
                 path="app/domain/models.py",
-                options={"forbidden": {"app.domain.*": ["requests", "httpx"]}},
+                options=EXAMPLE_BANS,
             ),
         ),
         good=(
@@ -203,12 +173,12 @@ class ForbiddenImport(CstRule):
                 "from app.gateway import http\n\n\ndef price(sku: str) -> int:\n"
                 '    return http.get_json(f"/prices/{sku}")["cents"]\n',
                 path="app/domain/pricing.py",
-                options={"forbidden": {"app.domain.*": ["requests", "httpx"]}},
+                options=EXAMPLE_BANS,
             ),
             Example(
                 "import requests\n\nSESSION = requests.Session()\n",
                 path="app/gateway/http.py",
-                options={"forbidden": {"app.domain.*": ["requests", "httpx"]}},
+                options=EXAMPLE_BANS,
             ),
         ),
         options=(
@@ -380,7 +350,7 @@ CONFIG_MODULES = [
 ]
 
 
-class EnvOutsideConfig(CstRule):
+class EnvOutsideConfig(MainBlockAware):
     META = RuleMeta(
         id="ARC005",
         name="env-outside-config",
@@ -431,17 +401,8 @@ class EnvOutsideConfig(CstRule):
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._skip: set[int] = set()
-        self._main_depth = 0
         module = context.module_name
         self._allowed = any(fnmatchcase(module, g) for g in context.options["config-modules"])
-
-    def visit_If(self, node: cst.If) -> None:
-        if is_main_guard(node):
-            self._main_depth += 1
-
-    def leave_If(self, node: cst.If) -> None:
-        if is_main_guard(node):
-            self._main_depth -= 1
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if not isinstance(node.names, cst.ImportStar):
@@ -451,7 +412,7 @@ class EnvOutsideConfig(CstRule):
                     self._skip.add(id(alias.asname.name))
 
     def _flag(self, node: cst.CSTNode, what: str) -> None:
-        if not self._allowed and not self._main_depth:
+        if not self._allowed and not self.in_main_block:
             self.report(
                 node, f"`{what}` read outside a config module; parse settings once at the boundary"
             )

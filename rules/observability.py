@@ -7,7 +7,7 @@ import re
 from fnmatch import fnmatchcase
 
 import libcst as cst
-from guardrails.rules._names import has_main_guard, is_main_guard
+from guardrails.rules._names import MainBlockAware, has_main_guard
 from guardrails.rules.ruff_backed import RAISE_WITHOUT_CAUSE
 
 from guardrails.cst.helpers import argument, code_of, is_dynamic_string, keyword, string_value
@@ -397,13 +397,12 @@ ENTRY_MODULES = [
 ]
 
 
-class _EntryAware(CstRule):
+class _EntryAware(MainBlockAware):
     """Knows whether code runs as a program: an entry module, a script, a `__main__` block."""
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._script = False
-        self._main_depth = 0
 
     def visit_Module(self, node: cst.Module) -> None:
         module = self.context.module_name
@@ -411,17 +410,9 @@ class _EntryAware(CstRule):
             fnmatchcase(module, pattern) for pattern in self.options["entry-modules"]
         )
 
-    def visit_If(self, node: cst.If) -> None:
-        if is_main_guard(node):
-            self._main_depth += 1
-
-    def leave_If(self, node: cst.If) -> None:
-        if is_main_guard(node):
-            self._main_depth -= 1
-
     @property
     def in_program(self) -> bool:
-        return self._script or self._main_depth > 0
+        return self._script or self.in_main_block
 
 
 _ENTRY_OPTION = Option(

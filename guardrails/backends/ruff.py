@@ -72,19 +72,11 @@ class RuffJob:
             path = self.shown.get(os.path.normpath(item["filename"]), item["filename"])
             start, end = item["location"], item["end_location"]
             findings.setdefault(path, []).append(
-                Violation(
-                    rule_id=rule.meta.id,
-                    name=rule.meta.name,
-                    category=rule.meta.category,
-                    severity=rule.severity,
-                    path=path,
-                    line=start["row"],
-                    column=start["column"],
-                    end_line=end["row"],
-                    end_column=end["column"],
-                    message=f"{item['message']} [{item['code']}]",
-                    remediation=rule.meta.remediation,
-                    docs=rule.meta.docs,
+                rule.violation(
+                    path,
+                    (start["row"], start["column"]),
+                    (end["row"], end["column"]),
+                    f"{item['message']} [{item['code']}]",
                     fix=_fix(item.get("fix")),
                     backend=BACKEND,
                 )

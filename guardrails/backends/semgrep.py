@@ -48,6 +48,7 @@ from guardrails.backends.process import (
 from guardrails.diagnostics import RULE_CRASH
 from guardrails.errors import PluginError
 from guardrails.model import Edit, Example, Fix, RuleMeta, Violation
+from guardrails.registry import ActiveRule
 
 BACKEND = "semgrep"
 PER_FILE_TIMEOUT_S = 30
@@ -260,40 +261,19 @@ class SemgrepJob:
             )
         # `extra.lines` reads "requires login" in the logged-out CLI; the engine
         # fills `source_line` from the file instead.
-        return Violation(
-            rule_id=rule.meta.id,
-            name=rule.meta.name,
-            category=rule.meta.category,
-            severity=rule.severity,
-            path=path,
-            line=start["line"],
-            column=start["col"],
-            end_line=end["line"],
-            end_column=end["col"],
-            message=" ".join(str(extra.get("message", rule.meta.summary)).split()),
-            remediation=rule.meta.remediation,
-            docs=rule.meta.docs,
+        return rule.violation(
+            path,
+            (start["line"], start["col"]),
+            (end["line"], end["col"]),
+            " ".join(str(extra.get("message", rule.meta.summary)).split()),
             fix=fix,
             backend=BACKEND,
         )
 
 
 def _engine_finding(path: str, line: int, message: str, meta: RuleMeta = RULE_CRASH) -> Violation:
-    return Violation(
-        rule_id=meta.id,
-        name=meta.name,
-        category=meta.category,
-        severity=meta.severity,
-        path=path,
-        line=line,
-        column=1,
-        end_line=line,
-        end_column=2,
-        message=message,
-        remediation=meta.remediation,
-        docs=meta.docs,
-        backend=BACKEND,
-    )
+    engine = ActiveRule(meta, meta.severity, {})
+    return engine.violation(path, (line, 1), (line, 2), message, backend=BACKEND)
 
 
 def _text_of(path: str) -> str:
