@@ -24,6 +24,12 @@ _RANDOM_TAIL = re.compile(
 )
 
 
+def clip(text: str, limit: int = 40) -> str:
+    """Source text shortened to one line for a message."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def snake(name: str) -> str:
     """`authToken` / `AUTH_TOKEN` / `auth-token` -> `auth_token`."""
     name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)

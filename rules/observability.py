@@ -7,7 +7,7 @@ import re
 from fnmatch import fnmatchcase
 
 import libcst as cst
-from guardrails.rules._names import MainBlockAware, has_main_guard
+from guardrails.rules._names import MainBlockAware, clip, has_main_guard
 from guardrails.rules.ruff_backed import RAISE_WITHOUT_CAUSE
 
 from guardrails.cst.helpers import argument, code_of, is_dynamic_string, keyword, string_value
@@ -353,7 +353,7 @@ class RaiseWithoutCause(_HandlerTracker):
             return  # re-raising the caught exception itself
         self.report(
             node,
-            f"`raise {_clip(code_of(exc))}` inside `except` does not chain the caught exception "
+            f"`raise {clip(code_of(exc))}` inside `except` does not chain the caught exception "
             "as its cause",
             fix=self._fix(handler, exc, name),
         )
@@ -372,11 +372,6 @@ class RaiseWithoutCause(_HandlerTracker):
             "safe",
             f"bind the exception as `{fresh}` and add `from {fresh}`",
         )
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 ENTRY_MODULES = [

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 import libcst as cst
+from guardrails.rules._names import clip
 from guardrails.rules.observability import _ENTRY_OPTION, _EntryAware
 
 from guardrails.cst.helpers import (
@@ -284,7 +285,7 @@ class MutableDefaultArgument(CstRule):
                 continue
             self.report(
                 default,
-                f"`{param.name.value}` defaults to the mutable `{_short(code_of(default))}`, "
+                f"`{param.name.value}` defaults to the mutable `{clip(code_of(default), 30)}`, "
                 "which is created once and shared by every call",
                 fix=self._fix(param, default, first),
             )
@@ -341,11 +342,6 @@ def _first_statement(body: cst.BaseSuite) -> cst.BaseStatement | None:
 def _allows_none(annotation: cst.BaseExpression) -> bool:
     text = code_of(annotation).replace(" ", "")
     return "None" in text or text.startswith(("Optional[", "typing.Optional[", "Any", "typing.Any"))
-
-
-def _short(text: str, limit: int = 30) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _RESOURCES = frozenset(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import libcst as cst
+from guardrails.rules._names import clip
 
 from guardrails.cst.helpers import (
     argument,
@@ -158,13 +159,8 @@ class DynamicCodeExecution(CstRule):
             return
         self.report(
             node,
-            f"`{short}()` executes code built at run time from `{_clip(code_of(source.value))}`",
+            f"`{short}()` executes code built at run time from `{clip(code_of(source.value))}`",
         )
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _PICKLE_LIKE = {
