@@ -22,6 +22,7 @@ from guardrails.model import SEVERITIES, RuleMeta
 from guardrails.registry import SelectionLayer
 
 if TYPE_CHECKING:
+    from guardrails.cache import Cache
     from guardrails.config import Settings
     from guardrails.engine import RunResult
     from guardrails.model import Violation
@@ -113,6 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--diff-base", metavar="REF", help="report only findings on lines changed since the git REF"
     )
+
+    clean = commands.add_parser("clean", help="delete the result cache")
+    _add_config_args(clean)
+    clean.add_argument("--cache-dir", type=Path, metavar="DIR")
 
     fix = commands.add_parser("fix", help="apply the fixes rules offer (safe ones by default)")
     _selection_args(fix)
@@ -211,6 +216,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_baseline(args)
     if args.command == "fix":
         return cmd_fix(args)
+    if args.command == "clean":
+        return cmd_clean(args)
     if args.command == "new-rule":
         return cmd_new_rule(args)
     if args.command == "docs":
@@ -255,6 +262,13 @@ def _selection_args(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="apply excludes to files named on the command line too",
     )
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="cache folder (config: cache-dir; default .guardrails_cache)",
+    )
 
 
 def _prepare(args: argparse.Namespace) -> tuple[Settings, Plan, list[Path]]:
@@ -280,7 +294,21 @@ def _run(args: argparse.Namespace) -> tuple[Settings, Plan, list[Path], RunResul
     from guardrails.engine import check_paths
 
     settings, plan, files = _prepare(args)
-    return settings, plan, files, check_paths(plan, files, args.jobs)
+    cache = None if args.no_cache else _cache(args, settings, plan)
+    result = check_paths(plan, files, args.jobs, cache)
+    if cache is not None and cache.warning:
+        print(f"guardrails: warning: {cache.warning}", file=sys.stderr)
+    return settings, plan, files, result
+
+
+def _cache_dir(args: argparse.Namespace, settings: Settings) -> Path:
+    return args.cache_dir or settings.cache_dir or settings.root / ".guardrails_cache"
+
+
+def _cache(args: argparse.Namespace, settings: Settings, plan: Plan) -> Cache:
+    from guardrails.cache import Cache, run_key
+
+    return Cache(_cache_dir(args, settings), run_key(plan, plan.plugins))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -327,6 +355,21 @@ def _changed(changes: dict[Path, set[int] | None], violation: Violation) -> bool
         return False
     lines = changes[path]
     return lines is None or bool(lines & set(range(violation.line, violation.end_line + 1)))
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    """Remove the cache folder (only if it is one guardrails made)."""
+    import shutil
+
+    directory = _cache_dir(args, _settings(args))
+    if not directory.exists():
+        print(f"no cache at {directory}")
+        return EXIT_OK
+    if not (directory / ".gitignore").exists() and not (directory / "v1").exists():
+        raise UsageError(f"{directory} does not look like a guardrails cache; not deleting it")
+    shutil.rmtree(directory)
+    print(f"removed {directory}")
+    return EXIT_OK
 
 
 def cmd_fix(args: argparse.Namespace) -> int:

@@ -46,6 +46,7 @@ class Settings:
     severity: dict[str, str] = field(default_factory=dict)
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     baseline: Path | None = None
+    cache_dir: Path | None = None  # None: <root>/.guardrails_cache
 
     def where(self, key: str) -> str:
         """`pyproject.toml: [tool.guardrails] key` for error messages."""
@@ -123,6 +124,7 @@ KNOWN_KEYS = (
     "severity",
     "test-paths",
     "baseline",
+    "cache-dir",
 )
 
 
@@ -178,6 +180,9 @@ def load_settings(
         check.choice(level, f"severity.{rule_id}", SEVERITIES)
 
     test_paths = opt_list("test-paths")  # [] switches the test exemption off
+    cache_dir = table.get("cache-dir")
+    if cache_dir is not None and not isinstance(cache_dir, str):
+        raise check.fail("cache-dir", f"expected a folder path, got {_describe(cache_dir)}")
     baseline = table.get("baseline")
     if baseline is not None and not isinstance(baseline, str):
         raise check.fail("baseline", f"expected a file path, got {_describe(baseline)}")
@@ -198,4 +203,5 @@ def load_settings(
         severity=dict(severity),
         test_paths=DEFAULT_TEST_PATHS if test_paths is None else test_paths,
         baseline=(root / baseline) if baseline else None,
+        cache_dir=(root / cache_dir) if cache_dir else None,
     )

@@ -21,10 +21,11 @@ from typing import Any
 from guardrails import suppressions
 from guardrails.backends.ruff import start_ruff
 from guardrails.backends.semgrep import start_semgrep
+from guardrails.cache import Cache
 from guardrails.checker import check_file, make_violation, root_relative
 from guardrails.config import Settings
 from guardrails.diagnostics import ALWAYS_ON, PARSE_ERROR
-from guardrails.discovery import display_path
+from guardrails.discovery import display_path, module_name
 from guardrails.fingerprint import with_fingerprints
 from guardrails.model import FileResult, RuleMeta, Violation
 from guardrails.plan import Plan, build_plan
@@ -140,13 +141,58 @@ def _libcst_pass(plan: Plan, files: Sequence[Path], jobs: int) -> list[FileResul
         return list(pool.map(_check_in_worker, [str(p) for p in files], chunksize=chunk))
 
 
-def check_paths(plan: Plan, files: Sequence[Path], jobs: int = 0) -> RunResult:
+def _bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _cached(
+    plan: Plan, files: Sequence[Path], cache: Cache
+) -> tuple[dict[int, list[Violation]], dict[int, Path]]:
+    """Findings already cached, and the entry each file's findings belong in."""
+    hits: dict[int, list[Violation]] = {}
+    entries: dict[int, Path] = {}
+    for index, path in enumerate(files):
+        data = _bytes(path)
+        if data is None:
+            continue  # unreadable: the LibCST pass reports it (GR001)
+        entry = cache.entry(display_path(path), module_name(path, plan.settings.src)[0], data)
+        entries[index] = entry
+        found = cache.get(entry)
+        if found is not None:
+            hits[index] = found
+    return hits, entries
+
+
+def check_paths(
+    plan: Plan, files: Sequence[Path], jobs: int = 0, cache: Cache | None = None
+) -> RunResult:
     """Check `files` with every backend; the result is the same for any `jobs`.
 
-    Semgrep and Ruff start first and run while the LibCST pass works; a
-    backend that cannot run or fails raises BackendError (exit code 2), so a
-    failed backend never looks like a clean run.
+    Files whose findings are cached are not read by any backend. Semgrep and
+    Ruff start first and run while the LibCST pass works; a backend that
+    cannot run or fails raises BackendError (exit code 2), so a failed
+    backend never looks like a clean run.
     """
+    hits, entries = _cached(plan, files, cache) if cache is not None else ({}, {})
+    todo = [path for index, path in enumerate(files) if index not in hits]
+    fresh = _check_uncached(plan, todo, jobs)
+    violations: list[Violation] = [v for found in hits.values() for v in found]
+    todo_index = [index for index in range(len(files)) if index not in hits]
+    for index, found in zip(todo_index, fresh, strict=True):
+        if cache is not None and index in entries:
+            cache.put(entries[index], found)
+        violations.extend(found)
+    violations.sort(key=Violation.sort_key)
+    return RunResult(len(files), with_fingerprints(violations, plan.settings.root))
+
+
+def _check_uncached(plan: Plan, files: Sequence[Path], jobs: int) -> list[list[Violation]]:
+    """Each file's final findings, in order, from every backend."""
+    if not files:
+        return []
     jobs = jobs or default_jobs()
     targets = {str(path): display_path(path) for path in files}
     started: list[Any] = []
@@ -165,8 +211,7 @@ def check_paths(plan: Plan, files: Sequence[Path], jobs: int = 0) -> RunResult:
     finally:
         for job in started:
             job.job.close()
-    violations: list[Violation] = []
-    for path, result in zip(files, results, strict=True):
-        violations.extend(finalize(plan, result, external.get(result.path, ()), path))
-    violations.sort(key=Violation.sort_key)
-    return RunResult(len(files), with_fingerprints(violations, plan.settings.root))
+    return [
+        finalize(plan, result, external.get(result.path, ()), path)
+        for path, result in zip(files, results, strict=True)
+    ]

@@ -15,7 +15,7 @@ from guardrails.discovery import DEFAULT_EXCLUDES, Discovery, glob_match
 from guardrails.errors import ConfigError
 from guardrails.model import Option, RuleMeta
 from guardrails.plugins import build_registry
-from guardrails.registry import ActiveRule, Registry, select_rules
+from guardrails.registry import ActiveRule, PluginInfo, Registry, select_rules
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Plan:
     settings: Settings
     rules: tuple[ActiveRule, ...]
     known_ids: frozenset[str]
+    plugins: tuple[PluginInfo, ...] = ()
 
     def is_test(self, relative: str) -> bool:
         """Whether a root-relative path is test code (`test-paths`)."""
@@ -112,7 +113,7 @@ def build_plan(settings: Settings, registry: Registry | None = None) -> Plan:
                 registry.ruff_codes.get(rule_id, ()),
             )
         )
-    return Plan(settings, tuple(rules), frozenset(registry.rules))
+    return Plan(settings, tuple(rules), frozenset(registry.rules), tuple(registry.plugins))
 
 
 def discovery_for(settings: Settings) -> Discovery:

@@ -1,0 +1,138 @@
+"""Per-file result cache, so an unchanged file costs a hash and a read.
+
+A file's entry is keyed by a digest of its bytes *and* of everything else
+that can change its findings: the guardrails version, every loaded plugin
+and its version, the active rules with their severity and options, the
+settings that scope rules (test paths, per-file ignores, source roots) and
+the file's own path and module name (ARC001/ARC002 depend on them). Entries
+hold the file's final findings — after every backend and suppressions — so
+only changed files go to LibCST, Semgrep and Ruff.
+
+Writes are atomic (temporary file + rename), so a run killed at any point
+leaves either the old entry or the new one. A missing, corrupt or
+unreadable entry is a miss; an unwritable cache directory produces one
+warning and the run goes on uncached. The directory holds its own
+`.gitignore`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from guardrails._version import __version__
+from guardrails.model import Edit, Fix, Violation
+
+FORMAT = 1
+
+
+def code_digest(module_names: Sequence[str]) -> str:
+    """(path, size, mtime) of the source files of the given modules' packages.
+
+    Versions alone miss in-repo plugins and editable installs, whose rules
+    change without a version bump; a stat per file is cheap and catches that.
+    """
+    digest = hashlib.sha256()
+    for name in sorted(set(module_names)):
+        module = sys.modules.get(name)
+        location = getattr(module, "__file__", None)
+        if not location:
+            continue
+        path = Path(location)
+        root = path.parent if path.name == "__init__.py" else path
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for file in files:
+            if file.suffix in (".py", ".yaml", ".yml"):
+                info = file.stat()
+                digest.update(f"{file}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def run_key(plan: Any, plugins: Sequence[Any]) -> str:
+    """A digest of everything besides a file's bytes that decides its findings."""
+    settings = plan.settings
+    modules = (
+        ["guardrails", "guardrails.rules"]
+        + [m for r in plan.rules if r.impl is not None for m in (r.impl.__module__,)]
+        + [p.name for p in plugins]
+    )
+    state = {
+        "format": FORMAT,
+        "version": __version__,
+        "code": code_digest(modules),
+        "plugins": sorted((p.name, p.version, p.source) for p in plugins),
+        "rules": [
+            (
+                r.id,
+                r.severity,
+                sorted((k, repr(v)) for k, v in r.options.items()),
+                r.ruff_codes,
+                json.dumps(r.semgrep, sort_keys=True, default=str),
+            )
+            for r in plan.rules
+        ],
+        "test_paths": settings.test_paths,
+        "per_file_ignores": settings.per_file_ignores,
+        "src": [str(s) for s in settings.src],
+        "root": str(settings.root),
+    }
+    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _violation(data: dict[str, Any]) -> Violation:
+    fix = data.get("fix")
+    if fix is not None:
+        fix = Fix(tuple(Edit(**e) for e in fix["edits"]), fix["applicability"], fix["description"])
+    return Violation(**{**data, "fix": fix})
+
+
+@dataclasses.dataclass
+class Cache:
+    """Entries under `directory`, for one run key."""
+
+    directory: Path
+    key: str
+    enabled: bool = True
+    warning: str | None = None  # set once when writing fails; the CLI prints it
+
+    def entry(self, shown: str, module: str, data: bytes) -> Path:
+        """Where the findings for this content at this path are stored."""
+        digest = hashlib.sha256()
+        for part in (self.key, shown, module):
+            digest.update(part.encode() + b"\0")
+        digest.update(data)
+        name = digest.hexdigest()
+        return self.directory / f"v{FORMAT}" / name[:2] / f"{name}.json"
+
+    def get(self, entry: Path) -> list[Violation] | None:
+        if not self.enabled:
+            return None
+        try:
+            items = json.loads(entry.read_text(encoding="utf-8"))
+            return [_violation(item) for item in items]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None  # missing, partial or foreign: recompute
+
+    def put(self, entry: Path, violations: Sequence[Violation]) -> None:
+        if not self.enabled or any(v.rule_id == "GR003" for v in violations):
+            return  # a crash may not repeat; never cache it
+        payload = json.dumps([dataclasses.asdict(v) for v in violations])
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by guardrails\n*\n", encoding="utf-8")
+            handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(payload)
+            os.replace(temporary, entry)
+        except OSError as exc:
+            self.enabled = False
+            self.warning = f"cache disabled, cannot write {self.directory}: {exc.strerror or exc}"

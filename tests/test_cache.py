@@ -1,0 +1,103 @@
+"""The result cache: same findings, less work, never stale, never fatal."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+VIEW = """\
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    term = request.GET.get("q", "")
+    with connection.cursor() as cur:
+        cur.execute("SELECT id FROM docs WHERE title = '%s'" % term)
+        return HttpResponse(str(cur.fetchall()))
+"""
+
+
+def _no_semgrep_path(tmp_path: Path) -> str:
+    directory = tmp_path / "bin-without-semgrep"
+    directory.mkdir()
+    for tool in ("git", "ruff"):
+        found = shutil.which(tool)
+        if found:
+            (directory / tool).symlink_to(found)
+    return str(directory)
+
+
+def test_warm_run_is_identical_and_skips_the_backends(project, tmp_path) -> None:
+    project.write("app/views.py", VIEW)
+    cold = project.run("check", "--output-format", "json")
+    assert cold.code == 1 and {i[1] for i in cold.ids()} == {"SEC006", "SEC015"}
+    cache = project.root / ".guardrails_cache"
+    assert (cache / ".gitignore").read_text().strip().endswith("*")
+    # Semgrep is not needed when nothing changed: the cached findings are used.
+    warm = project.run("check", "--output-format", "json", env={"PATH": _no_semgrep_path(tmp_path)})
+    assert warm.code == 1 and warm.out == cold.out
+
+
+def test_edits_and_config_changes_invalidate(project) -> None:
+    path = project.write("app/service/orders.py", "from app.ui import views\n")
+    project.write("app/ui/views.py", "X = 1\n")
+    layers = '[tool.guardrails.rules.ARC001]\nlayers = ["app.service", "app.ui"]\n'
+    project.write("pyproject.toml", layers)
+    assert project.run("check", "--output-format", "json", "--select", "ARC001").ids() == [
+        ("app/service/orders.py", "ARC001", 1)
+    ]
+    project.write(
+        "pyproject.toml", layers.replace('"app.service", "app.ui"', '"app.ui", "app.service"')
+    )
+    assert project.run("check", "--output-format", "json", "--select", "ARC001").ids() == []
+    path.write_text("from app.ui import views\nimport os\nos.system('ls')\n")
+    ids = project.run("check", "--output-format", "json", "--select", "ARC001,SEC001").ids()
+    assert ids == [("app/service/orders.py", "SEC001", 3)]
+
+
+def test_corrupt_entries_and_unwritable_cache_are_harmless(project) -> None:
+    project.write("app.py", "import os\nos.system('ls')\n")
+    first = project.run("check", "--output-format", "json")
+    for entry in (project.root / ".guardrails_cache").rglob("*.json"):
+        entry.write_text("{not json")
+    again = project.run("check", "--output-format", "json")
+    assert again.out == first.out
+    project.write("blocked", "a file where the cache folder should be\n")
+    blocked = project.run("check", "--output-format", "json", "--cache-dir", "blocked")
+    assert blocked.out == first.out
+    assert blocked.err.count("warning: cache disabled") == 1
+
+
+def test_no_cache_and_clean(project) -> None:
+    project.write("app.py", "x = 1\n")
+    assert project.run("check", "--no-cache").code == 0
+    assert not (project.root / ".guardrails_cache").exists()
+    assert project.run("check").code == 0
+    assert (project.root / ".guardrails_cache").exists()
+    cleaned = project.run("clean")
+    assert cleaned.code == 0 and not (project.root / ".guardrails_cache").exists()
+
+
+def test_changed_in_repo_plugin_invalidates(project) -> None:
+    rule = (
+        "import libcst as cst\nfrom guardrails import CstRule, RuleMeta, hookimpl\n\n\n"
+        "class NoX(CstRule):\n"
+        "    META = RuleMeta(id='TST020', name='no-x', category='reliability',\n"
+        "        severity='error', summary='s', why='w', remediation='r')\n\n"
+        "    def visit_Name(self, node: cst.Name) -> None:\n"
+        "        if node.value == 'WORD':\n            self.report(node, 'no')\n\n\n"
+        "@hookimpl\ndef guardrails_rules():\n    return [NoX]\n"
+    )
+    plugin = project.write("tools/local.py", rule.replace("WORD", "x"))
+    project.write(
+        "pyproject.toml", '[tool.guardrails]\nplugins = ["tools.local"]\nselect = ["TST"]\n'
+    )
+    project.write("app.py", "x = 1\ny = 2\n")
+    assert project.run("check", "--output-format", "json", "app.py").ids() == [
+        ("app.py", "TST020", 1)
+    ]
+    plugin.write_text(rule.replace("WORD", "y"))
+    assert project.run("check", "--output-format", "json", "app.py").ids() == [
+        ("app.py", "TST020", 2)
+    ]
