@@ -167,7 +167,8 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
         return result
     lines = text.splitlines()
     relative = root_relative(path, plan.settings.root)
-    rules = plan.rules_for(relative)
+    is_test = plan.is_test(relative)
+    rules = plan.rules_for(relative, is_test)
     cst_rules = [
         r
         for r in rules
@@ -186,9 +187,7 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
         mod_name, is_package = module_name(path, plan.settings.src)
         try:
             try:
-                outcome = run_rules(
-                    module, text, shown, mod_name, is_package, cst_rules, plan.is_test(relative)
-                )
+                outcome = run_rules(module, text, shown, mod_name, is_package, cst_rules, is_test)
             except RecursionError:
                 outcome = _with_deep_stack(
                     run_rules,
@@ -198,7 +197,7 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
                     mod_name,
                     is_package,
                     cst_rules,
-                    plan.is_test(relative),
+                    is_test,
                 )
         except Exception as exc:  # the engine's own name tracking failed
             found.append(

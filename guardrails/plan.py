@@ -31,7 +31,7 @@ class Plan:
         """Whether a root-relative path is test code (`test-paths`)."""
         return any(glob_match(p, relative) for p in self.settings.test_paths)
 
-    def rules_for(self, relative: str) -> list[ActiveRule]:
+    def rules_for(self, relative: str, is_test: bool | None = None) -> list[ActiveRule]:
         """Active rules that apply to this root-relative path.
 
         Drops rules named by matching `per-file-ignores`, and rules marked
@@ -41,7 +41,8 @@ class Plan:
         for pattern, ids in self.settings.per_file_ignores:
             if glob_match(pattern, relative):
                 ignored.update(ids)
-        is_test = self.is_test(relative)
+        if is_test is None:
+            is_test = self.is_test(relative)
         return [
             r
             for r in self.rules

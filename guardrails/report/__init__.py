@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 
 from guardrails.model import Violation, severity_rank
 
-FORMATS = ("text", "json")
-
 
 @dataclass(frozen=True)
 class Summary:
