@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -254,34 +255,17 @@ class ModuleTooLong(CstRule):
             self.report(node, f"module has {lines} lines, more than the limit of {limit}")
 
 
-# McCabe's decision points as Ruff's C901 counts them, so numbers match what teams know:
-# if/elif, loops, except handlers and match cases (not boolean operators or comprehensions).
-_BRANCHES = (cst.If, cst.For, cst.While, cst.ExceptHandler, cst.ExceptStarHandler, cst.MatchCase)
+@dataclass
+class _Measure:
+    """Statements and cyclomatic complexity of one function, nested functions excluded.
 
+    McCabe's decision points as Ruff's C901 counts them, so numbers match what
+    teams know: if/elif, loops, except handlers and match cases (not boolean
+    operators or comprehensions).
+    """
 
-class _Complexity(cst.CSTVisitor):
-    """Statements and cyclomatic complexity of one function, nested functions excluded."""
-
-    def __init__(self, root: cst.FunctionDef) -> None:
-        super().__init__()
-        self.root = root
-        self.statements = 0
-        self.complexity = 1
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return node is self.root
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)) and (
-            node is not self.root
-        ):
-            self.statements += 1
-        if isinstance(node, _BRANCHES):
-            self.complexity += 1
-        return super().on_visit(node)
+    statements: int = 0
+    complexity: int = 1
 
 
 class FunctionTooComplex(CstRule):
@@ -322,9 +306,69 @@ class FunctionTooComplex(CstRule):
         ),
     )
 
+    # Counted during the engine's single traversal: a frame per function (None
+    # for a class body, whose statements belong to no function), so nothing
+    # walks a function's subtree a second time.
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._frames: list[_Measure | None] = []
+
+    def _count(self, statements: int = 1, branches: int = 0) -> None:
+        if self._frames and self._frames[-1] is not None:
+            self._frames[-1].statements += statements
+            self._frames[-1].complexity += branches
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        measure = _Complexity(node)
-        node.visit(measure)
+        self._count()
+        self._frames.append(_Measure())
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._count()
+        self._frames.append(None)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self._frames.pop()
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._count(len(node.body))
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._count(len(node.body))
+
+    def visit_If(self, node: cst.If) -> None:
+        self._count(branches=1)  # `elif` is a nested If: a statement and a branch
+
+    def visit_For(self, node: cst.For) -> None:
+        self._count(branches=1)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._count(branches=1)
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._count()
+
+    def visit_TryStar(self, node: cst.TryStar) -> None:
+        self._count()
+
+    def visit_With(self, node: cst.With) -> None:
+        self._count()
+
+    def visit_Match(self, node: cst.Match) -> None:
+        self._count()
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._count(0, 1)
+
+    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
+        self._count(0, 1)
+
+    def visit_MatchCase(self, node: cst.MatchCase) -> None:
+        self._count(0, 1)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        measure = self._frames.pop()
+        if measure is None:  # unreachable: a function always pushed a frame
+            return
         too_many = measure.statements > self.options["max-statements"]
         too_complex = measure.complexity > self.options["max-complexity"]
         if too_many or too_complex:

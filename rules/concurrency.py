@@ -18,6 +18,7 @@ from guardrails.cst.rule import (
     CstRule,
     RuleContext,
 )
+from guardrails.cst.traverse import walk
 from guardrails.model import Example, RuleMeta
 
 _BLOCKING = {
@@ -182,7 +183,7 @@ class RetryWithoutBackoff(CstRule):
                 if _SLEEPS.search(name):
                     waits = True
 
-        node.visit(Scan())
+        walk(node, Scan())
         if retries and not waits:
             self.report(
                 node,
@@ -213,7 +214,7 @@ def _exits(body: cst.BaseSuite) -> bool:
             nonlocal found
             found = True
 
-    body.visit(Finder())
+    walk(body, Finder())
     return found
 
 

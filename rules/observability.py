@@ -12,6 +12,7 @@ from guardrails.rules.ruff_backed import RAISE_WITHOUT_CAUSE
 
 from guardrails.cst.helpers import argument, code_of, is_dynamic_string, keyword, string_value
 from guardrails.cst.rule import CstRule, NodeEdit, NodeFix, RuleContext, insert_after, replace
+from guardrails.cst.traverse import walk
 from guardrails.model import Example, Option, RuleMeta
 
 LOG_METHODS = frozenset(
@@ -268,7 +269,7 @@ def _reraises(handler: cst.ExceptHandler) -> bool:
             if exc is None or (isinstance(exc, cst.Name) and exc.value == name):
                 found = True
 
-    handler.body.visit(Finder())
+    walk(handler.body, Finder())
     return found
 
 
@@ -651,7 +652,7 @@ class BroadExceptUnlogged(CstRule):
                 ):
                     handled = True
 
-        handler.body.visit(Finder())
+        walk(handler.body, Finder())
         return handled
 
 

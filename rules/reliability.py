@@ -25,6 +25,7 @@ from guardrails.cst.rule import (
     insert_lines_before,
     replace,
 )
+from guardrails.cst.traverse import walk
 from guardrails.model import Example, Option, RuleMeta
 
 _VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
@@ -373,7 +374,7 @@ def _names_in(node: cst.CSTNode) -> set[str]:
         def visit_Name(self, name: cst.Name) -> None:
             found.add(name.value)
 
-    node.visit(Collect())
+    walk(node, Collect())
     return found
 
 
@@ -503,7 +504,7 @@ class UnmanagedResource(CstRule):
         if name not in _RESOURCES:
             return
         ownership = _Ownership(target.value, self.context.qualified_name)
-        self._functions[-1].body.visit(ownership)
+        walk(self._functions[-1].body, ownership)
         if not ownership.kept:
             self.report(
                 node.value,

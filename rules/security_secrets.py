@@ -17,6 +17,7 @@ from guardrails.cst.helpers import (
     string_value,
 )
 from guardrails.cst.rule import CstRule
+from guardrails.cst.traverse import walk
 from guardrails.model import Example, RuleMeta
 
 
@@ -149,7 +150,7 @@ def _random_call(rule: CstRule, node: cst.CSTNode) -> cst.Call | None:
             if not found and rule.context.qualified_name(call.func) in _RANDOM_FUNCS:
                 found.append(call)
 
-    node.visit(Finder())
+    walk(node, Finder())
     return found[0] if found else None
 
 

@@ -42,9 +42,9 @@ class _Syntactic:
 
     def __exit__(self, *exc: object) -> bool:
         computed = self.state.computed
-        start = computed[self.start_node][0] if self.start_node is not None else self.start
-        end = computed[self.end_node][1] if self.end_node is not None else self.state.offset
-        computed[self.node] = (start, end)
+        start = computed[id(self.start_node)][0] if self.start_node is not None else self.start
+        end = computed[id(self.end_node)][1] if self.end_node is not None else self.state.offset
+        computed[id(self.node)] = (start, end)
         return False
 
 
@@ -52,7 +52,7 @@ class _Syntactic:
 class _OffsetState(CodegenState):
     offset: int = 0
     stack: list[int] = field(default_factory=list)
-    computed: dict[Any, tuple[int, int]] = field(default_factory=dict)
+    computed: dict[int, tuple[int, int]] = field(default_factory=dict)  # by id(node)
 
     def add_indent_tokens(self) -> None:
         for token in self.indent_tokens:
@@ -71,8 +71,9 @@ class _OffsetState(CodegenState):
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         start = self.stack.pop()
-        if node not in self.computed:
-            self.computed[node] = (start, self.offset)
+        key = id(node)  # CSTNode.__hash__ is a Python-level call; id() is not
+        if key not in self.computed:
+            self.computed[key] = (start, self.offset)
 
     def record_syntactic_position(  # type: ignore[override]
         self,
@@ -119,6 +120,6 @@ def node_spans(
 
     spans = {}
     for node in nodes:
-        start, end = state.computed[node]
+        start, end = state.computed[id(node)]
         spans[node] = Span(*locate(start), *locate(end))
     return spans

@@ -10,7 +10,6 @@ only converted to lines and columns for the reported nodes (`positions.py`).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -23,6 +22,7 @@ from libcst.metadata import MetadataWrapper
 from guardrails.cst.names import NameTracker, TrackerVisitor
 from guardrails.cst.positions import Span, node_spans, parens
 from guardrails.cst.rule import CstRule, NodeFix, Report, RuleContext
+from guardrails.cst.traverse import FIELD_ORDER, NODE_TYPES, field_order
 from guardrails.registry import ActiveRule
 
 
@@ -52,36 +52,6 @@ class Failure:
     rule: CstRule
     node: cst.CSTNode
     error: Exception
-
-
-class _FieldRecorder(cst.CSTVisitor):
-    """Records the order in which LibCST visits one node's fields."""
-
-    def __init__(self, node: cst.CSTNode) -> None:
-        super().__init__()
-        self.node = node
-        self.fields: list[str] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        return node is self.node
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        if node is self.node:
-            self.fields.append(attribute)
-
-
-def _learn_field_order(node: cst.CSTNode) -> tuple[str, ...]:
-    """A node class's child fields in source order, as LibCST's own visit uses it.
-
-    LibCST announces every field (present or not) through
-    `on_visit_attribute`, so one instance teaches the order for its class.
-    Fields it does not announce but that hold nodes go last.
-    """
-    recorder = _FieldRecorder(node)
-    node.visit(recorder)
-    order = list(dict.fromkeys(recorder.fields))
-    order += [f.name for f in dataclasses.fields(node) if f.name not in order]
-    return tuple(order)
 
 
 class _Walker:
@@ -126,43 +96,18 @@ class _Walker:
         handlers = self._visit.get(node_type)
         if handlers:
             self._call(handlers, node)
-        order = _FIELD_ORDER.get(node_type) or _field_order(node_type, node)
-        for name in order:
+        for name in FIELD_ORDER.get(node_type) or field_order(node):
             value = getattr(node, name)
             value_type = type(value)
-            if value_type in _NODE_TYPES:
+            if value_type in NODE_TYPES:
                 self.walk(value)
             elif value_type is tuple or value_type is list:
                 for item in value:
-                    if type(item) in _NODE_TYPES:
+                    if type(item) in NODE_TYPES:
                         self.walk(item)
         handlers = self._leave.get(node_type)
         if handlers:
             self._call(handlers, node)
-
-
-def _concrete_node_types() -> frozenset[type]:
-    """Every LibCST node class: a set lookup is far cheaper than the ABC isinstance."""
-    found: set[type] = set()
-    pending = [cst.CSTNode]
-    while pending:
-        cls = pending.pop()
-        found.add(cls)
-        pending.extend(cls.__subclasses__())
-    return frozenset(found)
-
-
-_NODE_TYPES = _concrete_node_types()
-
-_FIELD_ORDER: dict[type, tuple[str, ...]] = {}
-"""Per-class memo of `_learn_field_order`: a pure function of LibCST's code."""
-
-
-def _field_order(node_type: type, node: cst.CSTNode) -> tuple[str, ...]:
-    order = _FIELD_ORDER.get(node_type)
-    if order is None:
-        order = _FIELD_ORDER[node_type] = _learn_field_order(node)
-    return order
 
 
 @dataclass

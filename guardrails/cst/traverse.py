@@ -1,0 +1,100 @@
+"""Read-only tree walks in source order, for the engine and for rules.
+
+`CSTNode.visit` is built for transformers: it rebuilds every node it passes
+(and validates it again), which makes a nested `node.visit(visitor)` inside
+a rule cost about three times a plain walk of the same subtree. Rules only
+read, so the engine and rule helpers walk with `walk(node, visitor)` here:
+the same `visit_<Node>` / `leave_<Node>` / `on_visit` protocol as a LibCST
+`CSTVisitor` (a `visit_` returning False skips the children), without the
+rebuild.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import libcst as cst
+
+
+def _concrete_node_types() -> frozenset[type]:
+    """Every LibCST node class: a set lookup is far cheaper than the ABC isinstance."""
+    found: set[type] = set()
+    pending = [cst.CSTNode]
+    while pending:
+        cls = pending.pop()
+        found.add(cls)
+        pending.extend(cls.__subclasses__())
+    return frozenset(found)
+
+
+NODE_TYPES = _concrete_node_types()
+
+FIELD_ORDER: dict[type, tuple[str, ...]] = {}
+"""Per-class memo of `_learn_field_order`: a pure function of LibCST's code."""
+
+
+class _FieldRecorder(cst.CSTVisitor):
+    """Records the order in which LibCST visits one node's fields."""
+
+    def __init__(self, node: cst.CSTNode) -> None:
+        super().__init__()
+        self.node = node
+        self.fields: list[str] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return node is self.node
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if node is self.node:
+            self.fields.append(attribute)
+
+
+def _learn_field_order(node: cst.CSTNode) -> tuple[str, ...]:
+    """A node class's child fields in source order, as LibCST's own visit uses it.
+
+    LibCST announces every field (present or not) through
+    `on_visit_attribute`, so one instance teaches the order for its class.
+    Fields it does not announce but that hold nodes go last.
+    """
+    recorder = _FieldRecorder(node)
+    node.visit(recorder)
+    order = list(dict.fromkeys(recorder.fields))
+    order += [f.name for f in dataclasses.fields(node) if f.name not in order]
+    return tuple(order)
+
+
+def field_order(node: cst.CSTNode) -> tuple[str, ...]:
+    """The names of `node`'s fields that may hold children, in source order."""
+    node_type = type(node)
+    order = FIELD_ORDER.get(node_type)
+    if order is None:
+        order = FIELD_ORDER[node_type] = _learn_field_order(node)
+    return order
+
+
+def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """`node`'s direct children in source order (like `node.children`, without codegen)."""
+    for name in FIELD_ORDER.get(type(node)) or field_order(node):
+        value = getattr(node, name)
+        if type(value) in NODE_TYPES:
+            yield value
+        elif type(value) is tuple or type(value) is list:
+            for item in value:
+                if type(item) in NODE_TYPES:
+                    yield item
+
+
+def walk(node: cst.CSTNode, visitor: Any) -> None:
+    """Visit `node` and its descendants with a `CSTVisitor`, read-only.
+
+    Calls `visitor.on_visit(node)` (a `CSTVisitor` dispatches it to
+    `visit_<Node>`; False skips the children) and `visitor.on_leave(node)`.
+    """
+    if visitor.on_visit(node) is False:
+        visitor.on_leave(node)
+        return
+    for child in children(node):
+        walk(child, visitor)
+    visitor.on_leave(node)
