@@ -26,7 +26,7 @@ class ActiveRule:
     options: Mapping[str, Any]
     impl: Any = None  # the CstRule subclass for LibCST rules
     semgrep: tuple[dict[str, Any], ...] = ()  # Semgrep rules implementing it
-    semgrep_triggers: tuple[tuple[str, ...], ...] = ()  # AND of OR groups of substrings
+    semgrep_triggers: tuple[tuple[Any, ...], ...] = ()  # AND of OR groups: substrings, regexes
     ruff_codes: tuple[str, ...] = ()  # Ruff codes backing it
 
     @property
@@ -80,7 +80,7 @@ class Registry:
     rules: dict[str, RuleMeta] = field(default_factory=dict)
     impls: dict[str, Any] = field(default_factory=dict)
     semgrep: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    semgrep_triggers: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    semgrep_triggers: dict[str, tuple[tuple[Any, ...], ...]] = field(default_factory=dict)
     ruff_codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
     always_on: frozenset[str] = frozenset()

@@ -215,6 +215,47 @@ def test_malformed_yaml_in_a_plugin_exits_2(project) -> None:
     assert "acme.yaml: invalid YAML" in line
 
 
+def test_regex_triggers_pick_the_files_semgrep_scans(project) -> None:
+    project.write("tools/acme.py", PLUGIN)
+    rule = PLUGIN_RULE.replace(
+        "fix: unsafe\n", "fix: unsafe\n        triggers: [{regex: 'print\\s*\\('}]\n"
+    )
+    project.write("tools/semgrep/acme.yaml", rule)
+    project.write("pyproject.toml", '[tool.guardrails]\nplugins = ["tools.acme"]\n')
+    project.write("app.py", "print (1)\n")
+    project.write("other.py", "printer = 1\n")
+    result = project.run("check", "--select", "ACME010", "--output-format", "json")
+    assert [(v["path"], v["rule_id"]) for v in result.json()["violations"]] == [
+        ("app.py", "ACME010")
+    ]
+
+
+def test_a_file_no_backend_can_parse_gets_one_gr001(project) -> None:
+    # Passes SEC015's triggers, so Semgrep is asked too and fails on it as well.
+    project.write(
+        "app.py",
+        "import os\nfrom flask import request\n\nos.system(request.args['cmd']\nx = (\n",
+    )
+    result = project.run("check", "--select", "SEC015,GR", "--output-format", "json")
+    found = [(v["rule_id"], v["message"]) for v in result.json()["violations"]]
+    assert len(found) == 1 and found[0][0] == "GR001"
+    assert found[0][1].startswith("syntax error")  # CPython's wording, not Semgrep's
+
+
+def test_invalid_trigger_regex_exits_2(project) -> None:
+    project.write("tools/acme.py", PLUGIN)
+    rule = PLUGIN_RULE.replace(
+        "fix: unsafe\n", "fix: unsafe\n        triggers: [{regex: 'print('}]\n"
+    )
+    project.write("tools/semgrep/acme.yaml", rule)
+    project.write("pyproject.toml", '[tool.guardrails]\nplugins = ["tools.acme"]\n')
+    project.write("app.py", "print(1)\n")
+    result = project.run("check")
+    assert result.code == 2
+    (line,) = result.err.strip().splitlines()
+    assert "trigger regex 'print('" in line and "missing )" in line
+
+
 def test_semgrep_rejecting_a_rule_exits_2(project) -> None:
     project.write("tools/acme.py", PLUGIN)
     project.write(

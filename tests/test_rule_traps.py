@@ -215,6 +215,43 @@ CASES = {
         """,
         {("OBS002", 10), ("OBS002", 12), ("OBS002", 14), ("OBS002", 18), ("OBS002", 19)},
     ),
+    # Semgrep-backed: the file must also pass the rule's triggers to be scanned at all.
+    "sec014-run-shapes": (
+        """\
+        import asyncio
+
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        def main(port):
+            asyncio.run(main(1), debug=True)
+            app.run(host=str(port), port=int(str(port)), debug=True)
+        """,
+        {("SEC014", 10)},
+    ),
+    "sec015-routes-and-mocks": (
+        """\
+        import os
+        from unittest import mock
+
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+
+        @router.get("/run")
+        def run(cmd: str):
+            os.system(cmd)
+
+
+        @mock.patch("os.system")
+        def check_patched(system):
+            os.system(system)
+        """,
+        {("SEC015", 11)},
+    ),
 }
 
 

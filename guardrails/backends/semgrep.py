@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,7 +46,7 @@ from guardrails.backends.process import (
     last_line,
     start,
 )
-from guardrails.diagnostics import RULE_CRASH
+from guardrails.diagnostics import PARSE_ERROR, RULE_CRASH
 from guardrails.errors import PluginError
 from guardrails.model import Edit, Example, Fix, RuleMeta, Violation
 from guardrails.registry import ActiveRule
@@ -113,23 +114,43 @@ def _meta_from(fields: dict[str, Any], where: str) -> RuleMeta:
     )
 
 
-def triggers_from(fields: dict[str, Any], where: str) -> tuple[tuple[str, ...], ...]:
+def _trigger(item: Any, where: str) -> str | re.Pattern[str]:
+    if isinstance(item, str) and item:
+        return item
+    if isinstance(item, dict) and set(item) == {"regex"} and isinstance(item["regex"], str):
+        try:
+            return re.compile(item["regex"])
+        except re.error as exc:
+            raise PluginError(f"{where}: trigger regex {item['regex']!r}: {exc}") from None
+    raise PluginError(
+        f"{where}: a metadata.guardrails.triggers entry must be a string or {{regex: ...}}"
+    )
+
+
+def triggers_from(fields: dict[str, Any], where: str) -> tuple[tuple[Any, ...], ...]:
     """`triggers` as AND-of-OR groups: a flat list is one group.
 
     A file is sent to Semgrep for a rule only if, for every group, one of
-    its strings occurs in the file's text. Triggers must be sound: name
-    every string without which the rule cannot match (e.g. its sink calls).
+    its entries occurs in the file's text: a string as a substring, a
+    `{regex: ...}` mapping as a `re.search` match (for a call shape such as
+    `\\.execute\\s*\\(` where the bare word is too common to pay).
+    Triggers must be sound: name every string without which the rule
+    cannot match (e.g. its sink calls), allowing for aliases Semgrep
+    resolves (`from os import system as run` still names `system`).
     """
     raw = fields.get("triggers", [])
+    if not isinstance(raw, list):
+        raise PluginError(f"{where}: metadata.guardrails.triggers must be a list")
     groups = raw if raw and all(isinstance(g, list) for g in raw) else [raw] if raw else []
-    if not all(isinstance(t, str) and t for group in groups for t in group):
-        raise PluginError(f"{where}: metadata.guardrails.triggers must be strings or lists of them")
-    return tuple(tuple(group) for group in groups if group)
+    return tuple(tuple(_trigger(t, where) for t in group) for group in groups if group)
 
 
-def could_match(text: str, triggers: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether a file's text holds at least one string of every trigger group."""
-    return all(any(t in text for t in group) for group in triggers)
+def could_match(text: str, triggers: tuple[tuple[Any, ...], ...]) -> bool:
+    """Whether a file's text holds at least one entry of every trigger group."""
+    return all(
+        any((t in text) if isinstance(t, str) else t.search(text) is not None for t in group)
+        for group in triggers
+    )
 
 
 def load_rule_dir(
@@ -237,11 +258,21 @@ class SemgrepJob:
                 raise BackendError(f"semgrep rejected the rules: {kind}: {message[:300]}")
             shown = self.targets.get(path, path)
             line = ((error.get("spans") or [{}])[0].get("start") or {}).get("line", 1)
-            findings.setdefault(shown, []).append(
-                _engine_finding(
+            if any(word in str(kind).lower() for word in ("syntax", "lexical", "pars")):
+                # Like LibCST's: the file, not a rule, is the problem (GR001). The
+                # engine keeps one GR001 per file when LibCST failed on it too.
+                finding = _engine_finding(
+                    shown,
+                    line,
+                    "Semgrep cannot parse this file, so its Semgrep-backed rules did not "
+                    f"check it: {message[:200]}",
+                    PARSE_ERROR,
+                )
+            else:
+                finding = _engine_finding(
                     shown, line, f"semgrep could not check this file ({kind}): {message[:200]}"
                 )
-            )
+            findings.setdefault(shown, []).append(finding)
         if code not in (0, 1) and not errors:
             raise BackendError(f"semgrep failed with exit code {code}")
 
