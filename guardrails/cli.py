@@ -291,11 +291,15 @@ def _prepare(args: argparse.Namespace) -> tuple[Settings, Plan, list[Path]]:
 
 def _run(args: argparse.Namespace) -> tuple[Settings, Plan, list[Path], RunResult]:
     """`_prepare`, then one check over every backend."""
+    from guardrails import progress
     from guardrails.engine import check_paths
 
     settings, plan, files = _prepare(args)
     cache = None if args.no_cache else _cache(args, settings, plan)
-    result = check_paths(plan, files, args.jobs, cache)
+    fmt = getattr(args, "output_format", None) or default_output_format()
+    shown = progress.wanted(fmt, len(files))
+    with progress.bar(len(files), shown) as advance:
+        result = check_paths(plan, files, args.jobs, cache, advance)
     if cache is not None and cache.warning:
         print(f"guardrails: warning: {cache.warning}", file=sys.stderr)
     return settings, plan, files, result

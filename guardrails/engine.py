@@ -13,7 +13,7 @@ import concurrent.futures
 import dataclasses
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,9 +127,19 @@ def finalize(
     return sorted(merged, key=Violation.sort_key)
 
 
-def _libcst_pass(plan: Plan, files: Sequence[Path], jobs: int) -> list[FileResult]:
+Progress = Callable[[int], None]
+"""Called with how many more files are finished (all cached ones at once)."""
+
+
+def _libcst_pass(
+    plan: Plan, files: Sequence[Path], jobs: int, progress: Progress
+) -> list[FileResult]:
+    results: list[FileResult] = []
     if jobs <= 1 or len(files) < 4 * jobs:
-        return [check_file(plan, path) for path in files]
+        for path in files:
+            results.append(check_file(plan, path))
+            progress(1)
+        return results
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=jobs,
@@ -138,7 +148,10 @@ def _libcst_pass(plan: Plan, files: Sequence[Path], jobs: int) -> list[FileResul
         initargs=(plan.settings,),
     ) as pool:
         chunk = max(1, min(32, len(files) // (jobs * 8)))
-        return list(pool.map(_check_in_worker, [str(p) for p in files], chunksize=chunk))
+        for result in pool.map(_check_in_worker, [str(p) for p in files], chunksize=chunk):
+            results.append(result)
+            progress(1)
+    return results
 
 
 def _bytes(path: Path) -> bytes | None:
@@ -167,18 +180,24 @@ def _cached(
 
 
 def check_paths(
-    plan: Plan, files: Sequence[Path], jobs: int = 0, cache: Cache | None = None
+    plan: Plan,
+    files: Sequence[Path],
+    jobs: int = 0,
+    cache: Cache | None = None,
+    progress: Progress | None = None,
 ) -> RunResult:
     """Check `files` with every backend; the result is the same for any `jobs`.
 
     Files whose findings are cached are not read by any backend. Semgrep and
     Ruff start first and run while the LibCST pass works; a backend that
     cannot run or fails raises BackendError (exit code 2), so a failed
-    backend never looks like a clean run.
+    backend never looks like a clean run. `progress(n)` is told as files finish.
     """
+    advance = progress or (lambda done: None)
     hits, entries = _cached(plan, files, cache) if cache is not None else ({}, {})
+    advance(len(hits))
     todo = [path for index, path in enumerate(files) if index not in hits]
-    fresh = _check_uncached(plan, todo, jobs)
+    fresh = _check_uncached(plan, todo, jobs, advance)
     violations: list[Violation] = [v for found in hits.values() for v in found]
     todo_index = [index for index in range(len(files)) if index not in hits]
     for index, found in zip(todo_index, fresh, strict=True):
@@ -189,7 +208,9 @@ def check_paths(
     return RunResult(len(files), with_fingerprints(violations, plan.settings.root))
 
 
-def _check_uncached(plan: Plan, files: Sequence[Path], jobs: int) -> list[list[Violation]]:
+def _check_uncached(
+    plan: Plan, files: Sequence[Path], jobs: int, progress: Progress
+) -> list[list[Violation]]:
     """Each file's final findings, in order, from every backend."""
     if not files:
         return []
@@ -205,7 +226,7 @@ def _check_uncached(plan: Plan, files: Sequence[Path], jobs: int) -> list[list[V
         ):
             if job is not None:
                 started.append(job)
-        results = _libcst_pass(plan, files, jobs)
+        results = _libcst_pass(plan, files, jobs, progress)
         external: dict[str, list[Violation]] = {}
         for job in started:
             for shown, found in job.collect().items():

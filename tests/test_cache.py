@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 VIEW = """\
@@ -101,3 +107,71 @@ def test_changed_in_repo_plugin_invalidates(project) -> None:
     assert project.run("check", "--output-format", "json", "app.py").ids() == [
         ("app.py", "TST020", 2)
     ]
+
+
+def _many_files(project, count: int) -> None:
+    for index in range(count):
+        project.write(
+            f"pkg/mod{index}.py", f"import os\n\n\ndef f{index}(cmd):\n    os.system(cmd)\n"
+        )
+
+
+def test_a_run_killed_at_any_point_leaves_a_usable_cache(project) -> None:
+    _many_files(project, 200)
+    expected = project.run("check", "--output-format", "json", "--no-cache").out
+    cache = project.root / ".guardrails_cache"
+    argv = [sys.executable, "-m", "guardrails", "check", "--output-format", "json"]
+    # Once early (before any entry exists) and once while entries are being written.
+    for kill_when in ("early", "writing"):
+        process = subprocess.Popen(
+            argv, cwd=project.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            if kill_when == "early" or any(cache.rglob("*.json")):
+                break
+            time.sleep(0.001)
+        if kill_when == "early":
+            time.sleep(0.3)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        again = project.run("check", "--output-format", "json")
+        assert again.out == expected
+        # and the entries it left (or wrote again) are the right ones
+        assert project.run("check", "--output-format", "json").out == expected
+
+
+def test_progress_bar_only_at_a_terminal_in_text_format(project) -> None:
+    _many_files(project, 60)
+
+    def stderr_at_terminal(*args: str) -> str:
+        leader, follower = pty.openpty()
+        env = {**os.environ, "TERM": "xterm", "COLUMNS": "100"}
+        for name in ("CLAUDECODE", "GEMINI_CLI", "GUARDRAILS_OUTPUT_FORMAT", "NO_COLOR"):
+            env.pop(name, None)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "guardrails", "check", "--no-cache", *args],
+            cwd=project.root,
+            stdout=subprocess.DEVNULL,
+            stderr=follower,
+            env=env,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait()
+        os.close(leader)
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    shown = stderr_at_terminal()
+    assert "checking" in shown and "/60" in shown and "files" in shown
+    assert "checking" not in stderr_at_terminal("--output-format", "json")
+    piped = project.run("check", "--no-cache")
+    assert piped.err == ""

@@ -1,0 +1,43 @@
+"""The floor a LibCST design cannot beat: read and parse every file, nothing else.
+
+    python bench/parse_floor.py --jobs 2 DIR
+
+Uses the same process pool as `guardrails check` (fork, same chunking), so
+the ratio `guardrails / floor` measures what the rules, positions, backends
+and reporting add on top of parsing. Prints the number of files parsed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import multiprocessing
+from pathlib import Path
+
+import libcst as cst
+
+
+def parse(path: str) -> int:
+    try:
+        cst.parse_module(Path(path).read_bytes())
+    except Exception:  # the stdlib's deliberately broken files
+        return 0
+    return 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("root", type=Path)
+    args = parser.parse_args()
+    files = sorted(str(p) for p in args.root.rglob("*.py") if p.is_file())
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=args.jobs, mp_context=multiprocessing.get_context(method)
+    ) as pool:
+        chunk = max(1, min(32, len(files) // (args.jobs * 8)))
+        print(sum(pool.map(parse, files, chunksize=chunk)))
+
+
+if __name__ == "__main__":
+    main()
