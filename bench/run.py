@@ -26,6 +26,7 @@ it takes 10-15 minutes.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -75,10 +76,8 @@ def _tree_rss(root: psutil.Process) -> int:
     except psutil.Error:
         return 0
     for process in processes:
-        try:
+        with contextlib.suppress(psutil.Error):  # ended between listing and reading
             total += process.memory_info().rss
-        except psutil.Error:
-            continue  # ended between listing and reading
     return total
 
 
@@ -102,7 +101,7 @@ def timed(argv: Sequence[str], cwd: Path, ok_codes: Sequence[int] = (0,)) -> tup
         code = process.wait()
         elapsed = time.perf_counter() - started
         done.set()
-        sampler.join()
+        sampler.join(timeout=5)
         out.seek(0)
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")

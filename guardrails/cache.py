@@ -6,7 +6,9 @@ and its version, the active rules with their severity and options, the
 settings that scope rules (test paths, per-file ignores, source roots) and
 the file's own path and module name (ARC001/ARC002 depend on them). Entries
 hold the file's final findings — after every backend and suppressions — so
-only changed files go to LibCST, Semgrep and Ruff.
+only changed files go to LibCST, Semgrep and Ruff. A file with a dated
+suppression (`until=`) records the day its findings stop holding; after that
+day the entry is a miss.
 
 Writes are atomic (temporary file + rename), so a run killed at any point
 leaves either the old entry or the new one. A missing, corrupt or
@@ -18,6 +20,7 @@ warning and the run goes on uncached. The directory holds its own
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import hashlib
 import json
 import os
@@ -30,7 +33,7 @@ from typing import Any
 from guardrails._version import __version__
 from guardrails.model import Edit, Fix, Violation
 
-FORMAT = 1
+FORMAT = 3
 
 
 def code_digest(module_names: Sequence[str]) -> str:
@@ -115,15 +118,29 @@ class Cache:
         if not self.enabled:
             return None
         try:
-            items = json.loads(entry.read_text(encoding="utf-8"))
-            return [_violation(item) for item in items]
-        except (OSError, ValueError, TypeError, KeyError):
+            data = json.loads(entry.read_text(encoding="utf-8"))
+            until = data["valid_until"]
+            if until is not None and datetime.date.fromisoformat(until) < datetime.date.today():
+                return None  # a suppression in the file expired since
+            return [_violation(item) for item in data["violations"]]
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None  # missing, partial or foreign: recompute
 
-    def put(self, entry: Path, violations: Sequence[Violation]) -> None:
+    def put(
+        self,
+        entry: Path,
+        violations: Sequence[Violation],
+        valid_until: datetime.date | None = None,
+    ) -> None:
+        """Store a file's findings; `valid_until` is the last day they hold unchanged."""
         if not self.enabled or any(v.rule_id == "GR003" for v in violations):
             return  # a crash may not repeat; never cache it
-        payload = json.dumps([dataclasses.asdict(v) for v in violations])
+        payload = json.dumps(
+            {
+                "valid_until": valid_until.isoformat() if valid_until else None,
+                "violations": [dataclasses.asdict(v) for v in violations],
+            }
+        )
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             ignore = self.directory / ".gitignore"

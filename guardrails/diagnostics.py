@@ -76,6 +76,37 @@ SUPPRESSION_WITHOUT_REASON = RuleMeta(
     backend="engine",
 )
 
-ENGINE_RULES = (PARSE_ERROR, UNUSED_SUPPRESSION, RULE_CRASH, SUPPRESSION_WITHOUT_REASON)
+EXPIRED_SUPPRESSION = RuleMeta(
+    id="GR006",
+    name="expired-suppression",
+    category="engine",
+    severity="warning",
+    summary="A suppression's `until=YYYY-MM-DD` date has passed, or is not a valid date; "
+    "it no longer hides anything.",
+    why="An exception to a policy granted for a while must not quietly become permanent; "
+    "once the date passes, the suppressed finding is reported again and the comment is "
+    "flagged so someone decides. A date that cannot be read never suppresses at all, so a "
+    "typo cannot turn into a suppression without end.",
+    remediation="Fix the finding the comment suppressed and delete the comment; if the "
+    "exception must stay, write a new date and reason, e.g. "
+    "`# guardrails: ignore[SEC004] until=2027-03-31 rotating the key in OPS-112`.",
+    bad=(
+        Example(
+            "import os\n\n"
+            "os.system('sync')  # guardrails: ignore[SEC001] until=2020-01-31 cron migration\n"
+        ),
+    ),
+    good=(Example("import subprocess\n\nsubprocess.run(['sync'], check=True)\n"),),
+    plugin=_ENGINE,
+    backend="engine",
+)
+
+ENGINE_RULES = (
+    PARSE_ERROR,
+    UNUSED_SUPPRESSION,
+    RULE_CRASH,
+    SUPPRESSION_WITHOUT_REASON,
+    EXPIRED_SUPPRESSION,
+)
 ALWAYS_ON = frozenset({PARSE_ERROR.id, RULE_CRASH.id})
 """Diagnostics no selection can switch off: they mean the check itself is incomplete."""

@@ -16,7 +16,7 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from guardrails.errors import UsageError
@@ -93,10 +93,7 @@ def glob_match(pattern: str, relative: str, skip: int = 0) -> bool:
     match on a directory covers everything below it. The first `skip`
     components (a directory named on the command line) are never excluded.
     """
-    pattern = pattern.strip()
-    if pattern.startswith("./"):
-        pattern = pattern[2:]
-    pattern = pattern.rstrip("/")
+    pattern = _normalised(pattern)
     if not pattern:
         return False
     parts = relative.split("/")
@@ -106,27 +103,84 @@ def glob_match(pattern: str, relative: str, skip: int = 0) -> bool:
     return any(regex.match("/".join(parts[:n])) for n in range(skip + 1, len(parts) + 1))
 
 
+def _normalised(pattern: str) -> str:
+    pattern = pattern.strip()
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    return pattern.rstrip("/")
+
+
 @dataclass(frozen=True)
 class Discovery:
     """Exclusion settings for one run."""
 
     root: Path
     excludes: tuple[str, ...]
+    # (relative path, skip) -> excluded; directories repeat for every file below them
+    _memo: dict[tuple[str, int], bool] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def excluded(self, path: Path, anchor: Path | None = None) -> bool:
-        """Whether `path` is excluded; `anchor` is a directory the user named."""
+        """Whether `path` is excluded; `anchor` is a directory the user named.
+
+        Same answer as `glob_match` over every pattern, computed component by
+        component so each directory is matched once, not once per file in it.
+        """
         relative = _relative(path, self.root)
         skip = 0
         if anchor is not None:
             named = _relative(anchor, self.root)
             if named != "." and relative.startswith(named + "/"):
                 skip = len(named.split("/"))
-        return any(glob_match(p, relative, skip) for p in self.excludes)
+        return self._excluded(relative, skip)
+
+    def _excluded(self, relative: str, skip: int) -> bool:
+        if relative in ("", "."):
+            return False
+        key = (relative, skip)
+        known = self._memo.get(key)
+        if known is not None:
+            return known
+        parent, _, name = relative.rpartition("/")
+        depth = relative.count("/") + 1
+        result = depth > skip and (
+            any(
+                _glob_regex(p).match(relative if "/" in p else name)
+                for p in map(_normalised, self.excludes)
+                if p
+            )
+        )
+        result = result or (bool(parent) and self._excluded(parent, skip))
+        self._memo[key] = result
+        return result
+
+
+@functools.lru_cache(maxsize=8192)
+def _resolved_dir(directory: str) -> Path:
+    return Path(directory).resolve()
+
+
+def resolved(path: Path) -> Path:
+    """`path.resolve()`, memoised for the run: discovery, the cache and module
+    names all ask per file, and each directory is resolved only once.
+
+    A file that is itself a symlink is resolved in full.
+    """
+    return _resolved_file(os.path.abspath(path))
+
+
+@functools.lru_cache(maxsize=65536)
+def _resolved_file(path: str) -> Path:
+    if os.path.islink(path):
+        return Path(path).resolve()
+    absolute = os.path.abspath(path)
+    return _resolved_dir(os.path.dirname(absolute)) / os.path.basename(absolute)
 
 
 def _relative(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return resolved(path).relative_to(root).as_posix()
     except ValueError:
         return Path(os.path.abspath(path)).as_posix().lstrip("/")
 
@@ -189,13 +243,15 @@ def discover(
     paths: Sequence[Path], discovery: Discovery, force_exclude: bool = False
 ) -> list[Path]:
     """The sorted, de-duplicated Python files to check under `paths`."""
+    _resolved_dir.cache_clear()  # directories may have moved since the last run
+    _resolved_file.cache_clear()
     found: dict[str, Path] = {}
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
         if path.is_file():
             if not (force_exclude and discovery.excluded(path)):
-                found.setdefault(str(path.resolve()), path)
+                found.setdefault(str(resolved(path)), path)
             continue
         listed = _git_files(path)
         candidates: Iterable[Path]
@@ -211,22 +267,25 @@ def discover(
         for candidate in candidates:
             anchor = None if force_exclude else path
             if candidate.suffix in PYTHON_SUFFIXES and not discovery.excluded(candidate, anchor):
-                found.setdefault(str(candidate.resolve()), candidate)
+                found.setdefault(str(resolved(candidate)), candidate)
     return sorted(found.values(), key=lambda p: display_path(p))
 
 
 def display_path(path: Path) -> str:
     """The path as reports show it: relative to the working directory when below it."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    prefix = cwd.rstrip(os.sep) + os.sep
+    if absolute.startswith(prefix):
+        return Path(absolute[len(prefix) :]).as_posix()
+    if absolute == cwd:
+        return "."
+    return Path(absolute).as_posix()
 
 
 def module_name(path: Path, src_roots: Sequence[Path]) -> tuple[str, bool]:
     """(dotted module name, is a package `__init__`) using the longest matching src root."""
-    absolute = path.resolve()
+    absolute = resolved(path)
     containing = [root for root in src_roots if absolute.is_relative_to(root)]
     best = max(containing, key=lambda root: len(root.parts), default=None)
     parts = list(absolute.relative_to(best).with_suffix("").parts) if best else [absolute.stem]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import datetime
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -200,18 +201,21 @@ def check_paths(
     fresh = _check_uncached(plan, todo, jobs, advance)
     violations: list[Violation] = [v for found in hits.values() for v in found]
     todo_index = [index for index in range(len(files)) if index not in hits]
-    for index, found in zip(todo_index, fresh, strict=True):
+    for index, (found, valid_until) in zip(todo_index, fresh, strict=True):
+        # A fingerprint depends only on the file's own findings: computed once,
+        # then cached with them.
+        found = with_fingerprints(sorted(found, key=Violation.sort_key), plan.settings.root)
         if cache is not None and index in entries:
-            cache.put(entries[index], found)
+            cache.put(entries[index], found, valid_until)
         violations.extend(found)
     violations.sort(key=Violation.sort_key)
-    return RunResult(len(files), with_fingerprints(violations, plan.settings.root))
+    return RunResult(len(files), violations)
 
 
 def _check_uncached(
     plan: Plan, files: Sequence[Path], jobs: int, progress: Progress
-) -> list[list[Violation]]:
-    """Each file's final findings, in order, from every backend."""
+) -> list[tuple[list[Violation], datetime.date | None]]:
+    """Each file's final findings, in order, from every backend, and until when they hold."""
     if not files:
         return []
     jobs = jobs or default_jobs()
@@ -235,6 +239,9 @@ def _check_uncached(
         for job in started:
             job.job.close()
     return [
-        finalize(plan, result, external.get(result.path, ()), path)
+        (
+            finalize(plan, result, external.get(result.path, ()), path),
+            suppressions.valid_until(result.suppressions),
+        )
         for path, result in zip(files, results, strict=True)
     ]

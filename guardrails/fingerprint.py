@@ -37,9 +37,13 @@ def project_path(path: str, root: Path) -> str:
 def with_fingerprints(violations: Iterable[Violation], root: Path) -> list[Violation]:
     """Violations (in report order) with `fingerprint` set; paths count from `root`."""
     seen: Counter[tuple[str, str, str]] = Counter()
+    paths: dict[str, str] = {}  # a file's findings share one path computation
     out = []
     for v in violations:
-        key = (v.rule_id, project_path(v.path, root), _content(v))
+        shown = paths.get(v.path)
+        if shown is None:
+            shown = paths[v.path] = project_path(v.path, root)
+        key = (v.rule_id, shown, _content(v))
         rank = seen[key]
         seen[key] += 1
         digest = hashlib.sha256("\0".join((*key, str(rank))).encode("utf-8")).hexdigest()

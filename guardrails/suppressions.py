@@ -1,4 +1,4 @@
-"""Inline suppressions: `# guardrails: ignore[ID, ...] reason`.
+"""Inline suppressions: `# guardrails: ignore[ID, ...] [until=YYYY-MM-DD] reason`.
 
 A trailing comment suppresses those ids on its own line (and, for a finding
 that spans several lines, on the finding's last line, where a formatter
@@ -6,22 +6,35 @@ often moves trailing comments). A comment alone on its line applies to the
 next line that holds code. Comments are found with `tokenize`, so the same
 text inside a string literal is not a suppression. Backend-native comments
 (`# noqa`, `# nosemgrep`) are not honoured: one syntax, one place to audit.
+
+`until=` makes a suppression temporary: it is honoured up to and including
+that date, then the finding is reported again together with a GR006 finding
+that quotes the reason. A date that does not parse suppresses nothing and is
+reported (GR006) too, so a typo never becomes a permanent exception.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import io
 import re
 import tokenize
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from guardrails.diagnostics import SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION
+from guardrails.diagnostics import (
+    EXPIRED_SUPPRESSION,
+    SUPPRESSION_WITHOUT_REASON,
+    UNUSED_SUPPRESSION,
+)
 from guardrails.model import RuleMeta, Violation
 
 MARKER = "guardrails"
 _COMMENT = re.compile(r"#\s*guardrails\s*:\s*ignore\b(?P<ids>\[[^\]]*\])?(?P<reason>.*)$")
 _ID = re.compile(r"^[A-Z][A-Z_]*[0-9]{3}$")
+_UNTIL = re.compile(r"until\s*=\s*(?P<date>\S*)\s*")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -34,7 +47,13 @@ class Suppression:
     reason: str
     target_line: int
     trailing: bool
+    until: datetime.date | None = None  # honoured up to and including this day
+    bad_until: str | None = None  # the text of an `until=` that is not a date
     used: set[str] = field(default_factory=set)
+
+    def active(self, today: datetime.date) -> bool:
+        """Whether it suppresses anything today."""
+        return self.bad_until is None and (self.until is None or today <= self.until)
 
     def covers(self, violation: Violation) -> bool:
         if violation.rule_id not in self.ids:
@@ -77,11 +96,35 @@ def parse(source: str) -> list[Suppression]:
         raw_ids = (match.group("ids") or "[]")[1:-1]
         ids = tuple(part.strip() for part in raw_ids.split(",") if part.strip())
         reason = match.group("reason").strip().lstrip("-:—").strip()
+        until, bad_until = None, None
+        expiry = _UNTIL.match(reason)
+        if expiry:
+            reason = reason[expiry.end() :].strip().lstrip("-:—").strip()
+            until, bad_until = _date(expiry.group("date"))
         target = line
         if not trailing:
             target = next((n for n in ordered_code if n > line), line)
-        found.append(Suppression(line, column + 1, ids, reason, target, trailing))
+        found.append(Suppression(line, column + 1, ids, reason, target, trailing, until, bad_until))
     return found
+
+
+def _date(text: str) -> tuple[datetime.date | None, str | None]:
+    """(date, None) for a valid YYYY-MM-DD, else (None, the text as written)."""
+    if _ISO_DATE.match(text):
+        with contextlib.suppress(ValueError):  # 2026-13-45 has the shape, not the date
+            return datetime.date.fromisoformat(text), None
+    return None, text
+
+
+def valid_until(suppressions: Iterable[Suppression]) -> datetime.date | None:
+    """The last day on which applying these suppressions gives today's result.
+
+    The earliest `until` still in the future: after it, a suppression
+    expires and the file's findings change although its text did not.
+    """
+    today = datetime.date.today()
+    dates = [s.until for s in suppressions if s.until is not None and s.until >= today]
+    return min(dates) if dates else None
 
 
 def apply(
@@ -90,24 +133,32 @@ def apply(
     ran: set[str],
     known: set[str],
     make: Callable[[RuleMeta, int, int, str], Violation],
+    today: datetime.date | None = None,
 ) -> list[Violation]:
-    """Drop suppressed findings; add GR002/GR004 findings about the comments.
+    """Drop suppressed findings; add GR002/GR004/GR006 findings about the comments.
 
     `ran` holds the ids that checked this file (only their suppressions can
     be judged unused); `known` holds every loaded id; `make` builds an engine
     finding at (line, column) with a message.
     """
+    today = today or datetime.date.today()
+    active = [s for s in suppressions if s.active(today)]
     kept = []
     for violation in violations:
-        hit = next((s for s in suppressions if s.covers(violation)), None)
+        hit = next((s for s in active if s.covers(violation)), None)
         if hit is None:
             kept.append(violation)
         else:
             hit.used.add(violation.rule_id)
     report_unused = UNUSED_SUPPRESSION.id in ran
     report_reasonless = SUPPRESSION_WITHOUT_REASON.id in ran
+    report_expired = EXPIRED_SUPPRESSION.id in ran
     for s in suppressions:
         problems: list[tuple[RuleMeta, str]] = []
+        if not s.active(today):
+            if report_expired:
+                kept.append(make(EXPIRED_SUPPRESSION, s.line, s.column, _expired(s)))
+            continue
         if not s.ids:
             problems.append(
                 (
@@ -140,3 +191,17 @@ def apply(
             ):
                 kept.append(make(meta, s.line, s.column, message))
     return kept
+
+
+def _expired(s: Suppression) -> str:
+    ids = ", ".join(s.ids) or "nothing"
+    because = f" (reason given: {s.reason})" if s.reason else ""
+    if s.bad_until is not None:
+        return (
+            f"suppression of {ids} has `until={s.bad_until}`, which is not a YYYY-MM-DD date, "
+            f"so it suppresses nothing{because}; write a real date or remove the comment"
+        )
+    return (
+        f"suppression of {ids} expired on {s.until.isoformat() if s.until else '?'}{because}; "
+        "its findings are reported again: fix them, or renew the exception with a new date"
+    )

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+import json
+
+from guardrails.cache import Cache
 from guardrails.testing import assert_findings, run
+
+TODAY = datetime.date.today()
 
 
 def test_trailing_suppression_with_reason() -> None:
@@ -90,10 +96,55 @@ def test_suppression_for_inactive_rule_is_not_reported_unused() -> None:
 
 
 def test_engine_rule_examples_show_what_they_claim() -> None:
-    from guardrails.diagnostics import SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION
+    from guardrails.diagnostics import (
+        EXPIRED_SUPPRESSION,
+        SUPPRESSION_WITHOUT_REASON,
+        UNUSED_SUPPRESSION,
+    )
 
-    for meta in (UNUSED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON):
+    for meta in (UNUSED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON, EXPIRED_SUPPRESSION):
         (bad,) = meta.bad
         (good,) = meta.good
         assert meta.id in {v.rule_id for v in run(bad.code)}
         assert run(good.code) == []
+
+
+def _dated(day: datetime.date | str, reason: str = "key rotation in OPS-112") -> str:
+    return f"import os\nos.system('sync')  # guardrails: ignore[SEC001] until={day} {reason}\n"
+
+
+def test_suppression_is_honoured_until_its_date_inclusive() -> None:
+    assert run(_dated(TODAY + datetime.timedelta(days=1))) == []
+    assert run(_dated(TODAY)) == []
+
+
+def test_expired_suppression_reports_the_finding_and_gr006_with_the_reason() -> None:
+    yesterday = TODAY - datetime.timedelta(days=1)
+    found = run(_dated(yesterday))
+    assert [(v.rule_id, v.line) for v in found] == [("SEC001", 2), ("GR006", 2)]
+    message = found[1].message
+    assert f"expired on {yesterday.isoformat()}" in message
+    assert "key rotation in OPS-112" in message
+    assert not any(v.rule_id == "GR002" for v in found)  # expired is not "unused"
+
+
+def test_malformed_date_suppresses_nothing_and_is_reported() -> None:
+    for written in ("2026-13-45", "31.12.2026", "tomorrow", ""):
+        found = run(_dated(written))
+        assert [(v.rule_id, v.line) for v in found] == [("SEC001", 2), ("GR006", 2)], written
+        assert "not a YYYY-MM-DD date" in found[1].message
+
+
+def test_a_date_is_not_a_reason() -> None:
+    found = run(_dated(TODAY + datetime.timedelta(days=30), reason=""))
+    assert [(v.rule_id, v.line) for v in found] == [("GR004", 2)]
+
+
+def test_cache_entry_stops_at_the_first_expiry(tmp_path) -> None:
+    cache = Cache(tmp_path, "key")
+    entry = cache.entry("app.py", "app", b"x = 1\n")
+    cache.put(entry, [], TODAY)
+    assert cache.get(entry) == []
+    cache.put(entry, [], TODAY - datetime.timedelta(days=1))
+    assert json.loads(entry.read_text())["valid_until"] is not None
+    assert cache.get(entry) is None

@@ -344,7 +344,10 @@ def start_semgrep(
     semgrep_rules = [r for rule in rules.values() for r in rule.semgrep]
     config.write_text(json.dumps({"rules": semgrep_rules}), encoding="utf-8")
     argv = [
-        executable, "scan",
+        # `--experimental` runs the OCaml CLI (osemgrep) instead of the Python
+        # wrapper: same engine and JSON, 1.5 s less start-up per run (measured:
+        # one file 1.9 s -> 0.3 s), which edit-time hooks pay on every edit.
+        executable, "scan", "--experimental",
         "--config", str(config),
         "--json",
         "--metrics=off",

@@ -44,19 +44,21 @@ def render_lines(violations: list[Violation], out: TextIO) -> None:
 
 
 def render(violations: list[Violation], summary: Summary, out: TextIO) -> None:
-    document = {
-        "version": __version__,
-        "violations": [violation_dict(v) for v in violations],
-        "summary": {
-            "files": summary.files,
-            "total": summary.total,
-            "failing": summary.failing,
-            "fail_on": summary.fail_on,
-            "by_category": summary.by_category,
-            "by_severity": summary.by_severity,
-            "by_rule": summary.by_rule,
-            "baseline": {"hidden": summary.baseline_hidden, "stale": summary.baseline_stale},
-        },
+    summary_data = {
+        "files": summary.files,
+        "total": summary.total,
+        "failing": summary.failing,
+        "fail_on": summary.fail_on,
+        "by_category": summary.by_category,
+        "by_severity": summary.by_severity,
+        "by_rule": summary.by_rule,
+        "baseline": {"hidden": summary.baseline_hidden, "stale": summary.baseline_stale},
     }
-    json.dump(document, out, indent=2)
-    out.write("\n")
+    # One finding per line, each encoded by json's C encoder: `indent=` makes
+    # json fall back to its pure-Python encoder, seconds on a large report.
+    rows = ",\n".join(f"    {json.dumps(violation_dict(v))}" for v in violations)
+    out.write(
+        f'{{\n  "version": {json.dumps(__version__)},\n'
+        f'  "violations": [{chr(10) + rows + chr(10) + "  " if rows else ""}],\n'
+        f'  "summary": {json.dumps(summary_data)}\n}}\n'
+    )

@@ -50,5 +50,5 @@ def render(violations: list[Violation], summary: Summary, out: TextIO) -> None:
         "source": {"name": "guardrails"},
         "diagnostics": [_diagnostic(v) for v in violations],
     }
-    json.dump(document, out, indent=2)
+    out.write(json.dumps(document, indent=2))
     out.write("\n")

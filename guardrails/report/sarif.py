@@ -170,5 +170,5 @@ def render(
     root: Path,
     out: TextIO,
 ) -> None:
-    json.dump(document(violations, rules, root), out, indent=2)
+    out.write(json.dumps(document(violations, rules, root), indent=2))
     out.write("\n")
