@@ -18,14 +18,13 @@ from typing import TYPE_CHECKING, TextIO
 
 from guardrails._version import __version__
 from guardrails.errors import GuardrailsError, UsageError
-from guardrails.model import SEVERITIES, RuleMeta
+from guardrails.model import SEVERITIES, RuleMeta, Violation
 from guardrails.registry import SelectionLayer
 
 if TYPE_CHECKING:
     from guardrails.cache import Cache
     from guardrails.config import Settings
     from guardrails.engine import RunResult
-    from guardrails.model import Violation
     from guardrails.plan import Plan
     from guardrails.report import Summary
 
@@ -71,6 +70,9 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from guardrails.agent_hooks import AGENTS, ALIASES
+
+    agent_names = sorted([*AGENTS, *ALIASES])
     parser = argparse.ArgumentParser(
         prog="guardrails",
         description="Policy checks for Python code whose every finding says what to do instead.",
@@ -113,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--diff-base", metavar="REF", help="report only findings on lines changed since the git REF"
+    )
+    check.add_argument(
+        "--policy-base",
+        metavar="REF",
+        help="report each weakening of the policy since the git REF as GR005 (config: policy-base)",
     )
 
     clean = commands.add_parser("clean", help="delete the result cache")
@@ -175,6 +182,30 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="explain a rule: why, what to do, examples")
     explain.add_argument("rule_id", metavar="ID")
     _add_config_args(explain)
+
+    hook = commands.add_parser(
+        "hook", help="edit-time hook for a coding agent CLI: reads its event JSON on stdin"
+    )
+    hook.add_argument(
+        "--agent",
+        required=True,
+        choices=agent_names,
+        help="the agent CLI whose hook protocol to speak",
+    )
+
+    commands.add_parser("mcp", help="serve checks, rule explanations and policies over MCP (stdio)")
+
+    init = commands.add_parser(
+        "init", help="set a repository up: config, pre-commit, agent hooks, AGENTS.md"
+    )
+    init.add_argument(
+        "--agent",
+        action="append",
+        choices=agent_names,
+        default=[],
+        help="also configure this agent CLI's edit-time hook (repeatable)",
+    )
+    init.add_argument("--force", action="store_true", help="replace guardrails' own sections")
     return parser
 
 
@@ -222,7 +253,44 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_new_rule(args)
     if args.command == "docs":
         return cmd_docs(args)
+    if args.command == "hook":
+        return cmd_hook(args)
+    if args.command == "mcp":
+        return cmd_mcp(args)
+    if args.command == "init":
+        return cmd_init(args)
     return cmd_explain(args)
+
+
+def cmd_hook(args: argparse.Namespace) -> int:
+    """Answer one agent hook event; never fail in a way that blocks the agent."""
+    from guardrails import agent_hooks
+
+    agent = agent_hooks.agent_named(args.agent)
+    try:
+        answer = agent_hooks.handle(agent, sys.stdin.read())
+    except Exception as exc:  # a bug must reach the user, never block the model
+        answer = agent.broken(f"guardrails hook failed: {type(exc).__name__}: {exc}")
+    if answer.stdout:
+        sys.stdout.write(answer.stdout + "\n")
+    if answer.stderr:
+        sys.stderr.write(answer.stderr.rstrip("\n") + "\n")
+    return answer.code
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from guardrails import mcp_server
+
+    mcp_server.serve()
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from guardrails import init
+
+    for line in init.initialise(Path.cwd(), args.agent, force=args.force):
+        print(line)
+    return EXIT_OK
 
 
 def _settings(args: argparse.Namespace, cli: SelectionLayer | None = None):
@@ -335,6 +403,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             baselines.write(baseline_path, [e for e in entries if e["fingerprint"] not in dropped])
             print(f"pruned {stale} stale entries from {baseline_path}", file=sys.stderr)
             stale = 0
+    policy_base = args.policy_base or settings.policy_base
+    if policy_base:
+        violations = sorted(
+            violations + _weakenings(settings, plan, files, policy_base), key=Violation.sort_key
+        )
     if args.diff_base:
         from guardrails import gitdiff
 
@@ -351,6 +424,40 @@ def cmd_check(args: argparse.Namespace) -> int:
     if summary.failing and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _weakenings(settings: Settings, plan: Plan, files: list[Path], ref: str) -> list[Violation]:
+    """GR005 findings for each weakening of the policy since `ref`."""
+    from guardrails import ratchet
+    from guardrails.checker import make_violation
+    from guardrails.diagnostics import POLICY_WEAKENED
+    from guardrails.discovery import display_path
+    from guardrails.plugins import build_registry
+
+    # Asked for explicitly, so always on: a config that deselects GR005 must not
+    # be able to switch off the check of itself.
+    found = []
+    approved = os.environ.get(ratchet.APPROVED_ENV, "").split(",")
+    registry = build_registry(settings)
+    for weakening in ratchet.weakenings(settings, plan, registry, ref, files, approved):
+        try:
+            lines = weakening.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        found.append(
+            make_violation(
+                POLICY_WEAKENED,
+                display_path(weakening.path),
+                (weakening.line, 1),
+                (weakening.line, 2),
+                f"{weakening.message} (approval key: `{weakening.key}`)",
+                lines,
+                backend="engine",
+            )
+        )
+    from guardrails.fingerprint import with_fingerprints
+
+    return with_fingerprints(found, settings.root)
 
 
 def _changed(changes: dict[Path, set[int] | None], violation: Violation) -> bool:

@@ -47,6 +47,8 @@ class Settings:
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     baseline: Path | None = None
     cache_dir: Path | None = None  # None: <root>/.guardrails_cache
+    policy_base: str | None = None  # git ref whose policy must not be weakened (GR005)
+    policy_approvals: str | None = None  # approvals file, read at the policy base
 
     def where(self, key: str) -> str:
         """`pyproject.toml: [tool.guardrails] key` for error messages."""
@@ -111,6 +113,8 @@ def _describe(value: Any) -> str:
 
 
 KNOWN_KEYS = (
+    "policy-base",
+    "policy-approvals",
     "select",
     "extend-select",
     "ignore",
@@ -186,6 +190,12 @@ def load_settings(
     baseline = table.get("baseline")
     if baseline is not None and not isinstance(baseline, str):
         raise check.fail("baseline", f"expected a file path, got {_describe(baseline)}")
+    policy = {}
+    for key in ("policy-base", "policy-approvals"):
+        value = table.get(key)
+        if value is not None and not isinstance(value, str):
+            raise check.fail(key, f"expected a string, got {_describe(value)}")
+        policy[key] = value
     layers = [layer]
     if cli is not None:
         layers.append(cli)
@@ -204,4 +214,6 @@ def load_settings(
         test_paths=DEFAULT_TEST_PATHS if test_paths is None else test_paths,
         baseline=(root / baseline) if baseline else None,
         cache_dir=(root / cache_dir) if cache_dir else None,
+        policy_base=policy["policy-base"],
+        policy_approvals=policy["policy-approvals"],
     )

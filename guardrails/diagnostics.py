@@ -76,6 +76,24 @@ SUPPRESSION_WITHOUT_REASON = RuleMeta(
     backend="engine",
 )
 
+POLICY_WEAKENED = RuleMeta(
+    id="GR005",
+    name="policy-weakened",
+    category="engine",
+    severity="error",
+    summary="The change weakens the policy compared with the `--policy-base` ref: a rule "
+    "switched off, an option loosened, a new exemption, suppression or baseline entry.",
+    why="The quickest way to make a failing check pass is to switch the check off; an agent "
+    "optimising for a green build will find it. Weakening a policy is sometimes right, but "
+    "it is a decision for a person, made visibly, not a side effect of a change.",
+    remediation="Fix the code so the policy can stay as it was, and revert the weakening; if "
+    "it is deliberate, have it approved by adding the finding's approval key to the approvals "
+    "file on the base branch (a reviewed change), or for one CI run in "
+    "GUARDRAILS_POLICY_APPROVED.",
+    plugin=_ENGINE,
+    backend="engine",
+)
+
 EXPIRED_SUPPRESSION = RuleMeta(
     id="GR006",
     name="expired-suppression",
@@ -106,6 +124,7 @@ ENGINE_RULES = (
     UNUSED_SUPPRESSION,
     RULE_CRASH,
     SUPPRESSION_WITHOUT_REASON,
+    POLICY_WEAKENED,
     EXPIRED_SUPPRESSION,
 )
 ALWAYS_ON = frozenset({PARSE_ERROR.id, RULE_CRASH.id})

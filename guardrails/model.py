@@ -44,6 +44,11 @@ class Option:
     description: str
     item_kind: type | None = None  # element type for list options (value type for dicts)
     check: Callable[[Any], str | None] | None = None  # returns a problem, or None if valid
+    # Which change weakens the rule, for the policy ratchet (GR005): "higher" or
+    # "lower" numbers, "fewer" or "more" list items, "layers" (an ordered list whose
+    # forbidden pairs must not shrink), "changed" (any change). Empty:
+    # max-*/min-* numbers are higher/lower, lists and tables fewer, others changed.
+    weaker: str = ""
 
 
 @dataclass(frozen=True)

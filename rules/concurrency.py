@@ -60,7 +60,8 @@ class BlockingCallInAsync(CstRule):
         ),
         good=(
             Example(
-                "import asyncio\n\n\nasync def poll(check) -> None:\n    while not check():\n"
+                "import asyncio\nfrom collections.abc import Callable\n\n\n"
+                "async def poll(check: Callable[[], bool]) -> None:\n    while not check():\n"
                 "        await asyncio.sleep(1)\n"
             ),
             Example(
@@ -137,15 +138,19 @@ class RetryWithoutBackoff(CstRule):
         ),
         good=(
             Example(
-                "import time\n\n\ndef connect(factory):\n    for attempt in range(5):\n"
+                "import socket\nimport time\nfrom collections.abc import Callable\n\n\n"
+                "def connect(factory: Callable[[], socket.socket]) -> socket.socket:\n"
+                "    for attempt in range(5):\n"
                 "        try:\n            return factory()\n        except ConnectionError:\n"
                 "            time.sleep(min(30, 2**attempt))\n"
                 '    raise ConnectionError("gave up after 5 attempts")\n'
             ),
             Example(
-                "import time\n\n\ndef worker(queue, handle) -> None:\n    while True:\n"
-                "        try:\n            handle(queue.get(timeout=5))\n"
-                "        except TimeoutError:\n            time.sleep(1)\n"
+                "import queue\nimport time\nfrom collections.abc import Callable\n\n\n"
+                "def worker(jobs: queue.Queue[str], handle: Callable[[str], None]) -> None:\n"
+                "    while True:\n"
+                "        try:\n            handle(jobs.get(timeout=5))\n"
+                "        except queue.Empty:\n            time.sleep(1)\n"
             ),
         ),
         references=(
@@ -257,12 +262,15 @@ class DanglingTask(CstRule):
         ),
         good=(
             Example(
-                "import asyncio\n\nBACKGROUND: set[asyncio.Task] = set()\n\n\n"
-                "async def start(heartbeat) -> None:\n    task = asyncio.create_task(heartbeat())\n"
+                "import asyncio\nfrom collections.abc import Callable, Coroutine\n\n"
+                "BACKGROUND: set[asyncio.Task] = set()\n\n\n"
+                "async def start(heartbeat: Callable[[], Coroutine[None, None, None]]) -> None:\n"
+                "    task = asyncio.create_task(heartbeat())\n"
                 "    BACKGROUND.add(task)\n    task.add_done_callback(BACKGROUND.discard)\n"
             ),
             Example(
-                "import asyncio\n\n\nasync def start(jobs) -> None:\n"
+                "import asyncio\nfrom collections.abc import Callable, Coroutine\n\n\n"
+                "async def start(jobs: list[Callable[[], Coroutine[None, None, None]]]) -> None:\n"
                 "    async with asyncio.TaskGroup() as group:\n        for job in jobs:\n"
                 "            group.create_task(job())\n"
             ),
@@ -372,8 +380,9 @@ class WaitWithoutTimeout(CstRule):
                 "        return None\n"
             ),
             Example(
-                "import threading\n\nLOCK = threading.Lock()\n\n\n"
-                "def run(work, done: threading.Event) -> bool:\n"
+                "import threading\nfrom collections.abc import Callable\n\n"
+                "LOCK = threading.Lock()\n\n\n"
+                "def run(work: Callable[[], None], done: threading.Event) -> bool:\n"
                 "    worker = threading.Thread(target=work)\n"
                 "    worker.start()\n    worker.join(10)\n    with LOCK:\n"
                 "        pass\n    return done.wait(timeout=30) and LOCK.acquire(blocking=False)\n"

@@ -180,8 +180,8 @@ class BareExcept(CstRule):
                 "    except ValueError:\n        return 8080\n"
             ),
             Example(
-                "import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
-                "def close(conn) -> None:\n    try:\n        conn.close()\n"
+                "import logging\nimport sqlite3\n\nlog = logging.getLogger(__name__)\n\n\n"
+                "def close(conn: sqlite3.Connection) -> None:\n    try:\n        conn.close()\n"
                 '    except Exception:\n        log.exception("close failed")\n        raise\n'
             ),
         ),
@@ -587,7 +587,8 @@ class ExitInLibrary(_EntryAware):
         why="Exiting from library code kills whatever process imported it — a web worker, a "
         "test run, a job scheduler — skipping the caller's error handling and cleanup.",
         remediation="Raise a specific exception and let the entry point decide the exit code: "
-        '`raise ConfigError("...")`, then `sys.exit(main())` only in `__main__`.',
+        '`raise ConfigError("...")`, and exit only in the entry point: '
+        '`if __name__ == "__main__": sys.exit(main())`.',
         bad=(
             Example(
                 "import sys\n\n\ndef shutdown(code: int) -> None:\n    sys.exit(code)  # bad\n"

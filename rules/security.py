@@ -141,7 +141,10 @@ class DynamicCodeExecution(CstRule):
                 'PATTERN = re.compile(r"\\d+")\n\n\n'
                 "def apply(name: str, value: str) -> str:\n    return HANDLERS[name](value)\n"
             ),
-            Example("def evaluate(model) -> None:\n    model.eval()\n"),
+            Example(
+                "from app.ml import Classifier\n\n\n"
+                "def evaluate(model: Classifier) -> None:\n    model.eval()\n"
+            ),
         ),
         references=("CWE-95", "https://docs.python.org/3/library/ast.html#ast.literal_eval"),
     )

@@ -290,14 +290,16 @@ class UnsafeXmlParser(CstRule):
         ),
         good=(
             Example(
-                "from defusedxml.ElementTree import fromstring\n\n\ndef feed(payload: bytes):\n"
-                "    return fromstring(payload)\n"
+                "import xml.etree.ElementTree as ET\n\n"
+                "from defusedxml.ElementTree import fromstring\n\n\n"
+                "def feed(payload: bytes) -> ET.Element:\n    return fromstring(payload)\n"
             ),
             Example(
                 "import xml.etree.ElementTree as ET\nfrom lxml import etree\n\n"
                 "SAFE = etree.XMLParser(resolve_entities=False, no_network=True)\n"
                 'TEMPLATE = ET.fromstring("<config><debug>0</debug></config>")\n\n\n'
-                "def load(payload: bytes):\n    return etree.fromstring(payload, parser=SAFE)\n"
+                "def load(payload: bytes) -> etree._Element:\n"
+                "    return etree.fromstring(payload, parser=SAFE)\n"
             ),
         ),
         references=(
@@ -414,9 +416,9 @@ class BindAllInterfaces(CstRule):
         ),
         good=(
             Example(
-                "import os\nimport socket\n\n\ndef serve() -> socket.socket:\n"
-                "    sock = socket.socket()\n"
-                '    sock.bind((os.environ.get("BIND_HOST", "127.0.0.1"), 8080))\n'
+                "import socket\n\nfrom app.config import settings\n\n\n"
+                "def serve() -> socket.socket:\n    sock = socket.socket()\n"
+                "    sock.bind((settings.bind_host, 8080))  # 127.0.0.1 unless configured\n"
                 "    return sock\n"
             ),
             Example(

@@ -49,10 +49,12 @@ class HardcodedSecret(CstRule):
             Example(
                 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'
                 'TOKEN_HEADER = "Authorization"\nSECRET_KEY_ENV = "DJANGO_SECRET_KEY"\n'
-                'PASSWORD_FIELD = "password"\ntoken_url = "https://auth.example.com/token"\n'
+                'PASSWORD_FIELD = "password"\ntoken_url = "https://auth.example.com/token"\n',
+                path="app/config.py",  # where settings are read (ARC005)
             ),
             Example(
-                'def login(client, password: str = "") -> None:\n'
+                "import httpx\n\n\n"
+                'def login(client: httpx.Client, password: str = "") -> None:\n'
                 '    client.post("/login", json={"password": password, "token_type": "bearer"})\n'
             ),
             Example(
@@ -249,8 +251,9 @@ class SecretInLog(CstRule):
                 '    logger.info("login %s with %s", user, password)  # bad\n'
             ),
             Example(
-                "import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
-                "def refresh(session) -> None:\n"
+                "import logging\n\nfrom app.auth import Session\n\n"
+                "log = logging.getLogger(__name__)\n\n\n"
+                "def refresh(session: Session) -> None:\n"
                 '    log.debug(f"new token {session.access_token}")  # bad\n'
             ),
         ),
@@ -261,8 +264,9 @@ class SecretInLog(CstRule):
                 '    logger.info("login %s (password length %d)", user, len(password))\n'
             ),
             Example(
-                "import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
-                "def refresh(session) -> None:\n"
+                "import logging\n\nfrom app.auth import Session\n\n"
+                "log = logging.getLogger(__name__)\n\n\n"
+                "def refresh(session: Session) -> None:\n"
                 '    log.debug("token refreshed for %s, %d tokens left", session.user_id, '
                 "session.token_count)\n"
             ),

@@ -1,0 +1,134 @@
+"""`guardrails hook --agent NAME`: edit-time feedback inside coding-agent CLIs.
+
+The agent CLI runs the hook after each file-editing tool call and writes the
+event as JSON on stdin. The hook checks the edited Python files with the
+project's own configuration and answers the way that CLI feeds text back to
+the model. Anything it cannot use (another tool, a non-Python or deleted
+file, malformed JSON) is a silent no-op: a hook must never block an agent by
+mistake. A broken project configuration is reported to the user (not the
+model) without blocking.
+
+Protocols, as documented by each CLI:
+
+- Claude Code, `PostToolUse` on `Edit|Write|MultiEdit`
+  (https://docs.claude.com/en/docs/claude-code/hooks): the event carries
+  `tool_name`, `tool_input.file_path` and `cwd`; exit code 2 feeds stderr
+  back to Claude (the edit already happened), exit 0 says nothing, other
+  codes are shown to the user only.
+- Gemini CLI, `AfterTool` on `write_file|replace`
+  (https://geminicli.com/docs/hooks/reference): the same `tool_name`,
+  `tool_input.file_path` and `cwd`; stdout must be one JSON object, and
+  `hookSpecificOutput.additionalContext` is appended to the tool result the
+  model sees; exit 0 always (2 would hide the tool's own result).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from guardrails.discovery import PYTHON_SUFFIXES
+from guardrails.errors import GuardrailsError
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the hook process does: exit code and the two streams."""
+
+    code: int
+    stdout: str = ""
+    stderr: str = ""
+
+
+@dataclass(frozen=True)
+class AgentCli:
+    """One agent CLI's hook protocol."""
+
+    name: str
+    event: str
+    tools: tuple[str, ...]  # tool names that write files
+    docs: str
+    findings: Callable[[str], Answer]
+    quiet: Answer
+    broken: Callable[[str], Answer]  # the project cannot be checked: tell the user
+
+
+def _claude_findings(text: str) -> Answer:
+    return Answer(2, stderr=text)
+
+
+def _gemini_findings(text: str) -> Answer:
+    payload = {"hookSpecificOutput": {"hookEventName": "AfterTool", "additionalContext": text}}
+    return Answer(0, stdout=json.dumps(payload))
+
+
+AGENTS = {
+    "claude-code": AgentCli(
+        name="claude-code",
+        event="PostToolUse",
+        tools=("Edit", "Write", "MultiEdit"),
+        docs="https://docs.claude.com/en/docs/claude-code/hooks",
+        findings=_claude_findings,
+        quiet=Answer(0),
+        broken=lambda message: Answer(1, stderr=message),
+    ),
+    "gemini-cli": AgentCli(
+        name="gemini-cli",
+        event="AfterTool",
+        tools=("write_file", "replace"),
+        docs="https://geminicli.com/docs/hooks/reference",
+        findings=_gemini_findings,
+        quiet=Answer(0, stdout="{}"),
+        broken=lambda message: Answer(0, stdout=json.dumps({"systemMessage": message})),
+    ),
+}
+ALIASES = {"claude": "claude-code", "gemini": "gemini-cli"}
+
+
+def agent_named(name: str) -> AgentCli:
+    return AGENTS[ALIASES.get(name, name)]
+
+
+def edited_files(event: Any, agent: AgentCli) -> tuple[Path, list[Path]]:
+    """(the agent's working directory, the existing Python files the tool wrote)."""
+    if not isinstance(event, dict):
+        return Path.cwd(), []
+    cwd = Path(event["cwd"]) if isinstance(event.get("cwd"), str) else Path.cwd()
+    if event.get("tool_name") not in agent.tools:
+        return cwd, []
+    tool_input = event.get("tool_input")
+    raw = tool_input.get("file_path") if isinstance(tool_input, dict) else None
+    if not isinstance(raw, str) or not raw:
+        return cwd, []
+    path = Path(raw) if Path(raw).is_absolute() else cwd / raw
+    if path.suffix not in PYTHON_SUFFIXES or not path.is_file():
+        return cwd, []
+    return cwd, [path]
+
+
+def handle(agent: AgentCli, stdin_text: str) -> Answer:
+    """The hook's answer to one event."""
+    try:
+        event = json.loads(stdin_text)
+    except ValueError:
+        return agent.quiet  # never block the agent on input we cannot read
+    cwd, files = edited_files(event, agent)
+    if not files or not cwd.is_dir():
+        return agent.quiet
+    from guardrails import service
+
+    previous = Path.cwd()
+    try:
+        os.chdir(cwd)  # report paths as the agent sees them
+        result = service.check_files(cwd, files, command="guardrails check")
+    except GuardrailsError as exc:
+        return agent.broken(f"guardrails hook: cannot check {files[0].name}: {exc}")
+    finally:
+        os.chdir(previous)
+    if not result.violations:
+        return agent.quiet
+    return agent.findings(result.text)

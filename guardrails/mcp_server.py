@@ -1,0 +1,191 @@
+"""`guardrails mcp`: the rule registry as a Model Context Protocol server (stdio).
+
+Four tools give an agent the policy while it works, in the same words CI
+uses: `policies` (what applies to a file, to read before writing it),
+`check` (files, or unsaved text), `explain` (one rule in full) and `fix`
+(a diff preview by default). Built on the official `mcp` SDK
+(`pip install 'guardrails-lint[mcp]'`). Each answer is bounded so a large
+project cannot flood the model's context. Paths are resolved against the
+server's working directory, which is the project the client started it in.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from guardrails.errors import GuardrailsError, UsageError
+
+INSTRUCTIONS = (
+    "guardrails enforces this project's code policies (security, observability, "
+    "reliability, architecture). Before writing a Python file call `policies` with its path; "
+    "after editing call `check`; `explain` gives a rule's why, fix and examples."
+)
+DEFAULT_BUDGET = 6000
+
+
+def _root() -> Path:
+    return Path.cwd()
+
+
+def _paths(paths: list[str]) -> list[Path]:
+    found = []
+    for raw in paths:
+        path = Path(raw) if Path(raw).is_absolute() else _root() / raw
+        if not path.exists():
+            raise UsageError(f"{raw}: no such file or directory")
+        found.append(path)
+    return found
+
+
+def tool_check(
+    paths: list[str] | None = None,
+    source: str | None = None,
+    path: str | None = None,
+    max_findings: int = 20,
+) -> str:
+    from guardrails import service
+
+    if source is not None:
+        if not path:
+            raise UsageError("`source` needs `path`: the file it will be saved as")
+        return service.check_source(_root(), source, path, max_findings).text
+    if not paths:
+        raise UsageError("pass `paths` (files or folders) or `source` with `path`")
+    return service.check_files(_root(), _paths(paths), max_findings).text
+
+
+def tool_explain(rule_id: str) -> str:
+    from guardrails.cli import explain_text
+    from guardrails.config import load_settings
+    from guardrails.plugins import build_registry
+
+    registry = build_registry(load_settings(_root()))
+    meta = registry.get(rule_id.strip().upper())
+    if meta is None:
+        raise UsageError(f"unknown rule id {rule_id!r}; `policies` lists the active ones")
+    return explain_text(meta)
+
+
+def tool_policies(path: str, budget: int = DEFAULT_BUDGET) -> str:
+    """The active rules for one file, most specific first, within `budget` characters."""
+    from guardrails import service
+    from guardrails.checker import root_relative
+    from guardrails.discovery import module_name
+
+    settings, plan = service.project(_root())
+    target = (_root() / path).resolve()
+    relative = root_relative(target, settings.root)
+    rules = plan.rules_for(relative)
+    module = module_name(target, settings.src)[0]
+    test = plan.is_test(relative)
+    lines = [
+        f"# Policies for {relative} (module `{module}`{', a test file' if test else ''})",
+        f"{len(rules)} active rules; each: what to avoid -> what to write instead.",
+    ]
+    order = {"architecture": 0, "security": 1}
+    for rule in sorted(rules, key=lambda r: (order.get(r.meta.category, 2), r.id)):
+        line = f"- {rule.id} {rule.meta.name} ({rule.severity}): {rule.meta.summary}"
+        line += f" Do: {rule.meta.remediation}"
+        context = _rule_context(rule, module)
+        if context:
+            line += f" Here: {context}"
+        lines.append(line)
+    text = "\n".join(lines) + "\n"
+    if len(text) > budget:
+        cut = text[:budget].rsplit("\n- ", 1)[0]
+        shown = cut.count("\n- ")
+        text = cut + f"\n… {len(rules) - shown} more; call `explain` with an id for one rule.\n"
+    return text
+
+
+def _rule_context(rule: Any, module: str) -> str:
+    """What a configured rule means for this module (its layer, for ARC001)."""
+    layers = rule.options.get("layers") if isinstance(rule.options, dict) else None
+    if rule.id != "ARC001" or not layers:
+        return ""
+    own = next(
+        (i for i, layer in enumerate(layers) if module == layer or module.startswith(layer + ".")),
+        None,
+    )
+    if own is None:
+        return f"`{module}` is in no configured layer ({', '.join(layers)})."
+    below = layers[:own]  # layers are listed lowest first
+    allowed = ", ".join(below) if below else "no other layer"
+    return f"`{module}` is in layer `{layers[own]}`; it may import {allowed}, not the layers above."
+
+
+def tool_fix(paths: list[str], apply: bool = False, unsafe: bool = False) -> str:
+    from guardrails import service
+    from guardrails.discovery import discover
+    from guardrails.fixer import fix_paths
+    from guardrails.plan import discovery_for
+
+    settings, plan = service.project(_root())
+    files = discover(_paths(paths), discovery_for(settings), force_exclude=True)
+    report = fix_paths(plan, files, unsafe=unsafe, diff=not apply, jobs=1)
+    if not report.total:
+        return f"nothing to fix in {len(files)} file(s); {len(report.remaining)} finding(s) remain"
+    if not apply:
+        diff = "".join(report.diffs)
+        head = f"{report.total} fix(es) available (preview; call again with apply=true):\n"
+        return head + (diff if len(diff) < DEFAULT_BUDGET else diff[:DEFAULT_BUDGET] + "\n…\n")
+    return (
+        f"applied {report.total} fix(es) in {len(report.fixed)} file(s); "
+        f"{len(report.remaining)} finding(s) remain (call `check`)"
+    )
+
+
+def build_server() -> Any:
+    """The FastMCP server with the four tools; import errors name the extra."""
+    try:
+        from mcp.server.fastmcp import FastMCP
+    except ImportError:
+        raise UsageError(
+            "the MCP server needs the `mcp` package: pip install 'guardrails-lint[mcp]'"
+        ) from None
+
+    # The client shows the server's stderr to its user: warnings only.
+    server = FastMCP("guardrails", instructions=INSTRUCTIONS, log_level="WARNING")
+
+    def guarded(function: Any) -> Any:
+        """The tool, answering bad arguments or a broken project with one error line."""
+
+        @functools.wraps(function)  # keeps the signature the input schema is built from
+        def call(*args: Any, **kwargs: Any) -> str:
+            try:
+                return function(*args, **kwargs)
+            except GuardrailsError as exc:
+                return f"error: {exc}"
+
+        call.__name__ = function.__name__.removeprefix("tool_")  # names the input schema
+        return call
+
+    server.tool(
+        name="check",
+        description="Check Python files or folders (`paths`), or unsaved code (`source` plus the "
+        "`path` it will be saved as), against the project's policies; returns each finding "
+        "with what to write instead, at most `max_findings`.",
+    )(guarded(tool_check))
+    server.tool(
+        name="explain",
+        description="Explain one rule by id (e.g. SEC001): why it matters, what to do, and bad "
+        "and good examples.",
+    )(guarded(tool_explain))
+    server.tool(
+        name="policies",
+        description="List the policies that apply to one Python file (its architecture layer, "
+        "security, observability and reliability rules, org plugins) so code can be written "
+        "to pass them; read this before writing the file.",
+    )(guarded(tool_policies))
+    server.tool(
+        name="fix",
+        description="Preview (default) or apply (`apply=true`) the automatic fixes for `paths`; "
+        "returns a unified diff, or what was applied.",
+    )(guarded(tool_fix))
+    return server
+
+
+def serve() -> None:
+    build_server().run("stdio")

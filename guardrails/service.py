@@ -1,0 +1,132 @@
+"""Checks as library calls, for callers that are not the command line.
+
+Edit-time hooks and the MCP server ask the same questions as `guardrails
+check` — which findings do these files (or this unsaved text) have, under
+the project's own configuration, baseline and cache — and answer a coding
+agent in the bounded `agent` Markdown. One place, so their answers cannot
+drift from what CI reports.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from guardrails.config import Settings, load_settings
+from guardrails.diagnostics import ENGINE_RULES
+from guardrails.model import RuleMeta, Violation
+from guardrails.plan import Plan, build_plan
+from guardrails.report import Summary
+
+
+@dataclass
+class AgentCheck:
+    """Findings of one check and their rendering for an agent."""
+
+    violations: list[Violation]
+    summary: Summary
+    text: str
+
+
+def project(cwd: Path) -> tuple[Settings, Plan]:
+    """The configuration and active rules of the project around `cwd`."""
+    settings = load_settings(cwd)
+    return settings, build_plan(settings)
+
+
+def rule_metas(plan: Plan) -> dict[str, RuleMeta]:
+    metas = {meta.id: meta for meta in ENGINE_RULES}
+    metas.update({rule.id: rule.meta for rule in plan.rules})
+    return metas
+
+
+def check_files(
+    cwd: Path, paths: Sequence[Path], max_findings: int = 20, command: str = "guardrails check"
+) -> AgentCheck:
+    """Check existing files as CI would (config, excludes, baseline, cache)."""
+    from guardrails import baseline as baselines
+    from guardrails.cache import Cache, run_key
+    from guardrails.discovery import discover
+    from guardrails.engine import check_paths
+    from guardrails.fingerprint import project_path
+    from guardrails.plan import discovery_for
+
+    settings, plan = project(cwd)
+    files = discover(list(paths), discovery_for(settings), force_exclude=True) if paths else []
+    cache = Cache(
+        settings.cache_dir or settings.root / ".guardrails_cache", run_key(plan, plan.plugins)
+    )
+    violations = check_paths(plan, files, jobs=1, cache=cache).violations if files else []
+    hidden = 0
+    if settings.baseline is not None:
+        checked = {project_path(str(f), settings.root) for f in files}
+        outcome = baselines.apply(
+            violations, baselines.load(settings.baseline), settings.root, checked
+        )
+        violations, hidden = outcome.kept, outcome.hidden
+    summary = Summary.of(violations, len(files), settings.fail_on, hidden)
+    return AgentCheck(
+        violations, summary, _agent_text(plan, violations, summary, max_findings, command)
+    )
+
+
+def check_source(cwd: Path, source: str, path: str, max_findings: int = 20) -> AgentCheck:
+    """Check unsaved text as if it were the file at `path` in the project.
+
+    The text is written to a scratch copy at the same relative location (so
+    per-file ignores, test-path rules and module names apply), never over
+    the real file.
+    """
+    from guardrails.checker import root_relative
+    from guardrails.engine import check_paths
+
+    settings, plan = project(cwd)
+    relative = root_relative((cwd / path).resolve(), settings.root)
+    with tempfile.TemporaryDirectory(prefix="guardrails-source-") as scratch:
+        root = Path(scratch)
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(source, encoding="utf-8")
+        scratch_settings = _rooted(settings, root)
+        scratch_plan = build_plan(scratch_settings)
+        found = check_paths(scratch_plan, [target], jobs=1).violations
+    shown = path
+    violations = [_renamed(v, shown) for v in found]
+    summary = Summary.of(violations, 1, settings.fail_on)
+    return AgentCheck(violations, summary, _agent_text(plan, violations, summary, max_findings))
+
+
+def _rooted(settings: Settings, root: Path) -> Settings:
+    """`settings` moved to another root: source roots keep their relative places."""
+    import dataclasses
+
+    src = tuple(
+        root / s.relative_to(settings.root) if s.is_relative_to(settings.root) else s
+        for s in settings.src
+    )
+    return dataclasses.replace(settings, root=root, src=src or (root,))
+
+
+def _renamed(violation: Violation, path: str) -> Violation:
+    import dataclasses
+
+    return dataclasses.replace(violation, path=path)
+
+
+def _agent_text(
+    plan: Plan,
+    violations: list[Violation],
+    summary: Summary,
+    max_findings: int,
+    command: str = "guardrails check",
+) -> str:
+    from guardrails.report import agent
+
+    out = io.StringIO()
+    agent.render(
+        violations, summary, rule_metas(plan), out, max_findings=max_findings, command=command
+    )
+    return out.getvalue()
