@@ -33,7 +33,8 @@ def _repo(project) -> None:
 
 
 def _gr005(project, *args: str) -> list[tuple[str, int, str]]:
-    result = project.run("check", "--policy-base", "HEAD", "--output-format", "json", *args)
+    base = () if "--policy-base" in args else ("--policy-base", "HEAD")
+    result = project.run("check", *base, "--output-format", "json", *args)
     assert result.code in (0, 1), result.err
     return [
         (v["path"], v["line"], v["message"])
@@ -147,3 +148,17 @@ def test_policy_base_from_config_and_bad_ref(project) -> None:
     assert bad.err.strip().splitlines() == [
         "guardrails: error: --policy-base 'no-such-branch' is not a commit, branch or tag here"
     ]
+
+
+def test_a_committed_weakening_against_the_previous_commit(project) -> None:
+    _repo(project)
+    weaker = BASE_CONFIG.replace('"REL", ', "").replace("max-lines = 400", "max-lines = 900")
+    project.write("pyproject.toml", weaker)
+    project.write(
+        "shop/app.py",
+        APP.replace("check=True)\n", "check=True)  # guardrails: ignore[SEC001] ok\n"),
+    )
+    project.git("commit", "-qam", "make CI green")
+    found = _gr005(project, "--policy-base", "HEAD~1")
+    keys = {m.split("approval key: `")[1].rstrip("`)") for _, _, m in found}
+    assert keys == {"deselect:REL", "option:ARC003.max-lines", "suppression:shop/app.py:SEC001"}
