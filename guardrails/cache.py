@@ -138,7 +138,7 @@ class Cache:
         payload = json.dumps(
             {
                 "valid_until": valid_until.isoformat() if valid_until else None,
-                "violations": [dataclasses.asdict(v) for v in violations],
+                "violations": [v.to_dict() for v in violations],
             }
         )
         try:

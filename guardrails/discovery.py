@@ -144,16 +144,28 @@ class Discovery:
             return known
         parent, _, name = relative.rpartition("/")
         depth = relative.count("/") + 1
-        result = depth > skip and (
-            any(
-                _glob_regex(p).match(relative if "/" in p else name)
-                for p in map(_normalised, self.excludes)
-                if p
-            )
+        by_name, by_path = _combined(self.excludes)
+        result = depth > skip and bool(
+            (by_name is not None and by_name.match(name))
+            or (by_path is not None and by_path.match(relative))
         )
         result = result or (bool(parent) and self._excluded(parent, skip))
         self._memo[key] = result
         return result
+
+
+@functools.lru_cache(maxsize=64)
+def _combined(
+    excludes: tuple[str, ...],
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """One regex for the patterns matched against a name, one for those against a path."""
+    patterns = [p for p in map(_normalised, excludes) if p]
+    names = [_glob_regex(p).pattern for p in patterns if "/" not in p]
+    paths = [_glob_regex(p).pattern for p in patterns if "/" in p]
+    return (
+        re.compile("|".join(f"(?:{n})" for n in names)) if names else None,
+        re.compile("|".join(f"(?:{n})" for n in paths)) if paths else None,
+    )
 
 
 @functools.lru_cache(maxsize=8192)
@@ -179,10 +191,12 @@ def _resolved_file(path: str) -> Path:
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return resolved(path).relative_to(root).as_posix()
-    except ValueError:
-        return Path(os.path.abspath(path)).as_posix().lstrip("/")
+    full, base = str(resolved(path)), str(root)
+    if full == base:
+        return "."
+    if full.startswith(base.rstrip(os.sep) + os.sep):
+        return Path(full[len(base.rstrip(os.sep)) + 1 :]).as_posix()
+    return Path(os.path.abspath(path)).as_posix().lstrip("/")
 
 
 def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:

@@ -1,7 +1,7 @@
 """One run: a plan and a list of files -> every finding, in a deterministic order.
 
-The Semgrep and Ruff subprocesses start first and work while the LibCST
-pass runs over the files (in worker processes when it pays). Their findings
+The LibCST pass starts first (in worker processes when it pays); Semgrep
+and Ruff start right after and work while it runs. Their findings
 are then merged per file, duplicates across backends dropped, per-file rule
 applicability (`per-file-ignores`, test exemptions) and suppressions applied
 once for every backend alike.
@@ -10,11 +10,12 @@ once for every backend alike.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import datetime
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,27 +133,31 @@ Progress = Callable[[int], None]
 """Called with how many more files are finished (all cached ones at once)."""
 
 
-def _libcst_pass(
-    plan: Plan, files: Sequence[Path], jobs: int, progress: Progress
-) -> list[FileResult]:
-    results: list[FileResult] = []
+@contextlib.contextmanager
+def _libcst_pass(plan: Plan, files: Sequence[Path], jobs: int) -> Iterator[Iterator[FileResult]]:
+    """Start the LibCST pass; yields its results, in file order, as they come.
+
+    In parallel runs the workers start on entry, so whatever the caller does
+    before reading the results (starting Semgrep and Ruff) overlaps with them.
+    """
     if jobs <= 1 or len(files) < 4 * jobs:
-        for path in files:
-            results.append(check_file(plan, path))
-            progress(1)
-        return results
+        yield (check_file(plan, path) for path in files)
+        return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with concurrent.futures.ProcessPoolExecutor(
+    pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
         initargs=(plan.settings,),
-    ) as pool:
-        chunk = max(1, min(32, len(files) // (jobs * 8)))
-        for result in pool.map(_check_in_worker, [str(p) for p in files], chunksize=chunk):
-            results.append(result)
-            progress(1)
-    return results
+    )
+    chunk = max(1, min(32, len(files) // (jobs * 8)))
+    try:
+        yield pool.map(_check_in_worker, [str(p) for p in files], chunksize=chunk)
+    except BaseException:
+        # e.g. Semgrep missing: report it now, not after the whole pass
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _bytes(path: Path) -> bytes | None:
@@ -221,16 +226,20 @@ def _check_uncached(
     jobs = jobs or default_jobs()
     targets = {str(path): display_path(path) for path in files}
     started: list[Any] = []
+    results: list[FileResult] = []
     try:
-        for job in (
-            # Semgrep's workers busy-wait when the cores are taken: while the LibCST
-            # pool keeps them busy, a quarter of them is its fair share (measured).
-            start_semgrep(plan.rules, targets, Path.cwd(), max(1, jobs // 4)),
-            start_ruff(plan.rules, targets, Path.cwd()),
-        ):
-            if job is not None:
-                started.append(job)
-        results = _libcst_pass(plan, files, jobs, progress)
+        with _libcst_pass(plan, files, jobs) as pending:
+            for job in (
+                # Semgrep's workers busy-wait when the cores are taken: while the LibCST
+                # pool keeps them busy, a quarter of them is its fair share (measured).
+                start_semgrep(plan.rules, targets, Path.cwd(), max(1, jobs // 4)),
+                start_ruff(plan.rules, targets, Path.cwd()),
+            ):
+                if job is not None:
+                    started.append(job)
+            for result in pending:
+                results.append(result)
+                progress(1)
         external: dict[str, list[Violation]] = {}
         for job in started:
             for shown, found in job.collect().items():

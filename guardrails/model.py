@@ -8,6 +8,7 @@ finding came from.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -124,6 +125,23 @@ class Fix:
     applicability: str = "safe"  # safe | unsafe
     description: str = ""
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data (`dataclasses.asdict` is several times slower)."""
+        return {
+            "edits": [
+                {
+                    "start_line": e.start_line,
+                    "start_column": e.start_column,
+                    "end_line": e.end_line,
+                    "end_column": e.end_column,
+                    "content": e.content,
+                }
+                for e in self.edits
+            ],
+            "applicability": self.applicability,
+            "description": self.description,
+        }
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -150,6 +168,12 @@ class Violation:
     backend: str = "libcst"
     fingerprint: str = ""
 
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as plain JSON data, the fix included."""
+        data = {f.name: getattr(self, f.name) for f in _VIOLATION_FIELDS}
+        data["fix"] = self.fix.to_dict() if self.fix is not None else None
+        return data
+
     def sort_key(self) -> tuple[str, int, int, str]:
         """Deterministic report order regardless of how work was scheduled."""
         return (self.path, self.line, self.column, self.rule_id)
@@ -167,3 +191,6 @@ class FileResult:
     violations: list[Violation] = field(default_factory=list)
     suppressions: list[Any] = field(default_factory=list)
     parsed: bool = True
+
+
+_VIOLATION_FIELDS = dataclasses.fields(Violation)

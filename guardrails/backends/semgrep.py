@@ -52,6 +52,8 @@ from guardrails.model import Edit, Example, Fix, RuleMeta, Violation
 from guardrails.registry import ActiveRule
 
 BACKEND = "semgrep"
+# libyaml's loader when PyYAML was built with it: rule packs load on every run
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PER_FILE_TIMEOUT_S = 30
 _META_FIELDS = {
     "id": str,
@@ -169,7 +171,7 @@ def load_rule_dir(
     for path in files:
         where = f"plugin {plugin!r}: {path}"
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
         except yaml.YAMLError as exc:
             detail = " ".join(str(exc).split())
             raise PluginError(f"{where}: invalid YAML: {detail}") from None

@@ -7,7 +7,6 @@ guardrails version that wrote it); add fields, never rename them.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any, TextIO
 
 from guardrails._version import __version__
@@ -33,7 +32,7 @@ FIELDS = (
 
 def violation_dict(v: Violation) -> dict[str, Any]:
     data = {name: getattr(v, name) for name in FIELDS}
-    data["fix"] = asdict(v.fix) if v.fix is not None else None
+    data["fix"] = v.fix.to_dict() if v.fix is not None else None
     return data
 
 
