@@ -85,19 +85,30 @@ def tool_policies(path: str, budget: int = DEFAULT_BUDGET) -> str:
         f"{len(rules)} active rules; each: what to avoid -> what to write instead.",
     ]
     order = {"architecture": 0, "security": 1}
-    for rule in sorted(rules, key=lambda r: (order.get(r.meta.category, 2), r.id)):
-        line = f"- {rule.id} {rule.meta.name} ({rule.severity}): {rule.meta.summary}"
-        line += f" Do: {rule.meta.remediation}"
-        context = _rule_context(rule, module)
-        if context:
-            line += f" Here: {context}"
-        lines.append(line)
-    text = "\n".join(lines) + "\n"
+    ordered = sorted(rules, key=lambda r: (order.get(r.meta.category, 2), r.id))
+    full = [_policy_line(rule, module, compact=False) for rule in ordered]
+    text = "\n".join(lines + full) + "\n"
+    if len(text) > budget:  # one short line per rule, then cut at a whole line
+        compact = [_policy_line(rule, module, compact=True) for rule in ordered]
+        text = "\n".join(lines + compact) + "\n"
     if len(text) > budget:
         cut = text[:budget].rsplit("\n- ", 1)[0]
         shown = cut.count("\n- ")
         text = cut + f"\n… {len(rules) - shown} more; call `explain` with an id for one rule.\n"
     return text
+
+
+def _policy_line(rule: Any, module: str, compact: bool) -> str:
+    """One rule as a policy: what to avoid and what to write instead."""
+    context = _rule_context(rule, module)
+    if compact:
+        from guardrails.report.agent import first_sentence
+
+        line = f"- {rule.id} {rule.meta.name}: {first_sentence(rule.meta.remediation)}"
+    else:
+        line = f"- {rule.id} {rule.meta.name} ({rule.severity}): {rule.meta.summary}"
+        line += f" Do: {rule.meta.remediation}"
+    return line + (f" Here: {context}" if context else "")
 
 
 def _rule_context(rule: Any, module: str) -> str:

@@ -9,6 +9,7 @@ and how to see it. A clean run prints one line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TextIO
 
@@ -18,14 +19,16 @@ from guardrails.report import Summary
 DEFAULT_MAX_FINDINGS = 40
 
 
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)([.;]) ")
+
+
 def first_sentence(text: str) -> str:
-    """The first sentence of a paragraph (the one-line why)."""
+    """The first sentence of a paragraph (the one-line why); `e.g.` does not end one."""
     text = " ".join(text.split())
-    for end in (". ", "; "):
-        index = text.find(end)
-        if index != -1:
-            return text[: index + 1].rstrip(";") + ("" if end == ". " else ".")
-    return text
+    match = _SENTENCE_END.search(text)
+    if match is None:
+        return text
+    return text[: match.start()] + "."
 
 
 def shortest_good(meta: RuleMeta | None) -> str:
