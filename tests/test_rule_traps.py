@@ -219,6 +219,7 @@ CASES = {
     "sec014-run-shapes": (
         """\
         import asyncio
+        import os
 
         from flask import Flask
 
@@ -229,7 +230,22 @@ CASES = {
             asyncio.run(main(1), debug=True)
             app.run(host=str(port), port=int(str(port)), debug=True)
         """,
-        {("SEC014", 10)},
+        {("SEC014", 11)},
+    ),
+    # the file is sent to Semgrep only if its triggers see the deeply nested call
+    "sec014-deep-call": (
+        """\
+        import os
+
+        from flask import Flask
+
+        app = Flask(__name__)
+        app.run(
+            port=int(os.environ.get("PORT", str(5000))),
+            debug=True,
+        )
+        """,
+        {("SEC014", 6)},
     ),
     "sec015-routes-and-mocks": (
         """\
