@@ -103,13 +103,13 @@ def weakenings(
     `approved` are keys a person approved for this run (`GUARDRAILS_POLICY_APPROVED`).
     """
     base = _Base(settings.root, ref)
-    config = settings.config_path
+    # No config at the ref (or now) means the default policy, which is compared too:
+    # adding a config that ignores rules weakens the defaults.
+    config = settings.config_path or settings.root / "pyproject.toml"
     found: list[Weakening] = []
-    old_text = base.read(config) if config is not None else None
-    old_settings = _settings_from(old_text, settings) if old_text is not None else None
-    if old_settings is not None and config is not None:
-        old_plan = build_plan(old_settings, registry)
-        found += _config_weakenings(old_settings, old_plan, settings, plan, config)
+    old_settings = _settings_from(base.read(config) or "", settings)
+    old_plan = build_plan(old_settings, registry)
+    found += _config_weakenings(old_settings, old_plan, settings, plan, config)
     found += _baseline_weakenings(base, old_settings, settings)
     found += _new_suppressions(base, settings, files)
     allowed = _approvals(base, settings, approved)
@@ -127,7 +127,13 @@ def _settings_from(text: str, current: Settings) -> Settings:
             old = load_settings(Path(scratch), config=path)
         except GuardrailsError:
             return dataclasses.replace(current, config_path=current.config_path)  # compare none
-    return dataclasses.replace(old, root=current.root, config_path=current.config_path)
+    # The command line applies to both sides: only the config file is compared.
+    return dataclasses.replace(
+        old,
+        root=current.root,
+        config_path=current.config_path,
+        layers=old.layers[:1] + current.layers[1:],
+    )
 
 
 def _line_of(path: Path, *needles: str) -> int:
@@ -291,13 +297,12 @@ def _items(value: Any) -> set[str]:
     return set()
 
 
-def _baseline_weakenings(base: _Base, old: Settings | None, new: Settings) -> list[Weakening]:
+def _baseline_weakenings(base: _Base, old: Settings, new: Settings) -> list[Weakening]:
     from guardrails import baseline as baselines
 
     if new.baseline is None or not new.baseline.exists():
         return []
-    old_path = old.baseline if old is not None else None
-    old_text = base.read(old_path if old_path is not None else new.baseline)
+    old_text = base.read(old.baseline if old.baseline is not None else new.baseline)
     old_prints: set[str] = set()
     if old_text:
         with tempfile.TemporaryDirectory() as scratch:

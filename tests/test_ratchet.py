@@ -162,3 +162,16 @@ def test_a_committed_weakening_against_the_previous_commit(project) -> None:
     found = _gr005(project, "--policy-base", "HEAD~1")
     keys = {m.split("approval key: `")[1].rstrip("`)") for _, _, m in found}
     assert keys == {"deselect:REL", "option:ARC003.max-lines", "suppression:shop/app.py:SEC001"}
+
+
+def test_a_new_config_that_ignores_rules_weakens_the_defaults(project) -> None:
+    project.git("init", "-q")
+    project.write("shop/app.py", APP)
+    project.git("add", "-A")
+    project.git("commit", "-q", "-m", "no config: the default policy")
+    project.write("pyproject.toml", '[tool.guardrails]\nignore = ["SEC001"]\n')
+    found = _gr005(project)
+    assert [(path, line) for path, line, _ in found] == [("pyproject.toml", 2)]
+    assert "SEC001" in found[0][2] and "ignored" in found[0][2]
+    # the command line is the same on both sides, so it is not a weakening
+    assert _gr005(project, "--ignore", "REL") == found
