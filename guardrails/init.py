@@ -69,8 +69,40 @@ def initialise(root: Path, agents: Iterable[str], force: bool = False) -> list[s
     ]
     for name in dict.fromkeys(ALIASES.get(a, a) for a in agents):
         report.append(_agent_hook(root, AGENTS[name].name, AGENTS[name].event))
+        report.append(_mcp_server(root, _MCP_CONFIG[name]))
     report.append(_agents_md(root))
     return report
+
+
+# Where each agent CLI reads project MCP servers: Claude Code's `.mcp.json`,
+# Gemini CLI's settings file; both use the same `mcpServers` entry shape.
+_MCP_CONFIG = {"claude-code": Path(".mcp.json"), "gemini-cli": Path(".gemini/settings.json")}
+MCP_ENTRY = {"command": "guardrails", "args": ["mcp"]}
+
+
+def _json_object(root: Path, relative: Path) -> dict[str, Any]:
+    path = root / relative
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except ValueError:
+        raise UsageError(f"{relative} is not valid JSON; fix it first") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{relative} must hold a JSON object")
+    return data
+
+
+def _mcp_server(root: Path, relative: Path) -> str:
+    data = _json_object(root, relative)
+    servers = data.setdefault("mcpServers", {})
+    if not isinstance(servers, dict):
+        raise UsageError(f"{relative}: `mcpServers` is not an object; fix it first")
+    if "guardrails" in servers:
+        return f"kept {relative} (MCP server `guardrails` already configured)"
+    servers["guardrails"] = MCP_ENTRY
+    _write(root / relative, json.dumps(data, indent=2) + "\n")
+    return f"wrote {relative} (MCP server: guardrails mcp; needs guardrails-lint[mcp])"
 
 
 def _write(path: Path, text: str) -> None:
@@ -148,14 +180,7 @@ def _agent_hook(root: Path, agent: str, event: str) -> str:
     relative, matcher = _SETTINGS[agent]
     path = root / relative
     command = f"guardrails hook --agent {agent}"
-    data: dict[str, Any] = {}
-    if path.exists():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8") or "{}")
-        except ValueError:
-            raise UsageError(f"{relative} is not valid JSON; fix it first") from None
-        if not isinstance(data, dict):
-            raise UsageError(f"{relative} must hold a JSON object")
+    data = _json_object(root, relative)
     hooks = data.setdefault("hooks", {})
     groups = hooks.setdefault(event, []) if isinstance(hooks, dict) else None
     if not isinstance(groups, list):

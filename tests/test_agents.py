@@ -131,6 +131,11 @@ def test_init_sets_a_repository_up_once_and_keeps_user_settings(project) -> None
     assert group["hooks"][0]["command"] == "guardrails hook --agent claude-code"
     gemini = json.loads((project.root / ".gemini/settings.json").read_text())
     assert gemini["hooks"]["AfterTool"][0]["hooks"][0]["command"].endswith("gemini-cli")
+    mcp_entry = {"command": "guardrails", "args": ["mcp"]}
+    assert gemini["mcpServers"]["guardrails"] == mcp_entry
+    assert json.loads((project.root / ".mcp.json").read_text()) == {
+        "mcpServers": {"guardrails": mcp_entry}
+    }
     assert "guardrails:begin" in (project.root / "AGENTS.md").read_text()
     assert project.run("check").code == 0  # what init wrote is a working setup
 
@@ -182,9 +187,9 @@ async def _session_calls(root: Path, calls: list[tuple[str, dict[str, object]]])
     from mcp import ClientSession, StdioServerParameters
     from mcp.client.stdio import stdio_client
 
-    params = StdioServerParameters(
-        command=sys.executable, args=["-m", "guardrails", "mcp"], cwd=str(root)
-    )
+    # Started the way `guardrails init --agent claude-code` configures it in .mcp.json.
+    server = json.loads((root / ".mcp.json").read_text())["mcpServers"]["guardrails"]
+    params = StdioServerParameters(command=server["command"], args=server["args"], cwd=str(root))
     async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
         await session.initialize()
         tools = await session.list_tools()
@@ -211,6 +216,7 @@ def test_mcp_server_serves_every_tool_through_the_sdk_client(project) -> None:
         "        return 0\n"
     )
     project.write("shop/service/parse.py", fixable)
+    assert project.run("init", "--agent", "claude-code").code == 0
     tools, (checked, unsaved, explained, policies, preview, bad) = asyncio.run(
         _session_calls(
             project.root,
