@@ -558,7 +558,6 @@ def render(
     out: TextIO,
 ) -> None:
     """Write the findings in the chosen output format."""
-    from guardrails.diagnostics import ENGINE_RULES
     from guardrails.report import agent, github, json_format, rdjson, sarif, text
 
     fmt = args.output_format or default_output_format()
@@ -577,12 +576,12 @@ def render(
     elif fmt == "rdjson":
         rdjson.render(violations, summary, out)
     elif fmt == "agent":
-        metas = {meta.id: meta for meta in ENGINE_RULES}
-        metas.update({rule.id: rule.meta for rule in plan.rules})
+        from guardrails.service import rule_metas
+
         agent.render(
             violations,
             summary,
-            metas,
+            rule_metas(plan),
             out,
             max_findings=args.max_findings or agent.DEFAULT_MAX_FINDINGS,
         )

@@ -13,7 +13,8 @@ ALL_LINES = None
 """Marker for a file that is new (untracked or added): every line counts as changed."""
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def git(cwd: Path, *args: str, option: str = "--diff-base") -> subprocess.CompletedProcess[str]:
+    """Run git; `option` names what needed it in the error when git is missing."""
     try:
         return subprocess.run(
             ["git", *args],
@@ -25,18 +26,23 @@ def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
             errors="surrogateescape",
         )
     except (OSError, subprocess.SubprocessError) as exc:
-        raise UsageError(f"--diff-base needs git: {exc}") from None
+        raise UsageError(f"{option} needs git: {exc}") from None
+
+
+def repository(cwd: Path, ref: str, option: str) -> Path:
+    """The work tree's top folder, after checking that `ref` names a commit there."""
+    top = git(cwd, "rev-parse", "--show-toplevel", option=option)
+    if top.returncode != 0:
+        raise UsageError(f"{option} needs a git repository, and this is not inside one")
+    if git(cwd, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
+        raise UsageError(f"{option} {ref!r} is not a commit, branch or tag in this repository")
+    return Path(top.stdout.strip())
 
 
 def changed_lines(cwd: Path, ref: str) -> dict[Path, set[int] | None]:
     """Absolute path -> changed line numbers (None: the whole file is new)."""
-    top = _git(cwd, "rev-parse", "--show-toplevel")
-    if top.returncode != 0:
-        raise UsageError("--diff-base needs a git repository, and this is not inside one")
-    root = Path(top.stdout.strip())
-    if _git(cwd, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
-        raise UsageError(f"--diff-base {ref!r} is not a commit, branch or tag in this repository")
-    diff = _git(
+    root = repository(cwd, ref, "--diff-base")
+    diff = git(
         root, "diff", "--unified=0", "--no-color", "--no-ext-diff", "--no-renames", ref, "--"
     )
     if diff.returncode != 0:
@@ -56,7 +62,7 @@ def changed_lines(cwd: Path, ref: str) -> dict[Path, set[int] | None]:
             lines = changes[current]
             if lines is not None:
                 lines.update(range(start, start + count))
-    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
+    untracked = git(root, "ls-files", "--others", "--exclude-standard", "-z")
     for name in untracked.stdout.split("\0"):
         if name:
             changes[root / name] = ALL_LINES

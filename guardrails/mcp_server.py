@@ -148,6 +148,37 @@ def tool_fix(paths: list[str], apply: bool = False, unsafe: bool = False) -> str
     )
 
 
+TOOLS = (
+    (
+        "check",
+        "Check Python files or folders (`paths`), or unsaved code (`source` plus the `path` it "
+        "will be saved as), against the project's policies; returns each finding with what to "
+        "write instead, at most `max_findings`.",
+        tool_check,
+    ),
+    (
+        "explain",
+        "Explain one rule by id (e.g. SEC001): why it matters, what to do, and bad and good "
+        "examples.",
+        tool_explain,
+    ),
+    (
+        "policies",
+        "List the policies that apply to one Python file (its architecture layer, security, "
+        "observability and reliability rules, org plugins) so code can be written to pass them; "
+        "read this before writing the file.",
+        tool_policies,
+    ),
+    (
+        "fix",
+        "Preview (default) or apply (`apply=true`) the automatic fixes for `paths`; returns a "
+        "unified diff, or what was applied.",
+        tool_fix,
+    ),
+)
+"""(name, description written for a model, function) of every tool the server offers."""
+
+
 def build_server() -> Any:
     """The FastMCP server with the four tools; import errors name the extra."""
     try:
@@ -173,28 +204,8 @@ def build_server() -> Any:
         call.__name__ = function.__name__.removeprefix("tool_")  # names the input schema
         return call
 
-    server.tool(
-        name="check",
-        description="Check Python files or folders (`paths`), or unsaved code (`source` plus the "
-        "`path` it will be saved as), against the project's policies; returns each finding "
-        "with what to write instead, at most `max_findings`.",
-    )(guarded(tool_check))
-    server.tool(
-        name="explain",
-        description="Explain one rule by id (e.g. SEC001): why it matters, what to do, and bad "
-        "and good examples.",
-    )(guarded(tool_explain))
-    server.tool(
-        name="policies",
-        description="List the policies that apply to one Python file (its architecture layer, "
-        "security, observability and reliability rules, org plugins) so code can be written "
-        "to pass them; read this before writing the file.",
-    )(guarded(tool_policies))
-    server.tool(
-        name="fix",
-        description="Preview (default) or apply (`apply=true`) the automatic fixes for `paths`; "
-        "returns a unified diff, or what was applied.",
-    )(guarded(tool_fix))
+    for name, description, function in TOOLS:
+        server.tool(name=name, description=description)(guarded(function))
     return server
 
 

@@ -28,7 +28,6 @@ import contextlib
 import hashlib
 import os
 import re
-import subprocess
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -36,8 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guardrails import gitdiff
 from guardrails.config import Settings, load_settings
-from guardrails.errors import GuardrailsError, UsageError
+from guardrails.errors import GuardrailsError
 from guardrails.model import Option
 from guardrails.plan import Plan, build_plan
 from guardrails.registry import Registry
@@ -58,25 +58,11 @@ class Weakening:
 
 
 # ------------------------------------------------------------------ git access
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=120
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise UsageError(f"--policy-base needs git: {exc}") from None
-
-
 class _Base:
     """Files as they are at the base ref."""
 
     def __init__(self, cwd: Path, ref: str) -> None:
-        top = _git(cwd, "rev-parse", "--show-toplevel")
-        if top.returncode != 0:
-            raise UsageError("--policy-base needs a git repository, and this is not inside one")
-        self.top = Path(top.stdout.strip()).resolve()
-        if _git(cwd, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
-            raise UsageError(f"--policy-base {ref!r} is not a commit, branch or tag here")
+        self.top = gitdiff.repository(cwd, ref, "--policy-base").resolve()
         self.ref = ref
 
     def read(self, path: Path) -> str | None:
@@ -85,7 +71,7 @@ class _Base:
             relative = path.resolve().relative_to(self.top).as_posix()
         except ValueError:
             return None
-        shown = _git(self.top, "show", f"{self.ref}:{relative}")
+        shown = gitdiff.git(self.top, "show", f"{self.ref}:{relative}", option="--policy-base")
         return shown.stdout if shown.returncode == 0 else None
 
 

@@ -146,7 +146,8 @@ def test_policy_base_from_config_and_bad_ref(project) -> None:
     bad = project.run("check", "--policy-base", "no-such-branch")
     assert bad.code == 2
     assert bad.err.strip().splitlines() == [
-        "guardrails: error: --policy-base 'no-such-branch' is not a commit, branch or tag here"
+        "guardrails: error: --policy-base 'no-such-branch' is not a commit, branch or tag "
+        "in this repository"
     ]
 
 
