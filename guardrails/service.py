@@ -82,8 +82,11 @@ def check_source(cwd: Path, source: str, path: str, max_findings: int = 20) -> A
     """
     from guardrails.checker import root_relative
     from guardrails.engine import check_paths
+    from guardrails.plugins import build_registry
 
-    settings, plan = project(cwd)
+    settings = load_settings(cwd)
+    registry = build_registry(settings)  # plugins load once, from the real project
+    plan = build_plan(settings, registry)
     relative = root_relative((cwd / path).resolve(), settings.root)
     with tempfile.TemporaryDirectory(prefix="guardrails-source-") as scratch:
         root = Path(scratch)
@@ -91,10 +94,9 @@ def check_source(cwd: Path, source: str, path: str, max_findings: int = 20) -> A
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(source, encoding="utf-8")
         scratch_settings = _rooted(settings, root)
-        scratch_plan = build_plan(scratch_settings)
+        scratch_plan = build_plan(scratch_settings, registry)
         found = check_paths(scratch_plan, [target], jobs=1).violations
-    shown = path
-    violations = [_renamed(v, shown) for v in found]
+    violations = [_renamed(v, path) for v in found]
     summary = Summary.of(violations, 1, settings.fail_on)
     return AgentCheck(violations, summary, _agent_text(plan, violations, summary, max_findings))
 
