@@ -55,6 +55,14 @@ def load(path: Path) -> list[dict[str, Any]]:
     return entries
 
 
+def apply_file(
+    violations: Sequence[Violation], path: Path, root: Path, files: Sequence[Path]
+) -> Outcome:
+    """`apply` with the baseline at `path`, judging staleness only for `files`."""
+    checked = {project_path(str(f), root) for f in files}
+    return apply(violations, load(path), root, checked)
+
+
 def entry(v: Violation, root: Path) -> dict[str, Any]:
     return {
         "fingerprint": v.fingerprint,

@@ -89,6 +89,16 @@ def run_key(plan: Any, plugins: Sequence[Any]) -> str:
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def directory_for(settings: Any, override: Path | None = None) -> Path:
+    """Where the cache lives: `--cache-dir`, else `cache-dir`, else `.guardrails_cache`."""
+    return override or settings.cache_dir or settings.root / ".guardrails_cache"
+
+
+def for_plan(plan: Any, override: Path | None = None) -> Cache:
+    """The cache a run of `plan` reads and writes."""
+    return Cache(directory_for(plan.settings, override), run_key(plan, plan.plugins))
+
+
 def _violation(data: dict[str, Any]) -> Violation:
     fix = data.get("fix")
     if fix is not None:

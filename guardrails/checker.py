@@ -26,7 +26,7 @@ from guardrails.cst.positions import Span, parens
 from guardrails.cst.rule import NodeFix
 from guardrails.cst.runner import run_rules
 from guardrails.diagnostics import PARSE_ERROR, RULE_CRASH
-from guardrails.discovery import display_path, module_name
+from guardrails.discovery import display_path, module_name, resolved
 from guardrails.model import Edit, FileResult, Fix, RuleMeta, Violation
 from guardrails.plan import Plan
 from guardrails.registry import ActiveRule
@@ -251,7 +251,7 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
 def root_relative(path: Path, root: Path) -> str:
     """`path` relative to the project root (posix), for globs in the config."""
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return resolved(path).relative_to(root).as_posix()  # memoised: asked per file twice
     except ValueError:
         return path.as_posix()
 

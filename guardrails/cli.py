@@ -22,7 +22,6 @@ from guardrails.model import SEVERITIES, RuleMeta, Violation
 from guardrails.registry import SelectionLayer
 
 if TYPE_CHECKING:
-    from guardrails.cache import Cache
     from guardrails.config import Settings
     from guardrails.engine import RunResult
     from guardrails.plan import Plan
@@ -363,7 +362,9 @@ def _run(args: argparse.Namespace) -> tuple[Settings, Plan, list[Path], RunResul
     from guardrails.engine import check_paths
 
     settings, plan, files = _prepare(args)
-    cache = None if args.no_cache else _cache(args, settings, plan)
+    from guardrails.cache import for_plan
+
+    cache = None if args.no_cache else for_plan(plan, args.cache_dir)
     fmt = getattr(args, "output_format", None) or default_output_format()
     shown = progress.wanted(fmt, len(files))
     with progress.bar(len(files), shown) as advance:
@@ -373,20 +374,9 @@ def _run(args: argparse.Namespace) -> tuple[Settings, Plan, list[Path], RunResul
     return settings, plan, files, result
 
 
-def _cache_dir(args: argparse.Namespace, settings: Settings) -> Path:
-    return args.cache_dir or settings.cache_dir or settings.root / ".guardrails_cache"
-
-
-def _cache(args: argparse.Namespace, settings: Settings, plan: Plan) -> Cache:
-    from guardrails.cache import Cache, run_key
-
-    return Cache(_cache_dir(args, settings), run_key(plan, plan.plugins))
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     from guardrails import baseline as baselines
     from guardrails.diagnostics import RULE_CRASH
-    from guardrails.fingerprint import project_path
     from guardrails.report import Summary
 
     settings, plan, files, result = _run(args)
@@ -394,12 +384,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     hidden = stale = 0
     baseline_path = args.baseline or settings.baseline
     if baseline_path is not None:
-        entries = baselines.load(baseline_path)
-        checked = {project_path(str(f), settings.root) for f in files}
-        outcome = baselines.apply(violations, entries, settings.root, checked)
+        outcome = baselines.apply_file(violations, baseline_path, settings.root, files)
         violations, hidden, stale = outcome.kept, outcome.hidden, len(outcome.stale)
         if args.prune and outcome.stale:
             dropped = {e["fingerprint"] for e in outcome.stale}
+            entries = baselines.load(baseline_path)
             baselines.write(baseline_path, [e for e in entries if e["fingerprint"] not in dropped])
             print(f"pruned {stale} stale entries from {baseline_path}", file=sys.stderr)
             stale = 0
@@ -472,7 +461,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
     """Remove the cache folder (only if it is one guardrails made)."""
     import shutil
 
-    directory = _cache_dir(args, _settings(args))
+    from guardrails.cache import directory_for
+
+    directory = directory_for(_settings(args), args.cache_dir)
     if not directory.exists():
         print(f"no cache at {directory}")
         return EXIT_OK

@@ -48,24 +48,17 @@ def check_files(
 ) -> AgentCheck:
     """Check existing files as CI would (config, excludes, baseline, cache)."""
     from guardrails import baseline as baselines
-    from guardrails.cache import Cache, run_key
+    from guardrails.cache import for_plan
     from guardrails.discovery import discover
     from guardrails.engine import check_paths
-    from guardrails.fingerprint import project_path
     from guardrails.plan import discovery_for
 
     settings, plan = project(cwd)
     files = discover(list(paths), discovery_for(settings), force_exclude=True) if paths else []
-    cache = Cache(
-        settings.cache_dir or settings.root / ".guardrails_cache", run_key(plan, plan.plugins)
-    )
-    violations = check_paths(plan, files, jobs=1, cache=cache).violations if files else []
+    violations = check_paths(plan, files, jobs=1, cache=for_plan(plan)).violations if files else []
     hidden = 0
     if settings.baseline is not None:
-        checked = {project_path(str(f), settings.root) for f in files}
-        outcome = baselines.apply(
-            violations, baselines.load(settings.baseline), settings.root, checked
-        )
+        outcome = baselines.apply_file(violations, settings.baseline, settings.root, files)
         violations, hidden = outcome.kept, outcome.hidden
     summary = Summary.of(violations, len(files), settings.fail_on, hidden)
     return AgentCheck(
