@@ -6,6 +6,7 @@ import re
 
 import libcst as cst
 
+from guardrails.cst.helpers import literal_value
 from guardrails.cst.rule import CstRule, RuleContext
 
 # A name is secret-like when its last words are a secret word: `db_password`,
@@ -55,7 +56,7 @@ def terminal_name(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.Subscript) and len(node.slice) == 1:
         element = node.slice[0].slice
         if isinstance(element, cst.Index) and isinstance(element.value, cst.SimpleString):
-            value = element.value.evaluated_value
+            value = literal_value(element.value)
             return value if isinstance(value, str) else None
     return None
 
@@ -116,7 +117,7 @@ def is_main_guard(node: cst.If) -> bool:
         return False
     sides = (test.left, test.comparisons[0].comparator)
     names = [s.value for s in sides if isinstance(s, cst.Name)]
-    strings = [s.evaluated_value for s in sides if isinstance(s, cst.SimpleString)]
+    strings = [literal_value(s) for s in sides if isinstance(s, cst.SimpleString)]
     return names == ["__name__"] and strings == ["__main__"]
 
 

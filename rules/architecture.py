@@ -10,7 +10,7 @@ from typing import Any
 import libcst as cst
 from guardrails.rules._names import MainBlockAware
 
-from guardrails.cst.helpers import code_of
+from guardrails.cst.helpers import code_of, literal_value
 from guardrails.cst.rule import CstRule, RuleContext
 from guardrails.model import Example, Option, RuleMeta
 
@@ -551,7 +551,7 @@ class UntypedPublicApi(CstRule):
                         and isinstance(small.value, (cst.List, cst.Tuple))
                     ):
                         self._exported = {
-                            e.value.evaluated_value
+                            literal_value(e.value)
                             for e in small.value.elements
                             if isinstance(e.value, cst.SimpleString)
                         }

@@ -81,7 +81,7 @@ class SubprocessShell(CstRule):
 
     def visit_Call(self, node: cst.Call) -> None:
         name = self.context.qualified_name(node.func)
-        if name is None:
+        if name not in _ALWAYS_SHELL and name not in _SHELL_CAPABLE:
             return
         shown = code_of(node.func)
         command = argument(node, "args", 0) or argument(node, "cmd", 0)

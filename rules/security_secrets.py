@@ -14,6 +14,7 @@ from guardrails.rules.observability import logging_call
 
 from guardrails.cst.helpers import (
     code_of,
+    literal_value,
     string_value,
 )
 from guardrails.cst.rule import CstRule
@@ -81,7 +82,7 @@ class HardcodedSecret(CstRule):
             )
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        value = node.evaluated_value
+        value = literal_value(node)
         if not isinstance(value, str):
             return
         for label, pattern in KNOWN_KEY_FORMATS:

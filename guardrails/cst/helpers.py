@@ -86,10 +86,32 @@ def is_false(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Integer) and node.value == "0"
 
 
+def literal_value(node: cst.SimpleString) -> str | bytes:
+    """`node.evaluated_value`, without its cost in the common case.
+
+    LibCST evaluates a string literal with `ast.literal_eval`, which compiles
+    it: a parse per string. A literal without escapes (or a raw one) and
+    without carriage returns is its text between the quotes, so only the
+    others take that path.
+    """
+    raw = node.value
+    start = 0
+    while raw[start] not in "'\"":
+        start += 1
+    prefix = raw[:start].lower()
+    quote = raw[start : start + 3] if raw[start : start + 3] in ('"""', "'''") else raw[start]
+    body = raw[start + len(quote) : len(raw) - len(quote)]
+    if "\r" in body or ("\\" in body and "r" not in prefix):
+        return node.evaluated_value
+    if "b" in prefix:
+        return body.encode("ascii") if body.isascii() else node.evaluated_value
+    return body
+
+
 def string_value(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain or implicitly concatenated string literal, else None."""
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
+        value = literal_value(node) if type(node) is cst.SimpleString else node.evaluated_value
         if isinstance(value, bytes):
             return value.decode("latin-1")
         return value

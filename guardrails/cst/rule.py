@@ -74,6 +74,7 @@ class Report:
     node: cst.CSTNode
     message: str
     fix: Fix | NodeFix | None = None
+    enclosing: tuple[cst.CSTNode, ...] = ()  # statements around the visited node
 
 
 @dataclass
@@ -89,6 +90,7 @@ class RuleContext:
     source: str
     metadata: Mapping[Any, Mapping[cst.CSTNode, Any]] = field(default_factory=dict)
     reports: list[Report] = field(default_factory=list)
+    statements: list[cst.CSTNode] = field(default_factory=list)  # the walk's statement stack
 
     def qualified_name(self, node: cst.CSTNode) -> str | None:
         """What `node` refers to, by import and assignment, e.g. `subprocess.run`.
@@ -127,7 +129,8 @@ class CstRule:
         `fix=NodeFix((replace(old, new), insert_before(stmt, "...")), "safe")`
         offers an automatic fix for `guardrails fix`.
         """
-        self.context.reports.append(Report(self, node, message, fix))
+        context = self.context
+        context.reports.append(Report(self, node, message, fix, tuple(context.statements)))
 
     def get_metadata(self, provider: type, node: cst.CSTNode, default: Any = None) -> Any:
         """Metadata from a provider listed in `METADATA_DEPENDENCIES`."""

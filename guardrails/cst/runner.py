@@ -20,9 +20,9 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from guardrails.cst.names import NameTracker, TrackerVisitor
-from guardrails.cst.positions import Span, node_spans, parens
+from guardrails.cst.positions import STATEMENT_TYPES, Span, node_spans, parens
 from guardrails.cst.rule import CstRule, NodeFix, Report, RuleContext
-from guardrails.cst.traverse import FIELD_ORDER, NODE_TYPES, field_order
+from guardrails.cst.traverse import NODE_TYPES, field_order, pruned_order
 from guardrails.registry import ActiveRule
 
 
@@ -52,6 +52,7 @@ class Failure:
     rule: CstRule
     node: cst.CSTNode
     error: Exception
+    enclosing: tuple[cst.CSTNode, ...] = ()
 
 
 class _Walker:
@@ -60,10 +61,14 @@ class _Walker:
     `CSTNode.visit` rebuilds every node it passes (it is built for
     transformers) and costs about three times this walk; rules here only
     read. Each handler call is guarded so a rule that raises is switched off
-    for the rest of the file and reported, while the others finish.
+    for the rest of the file and reported, while the others finish. It keeps
+    the stack of enclosing statements, so reports can be located by
+    generating just their statement (`positions.py`).
     """
 
-    def __init__(self, tracker: TrackerVisitor, rules: Sequence[CstRule]) -> None:
+    def __init__(
+        self, tracker: TrackerVisitor, rules: Sequence[CstRule], statements: list[cst.CSTNode]
+    ) -> None:
         self._visit: dict[type, list[tuple[CstRule | None, Callable[[Any], Any]]]] = defaultdict(
             list
         )
@@ -78,6 +83,19 @@ class _Walker:
         # The name tracker must leave a scope only after the rules left it.
         for handlers in self._leave.values():
             handlers.reverse()
+        # Statements are pushed before any rule sees them and popped after all left.
+        self.statements = statements
+        for node_type in STATEMENT_TYPES:
+            self._visit[node_type].insert(0, (None, statements.append))
+            self._leave[node_type].append((None, lambda _node: statements.pop()))
+        self._handled = frozenset(t for t, h in (*self._visit.items(), *self._leave.items()) if h)
+        self._fields: dict[type, tuple[str, ...]] = {}
+
+    def _learn(self, node: cst.CSTNode) -> tuple[str, ...]:
+        """The fields of `node`'s class worth entering for these handlers."""
+        field_order(node)
+        fields = self._fields[type(node)] = pruned_order(type(node), self._handled)
+        return fields
 
     def _call(self, handlers: list[tuple[CstRule | None, Callable[[Any], Any]]], node: Any) -> None:
         for owner, handler in handlers:
@@ -89,14 +107,15 @@ class _Walker:
             try:
                 handler(node)
             except Exception as error:  # isolate the rule, keep the run going
-                self.failures[owner] = Failure(owner, node, error)
+                self.failures[owner] = Failure(owner, node, error, tuple(self.statements))
 
     def walk(self, node: cst.CSTNode) -> None:
         node_type = type(node)
         handlers = self._visit.get(node_type)
         if handlers:
             self._call(handlers, node)
-        for name in FIELD_ORDER.get(node_type) or field_order(node):
+        fields = self._fields.get(node_type)
+        for name in self._learn(node) if fields is None else fields:
             value = getattr(node, name)
             value_type = type(value)
             if value_type in NODE_TYPES:
@@ -138,6 +157,7 @@ def run_rules(
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         metadata = dict(wrapper.resolve_many(needs))
     rules = []
+    statements: list[cst.CSTNode] = []
     for rule in active:
         context = RuleContext(
             path=path,
@@ -149,17 +169,24 @@ def run_rules(
             source=source,
             metadata=metadata,
             reports=reports,
+            statements=statements,
         )
         rules.append(rule.impl(context))
-    walker = _Walker(TrackerVisitor(tracker), rules)
+    walker = _Walker(TrackerVisitor(tracker), rules, statements)
     walker.walk(module)
     failures = list(walker.failures.values())
 
-    wanted = [r.node for r in reports] + [f.node for f in failures]
+    wanted: list[cst.CSTNode] = []
+    enclosing: dict[int, tuple[cst.CSTNode, ...]] = {}
+    for found in (*reports, *failures):
+        wanted.append(found.node)
+        if found.enclosing or id(found.node) not in enclosing:
+            enclosing[id(found.node)] = found.enclosing
     for report in reports:
         if isinstance(report.fix, NodeFix):
             for edit in report.fix.edits:
-                wanted.append(edit.node)
-                wanted.extend(parens(edit.node, "lpar") + parens(edit.node, "rpar"))
-    spans = node_spans(module, source, wanted) if wanted else {}
+                for node in (edit.node, *parens(edit.node, "lpar"), *parens(edit.node, "rpar")):
+                    wanted.append(node)
+                    enclosing.setdefault(id(node), report.enclosing)
+    spans = node_spans(module, source, wanted, enclosing) if wanted else {}
     return CstOutcome(reports, failures, spans.__getitem__)

@@ -12,6 +12,8 @@ rebuild.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import typing
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,6 +74,81 @@ def field_order(node: cst.CSTNode) -> tuple[str, ...]:
     if order is None:
         order = FIELD_ORDER[node_type] = _learn_field_order(node)
     return order
+
+
+def _node_types_in(annotation: Any) -> frozenset[type] | None:
+    """The concrete node classes a field annotation admits; None if it cannot tell."""
+    origin = typing.get_origin(annotation)
+    if origin is None:
+        if isinstance(annotation, type):
+            if issubclass(annotation, cst.CSTNode):
+                return frozenset(t for t in NODE_TYPES if issubclass(t, annotation))
+            return frozenset()  # str, bool, None, MaybeSentinel: no node below
+        return None
+    if origin is typing.Literal:
+        return frozenset()
+    found: set[type] = set()
+    for argument in typing.get_args(annotation):
+        types = _node_types_in(argument)
+        if types is None:
+            return None
+        found |= types
+    return frozenset(found)
+
+
+@functools.cache
+def field_types(node_type: type) -> dict[str, frozenset[type] | None]:
+    """Per field of a node class, the node classes its annotation admits (None: any)."""
+    try:
+        hints = typing.get_type_hints(node_type)
+    except (NameError, TypeError):  # an annotation that does not resolve: assume anything
+        return {}
+    return {name: _node_types_in(hint) for name, hint in hints.items()}
+
+
+@functools.cache
+def types_below(node_type: type) -> frozenset[type] | None:
+    """Every node class that may occur anywhere below `node_type`; None if unknown."""
+    seen: set[type] = set()
+    pending = [node_type]
+    while pending:
+        current = pending.pop()
+        fields = field_types(current)
+        if not dataclasses.is_dataclass(current):
+            return None
+        for field in dataclasses.fields(current):
+            types = fields.get(field.name)
+            if types is None:
+                return None
+            for found in types - seen:
+                seen.add(found)
+                pending.append(found)
+    return frozenset(seen)
+
+
+@functools.cache
+def pruned_order(node_type: type, handled: frozenset[type]) -> tuple[str, ...]:
+    """`node_type`'s child fields in source order, minus those that cannot matter.
+
+    A field is dropped when no class it admits, nor anything below one, has a
+    handler in `handled`: mostly whitespace, commas and operators, over half
+    of all nodes, which a walk for a rule set without comment handlers need
+    not enter. `FIELD_ORDER` must already know `node_type`.
+    """
+    fields = field_types(node_type)
+    kept = []
+    for name in FIELD_ORDER[node_type]:
+        types = fields.get(name)
+        if types is None or any(_matters(t, handled) for t in types):
+            kept.append(name)
+    return tuple(kept)
+
+
+def _matters(node_type: type, handled: frozenset[type]) -> bool:
+    if node_type in handled:
+        return True
+    below = types_below(node_type)
+    return below is None or not below.isdisjoint(handled)
 
 
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:

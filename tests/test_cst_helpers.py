@@ -1,0 +1,133 @@
+"""Shortcuts the engine and rules take must give what LibCST itself gives."""
+
+from __future__ import annotations
+
+import sysconfig
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from guardrails.cst.helpers import literal_value
+from guardrails.cst.traverse import children, field_order, field_types, pruned_order
+
+LITERALS = [
+    "'plain'",
+    '""',
+    "''''''",
+    '"""triple\nline"""',
+    "r'\\d+\\''",
+    "R'\\n'",
+    "b'bytes'",
+    "Rb'\\x00'",
+    'B"\\x00"',
+    "u'unicode é'",
+    "'escape \\n\\t\\x41\\u00e9\\N{BULLET}'",
+    "'continued \\\nline'",
+    "'''crlf\r\ninside'''",
+    "'quote \\' inside'",
+    "b'\\xff'",
+]
+
+
+@pytest.mark.parametrize("literal", LITERALS)
+def test_literal_value_equals_libcst(literal: str) -> None:
+    node = cst.parse_expression(literal)
+    assert isinstance(node, cst.SimpleString)
+    assert literal_value(node) == node.evaluated_value
+
+
+def _strings(node: cst.CSTNode) -> list[cst.SimpleString]:
+    found, pending = [], [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.SimpleString):
+            found.append(current)
+        pending.extend(children(current))
+    return found
+
+
+def test_literal_value_equals_libcst_on_stdlib_strings() -> None:
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    checked = 0
+    for name in ("argparse.py", "re/_parser.py", "email/_header_value_parser.py", "tokenize.py"):
+        path = stdlib / name
+        if not path.exists():
+            continue
+        for node in _strings(cst.parse_module(path.read_text(encoding="utf-8"))):
+            assert literal_value(node) == node.evaluated_value, node.value
+            checked += 1
+    assert checked > 1000
+
+
+def _stdlib_modules() -> list[cst.Module]:
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    names = ("argparse.py", "asyncio/base_events.py", "typing.py", "email/_header_value_parser.py")
+    return [
+        cst.parse_module((stdlib / n).read_text(encoding="utf-8"))
+        for n in names
+        if (stdlib / n).exists()
+    ]
+
+
+def test_node_fields_hold_only_what_their_annotations_admit() -> None:
+    """The walk skips fields by LibCST's annotations; real trees must obey them."""
+    checked = 0
+    for module in _stdlib_modules():
+        pending: list[cst.CSTNode] = [module]
+        while pending:
+            node = pending.pop()
+            field_order(node)
+            for name, admitted in field_types(type(node)).items():
+                value = getattr(node, name, None)
+                values = value if isinstance(value, (list, tuple)) else [value]
+                for item in values:
+                    if isinstance(item, cst.CSTNode):
+                        assert admitted is None or type(item) in admitted, (type(node), name)
+                        checked += 1
+            pending.extend(children(node))
+    assert checked > 10_000
+
+
+class _Seen(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.seen.append(f"comment {node.value}")
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.seen.append(f"name {node.value}")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.seen.append("call")
+
+
+@pytest.mark.parametrize("handled", [(cst.Name, cst.Call), (cst.Name, cst.Call, cst.Comment)])
+def test_a_pruned_walk_reaches_every_handled_node(handled: tuple[type, ...]) -> None:
+    source = (
+        "# top\nx = f(a,  # after a\n      b)  # end\nclass C:\n    # inside\n"
+        "    def g(self, y=[i for i in z]): return {k: v for k, v in w}  # tail\n"
+    )
+    module = cst.parse_module(source)
+    expected = _Seen()
+    module.visit(expected)
+    wanted = [s for s in expected.seen if s.split()[0] in {t.__name__.lower() for t in handled}]
+    seen: list[str] = []
+
+    def walk(node: cst.CSTNode) -> None:
+        if type(node) in handled:
+            seen.append(
+                f"{type(node).__name__.lower()} {node.value}" if hasattr(node, "value") else "call"
+            )
+        field_order(node)
+        for name in pruned_order(type(node), frozenset(handled)):
+            value = getattr(node, name)
+            for item in value if isinstance(value, (list, tuple)) else [value]:
+                if isinstance(item, cst.CSTNode):
+                    walk(item)
+
+    walk(module)
+    assert seen == wanted
+    assert len(seen) > 10
