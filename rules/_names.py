@@ -76,6 +76,11 @@ KNOWN_KEY_FORMATS = (
     ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
 )
 
+KEY_FORMAT_HINT = re.compile(
+    r"AKIA|ASIA|PRIVATE KEY|gh[pousr]_|github_pat_|xox[abposr]-|k_live_|AIza"
+)
+"""A fixed part of every `KNOWN_KEY_FORMATS` pattern: one search rules most strings out."""
+
 _PLACEHOLDER = re.compile(
     r"(?i)^(|x+|\*+|\.+|-+|changeme|change_me|password|secret|token|dummy|example|"
     r"placeholder|redacted|none|null|test|testing|todo|fixme|fake|your[-_ ].*|<.*>|\$\{.*\}|"

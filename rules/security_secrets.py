@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 from guardrails.rules._names import (
+    KEY_FORMAT_HINT,
     KNOWN_KEY_FORMATS,
     is_random_secret_name,
     is_secret_name,
@@ -83,7 +84,7 @@ class HardcodedSecret(CstRule):
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         value = literal_value(node)
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not KEY_FORMAT_HINT.search(value):
             return
         for label, pattern in KNOWN_KEY_FORMATS:
             match = pattern.search(value)

@@ -131,3 +131,24 @@ def test_a_pruned_walk_reaches_every_handled_node(handled: tuple[type, ...]) -> 
     walk(module)
     assert seen == wanted
     assert len(seen) > 10
+
+
+KEY_SAMPLES = {
+    "an AWS access key id": "id AKIA" + "Z7Q4MBN2XR5TL6PW here",
+    "a private key": "-----BEGIN OPENSSH PRIVATE" + " KEY-----",
+    "a GitHub token": "ghs_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
+    "a Slack token": "xoxb-" + "1234567890-abcdef",
+    "a Stripe live key": "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc",
+    "a Google API key": "AIza" + "SyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY",
+}
+
+
+def test_every_key_format_passes_the_prefilter() -> None:
+    """SEC004 only runs the key patterns on strings the one-search hint lets through."""
+    from guardrails.rules._names import KEY_FORMAT_HINT, KNOWN_KEY_FORMATS
+
+    assert {label for label, _ in KNOWN_KEY_FORMATS} == set(KEY_SAMPLES)
+    for label, pattern in KNOWN_KEY_FORMATS:
+        sample = KEY_SAMPLES[label]
+        assert pattern.search(sample), label
+        assert KEY_FORMAT_HINT.search(sample), label
