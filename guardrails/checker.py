@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import gc
 import sys
 import threading
 import tokenize
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import Any, TypeVar
@@ -256,8 +257,33 @@ def root_relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while one file is checked.
+
+    Parsing allocates hundreds of thousands of nodes, and every burst of
+    allocations starts a collection that traverses all live objects, the
+    file's whole tree included: over a tenth of a parse, and a third of
+    `ast.parse`, measured on the stdlib. Syntax trees hold no reference
+    cycles, so reference counting frees them; the few cycles a check makes
+    are collected once the collector runs again after the file.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_file(plan: Plan, path: Path) -> FileResult:
     """Read and check one file; unreadable files become GR001 findings."""
+    with collector_paused():
+        return _check_file(plan, path)
+
+
+def _check_file(plan: Plan, path: Path) -> FileResult:
     shown = display_path(path)
     try:
         data = path.read_bytes()

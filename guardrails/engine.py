@@ -13,6 +13,7 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import datetime
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -38,6 +39,9 @@ _WORKER_PLAN: list[Plan] = []  # one entry per worker process, set by the initia
 
 def _init_worker(settings: Settings) -> None:
     _WORKER_PLAN.append(build_plan(settings))
+    # Imports and the plan live as long as the worker: keep them out of every
+    # later collection's traversal.
+    gc.freeze()
 
 
 def _check_in_worker(path: str) -> FileResult:
