@@ -83,6 +83,8 @@ class HardcodedSecret(CstRule):
             )
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if "\\" not in node.value and not KEY_FORMAT_HINT.search(node.value):
+            return  # without escapes the value is the text between the quotes
         value = literal_value(node)
         if not isinstance(value, str) or not KEY_FORMAT_HINT.search(value):
             return

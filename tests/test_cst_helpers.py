@@ -9,7 +9,13 @@ import libcst as cst
 import pytest
 
 from guardrails.cst.helpers import literal_value
-from guardrails.cst.traverse import children, field_order, field_types, pruned_order
+from guardrails.cst.traverse import (
+    children,
+    entered_types,
+    field_order,
+    field_types,
+    pruned_order,
+)
 
 LITERALS = [
     "'plain'",
@@ -107,7 +113,7 @@ class _Seen(cst.CSTVisitor):
 @pytest.mark.parametrize("handled", [(cst.Name, cst.Call), (cst.Name, cst.Call, cst.Comment)])
 def test_a_pruned_walk_reaches_every_handled_node(handled: tuple[type, ...]) -> None:
     source = (
-        "# top\nx = f(a,  # after a\n      b)  # end\nclass C:\n    # inside\n"
+        "# top\nx = f(a,  # after a\n      b, 1 + 2.0)  # end\nclass C:\n    # inside\n"
         "    def g(self, y=[i for i in z]): return {k: v for k, v in w}  # tail\n"
     )
     module = cst.parse_module(source)
@@ -115,6 +121,10 @@ def test_a_pruned_walk_reaches_every_handled_node(handled: tuple[type, ...]) -> 
     module.visit(expected)
     wanted = [s for s in expected.seen if s.split()[0] in {t.__name__.lower() for t in handled}]
     seen: list[str] = []
+    enter = entered_types(frozenset(handled))
+    assert cst.SimpleWhitespace not in enter  # a leaf nothing handles
+    # A number's parentheses may hold comments: entered only when comments matter.
+    assert (cst.Integer in enter) == (cst.Comment in handled)
 
     def walk(node: cst.CSTNode) -> None:
         if type(node) in handled:
@@ -125,7 +135,7 @@ def test_a_pruned_walk_reaches_every_handled_node(handled: tuple[type, ...]) -> 
         for name in pruned_order(type(node), frozenset(handled)):
             value = getattr(node, name)
             for item in value if isinstance(value, (list, tuple)) else [value]:
-                if isinstance(item, cst.CSTNode):
+                if type(item) in enter:
                     walk(item)
 
     walk(module)

@@ -22,7 +22,7 @@ from libcst.metadata import MetadataWrapper
 from guardrails.cst.names import NameTracker, TrackerVisitor
 from guardrails.cst.positions import STATEMENT_TYPES, Span, node_spans, parens
 from guardrails.cst.rule import CstRule, NodeFix, Report, RuleContext
-from guardrails.cst.traverse import NODE_TYPES, field_order, pruned_order
+from guardrails.cst.traverse import entered_types, field_order, pruned_order
 from guardrails.registry import ActiveRule
 
 
@@ -90,6 +90,7 @@ class _Walker:
             self._leave[node_type].append((None, lambda _node: statements.pop()))
         self._handled = frozenset(t for t, h in (*self._visit.items(), *self._leave.items()) if h)
         self._fields: dict[type, tuple[str, ...]] = {}
+        self._enter = entered_types(self._handled)
 
     def _learn(self, node: cst.CSTNode) -> tuple[str, ...]:
         """The fields of `node`'s class worth entering for these handlers."""
@@ -115,14 +116,15 @@ class _Walker:
         if handlers:
             self._call(handlers, node)
         fields = self._fields.get(node_type)
+        enter = self._enter
         for name in self._learn(node) if fields is None else fields:
             value = getattr(node, name)
             value_type = type(value)
-            if value_type in NODE_TYPES:
+            if value_type in enter:
                 self.walk(value)
             elif value_type is tuple or value_type is list:
                 for item in value:
-                    if type(item) in NODE_TYPES:
+                    if type(item) in enter:
                         self.walk(item)
         handlers = self._leave.get(node_type)
         if handlers:

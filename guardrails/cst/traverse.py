@@ -144,6 +144,16 @@ def pruned_order(node_type: type, handled: frozenset[type]) -> tuple[str, ...]:
     return tuple(kept)
 
 
+@functools.cache
+def entered_types(handled: frozenset[type]) -> frozenset[type]:
+    """Node classes a walk for `handled` must enter: handled, or something below is.
+
+    A walk checks each child against this set before descending, so leaves
+    like numbers, names and operators cost a set lookup instead of a call.
+    """
+    return frozenset(t for t in NODE_TYPES if _matters(t, handled))
+
+
 def _matters(node_type: type, handled: frozenset[type]) -> bool:
     if node_type in handled:
         return True
