@@ -10,8 +10,8 @@ import pytest
 
 from guardrails.cst.helpers import literal_value
 from guardrails.cst.traverse import (
+    Entered,
     children,
-    entered_types,
     field_order,
     field_types,
     pruned_order,
@@ -121,10 +121,11 @@ def test_a_pruned_walk_reaches_every_handled_node(handled: tuple[type, ...]) -> 
     module.visit(expected)
     wanted = [s for s in expected.seen if s.split()[0] in {t.__name__.lower() for t in handled}]
     seen: list[str] = []
-    enter = entered_types(frozenset(handled))
-    assert cst.SimpleWhitespace not in enter  # a leaf nothing handles
+    enter = Entered(frozenset(handled))
+    assert not enter[cst.SimpleWhitespace]  # a leaf nothing handles
+    assert not enter[tuple]
     # A number's parentheses may hold comments: entered only when comments matter.
-    assert (cst.Integer in enter) == (cst.Comment in handled)
+    assert enter[cst.Integer] == (cst.Comment in handled)
 
     def walk(node: cst.CSTNode) -> None:
         if type(node) in handled:
@@ -135,7 +136,7 @@ def test_a_pruned_walk_reaches_every_handled_node(handled: tuple[type, ...]) -> 
         for name in pruned_order(type(node), frozenset(handled)):
             value = getattr(node, name)
             for item in value if isinstance(value, (list, tuple)) else [value]:
-                if type(item) in enter:
+                if enter[type(item)]:
                     walk(item)
 
     walk(module)

@@ -22,7 +22,7 @@ from libcst.metadata import MetadataWrapper
 from guardrails.cst.names import NameTracker, TrackerVisitor
 from guardrails.cst.positions import STATEMENT_TYPES, Span, node_spans, parens
 from guardrails.cst.rule import CstRule, NodeFix, Report, RuleContext
-from guardrails.cst.traverse import entered_types, field_order, pruned_order
+from guardrails.cst.traverse import Entered, field_order, pruned_order
 from guardrails.registry import ActiveRule
 
 
@@ -43,6 +43,12 @@ def handlers_of(cls: type) -> tuple[tuple[str, type, str], ...]:
             raise ValueError(f"{cls.__name__}.{attr}: LibCST has no node class {node_name!r}")
         found.append((kind, node_type, attr))
     return tuple(found)
+
+
+@functools.cache
+def _entered(handled: frozenset[type]) -> Entered:
+    """One `Entered` per handler set, shared by the files that have that set."""
+    return Entered(handled)
 
 
 @dataclass
@@ -90,7 +96,7 @@ class _Walker:
             self._leave[node_type].append((None, lambda _node: statements.pop()))
         self._handled = frozenset(t for t, h in (*self._visit.items(), *self._leave.items()) if h)
         self._fields: dict[type, tuple[str, ...]] = {}
-        self._enter = entered_types(self._handled)
+        self._enter = _entered(self._handled)
 
     def _learn(self, node: cst.CSTNode) -> tuple[str, ...]:
         """The fields of `node`'s class worth entering for these handlers."""
@@ -120,11 +126,11 @@ class _Walker:
         for name in self._learn(node) if fields is None else fields:
             value = getattr(node, name)
             value_type = type(value)
-            if value_type in enter:
+            if enter[value_type]:
                 self.walk(value)
             elif value_type is tuple or value_type is list:
                 for item in value:
-                    if type(item) in enter:
+                    if enter[type(item)]:
                         self.walk(item)
         handlers = self._leave.get(node_type)
         if handlers:

@@ -81,9 +81,7 @@ def _node_types_in(annotation: Any) -> frozenset[type] | None:
     origin = typing.get_origin(annotation)
     if origin is None:
         if isinstance(annotation, type):
-            if issubclass(annotation, cst.CSTNode):
-                return frozenset(t for t in NODE_TYPES if issubclass(t, annotation))
-            return frozenset()  # str, bool, None, MaybeSentinel: no node below
+            return _node_subclasses(annotation)  # str, bool, None, MaybeSentinel: none
         return None
     if origin is typing.Literal:
         return frozenset()
@@ -97,6 +95,11 @@ def _node_types_in(annotation: Any) -> frozenset[type] | None:
 
 
 @functools.cache
+def _node_subclasses(cls: type) -> frozenset[type]:
+    return frozenset(t for t in NODE_TYPES if issubclass(t, cls))
+
+
+@functools.cache
 def field_types(node_type: type) -> dict[str, frozenset[type] | None]:
     """Per field of a node class, the node classes its annotation admits (None: any)."""
     try:
@@ -106,24 +109,29 @@ def field_types(node_type: type) -> dict[str, frozenset[type] | None]:
     return {name: _node_types_in(hint) for name, hint in hints.items()}
 
 
-@functools.cache
-def types_below(node_type: type) -> frozenset[type] | None:
-    """Every node class that may occur anywhere below `node_type`; None if unknown."""
-    seen: set[type] = set()
+def reaches(node_type: type, handled: frozenset[type]) -> bool:
+    """Whether a `node_type` node is, or may hold below it, a node of a `handled` class.
+
+    Searches LibCST's field annotations depth-first and stops at the first
+    handled class, so it reads the annotations of only a few classes.
+    """
+    seen = {node_type}
     pending = [node_type]
     while pending:
         current = pending.pop()
-        fields = field_types(current)
+        if current in handled:
+            return True
         if not dataclasses.is_dataclass(current):
-            return None
+            return True  # cannot tell: assume it matters
+        fields = field_types(current)
         for field in dataclasses.fields(current):
             types = fields.get(field.name)
-            if types is None:
-                return None
+            if types is None or not types.isdisjoint(handled):
+                return True
             for found in types - seen:
                 seen.add(found)
                 pending.append(found)
-    return frozenset(seen)
+    return False
 
 
 @functools.cache
@@ -139,26 +147,26 @@ def pruned_order(node_type: type, handled: frozenset[type]) -> tuple[str, ...]:
     kept = []
     for name in FIELD_ORDER[node_type]:
         types = fields.get(name)
-        if types is None or any(_matters(t, handled) for t in types):
+        if types is None or any(reaches(t, handled) for t in types):
             kept.append(name)
     return tuple(kept)
 
 
-@functools.cache
-def entered_types(handled: frozenset[type]) -> frozenset[type]:
-    """Node classes a walk for `handled` must enter: handled, or something below is.
+class Entered(dict[type, bool]):
+    """Per class, whether a walk for `handled` must step into a child of that class.
 
-    A walk checks each child against this set before descending, so leaves
-    like numbers, names and operators cost a set lookup instead of a call.
+    Filled on first sight of each class (anything that is not a node class
+    maps to False), so a walk pays one dict lookup per child and leaves like
+    numbers, names and operators that nothing handles cost no call.
     """
-    return frozenset(t for t in NODE_TYPES if _matters(t, handled))
 
+    def __init__(self, handled: frozenset[type]) -> None:
+        super().__init__()
+        self.handled = handled
 
-def _matters(node_type: type, handled: frozenset[type]) -> bool:
-    if node_type in handled:
-        return True
-    below = types_below(node_type)
-    return below is None or not below.isdisjoint(handled)
+    def __missing__(self, node_type: type) -> bool:
+        enter = self[node_type] = node_type in NODE_TYPES and reaches(node_type, self.handled)
+        return enter
 
 
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
