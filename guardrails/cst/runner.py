@@ -183,6 +183,10 @@ def run_rules(
     walker = _Walker(TrackerVisitor(tracker), rules, statements)
     walker.walk(module)
     failures = list(walker.failures.values())
+    for rule_instance in rules:
+        # Each report points at its rule, whose context holds the report list:
+        # a cycle that would keep the whole tree alive until a collection.
+        rule_instance.context.reports = []
 
     wanted: list[cst.CSTNode] = []
     enclosing: dict[int, tuple[cst.CSTNode, ...]] = {}
