@@ -111,6 +111,35 @@ class BlockingCallInAsync(CstRule):
 _SLEEPS = re.compile(r"(^|\.)(sleep|wait|backoff|retry|expo|on_exception)\b")
 
 
+class _RetryScan(cst.CSTVisitor):
+    """Inside one `while` loop (not nested loops or functions): retried `try`s and sleeps."""
+
+    def __init__(self, rule: CstRule, loop: cst.While) -> None:
+        super().__init__()
+        self.rule = rule
+        self.loop = loop
+        self.retries = False
+        self.waits = False
+
+    def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_While(self, inner: cst.While) -> bool:
+        return inner is self.loop
+
+    def visit_Try(self, attempt: cst.Try) -> None:
+        # A retry: success leaves the loop, failure goes round again.
+        if _exits(attempt.body) and any(
+            not _leaves_loop(handler.body) for handler in attempt.handlers
+        ):
+            self.retries = True
+
+    def visit_Call(self, call: cst.Call) -> None:
+        name = self.rule.context.qualified_name(call.func) or code_of(call.func)
+        if _SLEEPS.search(name):
+            self.waits = True
+
+
 class RetryWithoutBackoff(CstRule):
     META = RuleMeta(
         id="REL007",
@@ -163,33 +192,9 @@ class RetryWithoutBackoff(CstRule):
     def visit_While(self, node: cst.While) -> None:
         if not is_true(node.test):
             return  # a loop condition is an attempt bound
-        retries = False
-        waits = False
-        rule = self
-
-        class Scan(cst.CSTVisitor):
-            def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
-                return False
-
-            def visit_While(self, inner: cst.While) -> bool:
-                return inner is node
-
-            def visit_Try(self, attempt: cst.Try) -> None:
-                # A retry: success leaves the loop, failure goes round again.
-                nonlocal retries
-                if _exits(attempt.body) and any(
-                    not _leaves_loop(handler.body) for handler in attempt.handlers
-                ):
-                    retries = True
-
-            def visit_Call(self, call: cst.Call) -> None:
-                nonlocal waits
-                name = rule.context.qualified_name(call.func) or code_of(call.func)
-                if _SLEEPS.search(name):
-                    waits = True
-
-        walk(node, Scan())
-        if retries and not waits:
+        scan = _RetryScan(self, node)
+        walk(node, scan)
+        if scan.retries and not scan.waits:
             self.report(
                 node,
                 "`while True` retries after an error immediately and forever; "
@@ -197,30 +202,34 @@ class RetryWithoutBackoff(CstRule):
             )
 
 
+class _ExitFinder(cst.CSTVisitor):
+    """Finds a `return` or `break` outside nested loops and functions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_For(self, node: cst.For) -> bool:
+        return False
+
+    def visit_While(self, node: cst.While) -> bool:
+        return False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.found = True
+
+    def visit_Break(self, node: cst.Break) -> None:
+        self.found = True
+
+
 def _exits(body: cst.BaseSuite) -> bool:
     """Whether a block contains a `return` or `break` (outside nested loops and functions)."""
-    found = False
-
-    class Finder(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return False
-
-        def visit_For(self, node: cst.For) -> bool:
-            return False
-
-        def visit_While(self, node: cst.While) -> bool:
-            return False
-
-        def visit_Return(self, node: cst.Return) -> None:
-            nonlocal found
-            found = True
-
-        def visit_Break(self, node: cst.Break) -> None:
-            nonlocal found
-            found = True
-
-    walk(body, Finder())
-    return found
+    finder = _ExitFinder()
+    walk(body, finder)
+    return finder.found
 
 
 def _leaves_loop(body: cst.BaseSuite) -> bool:

@@ -254,23 +254,32 @@ def _bound_name(handler: cst.ExceptHandler) -> str | None:
     return None
 
 
+class _ReraiseFinder(cst.CSTVisitor):
+    """Finds `raise` / `raise <name>` outside nested functions.
+
+    Visitors are module-level classes with their state on the instance: a
+    class made per call costs its creation and leaves a reference cycle.
+    """
+
+    def __init__(self, name: str | None) -> None:
+        super().__init__()
+        self.name = name
+        self.found = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        exc = node.exc
+        if exc is None or (isinstance(exc, cst.Name) and exc.value == self.name):
+            self.found = True
+
+
 def _reraises(handler: cst.ExceptHandler) -> bool:
     """Whether the handler re-raises the caught exception itself (`raise` / `raise err`)."""
-    name = _bound_name(handler)
-    found = False
-
-    class Finder(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return False
-
-        def visit_Raise(self, node: cst.Raise) -> None:
-            nonlocal found
-            exc = node.exc
-            if exc is None or (isinstance(exc, cst.Name) and exc.value == name):
-                found = True
-
-    walk(handler.body, Finder())
-    return found
+    finder = _ReraiseFinder(_bound_name(handler))
+    walk(handler.body, finder)
+    return finder.found
 
 
 class ErrorLogWithoutTraceback(_HandlerTracker):
@@ -569,6 +578,34 @@ _REPORTING = re.compile(
 )
 
 
+class _HandlingFinder(cst.CSTVisitor):
+    """Whether an except body raises, passes the caught exception on, or reports it."""
+
+    def __init__(self, rule: CstRule, name: str | None) -> None:
+        super().__init__()
+        self.rule = rule
+        self.name = name
+        self.handled = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        self.handled = True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if self.name is not None and node.value == self.name:
+            self.handled = True  # the exception object is passed on or recorded
+
+    def visit_Call(self, node: cst.Call) -> None:
+        rule = self.rule
+        qualified = rule.context.qualified_name(node.func) or code_of(node.func)
+        if _REPORTING.search(qualified) or (
+            isinstance(node.func, cst.Attribute) and logging_call(rule, node)
+        ):
+            self.handled = True
+
+
 class BroadExceptUnlogged(CstRule):
     META = RuleMeta(
         id="OBS006",
@@ -633,33 +670,9 @@ class BroadExceptUnlogged(CstRule):
         self.report(node, f"{head} neither logs, re-raises nor passes on the error")
 
     def _handled(self, handler: cst.ExceptHandler) -> bool:
-        name = _bound_name(handler)
-        rule = self
-        handled = False
-
-        class Finder(cst.CSTVisitor):
-            def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-                return False
-
-            def visit_Raise(self, node: cst.Raise) -> None:
-                nonlocal handled
-                handled = True
-
-            def visit_Name(self, node: cst.Name) -> None:
-                nonlocal handled
-                if name is not None and node.value == name:
-                    handled = True  # the exception object is passed on or recorded
-
-            def visit_Call(self, node: cst.Call) -> None:
-                nonlocal handled
-                qualified = rule.context.qualified_name(node.func) or code_of(node.func)
-                if _REPORTING.search(qualified) or (
-                    isinstance(node.func, cst.Attribute) and logging_call(rule, node)
-                ):
-                    handled = True
-
-        walk(handler.body, Finder())
-        return handled
+        finder = _HandlingFinder(self, _bound_name(handler))
+        walk(handler.body, finder)
+        return finder.handled
 
 
 class WallClockDuration(CstRule):

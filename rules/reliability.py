@@ -367,15 +367,19 @@ _RESOURCES = frozenset(
 )
 
 
+class _NameCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: set[str] = set()
+
+    def visit_Name(self, name: cst.Name) -> None:
+        self.found.add(name.value)
+
+
 def _names_in(node: cst.CSTNode) -> set[str]:
-    found: set[str] = set()
-
-    class Collect(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.add(name.value)
-
-    walk(node, Collect())
-    return found
+    collector = _NameCollector()
+    walk(node, collector)
+    return collector.found
 
 
 class _Ownership(cst.CSTVisitor):

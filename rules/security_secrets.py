@@ -147,17 +147,22 @@ _RANDOM_FUNCS = frozenset(
 )
 
 
+class _RandomCallFinder(cst.CSTVisitor):
+    def __init__(self, rule: CstRule) -> None:
+        super().__init__()
+        self.rule = rule
+        self.found: cst.Call | None = None
+
+    def visit_Call(self, call: cst.Call) -> None:
+        if self.found is None and self.rule.context.qualified_name(call.func) in _RANDOM_FUNCS:
+            self.found = call
+
+
 def _random_call(rule: CstRule, node: cst.CSTNode) -> cst.Call | None:
     """The first call to the `random` module's functions inside `node`."""
-    found: list[cst.Call] = []
-
-    class Finder(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            if not found and rule.context.qualified_name(call.func) in _RANDOM_FUNCS:
-                found.append(call)
-
-    walk(node, Finder())
-    return found[0] if found else None
+    finder = _RandomCallFinder(rule)
+    walk(node, finder)
+    return finder.found
 
 
 class InsecureRandomness(CstRule):
