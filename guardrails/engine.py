@@ -16,6 +16,8 @@ import datetime
 import gc
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +39,20 @@ from guardrails.plan import Plan, build_plan
 _WORKER_PLAN: list[Plan] = []  # one entry per worker process, set by the initializer
 
 
-def _init_worker(settings: Settings) -> None:
+def _exit_when_orphaned(parent: int) -> None:
+    """End this worker once the run that started it is gone.
+
+    A run killed with SIGKILL cannot stop its pool, and each worker holds the
+    pool's pipes open itself, so it would wait for work forever.
+    """
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    # guardrails: ignore[REL011] a worker whose run was killed has no caller left to exit for it
+    os._exit(1)
+
+
+def _init_worker(settings: Settings, parent: int) -> None:
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     _WORKER_PLAN.append(build_plan(settings))
     # Imports and the plan live as long as the worker: keep them out of every
     # later collection's traversal.
@@ -152,7 +167,7 @@ def _libcst_pass(plan: Plan, files: Sequence[Path], jobs: int) -> Iterator[Itera
         max_workers=jobs,
         mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
-        initargs=(plan.settings,),
+        initargs=(plan.settings, os.getpid()),
     )
     chunk = max(1, min(32, len(files) // (jobs * 8)))
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import shutil
@@ -116,25 +117,59 @@ def _many_files(project, count: int) -> None:
         )
 
 
+def _children(pid: int) -> list[str]:
+    """Processes whose parent is `pid` (empty where /proc does not exist)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError):
+            status = (entry / "status").read_text()
+            if f"\nPPid:\t{pid}\n" in status:
+                found.append(entry.name)
+    return found
+
+
+def _assert_no_process_left_in(directory: Path) -> None:
+    """The killed run's pool workers end on their own (checked where /proc exists)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return
+    deadline = time.monotonic() + 10
+    while True:
+        left = []
+        for entry in proc.iterdir():
+            with contextlib.suppress(OSError):
+                if entry.name.isdigit() and Path(os.readlink(entry / "cwd")) == directory:
+                    left.append(entry.name)
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert not left, f"processes still running in {directory}: {left}"
+
+
 def test_a_run_killed_at_any_point_leaves_a_usable_cache(project) -> None:
     _many_files(project, 200)
     expected = project.run("check", "--output-format", "json", "--no-cache").out
     cache = project.root / ".guardrails_cache"
     argv = [sys.executable, "-m", "guardrails", "check", "--output-format", "json"]
-    # Once early (before any entry exists) and once while entries are being written.
-    for kill_when in ("early", "writing"):
+    # Early (before any entry exists), while the worker pool runs, and while
+    # entries are being written.
+    for kill_when in ("early", "workers", "writing"):
+        shutil.rmtree(cache, ignore_errors=True)  # a cold run each time
         process = subprocess.Popen(
             argv, cwd=project.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 120
         while process.poll() is None and time.monotonic() < deadline:
-            if kill_when == "early" or any(cache.rglob("*.json")):
+            if kill_when == "early" or (
+                _children(process.pid) if kill_when == "workers" else any(cache.rglob("*.json"))
+            ):
                 break
             time.sleep(0.001)
         if kill_when == "early":
             time.sleep(0.3)
         process.send_signal(signal.SIGKILL)
         process.wait()
+        _assert_no_process_left_in(project.root)
         again = project.run("check", "--output-format", "json")
         assert again.out == expected
         # and the entries it left (or wrote again) are the right ones
