@@ -94,14 +94,14 @@ class _Walker:
         for node_type in STATEMENT_TYPES:
             self._visit[node_type].insert(0, (None, statements.append))
             self._leave[node_type].append((None, lambda _node: statements.pop()))
-        self._handled = frozenset(t for t, h in (*self._visit.items(), *self._leave.items()) if h)
-        self._fields: dict[type, tuple[str, ...]] = {}
-        self._enter = _entered(self._handled)
+        handled = frozenset(t for t, h in (*self._visit.items(), *self._leave.items()) if h)
+        self._enter = _entered(handled)
 
     def _learn(self, node: cst.CSTNode) -> tuple[str, ...]:
         """The fields of `node`'s class worth entering for these handlers."""
         field_order(node)
-        fields = self._fields[type(node)] = pruned_order(type(node), self._handled)
+        enter = self._enter
+        fields = enter.fields[type(node)] = pruned_order(type(node), enter.handled)
         return fields
 
     def _call(self, handlers: list[tuple[CstRule | None, Callable[[Any], Any]]], node: Any) -> None:
@@ -121,8 +121,8 @@ class _Walker:
         handlers = self._visit.get(node_type)
         if handlers:
             self._call(handlers, node)
-        fields = self._fields.get(node_type)
         enter = self._enter
+        fields = enter.fields.get(node_type)
         for name in self._learn(node) if fields is None else fields:
             value = getattr(node, name)
             value_type = type(value)

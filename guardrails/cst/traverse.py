@@ -134,7 +134,6 @@ def reaches(node_type: type, handled: frozenset[type]) -> bool:
     return False
 
 
-@functools.cache
 def pruned_order(node_type: type, handled: frozenset[type]) -> tuple[str, ...]:
     """`node_type`'s child fields in source order, minus those that cannot matter.
 
@@ -157,12 +156,15 @@ class Entered(dict[type, bool]):
 
     Filled on first sight of each class (anything that is not a node class
     maps to False), so a walk pays one dict lookup per child and leaves like
-    numbers, names and operators that nothing handles cost no call.
+    numbers, names and operators that nothing handles cost no call. `fields`
+    keeps, per class, the fields such a walk reads (`pruned_order`), filled
+    by the walk as it meets each class.
     """
 
     def __init__(self, handled: frozenset[type]) -> None:
         super().__init__()
         self.handled = handled
+        self.fields: dict[type, tuple[str, ...]] = {}
 
     def __missing__(self, node_type: type) -> bool:
         enter = self[node_type] = node_type in NODE_TYPES and reaches(node_type, self.handled)
