@@ -215,13 +215,16 @@ def test_malformed_yaml_in_a_plugin_exits_2(project) -> None:
     assert "acme.yaml: invalid YAML" in line
 
 
-def test_regex_triggers_pick_the_files_semgrep_scans(project) -> None:
+def _plugin_with_triggers(project, triggers: str) -> None:
+    """The example plugin, its Semgrep rule given `triggers` (YAML flow list)."""
     project.write("tools/acme.py", PLUGIN)
-    rule = PLUGIN_RULE.replace(
-        "fix: unsafe\n", "fix: unsafe\n        triggers: [{regex: 'print\\s*\\('}]\n"
-    )
+    rule = PLUGIN_RULE.replace("fix: unsafe\n", f"fix: unsafe\n        triggers: {triggers}\n")
     project.write("tools/semgrep/acme.yaml", rule)
     project.write("pyproject.toml", '[tool.guardrails]\nplugins = ["tools.acme"]\n')
+
+
+def test_regex_triggers_pick_the_files_semgrep_scans(project) -> None:
+    _plugin_with_triggers(project, "[{regex: 'print\\s*\\('}]")
     project.write("app.py", "print (1)\n")
     project.write("other.py", "printer = 1\n")
     result = project.run("check", "--select", "ACME010", "--output-format", "json")
@@ -243,12 +246,7 @@ def test_a_file_no_backend_can_parse_gets_one_gr001(project) -> None:
 
 
 def test_invalid_trigger_regex_exits_2(project) -> None:
-    project.write("tools/acme.py", PLUGIN)
-    rule = PLUGIN_RULE.replace(
-        "fix: unsafe\n", "fix: unsafe\n        triggers: [{regex: 'print('}]\n"
-    )
-    project.write("tools/semgrep/acme.yaml", rule)
-    project.write("pyproject.toml", '[tool.guardrails]\nplugins = ["tools.acme"]\n')
+    _plugin_with_triggers(project, "[{regex: 'print('}]")
     project.write("app.py", "print(1)\n")
     result = project.run("check")
     assert result.code == 2
