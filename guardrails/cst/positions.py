@@ -181,9 +181,8 @@ class _StatementStarts:
     def compound(self, node: Any, twin: Any) -> None:
         if not isinstance(twin, _AST_TWINS.get(type(node), ())):
             raise _Mismatch
+        # zip(strict=True) raises ValueError on a count mismatch: no pairing then.
         if type(node) is cst.Match:
-            if len(node.cases) != len(twin.cases):
-                raise _Mismatch
             for case, twin_case in zip(node.cases, twin.cases, strict=True):
                 self.suite(case.body, twin_case.body)
             return
@@ -198,9 +197,7 @@ class _StatementStarts:
         elif orelse is not None:
             self.suite(orelse.body, twin.orelse)
         handlers = getattr(node, "handlers", ())
-        if len(handlers) != len(getattr(twin, "handlers", ())):
-            raise _Mismatch
-        for handler, twin_handler in zip(handlers, twin.handlers if handlers else (), strict=True):
+        for handler, twin_handler in zip(handlers, getattr(twin, "handlers", ()), strict=True):
             self.starts[id(handler)] = (twin_handler.lineno, twin_handler.col_offset)
             self.suite(handler.body, twin_handler.body)
         finalbody = getattr(node, "finalbody", None)
