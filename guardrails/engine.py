@@ -251,7 +251,9 @@ def _check_uncached(
             for job in (
                 # Semgrep's workers busy-wait when the cores are taken: while the LibCST
                 # pool keeps them busy, a quarter of them is its fair share (measured).
-                start_semgrep(plan.rules, targets, Path.cwd(), max(1, jobs // 4)),
+                start_semgrep(
+                    plan.rules, targets, Path.cwd(), max(1, jobs // 4), plan.settings.root
+                ),
                 start_ruff(plan.rules, targets, Path.cwd()),
             ):
                 if job is not None:

@@ -75,8 +75,11 @@ def guardrails_semgrep_rule_dirs() -> Sequence[str | Path]:
     exactly one Semgrep rule per guardrails id also carries that rule's
     documentation (`name`, `category`, `severity`, `summary`, `why`,
     `remediation`, `bad`, `good`, `references`, `fix`) — see
-    `guardrails/backends/semgrep.py`. A YAML or metadata error stops the run
-    with exit code 2 naming the plugin and the file. Called once per run.
+    `guardrails/backends/semgrep.py`. Optional `triggers` name strings or
+    regexes without which the rule cannot match: the rule then runs only on
+    files holding them. A rule's own `paths:` globs are anchored at the
+    project root. A YAML or metadata error stops the run with exit code 2
+    naming the plugin and the file. Called once per run.
     """
 
 

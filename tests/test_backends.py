@@ -233,6 +233,110 @@ def test_regex_triggers_pick_the_files_semgrep_scans(project) -> None:
     ]
 
 
+TWO_RULES = """\
+rules:
+  - id: acme-alpha-print
+    languages: [python]
+    severity: WARNING
+    message: print
+    pattern: print(...)
+    metadata:
+      guardrails:
+        id: ACME011
+        name: alpha-print
+        category: observability
+        severity: warning
+        summary: print near alpha
+        why: w
+        remediation: r
+        triggers: [alpha]
+  - id: acme-beta-print
+    languages: [python]
+    severity: WARNING
+    message: print
+    pattern: print(...)
+    paths:
+      exclude: ["/skipped/**"]
+    metadata:
+      guardrails:
+        id: ACME012
+        name: beta-print
+        category: observability
+        severity: warning
+        summary: print near beta
+        why: w
+        remediation: r
+        triggers: [beta]
+  - id: acme-settings-print
+    languages: [python]
+    severity: WARNING
+    message: print
+    pattern: print(...)
+    paths:
+      include: ["/conf/settings*.py"]
+    metadata:
+      guardrails:
+        id: ACME013
+        name: settings-print
+        category: observability
+        severity: warning
+        summary: print in settings
+        why: w
+        remediation: r
+        triggers: [gamma]
+"""
+
+
+def _two_rule_project(project) -> None:
+    project.write("tools/acme.py", PLUGIN)
+    project.write("tools/semgrep/acme.yaml", TWO_RULES)
+    project.write(
+        "pyproject.toml",
+        '[tool.guardrails]\nplugins = ["tools.acme"]\nselect = ["ACME011", "ACME012", "ACME013"]\n',
+    )
+    for name, words in {
+        "a.py": "alpha",
+        "b.py": "beta",
+        "[odd] n*me?.py": "alpha beta",
+        "sub dir/\u00e9t\u00e9.py": "beta",
+        "skipped/b.py": "beta",
+        "conf/settings_prod.py": "gamma",
+        "conf/other.py": "gamma",
+    }.items():
+        project.write(name, f"{words.split()[0]} = {words.split()!r}\nprint({words.split()[0]})\n")
+
+
+def test_each_semgrep_rule_reports_only_where_its_triggers_are(project) -> None:
+    # One process runs every rule, each limited to the files holding its triggers:
+    # globs of odd names still reach their file, a rule's own `paths` still apply,
+    # and a file no rule's own include picks is not "unscanned".
+    _two_rule_project(project)
+    expected = [
+        ("[odd] n*me?.py", "ACME011", 2),
+        ("[odd] n*me?.py", "ACME012", 2),
+        ("a.py", "ACME011", 2),
+        ("b.py", "ACME012", 2),
+        ("conf/settings_prod.py", "ACME013", 2),
+        ("sub dir/\u00e9t\u00e9.py", "ACME012", 2),
+    ]
+    result = project.run("check", "--output-format", "json", "--no-cache")
+    assert sorted(result.ids()) == expected, result.err
+    # the same from a subfolder, and with a target outside the project root
+    # (Semgrep's paths cannot be anchored there, so every rule runs on every file)
+    conf = project.root / "conf"
+    inside = project.run("check", "--output-format", "json", "--no-cache", "..", cwd=conf)
+    shown = [(os.path.relpath(conf / p, project.root), r, n) for p, r, n in inside.ids()]
+    assert sorted(shown) == expected, inside.err
+    outside = project.root.parent / "outside.py"
+    outside.write_text("beta = 1\nprint(beta)\n")
+    mixed = project.run(
+        "check", "--output-format", "json", "--no-cache", "a.py", "b.py", str(outside)
+    )
+    assert sorted(mixed.ids()) == sorted(
+        [("a.py", "ACME011", 2), ("b.py", "ACME012", 2), (str(outside), "ACME012", 2)]
+    ), mixed.err
+
+
 def test_a_file_no_backend_can_parse_gets_one_gr001(project) -> None:
     # Passes SEC015's triggers, so Semgrep is asked too and fails on it as well.
     project.write(
