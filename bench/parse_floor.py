@@ -2,11 +2,11 @@
 
     python bench/parse_floor.py --jobs 2 DIR
 
-Uses the same process pool as `guardrails check` (fork, same chunking) and
-the same garbage-collector policy (frozen after start-up, paused per file),
-so the ratio `guardrails / floor` measures what the rules, positions,
-backends and reporting add on top of parsing. Prints the number of files
-parsed.
+Uses the same process pool as `guardrails check` (fork, largest file first,
+same chunking) and the same garbage-collector policy (frozen after start-up,
+paused per file), so the ratio `guardrails / floor` measures what the rules,
+positions, backends and reporting add on top of parsing. Prints the number
+of files parsed.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 import libcst as cst
 
 from guardrails.checker import collector_paused
+from guardrails.engine import largest_first, pool_chunk
 
 
 def parse(path: str) -> int:
@@ -36,13 +37,13 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("root", type=Path)
     args = parser.parse_args()
-    files = sorted(str(p) for p in args.root.rglob("*.py") if p.is_file())
+    paths = sorted(p for p in args.root.rglob("*.py") if p.is_file())
+    files = [str(paths[index]) for index in largest_first(paths)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=args.jobs, mp_context=multiprocessing.get_context(method), initializer=gc.freeze
     ) as pool:
-        chunk = max(1, min(32, len(files) // (args.jobs * 8)))
-        print(sum(pool.map(parse, files, chunksize=chunk)))
+        print(sum(pool.map(parse, files, chunksize=pool_chunk(len(files), args.jobs))))
 
 
 if __name__ == "__main__":

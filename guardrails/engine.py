@@ -152,15 +152,39 @@ Progress = Callable[[int], None]
 """Called with how many more files are finished (all cached ones at once)."""
 
 
+def largest_first(paths: Sequence[Path]) -> list[int]:
+    """Indexes of `paths`, largest file first: how a process pool should take them.
+
+    Work handed out in file order can end with one worker still parsing a
+    big file while the others idle; largest first, the last pieces of work
+    are the smallest files, so the workers finish together.
+    """
+
+    def size(index: int) -> int:
+        try:
+            return paths[index].stat().st_size
+        except OSError:
+            return 0  # unreadable: reported (GR001) without parsing
+
+    return sorted(range(len(paths)), key=lambda index: (-size(index), index))
+
+
+def pool_chunk(files: int, jobs: int) -> int:
+    """Files per task sent to a worker: few round trips, yet a short tail."""
+    return max(1, min(16, files // (jobs * 8)))
+
+
 @contextlib.contextmanager
-def _libcst_pass(plan: Plan, files: Sequence[Path], jobs: int) -> Iterator[Iterator[FileResult]]:
-    """Start the LibCST pass; yields its results, in file order, as they come.
+def _libcst_pass(
+    plan: Plan, files: Sequence[Path], jobs: int
+) -> Iterator[Iterator[tuple[int, FileResult]]]:
+    """Start the LibCST pass; yields (index in `files`, result) as results come.
 
     In parallel runs the workers start on entry, so whatever the caller does
     before reading the results (starting Semgrep and Ruff) overlaps with them.
     """
     if jobs <= 1 or len(files) < 4 * jobs:
-        yield (check_file(plan, path) for path in files)
+        yield ((index, check_file(plan, path)) for index, path in enumerate(files))
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = concurrent.futures.ProcessPoolExecutor(
@@ -169,9 +193,14 @@ def _libcst_pass(plan: Plan, files: Sequence[Path], jobs: int) -> Iterator[Itera
         initializer=_init_worker,
         initargs=(plan.settings, os.getpid()),
     )
-    chunk = max(1, min(32, len(files) // (jobs * 8)))
+    order = largest_first(files)
     try:
-        yield pool.map(_check_in_worker, [str(p) for p in files], chunksize=chunk)
+        results = pool.map(
+            _check_in_worker,
+            [str(files[index]) for index in order],
+            chunksize=pool_chunk(len(files), jobs),
+        )
+        yield zip(order, results, strict=True)
     except BaseException:
         # e.g. Semgrep missing: report it now, not after the whole pass
         pool.shutdown(wait=False, cancel_futures=True)
@@ -221,11 +250,12 @@ def check_paths(
     advance = progress or (lambda done: None)
     hits, entries = _cached(plan, files, cache) if cache is not None else ({}, {})
     advance(len(hits))
-    todo = [path for index, path in enumerate(files) if index not in hits]
-    fresh = _check_uncached(plan, todo, jobs, advance)
-    violations: list[Violation] = [v for found in hits.values() for v in found]
     todo_index = [index for index in range(len(files)) if index not in hits]
-    for index, (found, valid_until) in zip(todo_index, fresh, strict=True):
+    violations: list[Violation] = [v for found in hits.values() for v in found]
+    for done, found, valid_until in _check_uncached(
+        plan, [files[index] for index in todo_index], jobs, advance
+    ):
+        index = todo_index[done]
         # A fingerprint depends only on the file's own findings: computed once,
         # then cached with them.
         found = with_fingerprints(sorted(found, key=Violation.sort_key), plan.settings.root)
@@ -238,14 +268,36 @@ def check_paths(
 
 def _check_uncached(
     plan: Plan, files: Sequence[Path], jobs: int, progress: Progress
-) -> list[tuple[list[Violation], datetime.date | None]]:
-    """Each file's final findings, in order, from every backend, and until when they hold."""
+) -> Iterator[tuple[int, list[Violation], datetime.date | None]]:
+    """(index in `files`, final findings from every backend, until when they hold), any order.
+
+    A file is finished as soon as its LibCST result is in and Semgrep and
+    Ruff are done, which is usually long before the LibCST pass ends: the
+    merging, fingerprinting and caching then overlap with the pass instead
+    of following it.
+    """
     if not files:
-        return []
+        return
     jobs = jobs or default_jobs()
     targets = {str(path): display_path(path) for path in files}
     started: list[Any] = []
-    results: list[FileResult] = []
+    waiting: dict[int, FileResult] = {}  # LibCST results waiting for Semgrep and Ruff
+    external: dict[str, list[Violation]] | None = None
+
+    def finish(
+        external: dict[str, list[Violation]],
+    ) -> list[tuple[int, list[Violation], datetime.date | None]]:
+        done = [
+            (
+                index,
+                finalize(plan, result, external.get(result.path, ()), files[index]),
+                suppressions.valid_until(result.suppressions),
+            )
+            for index, result in waiting.items()
+        ]
+        waiting.clear()
+        return done
+
     try:
         with _libcst_pass(plan, files, jobs) as pending:
             for job in (
@@ -258,20 +310,23 @@ def _check_uncached(
             ):
                 if job is not None:
                     started.append(job)
-            for result in pending:
-                results.append(result)
+            for index, result in pending:
+                waiting[index] = result
                 progress(1)
-        external: dict[str, list[Violation]] = {}
-        for job in started:
-            for shown, found in job.collect().items():
-                external.setdefault(shown, []).extend(found)
+                if external is None and all(job.job.process.poll() is not None for job in started):
+                    external = _collect(started)
+                if external is not None:
+                    yield from finish(external)
+        yield from finish(external if external is not None else _collect(started))
     finally:
         for job in started:
             job.job.close()
-    return [
-        (
-            finalize(plan, result, external.get(result.path, ()), path),
-            suppressions.valid_until(result.suppressions),
-        )
-        for path, result in zip(files, results, strict=True)
-    ]
+
+
+def _collect(started: Sequence[Any]) -> dict[str, list[Violation]]:
+    """Findings of the started Semgrep and Ruff jobs by shown path, once they end."""
+    external: dict[str, list[Violation]] = {}
+    for job in started:
+        for shown, found in job.collect().items():
+            external.setdefault(shown, []).extend(found)
+    return external
