@@ -1,7 +1,8 @@
 """Our fast position pass must agree with LibCST's PositionProvider on every node.
 
 Both ways: generating the whole module, and generating only the statement
-(or statement header) a node was found in, anchored by CPython's `ast`.
+(or statement header) a node was found in, anchored by CPython's tokenizer
+or, where that is not available, its `ast`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from guardrails.cst import positions
 from guardrails.cst.positions import STATEMENT_TYPES, node_spans
 from guardrails.cst.traverse import children
 
@@ -42,6 +44,13 @@ SOURCES = {
     ),
     "lone-carriage-returns": "x = 1\rif x:\r    y = (2,\r  3)\r",
     "semicolon-first-on-line": "import os; os.system(cmd)\nwith open(p) as f: data = f.read()\n",
+    "soft-keywords-decorators-else": (
+        "match = 1\nmatch(x)\ncase = [match]\n@dataclass\n@other(\n    a=1,\n)\nclass K:\n"
+        "    @property\n    def p(self): return self._p\n    @p.setter\n    def p(self, v):\n"
+        "        self._p = v\n(a).b = 1\nfor x in y:\n    pass\nelse:\n    pass\n"
+        "while z: pass\nelse: w\ntry:\n    pass\nfinally:\n    pass\n"
+        "try:\n  a\nexcept E:\n  b\nelse:\n  c\n"
+    ),
 }
 
 
@@ -95,12 +104,38 @@ def test_a_node_reported_outside_its_statement_is_still_located() -> None:
     assert (span.start_line, span.start_column, span.end_line, span.end_column) == (4, 4, 4, 16)
 
 
+@pytest.fixture(params=["tokens", "ast"])
+def anchors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Statement starts from the C tokenizer (CPython 3.11), then from `ast` (elsewhere)."""
+    if request.param == "ast":
+        monkeypatch.setattr(positions, "_TOKENIZE", None)
+    elif positions._TOKENIZE is None:
+        pytest.skip("the C tokenizer is used on CPython 3.11 only")
+    return request.param
+
+
 @pytest.mark.parametrize("name", sorted(SOURCES))
-def test_positions_match_libcst(name: str) -> None:
+def test_positions_match_libcst(name: str, anchors: str) -> None:
     _assert_same(SOURCES[name])
 
 
-def test_positions_match_libcst_on_stdlib_modules() -> None:
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_statement_starts_from_tokens_equal_those_from_ast(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if positions._TOKENIZE is None:
+        pytest.skip("the C tokenizer is used on CPython 3.11 only")
+    source = SOURCES[name]
+    module = cst.parse_module(source)
+    tokens = positions._statement_starts(module, source)
+    monkeypatch.setattr(positions, "_TOKENIZE", None)
+    parsed = positions._statement_starts(module, source)
+    assert type(tokens) is positions._LineStarts  # paired, not fallen back to `ast`
+    assert type(parsed) is positions._StatementStarts
+    assert tokens.starts and (tokens.starts, tokens.elifs) == (parsed.starts, parsed.elifs)
+
+
+def test_positions_match_libcst_on_stdlib_modules(anchors: str) -> None:
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     for name in ("argparse.py", "dataclasses.py", "json/decoder.py", "asyncio/tasks.py"):
         path = stdlib / name
