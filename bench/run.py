@@ -6,9 +6,12 @@
 
 The corpus (by default the standard library without site-packages) is
 copied to a temporary directory, so caches and the "touch one file" edit
-never touch the original. Each measurement is the median wall time of
-`--runs` runs, with the peak resident memory of the whole process tree
-(guardrails plus its workers, Semgrep and Ruff) sampled every 20 ms:
+never touch the original. The commands run in `--runs` rounds, each round
+running every command once, so that all of them see the same drift of a
+shared machine's speed; each measurement is the median wall time over the
+rounds, with the peak resident memory of the whole process tree
+(guardrails plus its workers, Semgrep and Ruff) sampled four times a
+second, and the target ratios are medians of the per-round ratios:
 
 - guardrails cold (empty cache), warm (nothing changed), one file touched;
 - the LibCST parse-only floor with the same number of processes;
@@ -208,8 +211,7 @@ def run(args: argparse.Namespace, skip: set[str], work: Path) -> int:
         "--output-format", "json", "--jobs", str(args.jobs), "--cache-dir", str(cache), ".",
     ]  # fmt: skip
     touched = sorted(corpus.rglob("*.py"), key=lambda p: abs(p.stat().st_size - 20_000))[0]
-    measures: dict[str, Measure] = {}
-    outputs: dict[str, str] = {}
+    plan: list[tuple[Measure, Callable[[int], None] | None, Sequence[int]]] = []
 
     def measure(
         name: str,
@@ -217,15 +219,7 @@ def run(args: argparse.Namespace, skip: set[str], work: Path) -> int:
         before: Callable[[int], None] | None = None,
         ok_codes: Sequence[int] = (0,),
     ) -> None:
-        entry = measures[name] = Measure(name, argv)
-        for index in range(args.runs):
-            if before is not None:
-                before(index)
-            seconds, peak, stdout = timed(argv, corpus, ok_codes)
-            entry.seconds.append(seconds)
-            entry.peak_rss_mib = max(entry.peak_rss_mib, peak / 2**20)
-            outputs[name] = stdout
-        print(f"  {name:<22} median {entry.median:8.2f} s", flush=True)
+        plan.append((Measure(name, argv), before, ok_codes))
 
     def clear_cache(_: int) -> None:
         shutil.rmtree(cache, ignore_errors=True)
@@ -237,8 +231,7 @@ def run(args: argparse.Namespace, skip: set[str], work: Path) -> int:
     floor = [sys.executable, str(HERE / "parse_floor.py"), "--jobs", str(args.jobs), "."]
     measure("libcst parse floor", floor)
     measure("guardrails cold", guardrails, clear_cache)
-    cold_output = outputs["guardrails cold"]
-    measure("guardrails warm", guardrails)
+    measure("guardrails warm", guardrails)  # right after a cold run: its cache
     measure("guardrails one file", guardrails, touch)
     if "ruff" not in skip:
         select = ",".join(ruff_families())
@@ -254,7 +247,25 @@ def run(args: argparse.Namespace, skip: set[str], work: Path) -> int:
             "semgrep", "scan", "--config", str(semgrep_rules_dir()), "--json", "--metrics=off",
             "--disable-version-check", "--oss-only", "--quiet", "--jobs", str(args.jobs), ".",
         ]  # fmt: skip
+
         measure("semgrep (guardrails rules)", semgrep, ok_codes=(0, 1))
+
+    # Rounds, each running every command once: a shared VM's speed drifts over
+    # minutes, and interleaving lets every command see the same drift, so the
+    # ratios compare like with like.
+    outputs: dict[str, str] = {}
+    for index in range(args.runs):
+        print(f"round {index + 1}/{args.runs}", flush=True)
+        for entry, before, ok_codes in plan:
+            if before is not None:
+                before(index)
+            seconds, peak, stdout = timed(entry.argv, corpus, ok_codes)
+            entry.seconds.append(seconds)
+            entry.peak_rss_mib = max(entry.peak_rss_mib, peak / 2**20)
+            outputs[entry.name] = stdout
+            print(f"  {entry.name:<28} {seconds:8.2f} s", flush=True)
+    measures = {entry.name: entry for entry, _, _ in plan}
+    cold_output = outputs["guardrails cold"]
 
     cold = findings(cold_output)
     crashes = [f for f in cold if f[3] == "GR003"]
@@ -277,15 +288,20 @@ def summarise(
 ) -> dict[str, object]:
     """Print the table and the target checks; return everything for the JSON file."""
     floor = measures["libcst parse floor"].median
-    cold = measures["guardrails cold"].median
     print(f"\n{'command':<28}{'median s':>10}{'min s':>9}{'max s':>9}{'/ floor':>9}{'RSS MiB':>9}")
     for entry in measures.values():
         print(
             f"{entry.name:<28}{entry.median:>10.2f}{min(entry.seconds):>9.2f}"
             f"{max(entry.seconds):>9.2f}{entry.median / floor:>9.2f}{entry.peak_rss_mib:>9.0f}"
         )
+
+    def per_round(numerator: str, denominator: str) -> float:
+        """Median of the ratio within each round (both ran minutes apart at most)."""
+        pairs = zip(measures[numerator].seconds, measures[denominator].seconds, strict=True)
+        return statistics.median(a / b for a, b in pairs)
+
     values = {
-        "cold / floor": cold / floor,
+        "cold / floor": per_round("guardrails cold", "libcst parse floor"),
         "warm seconds": measures["guardrails warm"].median,
         "one-file seconds": measures["guardrails one file"].median,
         "peak RSS MiB": max(
@@ -294,8 +310,8 @@ def summarise(
         ),
     }
     if "bandit -r" in measures:
-        values["bandit / cold"] = measures["bandit -r"].median / cold
-    print("\ntargets (issue 8):")
+        values["bandit / cold"] = per_round("bandit -r", "guardrails cold")
+    print("\ntargets (issue 8; ratios are medians of per-round ratios):")
     verdicts = {}
     for name, value in values.items():
         op, limit = TARGETS[name]
