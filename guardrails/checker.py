@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import libcst as cst
+from libcst._nodes.base import CSTNode  # the class whose __post_init__ validates nodes
 
 from guardrails import suppressions
 from guardrails.cst.helpers import code_of
@@ -175,13 +176,18 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
         for r in rules
         if r.impl is not None and (not r.impl.TRIGGERS or any(t in text for t in r.impl.TRIGGERS))
     ]
-    try:
-        module = cst.parse_module(text)
-    except Exception as exc:  # ParserSyntaxError, RecursionError on absurd nesting, ...
+
+    def unparsable(exc: Exception) -> FileResult:
         line, column, message = _parse_error(exc, text)
         result.violations.append(engine_finding(PARSE_ERROR, line, column, message))
         result.parsed = False
         return result
+
+    try:
+        with unvalidated_parse():
+            module = cst.parse_module(text)
+    except Exception as exc:  # ParserSyntaxError, RecursionError on absurd nesting, ...
+        return unparsable(exc)
 
     found: list[Violation] = []
     if cst_rules:
@@ -201,6 +207,9 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
                     is_test,
                 )
         except Exception as exc:  # the engine's own name tracking failed
+            invalid = _validation_error(text)
+            if invalid is not None:
+                return unparsable(invalid)  # a tree LibCST's parser should not have built
             found.append(
                 engine_finding(
                     RULE_CRASH,
@@ -211,6 +220,9 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
                 )
             )
         else:
+            invalid = _validation_error(text) if outcome.failures else None
+            if invalid is not None:
+                return unparsable(invalid)  # a tree LibCST's parser should not have built
             by_impl = {r.impl: r for r in cst_rules}
             for report in outcome.reports:
                 where = outcome.positions(report.node)
@@ -275,6 +287,48 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _not_validated(self: CSTNode) -> None:
+    """Stands in for `CSTNode.__post_init__` while LibCST's parser builds a tree."""
+
+
+@contextlib.contextmanager
+def unvalidated_parse() -> Iterator[None]:
+    """Let LibCST's parser build nodes without validating each one again.
+
+    Every LibCST node validates itself as it is constructed (whitespace
+    around keywords, balanced parentheses...). The parser only builds what
+    its grammar accepted, so this re-checks its own work, at a seventh of
+    the cost of a parse (measured on the stdlib); LibCST's own comment on
+    `__post_init__` suggests not validating when parsing. On the stdlib and
+    1,500 site-packages files the same files parse, to the same code, either
+    way; where validation did catch a malformed tree (Instagram/LibCST#1061),
+    analysing it crashes and `_validation_error` restores the verdict. Nodes
+    built outside this block (rules' fixes, `guardrails fix`'s check that
+    fixed code parses) are validated as usual.
+    """
+    original = CSTNode.__post_init__
+    CSTNode.__post_init__ = _not_validated  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        CSTNode.__post_init__ = original  # type: ignore[method-assign]
+
+
+def _validation_error(text: str) -> Exception | None:
+    """What LibCST's validating parse raises on `text`, if anything.
+
+    Asked only when analysing a tree built without validation crashed: the
+    parser has built malformed trees that only validation caught (as in
+    Instagram/LibCST#1061), and such a file is reported unparsable, as it
+    was, rather than as a crash.
+    """
+    try:
+        cst.parse_module(text)
+    except Exception as exc:  # whatever LibCST raises is its verdict on the file
+        return exc
+    return None
 
 
 def check_file(plan: Plan, path: Path) -> FileResult:

@@ -92,6 +92,17 @@ def test_syntax_error_is_gr001_and_other_files_still_checked(project) -> None:
     assert "syntax error" in broken["message"]
 
 
+def test_a_tree_only_libcst_validation_rejects_is_gr001_not_a_crash(project) -> None:
+    # Trees are built without LibCST's per-node validation; on this valid code the
+    # parser builds a malformed tree that only validation caught (Instagram/LibCST#1061).
+    project.write("odd.py", "x = () if 0 else(lambda:())\ny = eval(input())\n")
+    project.write("fine.py", "y = eval(input())\n")
+    result = project.run("check", "--output-format", "json", "--select", "GR,SEC002")
+    assert result.ids() == [("fine.py", "SEC002", 1), ("odd.py", "GR001", 1)], result.err
+    (odd,) = [v for v in result.json()["violations"] if v["path"] == "odd.py"]
+    assert "cannot parse: TypeError" in odd["message"]
+
+
 def test_undecodable_file_is_gr001(project) -> None:
     project.write("latin.py", b"# comment \xff\xfe\nx = 1\n")
     result = project.run("check", "--output-format", "json")
