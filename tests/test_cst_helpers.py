@@ -133,7 +133,7 @@ def test_a_pruned_walk_reaches_every_handled_node(handled: tuple[type, ...]) -> 
                 f"{type(node).__name__.lower()} {node.value}" if hasattr(node, "value") else "call"
             )
         field_order(node)
-        for name in pruned_order(type(node), frozenset(handled)):
+        for name in pruned_order(type(node), enter):
             value = getattr(node, name)
             for item in value if isinstance(value, (list, tuple)) else [value]:
                 if enter[type(item)]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass, field
+from typing import cast
 
 import libcst as cst
 
@@ -104,26 +105,33 @@ class NameTracker:
         return None
 
     def qualified_name(self, node: cst.CSTNode) -> str | None:
-        """Resolve a Name, Attribute or Call expression to its origin."""
-        if isinstance(node, cst.Name):
-            return self.lookup(node.value)
-        if isinstance(node, cst.Attribute):
-            if isinstance(node.value, cst.Name):
+        """Resolve a Name, Attribute or Call expression to its origin.
+
+        Exact class checks: parsed trees hold LibCST's own (final) classes, and
+        `isinstance` with them goes through ABC machinery on a very hot path.
+        """
+        kind = type(node)
+        if kind is cst.Name:
+            return self.lookup(cast(cst.Name, node).value)
+        if kind is cst.Attribute:
+            attribute = cast(cst.Attribute, node)
+            value = attribute.value
+            if type(value) is cst.Name:
                 method = self._method_scope()
                 if (
                     method is not None
                     and method.owner is not None
-                    and node.value.value == method.self_name
-                    and self.lookup(node.value.value) is _UNKNOWN
+                    and value.value == method.self_name
+                    and self.lookup(value.value) is _UNKNOWN
                 ):
-                    return method.owner.instance_attrs.get(node.attr.value)
-            base = self.qualified_name(node.value)
-            return f"{base}.{node.attr.value}" if base else None
-        if isinstance(node, cst.Call):
-            base = self.qualified_name(node.func)
+                    return method.owner.instance_attrs.get(attribute.attr.value)
+            base = self.qualified_name(value)
+            return f"{base}.{attribute.attr.value}" if base else None
+        if kind is cst.Call:
+            base = self.qualified_name(cast(cst.Call, node).func)
             return f"{base}()" if base else None
-        if isinstance(node, cst.Await):
-            return self.qualified_name(node.expression)
+        if kind is cst.Await:
+            return self.qualified_name(cast(cst.Await, node).expression)
         return None
 
     def origin_of(self, value: cst.BaseExpression | None) -> str | None:

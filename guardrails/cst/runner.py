@@ -101,7 +101,7 @@ class _Walker:
         """The fields of `node`'s class worth entering for these handlers."""
         field_order(node)
         enter = self._enter
-        fields = enter.fields[type(node)] = pruned_order(type(node), enter.handled)
+        fields = enter.fields[type(node)] = pruned_order(type(node), enter)
         return fields
 
     def _call(self, handlers: list[tuple[CstRule | None, Callable[[Any], Any]]], node: Any) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import libcst as cst
@@ -134,19 +134,21 @@ def reaches(node_type: type, handled: frozenset[type]) -> bool:
     return False
 
 
-def pruned_order(node_type: type, handled: frozenset[type]) -> tuple[str, ...]:
+def pruned_order(node_type: type, enter: Mapping[type, bool]) -> tuple[str, ...]:
     """`node_type`'s child fields in source order, minus those that cannot matter.
 
     A field is dropped when no class it admits, nor anything below one, has a
     handler in `handled`: mostly whitespace, commas and operators, over half
     of all nodes, which a walk for a rule set without comment handlers need
-    not enter. `FIELD_ORDER` must already know `node_type`.
+    not enter. `enter` says, per class, whether it may be or hold a handled
+    node (an `Entered`, which remembers each answer). `FIELD_ORDER` must
+    already know `node_type`.
     """
     fields = field_types(node_type)
     kept = []
     for name in FIELD_ORDER[node_type]:
         types = fields.get(name)
-        if types is None or any(reaches(t, handled) for t in types):
+        if types is None or any(enter[t] for t in types):
             kept.append(name)
     return tuple(kept)
 
