@@ -33,7 +33,9 @@ from typing import Any
 from guardrails._version import __version__
 from guardrails.model import Edit, Fix, Violation
 
-FORMAT = 3
+FORMAT = 4  # 4: violations as rows of field values in `Violation` order
+_FIELDS = tuple(f.name for f in dataclasses.fields(Violation))
+_FIX = _FIELDS.index("fix")
 
 
 def code_digest(module_names: Sequence[str]) -> str:
@@ -99,11 +101,25 @@ def for_plan(plan: Any, override: Path | None = None) -> Cache:
     return Cache(directory_for(plan.settings, override), run_key(plan, plan.plugins))
 
 
-def _violation(data: dict[str, Any]) -> Violation:
-    fix = data.get("fix")
+def _row(violation: Violation) -> list[Any]:
+    """A violation as its field values in order: no key repeated per finding.
+
+    A warm run decodes every entry; rows are a third smaller than objects
+    and build a Violation without keyword matching.
+    """
+    row = [getattr(violation, name) for name in _FIELDS]
+    row[_FIX] = violation.fix.to_dict() if violation.fix is not None else None
+    return row
+
+
+def _violation(row: Any) -> Violation:
+    if type(row) is not list or len(row) != len(_FIELDS):
+        raise ValueError("not an entry of this format")
+    fix = row[_FIX]
     if fix is not None:
-        fix = Fix(tuple(Edit(**e) for e in fix["edits"]), fix["applicability"], fix["description"])
-    return Violation(**{**data, "fix": fix})
+        edits = tuple(Edit(**edit) for edit in fix["edits"])
+        row[_FIX] = Fix(edits, fix["applicability"], fix["description"])
+    return Violation(*row)
 
 
 @dataclasses.dataclass
@@ -148,7 +164,7 @@ class Cache:
         payload = json.dumps(
             {
                 "valid_until": valid_until.isoformat() if valid_until else None,
-                "violations": [v.to_dict() for v in violations],
+                "violations": [_row(v) for v in violations],
             }
         )
         try:
