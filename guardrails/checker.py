@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import libcst as cst
-from libcst._nodes.base import CSTNode  # the class whose __post_init__ validates nodes
 
 from guardrails import suppressions
 from guardrails.cst.helpers import code_of
@@ -289,7 +288,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _not_validated(self: CSTNode) -> None:
+def _not_validated(self: cst.CSTNode) -> None:
     """Stands in for `CSTNode.__post_init__` while LibCST's parser builds a tree."""
 
 
@@ -308,12 +307,12 @@ def unvalidated_parse() -> Iterator[None]:
     built outside this block (rules' fixes, `guardrails fix`'s check that
     fixed code parses) are validated as usual.
     """
-    original = CSTNode.__post_init__
-    CSTNode.__post_init__ = _not_validated  # type: ignore[method-assign]
+    original = cst.CSTNode.__post_init__
+    cst.CSTNode.__post_init__ = _not_validated  # type: ignore[method-assign]
     try:
         yield
     finally:
-        CSTNode.__post_init__ = original  # type: ignore[method-assign]
+        cst.CSTNode.__post_init__ = original  # type: ignore[method-assign]
 
 
 def _validation_error(text: str) -> Exception | None:
