@@ -44,6 +44,11 @@ def test_warm_run_is_identical_and_skips_the_backends(project, tmp_path) -> None
     # Semgrep is not needed when nothing changed: the cached findings are used.
     warm = project.run("check", "--output-format", "json", env={"PATH": _no_semgrep_path(tmp_path)})
     assert warm.code == 1 and warm.out == cold.out
+    # a finding with a fix comes back from the cache with its edits
+    project.write("app/defaults.py", "def f(items=[]):\n    return items\n")
+    cold = project.run("check", "--output-format", "json", "app/defaults.py")
+    assert any(v["fix"] for v in cold.json()["violations"]), cold.out
+    assert project.run("check", "--output-format", "json", "app/defaults.py").out == cold.out
 
 
 def test_edits_and_config_changes_invalidate(project) -> None:
@@ -66,10 +71,17 @@ def test_edits_and_config_changes_invalidate(project) -> None:
 def test_corrupt_entries_and_unwritable_cache_are_harmless(project) -> None:
     project.write("app.py", "import os\nos.system('ls')\n")
     first = project.run("check", "--output-format", "json")
-    for entry in (project.root / ".guardrails_cache").rglob("*.json"):
-        entry.write_text("{not json")
-    again = project.run("check", "--output-format", "json")
-    assert again.out == first.out
+    entries = list((project.root / ".guardrails_cache").rglob("*.json"))
+    assert entries
+    for content in (
+        "{not json",
+        '{"valid_until": null, "violations": [{"rule_id": "SEC001"}]}',  # an older format
+        '{"valid_until": null, "violations": [["SEC001", "short row"]]}',
+    ):
+        for entry in entries:
+            entry.write_text(content)
+        again = project.run("check", "--output-format", "json")
+        assert again.out == first.out, (content, again.err)
     project.write("blocked", "a file where the cache folder should be\n")
     blocked = project.run("check", "--output-format", "json", "--cache-dir", "blocked")
     assert blocked.out == first.out
