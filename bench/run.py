@@ -247,7 +247,6 @@ def run(args: argparse.Namespace, skip: set[str], work: Path) -> int:
             "semgrep", "scan", "--config", str(semgrep_rules_dir()), "--json", "--metrics=off",
             "--disable-version-check", "--oss-only", "--quiet", "--jobs", str(args.jobs), ".",
         ]  # fmt: skip
-
         measure("semgrep (guardrails rules)", semgrep, ok_codes=(0, 1))
 
     # Rounds, each running every command once: a shared VM's speed drifts over

@@ -285,12 +285,12 @@ def _check_uncached(
     external: dict[str, list[Violation]] | None = None
 
     def finish(
-        external: dict[str, list[Violation]],
+        by_path: dict[str, list[Violation]],
     ) -> list[tuple[int, list[Violation], datetime.date | None]]:
         done = [
             (
                 index,
-                finalize(plan, result, external.get(result.path, ()), files[index]),
+                finalize(plan, result, by_path.get(result.path, ()), files[index]),
                 suppressions.valid_until(result.suppressions),
             )
             for index, result in waiting.items()

@@ -233,7 +233,7 @@ def test_regex_triggers_pick_the_files_semgrep_scans(project) -> None:
     ]
 
 
-TWO_RULES = """\
+PRINT_RULES = """\
 rules:
   - id: acme-alpha-print
     languages: [python]
@@ -287,9 +287,9 @@ rules:
 """
 
 
-def _two_rule_project(project) -> None:
+def _print_rules_project(project) -> None:
     project.write("tools/acme.py", PLUGIN)
-    project.write("tools/semgrep/acme.yaml", TWO_RULES)
+    project.write("tools/semgrep/acme.yaml", PRINT_RULES)
     project.write(
         "pyproject.toml",
         '[tool.guardrails]\nplugins = ["tools.acme"]\nselect = ["ACME011", "ACME012", "ACME013"]\n',
@@ -310,7 +310,7 @@ def test_each_semgrep_rule_reports_only_where_its_triggers_are(project) -> None:
     # One process runs every rule, each limited to the files holding its triggers:
     # globs of odd names still reach their file, a rule's own `paths` still apply,
     # and a file no rule's own include picks is not "unscanned".
-    _two_rule_project(project)
+    _print_rules_project(project)
     expected = [
         ("[odd] n*me?.py", "ACME011", 2),
         ("[odd] n*me?.py", "ACME012", 2),

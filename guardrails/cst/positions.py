@@ -15,8 +15,8 @@ where each statement starts, so generating just the innermost statement —
 or only its header, up to the body — places its nodes exactly. Whenever
 that cannot be done with certainty (the file is rejected, the token lines
 or `ast` statements disagree with LibCST's, a node lies outside its
-statement) the whole module is generated as before. The results equal PositionProvider's
-(syntactic positions, 1-based lines, 0-based columns);
+statement) the whole module is generated as before. The results equal
+PositionProvider's (syntactic positions, 1-based lines, 0-based columns);
 `tests/test_positions.py` checks that on every node of tricky sources, both
 ways.
 """
@@ -150,11 +150,11 @@ _AST_TWINS: dict[type, tuple[type, ...]] = {
 
 
 class _Mismatch(Exception):
-    """The LibCST and `ast` trees of a file do not line up."""
+    """CPython's view of a file's statements does not line up with LibCST's."""
 
 
-class _StatementStarts:
-    """Where each LibCST statement of a module starts, paired with `ast`'s statements.
+class _Starts:
+    """Where each LibCST statement of a module starts, as CPython located it.
 
     Maps id(node) to (1-based line, 0-based column) and remembers which `If`
     nodes are `elif` branches, whose codegen differs when run on their own.
@@ -163,6 +163,10 @@ class _StatementStarts:
     def __init__(self) -> None:
         self.starts: dict[int, tuple[int, int]] = {}
         self.elifs: set[int] = set()
+
+
+class _StatementStarts(_Starts):
+    """Starts from pairing LibCST's statements with `ast`'s."""
 
     def block(self, statements: Sequence[cst.CSTNode], twins: Sequence[ast.stmt]) -> None:
         index = 0
@@ -253,8 +257,8 @@ def _logical_lines(
             yield text, line, column
 
 
-class _LineStarts(_StatementStarts):
-    """Statement starts from the tokens alone: a tenth of the cost of `ast.parse`.
+class _LineStarts(_Starts):
+    """Starts from the C tokenizer's logical lines: a quarter of the cost of `ast.parse`.
 
     The LibCST statements are walked in source order and matched with the
     logical lines (decorators, `else:`, `finally:` and `case` lines
@@ -308,7 +312,7 @@ class _LineStarts(_StatementStarts):
             self.body(finalbody.body)
 
 
-def _statement_starts(module: cst.Module, source: str) -> _StatementStarts | None:
+def _statement_starts(module: cst.Module, source: str) -> _Starts | None:
     """Statement starts from CPython's tokenizer or parser, or None if neither can vouch."""
     if source.startswith("\ufeff"):
         return None
@@ -379,9 +383,9 @@ def _anchored_offsets(
     """
     found: dict[int, tuple[int, int]] = {}
     done: dict[tuple[int, bool], _Generated | None] = {}
-    starts: _StatementStarts | None = None
+    starts: _Starts | None = None
 
-    def generate(paired: _StatementStarts, anchor: cst.CSTNode, header: bool) -> _Generated | None:
+    def generate(paired: _Starts, anchor: cst.CSTNode, header: bool) -> _Generated | None:
         """(relative offsets, shift to absolute) of one statement's codegen, memoised."""
         key = (id(anchor), header)
         if key in done:
