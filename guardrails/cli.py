@@ -475,27 +475,42 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    """Apply fixes; exit 1 if findings remain (or, with --diff, if there is anything to fix)."""
+    """Apply fixes; exit 1 if findings remain (or, with --diff, if there is anything to fix).
+
+    Exit 2 if a file could not be fixed safely (changed meanwhile, read-only, outside
+    the project); files already written are listed even when a later step fails.
+    """
+    import contextlib
+
     from guardrails.diagnostics import RULE_CRASH
-    from guardrails.fixer import fix_paths
+    from guardrails.fixer import FixReport, fix_paths
     from guardrails.report import Summary, text
 
     settings, plan, files = _prepare(args)
-    report = fix_paths(plan, files, unsafe=args.unsafe_fixes, diff=args.diff, jobs=args.jobs)
-    for shown in report.broken:
-        print(
-            f"guardrails: {shown}: a fix produced code that does not parse; file left unchanged",
-            file=sys.stderr,
+    report = FixReport()
+    try:
+        fix_paths(
+            plan,
+            files,
+            unsafe=args.unsafe_fixes,
+            diff=args.diff,
+            jobs=args.jobs,
+            report=report,
+            named_outside=True,  # the user named these paths; links out stay refused
         )
+    finally:
+        if report.fixed and not args.diff:
+            with contextlib.suppress(OSError):  # never hide the error that ended the run
+                print("\n".join(report.written()), flush=True)
+    for problem in report.problems():
+        print(f"guardrails: {problem}", file=sys.stderr)
     if args.diff:
         sys.stdout.write("".join(report.diffs))
         print(
             f"Would fix {_count(report.total, 'finding')} in {_count(len(report.fixed), 'file')}.",
             file=sys.stderr,
         )
-        return EXIT_FINDINGS if report.total else EXIT_OK
-    for shown, count in sorted(report.fixed.items()):
-        print(f"fixed {count} in {shown}")
+        return EXIT_ERROR if report.refused else EXIT_FINDINGS if report.total else EXIT_OK
     remaining = report.remaining
     summary = Summary.of(remaining, report.files, settings.fail_on)
     unsafe_left = sum(1 for v in remaining if v.fix is not None and v.fix.applicability == "unsafe")
@@ -504,7 +519,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     if unsafe_left and not args.unsafe_fixes:
         note += f" {unsafe_left} more can be fixed with --unsafe-fixes."
     print(note)
-    if any(v.rule_id == RULE_CRASH.id for v in remaining):
+    if report.refused or any(v.rule_id == RULE_CRASH.id for v in remaining):
         return EXIT_ERROR
     return EXIT_FINDINGS if summary.failing or report.broken else EXIT_OK
 

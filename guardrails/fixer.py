@@ -5,10 +5,16 @@ Each pass checks the files with every backend, takes the fixes allowed
 whose edits do not overlap an edit already taken — a conflicting fix waits
 for the next pass, which re-checks the changed text, so edits are never
 applied blindly on top of each other. Fixed text that does not parse is not
-written. Writes are atomic (a temporary file in the same folder, then
-rename) and keep the file's permissions, encoding and line endings. Passes
-repeat until nothing changes, so running `fix` twice changes nothing the
-second time.
+written. Passes repeat until nothing changes, so running `fix` twice
+changes nothing the second time.
+
+No work is lost: each pass snapshots its files before checking them, and a
+file is written only if it is still exactly those bytes (`safewrite`), so
+an edit saved meanwhile is reported and kept, never overwritten with stale
+fixes. Writes are atomic, go through a symlink to its target (only inside
+the project), keep permissions, owner, encoding and line endings, and
+refuse read-only files; the report names every file written, even when a
+later one fails.
 """
 
 from __future__ import annotations
@@ -17,8 +23,6 @@ import ast
 import difflib
 import os
 import re
-import stat
-import tempfile
 import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,10 +31,12 @@ from pathlib import Path
 
 import libcst as cst
 
+from guardrails import safewrite
 from guardrails.discovery import display_path
 from guardrails.engine import check_paths
 from guardrails.model import Fix, Violation
 from guardrails.plan import Plan
+from guardrails.safewrite import Snapshot
 
 MAX_PASSES = 8
 _NEWLINE = re.compile(r"\r\n?|\n")
@@ -40,8 +46,9 @@ _NEWLINE = re.compile(r"\r\n?|\n")
 class FixReport:
     """What a fix run did."""
 
-    fixed: dict[str, int] = field(default_factory=dict)  # path -> fixes applied
+    fixed: dict[str, int] = field(default_factory=dict)  # path -> fixes written (or previewed)
     broken: list[str] = field(default_factory=list)  # fixes whose result did not parse
+    refused: dict[str, str] = field(default_factory=dict)  # path -> why it was not written
     diffs: list[str] = field(default_factory=list)
     remaining: list[Violation] = field(default_factory=list)
     files: int = 0
@@ -49,6 +56,27 @@ class FixReport:
     @property
     def total(self) -> int:
         return sum(self.fixed.values())
+
+    def written(self) -> list[str]:
+        """One line per file changed (or, in a preview, that would be)."""
+        return [f"fixed {count} in {_line(shown)}" for shown, count in sorted(self.fixed.items())]
+
+    def problems(self) -> list[str]:
+        """One line per file left unchanged although it had fixes, and why."""
+        broken = [
+            f"{_line(shown)}: a fix produced code that does not parse; file left unchanged"
+            for shown in self.broken
+        ]
+        refused = [
+            f"{_line(shown)}: not fixed: {_line(reason)}"
+            for shown, reason in sorted(self.refused.items())
+        ]
+        return broken + refused
+
+
+def _line(text: str) -> str:
+    """`text` without line breaks or control characters, which could forge output lines."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def _offsets(text: str) -> list[int]:
@@ -111,38 +139,62 @@ def _parses(text: str) -> bool:
     return True
 
 
-def _read(path: Path) -> tuple[str, str]:
-    data = path.read_bytes()
+def _decode(data: bytes) -> tuple[str, str]:
     encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
     return data.decode(encoding), encoding
-
-
-def write_atomically(path: Path, text: str, encoding: str) -> None:
-    """Replace `path` with `text` via a temporary file, keeping its mode."""
-    mode = stat.S_IMODE(path.stat().st_mode)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode(encoding))
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _wanted(v: Violation, unsafe: bool) -> bool:
     return v.fix is not None and (v.fix.applicability == "safe" or unsafe)
 
 
+def _outside(path: Path, target: Path, root: Path, named_outside: bool) -> str | None:
+    """Why `target` (where a write to `path` goes) may not be written, if it may not.
+
+    Inside the project root is fine. Outside, only a file reached without a
+    symlink, when the caller says the user named such paths (`fix ../x.py`).
+    """
+    if target.is_relative_to(root):
+        return None
+    if target != Path(os.path.abspath(path)):
+        return f"it resolves to {target}, outside the project"
+    return None if named_outside else "it is outside the project"
+
+
+def _take(path: Path) -> Snapshot | str:
+    """A snapshot of `path`, or why there is none."""
+    try:
+        return safewrite.take(path)[0]
+    except safewrite.Refused as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"it could not be read: {exc.strerror or exc}"
+
+
 def fix_paths(
-    plan: Plan, files: Sequence[Path], unsafe: bool = False, diff: bool = False, jobs: int = 0
+    plan: Plan,
+    files: Sequence[Path],
+    unsafe: bool = False,
+    diff: bool = False,
+    jobs: int = 0,
+    report: FixReport | None = None,
+    named_outside: bool = False,
 ) -> FixReport:
-    """Fix `files` in place (or, with `diff`, only describe the changes)."""
-    report = FixReport(files=len(files))
+    """Fix `files` in place (or, with `diff`, only describe the changes).
+
+    `report` is filled in as files are written, so a caller that passes one
+    still knows what changed when a later step raises. Files outside the
+    project root are written only with `named_outside` (the user named them)
+    and never through a symlink.
+    """
+    report = report if report is not None else FixReport()
+    report.files = len(files)
     by_shown = {display_path(path): path for path in files}
     pending = list(files)
     for _ in range(MAX_PASSES if not diff else 1):
+        # Before the check: every backend then reads these bytes or newer ones,
+        # and a write happens only if the file is still exactly this.
+        before = {path: _take(path) for path in pending}
         result = check_paths(plan, pending, jobs)
         fixes: dict[str, list[Fix]] = {}
         for v in result.violations:
@@ -151,20 +203,9 @@ def fix_paths(
         changed = []
         for shown, file_fixes in sorted(fixes.items()):
             path = by_shown.get(shown)
-            if path is None:
+            if path is None or path not in before:
                 continue
-            text, encoding = _read(path)
-            new_text, count = apply_fixes(text, file_fixes)
-            if not count or new_text == text:
-                continue
-            if not _parses(new_text):
-                report.broken.append(shown)
-                continue
-            report.fixed[shown] = report.fixed.get(shown, 0) + count
-            if diff:
-                report.diffs.append(_unified(shown, text, new_text))
-            else:
-                write_atomically(path, new_text, encoding)
+            if _fix_file(plan, path, shown, before[path], file_fixes, report, diff, named_outside):
                 changed.append(path)
         if not changed:
             break
@@ -172,6 +213,62 @@ def fix_paths(
     final = check_paths(plan, files, jobs)
     report.remaining = final.violations
     return report
+
+
+def _fix_file(
+    plan: Plan,
+    path: Path,
+    shown: str,
+    before: Snapshot | str,
+    fixes: list[Fix],
+    report: FixReport,
+    diff: bool,
+    named_outside: bool,
+) -> bool:
+    """Apply `fixes` (found in the bytes of `before`) to one file; whether it was written."""
+    if isinstance(before, str):
+        report.refused[shown] = before
+        return False
+    outside = _outside(path, before.target, plan.settings.root, named_outside)
+    if outside is not None:
+        report.refused[shown] = outside
+        return False
+    try:
+        now, data = safewrite.take(path)
+    except (OSError, safewrite.Refused):
+        now, data = None, b""
+    if now != before:
+        report.refused[shown] = safewrite.CHANGED
+        return False
+    try:
+        text, encoding = _decode(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return False  # reported by the check (GR001); no backend fixes undecodable text
+    new_text, count = apply_fixes(text, fixes)
+    if not count or new_text == text:
+        return False
+    if not _parses(new_text):
+        report.broken.append(shown)
+        return False
+    try:
+        new_data = new_text.encode(encoding)
+    except UnicodeEncodeError:
+        report.refused[shown] = f"the fixed text cannot be encoded as {encoding}"
+        return False
+    if diff:
+        report.fixed[shown] = report.fixed.get(shown, 0) + count
+        report.diffs.append(_unified(shown, text, new_text))
+        return False
+    try:
+        safewrite.replace(path, before, new_data)
+    except safewrite.Refused as exc:
+        report.refused[shown] = str(exc)
+        return False
+    except OSError as exc:
+        report.refused[shown] = f"writing it failed: {exc.strerror or exc}"
+        return False
+    report.fixed[shown] = report.fixed.get(shown, 0) + count
+    return True
 
 
 def _unified(shown: str, before: str, after: str) -> str:
