@@ -116,12 +116,15 @@ def replace(path: Path, snapshot: Snapshot, data: bytes) -> None:
             out.write(data)
             out.flush()
             created = os.fstat(handle)
-            if (created.st_uid, created.st_gid) != (snapshot.uid, snapshot.gid):
+            if hasattr(os, "fchown") and (created.st_uid, created.st_gid) != (
+                snapshot.uid,
+                snapshot.gid,
+            ):
                 try:
                     os.fchown(handle, snapshot.uid, snapshot.gid)
                 except PermissionError:
-                    raise Refused("its owner could not be kept") from None
-            os.fchmod(handle, stat.S_IMODE(snapshot.mode))  # after chown, which may clear bits
+                    raise Refused("its owner or group could not be kept") from None
+            os.chmod(temporary, stat.S_IMODE(snapshot.mode))  # after chown, which may clear bits
             os.fsync(handle)
         if not unchanged(path, snapshot):
             raise Refused(CHANGED)

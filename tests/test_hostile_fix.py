@@ -36,7 +36,7 @@ def meta(rule_id, name):
 
 
 class UserSaves(CstRule):
-    \"\"\"Once, when the checked text contains `when`, save `content` over the file.\"\"\"
+    \"\"\"Once, when the checked text contains `when`, change the file as `<file>.save` says.\"\"\"
 
     META = meta("TST020", "user-saves")
 
@@ -46,7 +46,13 @@ class UserSaves(CstRule):
             edit = json.loads(marker.read_text())
             if edit["when"] in self.context.source:
                 marker.unlink()
-                Path(self.context.path).write_bytes(edit["content"].encode())
+                path = Path(self.context.path)
+                if "content" in edit:
+                    path.write_bytes(edit["content"].encode())
+                else:
+                    path.unlink()
+                    if "link" in edit:
+                        path.symlink_to(edit["link"])
 
 
 class UserPressesCtrlC(CstRule):
@@ -100,6 +106,12 @@ def _saves(project: Project, name: str, content: str, when: str = "") -> None:
     project.write(f"{name}.save", json.dumps({"when": when, "content": content}))
 
 
+def _deletes(project: Project, name: str, link: str | None = None) -> None:
+    """During the check, delete `name` (and put a symlink to `link` in its place)."""
+    edit = {"when": ""} if link is None else {"when": "", "link": link}
+    project.write(f"{name}.save", json.dumps(edit))
+
+
 def _fixed_lines(run: Run) -> list[str]:
     return [line for line in run.out.splitlines() if line.startswith("fixed ")]
 
@@ -117,7 +129,8 @@ def _clean_stderr(run: Run) -> list[str]:
 @pytest.fixture(scope="module")
 def races(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Run]:
     """One run: the user saves several files while `fix` works on them."""
-    project = Project(tmp_path_factory.mktemp("races"))
+    project = Project(tmp_path_factory.mktemp("races") / "proj")
+    project.root.mkdir()
     _with_plugin(project)
     project.write("inserted.py", RAISE)  # the issue's case: a line inserted above
     _saves(project, "inserted.py", "# the user's new first line\n" + RAISE)
@@ -127,6 +140,12 @@ def races(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Run]:
     _saves(project, "second_pass.py", "mid = 1\nkept = 'the user typed this'\n", when="mid")
     project.write("untouched.py", "old = 2\n" + RAISE)  # nobody edits it: fully fixed
     project.write("ascii_only.py", "# -*- coding: ascii -*-\ngreeting = 1\n")
+    project.write("deleted.py", RAISE)
+    _deletes(project, "deleted.py")
+    outside = project.root.parent / "outside.py"
+    outside.write_text(RAISE)
+    project.write("swapped.py", RAISE)  # becomes a link out of the project
+    _deletes(project, "swapped.py", link=str(outside))
     run = project.run(
         "fix",
         "--select",
@@ -136,6 +155,8 @@ def races(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Run]:
         "second_pass.py",
         "untouched.py",
         "ascii_only.py",
+        "deleted.py",
+        "swapped.py",
     )
     return project, run
 
@@ -164,6 +185,19 @@ def test_an_edit_saved_during_a_later_pass_is_kept(races) -> None:
     assert "fixed 1 in second_pass.py" in _fixed_lines(run)
 
 
+def test_a_file_deleted_during_the_check_is_not_recreated(races) -> None:
+    project, run = races
+    assert not (project.root / "deleted.py").exists()
+    assert "guardrails: deleted.py: " + CHANGED in _clean_stderr(run)
+
+
+def test_a_file_swapped_for_a_link_out_of_the_project_during_the_check(races) -> None:
+    project, run = races
+    assert (project.root / "swapped.py").is_symlink()
+    assert (project.root.parent / "outside.py").read_text() == RAISE
+    assert "guardrails: swapped.py: " + CHANGED in _clean_stderr(run)
+
+
 def test_fixed_text_that_the_declared_encoding_cannot_hold_is_not_written(races) -> None:
     project, run = races
     assert (project.root / "ascii_only.py").read_text() == "# -*- coding: ascii -*-\ngreeting = 1\n"
@@ -178,7 +212,8 @@ def test_race_run_reports_exactly_what_it_wrote(races) -> None:
     assert (project.root / "untouched.py").read_text() == "new = 2\n" + RAISE_FIXED
     assert _fixed_lines(run) == ["fixed 1 in second_pass.py", "fixed 3 in untouched.py"]
     assert "Fixed 4 findings in 2 files." in run.out
-    assert len(_clean_stderr(run)) == 4  # inserted, same_bytes, second_pass, ascii_only
+    # inserted, same_bytes, second_pass, ascii_only, deleted, swapped
+    assert len(_clean_stderr(run)) == 6
     assert not _temporaries(project.root)
 
 
@@ -276,7 +311,8 @@ def _run_with_file_size_limit(project: Project, *args: str) -> Run:
 @pytest.fixture(scope="module")
 def refusals(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Run, dict[str, bytes]]:
     """One run over files in sorted order, refused ones between ones that are fixed."""
-    project = Project(tmp_path_factory.mktemp("refusals"))
+    project = Project(tmp_path_factory.mktemp("refusals") / "proj")
+    project.root.mkdir()
     project.write("a_first.py", RAISE)
     os.chmod(project.write("b_readonly.py", RAISE), 0o444)
     project.write("c_locked/inner.py", RAISE)
@@ -337,3 +373,26 @@ def test_mode_owner_encoding_and_line_endings_are_kept(refusals) -> None:
     ).encode("utf-8")
     assert (project.root / "i_cr_only.py").read_bytes() == RAISE_FIXED.replace("\n", "\r").encode()
     assert (project.root / "e_other_name.txt").read_bytes() == RAISE.encode()
+
+
+# ------------------------------------------------- the last comparison, right before the rename
+def test_replace_refuses_a_file_saved_after_its_fixes_were_computed(tmp_path: Path) -> None:
+    from guardrails import safewrite
+
+    path = tmp_path / "app.py"
+    path.write_text(RAISE)
+    os.utime(path, ns=(10**9, 10**9))  # any later write is then seen in the times too
+    snapshot, _ = safewrite.take(path)
+    path.write_text(RAISE + "# saved by the user\n")
+    with pytest.raises(safewrite.Refused, match=safewrite.CHANGED):
+        safewrite.replace(path, snapshot, RAISE_FIXED.encode())
+    assert path.read_text() == RAISE + "# saved by the user\n"
+    path.write_text(RAISE)  # the same bytes again, but written since: refused too
+    with pytest.raises(safewrite.Refused, match=safewrite.CHANGED):
+        safewrite.replace(path, snapshot, RAISE_FIXED.encode())
+    assert path.read_text() == RAISE
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
+    link = tmp_path / "link.py"
+    link.symlink_to("app.py")
+    safewrite.replace(link, safewrite.take(link)[0], RAISE_FIXED.encode())
+    assert link.is_symlink() and path.read_text() == RAISE_FIXED
