@@ -237,6 +237,7 @@ def _symlinks(project: Project) -> tuple[Path, Path]:
     victim = outside / "victim.py"
     victim.write_text(RAISE)
     (outside / "beside.py").write_text(RAISE)
+    (outside / "named.py").write_text(RAISE)
     project.write("pkg/target.py", RAISE)
     (project.root / "inside_link.py").symlink_to("pkg/target.py")
     (project.root / "chain.py").symlink_to("inside_link.py")  # a link to a link, still inside
@@ -249,13 +250,20 @@ def _symlinks(project: Project) -> tuple[Path, Path]:
 def test_a_symlinked_file_is_fixed_through_the_link_inside_the_project(project) -> None:
     outside, victim = _symlinks(project)
     run = project.run(
-        "fix", "--select", "OBS007", "chain.py", "outside_link.py", "linked_dir/beside.py"
+        "fix",
+        "--select",
+        "OBS007",
+        "chain.py",
+        "outside_link.py",
+        "linked_dir/beside.py",
+        "../outside/named.py",  # named by the user, reached without a link: fixed
     )
     link, chain = project.root / "inside_link.py", project.root / "chain.py"
     assert link.is_symlink() and os.readlink(link) == "pkg/target.py"
     assert chain.is_symlink() and os.readlink(chain) == "inside_link.py"
     assert (project.root / "pkg/target.py").read_text() == RAISE_FIXED
-    assert _fixed_lines(run) == ["fixed 1 in chain.py"]
+    assert (outside / "named.py").read_text() == RAISE_FIXED
+    assert _fixed_lines(run) == [f"fixed 1 in {outside}/named.py", "fixed 1 in chain.py"]
     # the link out of the project, and the file in a linked folder, are refused
     assert victim.read_text() == RAISE and (outside / "beside.py").read_text() == RAISE
     assert _clean_stderr(run) == [
@@ -327,6 +335,7 @@ def refusals(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Run, di
     bom_crlf = ("\ufeff" + RAISE.replace("\n", "\r\n")).encode("utf-8")
     project.write("h_bom_crlf.py", bom_crlf)
     project.write("i_cr_only.py", RAISE.replace("\n", "\r").encode())
+    project.write("j_new\nline.py", RAISE)  # its name must not break the output's lines
     originals = {p.name: p.read_bytes() for p in project.root.rglob("*.py")}
     run = _run_with_file_size_limit(project, "fix", "--select", "OBS007")
     yield project, run, originals
@@ -354,9 +363,16 @@ def test_the_other_files_are_fixed_and_listed_exactly(refusals) -> None:
     assert len(_clean_stderr(run)) == 4
     assert _fixed_lines(run) == [
         f"fixed 1 in {name}"
-        for name in ("a_first.py", "f_mode.py", "g_owned.py", "h_bom_crlf.py", "i_cr_only.py")
+        for name in (
+            "a_first.py",
+            "f_mode.py",
+            "g_owned.py",
+            "h_bom_crlf.py",
+            "i_cr_only.py",
+            "j_new\\nline.py",
+        )
     ]
-    assert "Fixed 5 findings in 5 files." in run.out
+    assert "Fixed 6 findings in 6 files." in run.out
     assert (project.root / "a_first.py").read_text() == RAISE_FIXED
     assert not _temporaries(project.root)
 
