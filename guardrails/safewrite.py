@@ -115,11 +115,8 @@ def replace(path: Path, snapshot: Snapshot, data: bytes) -> None:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
-            created = os.fstat(handle)
-            if hasattr(os, "fchown") and (created.st_uid, created.st_gid) != (
-                snapshot.uid,
-                snapshot.gid,
-            ):
+            created, owner = os.fstat(handle), (snapshot.uid, snapshot.gid)
+            if hasattr(os, "fchown") and (created.st_uid, created.st_gid) != owner:
                 try:
                     os.fchown(handle, snapshot.uid, snapshot.gid)
                 except PermissionError:
