@@ -421,6 +421,7 @@ def _weakenings(settings: Settings, plan: Plan, files: list[Path], ref: str) -> 
     from guardrails.checker import make_violation
     from guardrails.diagnostics import POLICY_WEAKENED
     from guardrails.discovery import display_path
+    from guardrails.lines import split_lines
     from guardrails.plugins import build_registry
 
     # Asked for explicitly, so always on: a config that deselects GR005 must not
@@ -430,7 +431,7 @@ def _weakenings(settings: Settings, plan: Plan, files: list[Path], ref: str) -> 
     registry = build_registry(settings)
     for weakening in ratchet.weakenings(settings, plan, registry, ref, files, approved):
         try:
-            lines = weakening.path.read_text(encoding="utf-8").splitlines()
+            lines = split_lines(weakening.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             lines = []
         found.append(

@@ -16,7 +16,6 @@ from __future__ import annotations
 import ast
 import difflib
 import os
-import re
 import stat
 import tempfile
 import tokenize
@@ -29,11 +28,11 @@ import libcst as cst
 
 from guardrails.discovery import display_path
 from guardrails.engine import check_paths
+from guardrails.lines import line_starts, split_lines
 from guardrails.model import Fix, Violation
 from guardrails.plan import Plan
 
 MAX_PASSES = 8
-_NEWLINE = re.compile(r"\r\n?|\n")
 
 
 @dataclass
@@ -52,7 +51,7 @@ class FixReport:
 
 
 def _offsets(text: str) -> list[int]:
-    return [0] + [m.end() for m in _NEWLINE.finditer(text)]
+    return line_starts(text)
 
 
 def _offset(starts: list[int], line: int, column: int) -> int:
@@ -177,8 +176,8 @@ def fix_paths(
 def _unified(shown: str, before: str, after: str) -> str:
     return "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
+            split_lines(before, keepends=True),
+            split_lines(after, keepends=True),
             fromfile=f"a/{shown}",
             tofile=f"b/{shown}",
         )
