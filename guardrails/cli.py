@@ -22,12 +22,16 @@ from guardrails.model import SEVERITIES, RuleMeta, Violation
 from guardrails.registry import SelectionLayer
 
 if TYPE_CHECKING:
+    from guardrails import gitdiff
     from guardrails.config import Settings
     from guardrails.engine import RunResult
     from guardrails.plan import Plan
     from guardrails.report import Summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: what a shell reports for `git log | head -1` and every other
+program a closed pipe stops. Never 0: the reader did not get the whole report."""
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "github", "rdjson", "agent")
 
@@ -215,7 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        sys.stdout.flush()  # a reader that went away is noticed here, not at exit
+        return code
     except GuardrailsError as exc:
         print(f"guardrails: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -223,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("guardrails: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return EXIT_OK
+        return _broken_pipe()
     except Exception as exc:  # a bug in guardrails: say so in one line, never report clean
         if os.environ.get("GUARDRAILS_DEBUG"):
             raise
@@ -233,6 +239,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+
+
+def _broken_pipe() -> int:
+    """Exit quietly when stdout's reader has gone (`guardrails check | head -1`).
+
+    Output still buffered would fail again at interpreter exit ("Exception
+    ignored ... BrokenPipeError"), so stdout is pointed at /dev/null first.
+    """
+    import contextlib
+
+    # ValueError/OSError: stdout has no descriptor (replaced in-process), nothing to flush
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_BROKEN_PIPE
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -401,7 +423,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from guardrails import gitdiff
 
         changes = gitdiff.changed_lines(Path.cwd(), args.diff_base)
-        violations = [v for v in violations if v.rule_id == RULE_CRASH.id or _changed(changes, v)]
+        violations = [v for v in violations if _changed(changes, v)]
     fail_on = args.fail_on or settings.fail_on
     summary = Summary.of(violations, result.files, fail_on, hidden, stale)
 
@@ -450,12 +472,18 @@ def _weakenings(settings: Settings, plan: Plan, files: list[Path], ref: str) -> 
     return with_fingerprints(found, settings.root)
 
 
-def _changed(changes: dict[Path, set[int] | None], violation: Violation) -> bool:
-    path = Path(os.path.abspath(violation.path))
-    if path not in changes:
-        return False
-    lines = changes[path]
-    return lines is None or bool(lines & set(range(violation.line, violation.end_line + 1)))
+def _changed(changes: gitdiff.Changes, violation: Violation) -> bool:
+    """Whether diff mode reports `violation`.
+
+    Engine findings (GR…) are about the run, not about a line someone
+    changed: a syntax error or a crashed rule on an old line still means the
+    file was not checked, so they are always reported.
+    """
+    from guardrails.diagnostics import ENGINE_RULES
+
+    if violation.category == "engine" or violation.rule_id in {m.id for m in ENGINE_RULES}:
+        return True
+    return changes.changed(violation.path, violation.line, violation.end_line)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
