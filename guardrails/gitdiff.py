@@ -9,8 +9,9 @@ hold any byte (space, tab, quote, newline, non-ASCII).
 
 The answer errs towards reporting: a file git does not track (untracked,
 ignored, outside the work tree) counts as new in full, and so does a
-renamed one; only a tracked file that did not change, or the unchanged
-lines of one that did, are filtered.
+renamed one, and a changed one with a lone `\r` line ending (git numbers
+lines by `\n` only, Python by `\r` too); only a tracked file that did not
+change, or the unchanged lines of one that did, are filtered.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ _DIFF_FLAGS = (
     "--submodule=short",
     "--ignore-submodules=all",
 )
+_LONE_CR = re.compile(rb"\r(?!\n)")
 _ENVIRONMENT_OVERRIDES = ("GIT_DIFF_OPTS", "GIT_EXTERNAL_DIFF")
 
 
@@ -126,7 +128,7 @@ class Changes:
     """Changed lines by path relative to the work tree's top, and what git tracks there."""
 
     root: Path
-    lines: dict[Path, set[int]] = field(default_factory=dict)
+    lines: dict[Path, set[int] | None] = field(default_factory=dict)  # None: every line
     tracked: set[Path] = field(default_factory=set)
 
     def changed(self, path: str | Path, first: int, last: int) -> bool:
@@ -138,8 +140,10 @@ class Changes:
         relative = self.relative(path)
         if relative is None or relative not in self.tracked:
             return True
-        lines = self.lines.get(relative)
-        return lines is not None and any(line in lines for line in range(first, last + 1))
+        if relative not in self.lines:
+            return False
+        lines = self.lines[relative]
+        return lines is None or any(line in lines for line in range(first, last + 1))
 
     def relative(self, path: str | Path) -> Path | None:
         """`path` relative to the top (its folder's symlinks resolved), None if outside."""
@@ -161,9 +165,21 @@ def changed_lines(cwd: Path, ref: str) -> Changes:
     tracked = _git_bytes(root, ["ls-files", "-z", "--cached", "--full-name"], "--diff-base")
     if tracked.returncode != 0:
         raise UsageError(f"git ls-files failed: {_failure(tracked)}")
-    changes = Changes(root, parse_patch(diff.stdout))
+    changes = Changes(root, dict(parse_patch(diff.stdout)))
+    for relative, added in changes.lines.items():
+        if added and _numbered_otherwise(root / relative):
+            changes.lines[relative] = None
     changes.tracked = {Path(os.fsdecode(name)) for name in tracked.stdout.split(b"\0") if name}
     return changes
+
+
+def _numbered_otherwise(path: Path) -> bool:
+    """Whether git's line numbers for `path` may not be Python's (a lone `\r` in it)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return True  # cannot tell: count the whole file
+    return b"\r" in data and _LONE_CR.search(data) is not None
 
 
 def parse_patch(patch: bytes) -> dict[Path, set[int]]:

@@ -79,6 +79,7 @@ def test_diff_base_hostile_names_and_git_config(project, tmp_path, config) -> No
         project.write(name, SHELL)
     project.write("unchanged.py", SHELL)
     project.write("dev/null", "not python\n")  # `+++ b/dev/null` must not read as a deletion
+    project.write("lone_cr.py", SHELL.replace("\n", "\r").encode())  # one line to git
     project.write("old_name.py", SHELL)
     project.write("deleted.py", SHELL)
     project.write("broken.py", "x = 1\n\ndef f(:\n    pass\n")  # GR001 on an unchanged line
@@ -94,6 +95,7 @@ def test_diff_base_hostile_names_and_git_config(project, tmp_path, config) -> No
     for name in HOSTILE_NAMES:
         project.write(name, GROWN)
     project.write("dev/null", "still not python\n")
+    project.write("lone_cr.py", GROWN.replace("\n", "\r").encode())
     project.git("mv", "old_name.py", "new name.py")
     (project.root / "deleted.py").unlink()
     project.write("untracked ü\n.py", SHELL)
@@ -109,6 +111,8 @@ def test_diff_base_hostile_names_and_git_config(project, tmp_path, config) -> No
     expected = [(name, "SEC001", 8) for name in HOSTILE_NAMES]
     expected += [
         ("broken.py", "GR001", 3),
+        ("lone_cr.py", "SEC001", 3),  # git cannot say which of its lines changed: all count
+        ("lone_cr.py", "SEC001", 8),
         ("new name.py", "SEC001", 3),
         ("stale.py", "GR002", 1),
         ("staged new.py", "SEC001", 3),
