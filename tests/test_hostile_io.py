@@ -68,7 +68,12 @@ HOSTILE_GIT_CONFIG = (
     ("core.quotePath", "false"),
     ("core.pager", "false"),
     ("pager.diff", "true"),
+    ("diff.interHunkContext", "9"),
+    ("diff.evil.command", "false"),  # an external diff driver, and a text conversion
+    ("diff.evil.textconv", "false"),
 )
+HOSTILE_ATTRIBUTES = "*.py diff=evil\nq*.py -diff\n"
+"""Every Python file goes through the driver above; some are declared binary."""
 
 
 @pytest.mark.parametrize("config", ["default-git-config", "hostile-git-config"])
@@ -89,6 +94,7 @@ def test_diff_base_hostile_names_and_git_config(project, tmp_path, config) -> No
     if config == "hostile-git-config":
         for key, value in HOSTILE_GIT_CONFIG:
             project.git("config", key, value)
+        (project.root / ".git" / "info" / "attributes").write_text(HOSTILE_ATTRIBUTES)
         env = {"GIT_DIFF_OPTS": "--unified=3", "GIT_EXTERNAL_DIFF": "false"}
     project.git("add", "-A")
     project.git("commit", "-qm", "base")
