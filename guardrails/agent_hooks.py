@@ -97,11 +97,11 @@ MAX_EVENT_CHARS = 16 * 1024 * 1024
 """A file-edit event is a few kilobytes (a whole file's content at most)."""
 
 
-def parse_event(text: str) -> dict[str, Any] | None:
+def parse_event(text: str | bytes) -> dict[str, Any] | None:
     """The event object, or None for input that is not a reasonable one.
 
-    Malformed JSON, another JSON value, nesting deep enough to exhaust the
-    parser's recursion, or absurd size are all treated as "no event".
+    Malformed JSON or encoding, another JSON value, nesting deep enough to
+    exhaust the parser's recursion, or absurd size are all "no event".
     """
     if len(text) > MAX_EVENT_CHARS:
         return None
@@ -134,7 +134,7 @@ def edited_files(event: Any, agent: AgentCli) -> tuple[Path, list[Path]]:
     return cwd, [path]
 
 
-def handle(agent: AgentCli, stdin_text: str) -> Answer:
+def handle(agent: AgentCli, stdin_text: str | bytes) -> Answer:
     """The hook's answer to one event."""
     event = parse_event(stdin_text)
     if event is None:

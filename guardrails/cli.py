@@ -289,7 +289,8 @@ def cmd_hook(args: argparse.Namespace) -> int:
 
     agent = agent_hooks.agent_named(args.agent)
     try:
-        answer = agent_hooks.handle(agent, sys.stdin.read())
+        # Bytes: input that is not UTF-8 is malformed input (a no-op), not a failure.
+        answer = agent_hooks.handle(agent, sys.stdin.buffer.read())
     except Exception as exc:  # a bug must reach the user, never block the model
         answer = agent.broken(f"guardrails hook failed: {type(exc).__name__}: {exc}")
     if answer.stdout:

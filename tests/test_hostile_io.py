@@ -325,6 +325,7 @@ HOSTILE_EVENTS = {
         {"tool_name": "Write", "cwd": "a\0b", "tool_input": {"file_path": "app.py"}}
     ),
     "lone-surrogate": '{"tool_name": "Write", "tool_input": {"file_path": "\\udc80.py"}}',
+    "not-utf-8": b'{"tool_name": "Write", "tool_input": {"file_path": "\xff.py"}}',
 }
 
 
@@ -339,10 +340,13 @@ def test_hook_input_unreasonable_is_a_no_op(project, case) -> None:
     agents = sorted(QUIET) if case == "nested-arrays" else [sorted(QUIET)[len(case) % 2]]
     for agent in agents:
         quiet = QUIET[agent]
+        event = HOSTILE_EVENTS[case]
+        if isinstance(event, str):
+            event = event.replace("ROOT", json.dumps(str(project.root))[1:-1]).encode()
         proc = subprocess.run(
             [sys.executable, "-m", "guardrails", "hook", "--agent", agent],
-            input=HOSTILE_EVENTS[case].replace("ROOT", json.dumps(str(project.root))[1:-1]),
-            cwd=project.root, capture_output=True, text=True,
-            timeout=120, check=False,
+            input=event, cwd=project.root, capture_output=True, timeout=120, check=False,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"},  # as in a UTF-8 locale
         )  # fmt: skip
-        assert (proc.returncode, proc.stdout, proc.stderr) == (0, quiet, ""), (agent, proc.stderr)
+        answer = (proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+        assert answer == (0, quiet, ""), (agent, answer)
