@@ -29,9 +29,7 @@ if TYPE_CHECKING:
     from guardrails.report import Summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-EXIT_BROKEN_PIPE = 141
-"""128 + SIGPIPE: what a shell reports for `git log | head -1` and every other
-program a closed pipe stops. Never 0: the reader did not get the whole report."""
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report any program a closed pipe stopped
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "github", "rdjson", "agent")
 
@@ -214,12 +212,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_ERROR
     try:
-        code = _dispatch(args)
+        args = parser.parse_args(argv)
+    except SystemExit:  # --help, --version, a usage error: printed, and exit at once
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            return _broken_pipe()
+        raise
+    try:
+        code = EXIT_ERROR if args.command is None else _dispatch(args)
+        if args.command is None:
+            parser.print_help()
         sys.stdout.flush()  # a reader that went away is noticed here, not at exit
         return code
     except GuardrailsError as exc:
@@ -242,15 +246,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _broken_pipe() -> int:
-    """Exit quietly when stdout's reader has gone (`guardrails check | head -1`).
-
-    Output still buffered would fail again at interpreter exit ("Exception
-    ignored ... BrokenPipeError"), so stdout is pointed at /dev/null first.
-    """
+    """Exit quietly when stdout's reader left: what is still buffered goes to /dev/null
+    (else it fails again at exit: "Exception ignored ... BrokenPipeError")."""
     import contextlib
 
-    # ValueError/OSError: stdout has no descriptor (replaced in-process), nothing to flush
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError):  # no descriptor: nothing to flush at exit
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
@@ -474,12 +474,8 @@ def _weakenings(settings: Settings, plan: Plan, files: list[Path], ref: str) -> 
 
 
 def _changed(changes: gitdiff.Changes, violation: Violation) -> bool:
-    """Whether diff mode reports `violation`.
-
-    Engine findings (GR…) are about the run, not about a line someone
-    changed: a syntax error or a crashed rule on an old line still means the
-    file was not checked, so they are always reported.
-    """
+    """Whether diff mode reports `violation`: engine findings (GR…) wherever they are, as
+    a syntax error or crashed rule on an old line still means the file went unchecked."""
     from guardrails.diagnostics import ENGINE_RULES
 
     if violation.category == "engine" or violation.rule_id in {m.id for m in ENGINE_RULES}:

@@ -148,16 +148,22 @@ def test_diff_base_refuses_option_like_ref(project) -> None:
 
 
 # ---------------------------------------------------------------- broken pipe
-@pytest.mark.parametrize("fmt", ["text", "agent", "sarif"])
-def test_broken_pipe_exits_nonzero(project, fmt) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "buffered"), [("text", True), ("text", False), ("agent", True), ("sarif", False)]
+)
+def test_broken_pipe_exits_nonzero(project, fmt, buffered) -> None:
     """`guardrails check | head -1`: the reader left, so the run did not report; never 0."""
     project.write("app.py", SHELL)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
     proc = subprocess.Popen(
         [sys.executable, "-m", "guardrails", "check", "--select=SEC001", f"--output-format={fmt}"],
         cwd=project.root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
     proc.stdout.close()  # the reader is gone before anything is written
     err = proc.stderr.read()
