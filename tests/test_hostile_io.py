@@ -136,7 +136,7 @@ def test_diff_base_hostile_names_and_git_config(project, tmp_path, config) -> No
     assert (inner.code, inner.ids()) == (1, [("x.py", "SEC001", 8)]), inner.err
 
 
-def test_diff_base_refuses_option_like_ref(project) -> None:
+def test_diff_base_refuses_option_like_ref_and_missing_git(project) -> None:
     project.write("app.py", SHELL)
     project.git("init", "-q")
     project.git("add", "-A")
@@ -145,6 +145,10 @@ def test_diff_base_refuses_option_like_ref(project) -> None:
     assert result.code == 2
     assert result.err.count("\n") == 1 and result.err.startswith("guardrails: error:")
     assert not (project.root / "written.txt").exists()
+    # No git on PATH: one line, exit 2, never a report that looks clean.
+    nogit = project.run("check", "--select", "SEC001", "--diff-base", "HEAD", env={"PATH": ""})
+    assert (nogit.code, nogit.out, nogit.err.count("\n")) == (2, "", 1)
+    assert nogit.err.startswith("guardrails: error: --diff-base needs git")
 
 
 # ---------------------------------------------------------------- broken pipe
