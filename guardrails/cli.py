@@ -402,6 +402,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from guardrails.diagnostics import RULE_CRASH
     from guardrails.report import Summary
 
+    changes = None
+    if args.diff_base:  # before the run: a bad ref or a missing git fails fast
+        from guardrails import gitdiff
+
+        changes = gitdiff.changed_lines(Path.cwd(), args.diff_base)
     settings, plan, files, result = _run(args)
     violations = result.violations
     hidden = stale = 0
@@ -420,10 +425,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         violations = sorted(
             violations + _weakenings(settings, plan, files, policy_base), key=Violation.sort_key
         )
-    if args.diff_base:
-        from guardrails import gitdiff
-
-        changes = gitdiff.changed_lines(Path.cwd(), args.diff_base)
+    if changes is not None:
         violations = [v for v in violations if _changed(changes, v)]
     fail_on = args.fail_on or settings.fail_on
     summary = Summary.of(violations, result.files, fail_on, hidden, stale)
