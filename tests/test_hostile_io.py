@@ -291,22 +291,27 @@ def test_output_escapes_paths_and_messages(project) -> None:
     real = os.fsdecode(b"latin\xe9.py")  # not UTF-8: cannot be written as it is
     (project.root / real).write_text(SHELL)
     shown = {f"{INJECTING_DIR}/app.py", "ok.py", real}
-    for fmt in ("text", "github", "agent"):
+    for fmt, colour in (("text", ""), ("text", "1"), ("github", ""), ("agent", "")):
         # --no-cache: the cache key does not take a non-UTF-8 name yet (another part of #15)
-        result = project.run("check", "--select", "SEC001", "--no-cache", "--output-format", fmt)
+        result = project.run(
+            "check", "--select", "SEC001", "--no-cache", "--output-format", fmt,
+            env={"FORCE_COLOR": colour, "NO_COLOR": ""},
+        )  # fmt: skip
         _no_traceback(result.err)
         assert result.code == 1, (fmt, result.err)
-        rows = result.out.split("\n")
+        out = re.sub(r"\x1b\[[0-9;]*m", "", result.out) if colour else result.out  # rich's styles
+        assert colour == "" or out != result.out
+        rows = out.split("\n")
         assert not any("forged" in row and not row.startswith(("d\\n", "- d\\n", "::error file=d"))
-                       for row in rows), (fmt, result.out)  # fmt: skip
-        assert "\r" not in result.out
+                       for row in rows), (fmt, out)  # fmt: skip
+        assert "\r" not in out
         if fmt != "github":  # there the runner decodes the name: it must stay exact
-            assert "\x1b" not in result.out and "\u2028" not in result.out
+            assert "\x1b" not in out and "\u2028" not in out
         assert not any(row.startswith("# Forged") for row in rows)
         if fmt == "github":
             commands = [row for row in rows if row.startswith("::")]
             assert len(commands) == 3 and all(row.startswith("::error file=") for row in commands)
-            assert "::error file=d%0A%3A%3Aerror file=evil.py%2Cline=1%3A%3Aforged%0D" in result.out
+            assert "::error file=d%0A%3A%3Aerror file=evil.py%2Cline=1%3A%3Aforged%0D" in out
     for fmt in ("json", "rdjson"):
         result = project.run("check", "--select", "SEC001", "--no-cache", "--output-format", fmt)
         assert result.code == 1, (fmt, result.err)
