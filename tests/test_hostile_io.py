@@ -153,7 +153,7 @@ def test_diff_base_refuses_option_like_ref_and_missing_git(project) -> None:
 
 # ---------------------------------------------------------------- broken pipe
 @pytest.mark.parametrize(
-    ("fmt", "buffered"), [("text", True), ("text", False), ("agent", True), ("sarif", False)]
+    ("fmt", "buffered"), [("text", True), ("text", False), ("sarif", True)]
 )
 def test_broken_pipe_exits_nonzero(project, fmt, buffered) -> None:
     """`guardrails check | head -1`: the reader left, so the run did not report; never 0."""
@@ -176,7 +176,7 @@ def test_broken_pipe_exits_nonzero(project, fmt, buffered) -> None:
 
 
 def test_broken_pipe_in_a_shell_pipeline(project) -> None:
-    project.write("many.py", "import subprocess\n" + "subprocess.run('ls', shell=True)\n" * 1500)
+    project.write("many.py", "import subprocess\n" + "subprocess.run('ls', shell=True)\n" * 600)
     proc = subprocess.run(
         ["bash", "-c", f"set -o pipefail; {sys.executable} -m guardrails check "
          "--select SEC001 many.py | head -1"],
@@ -312,14 +312,9 @@ def test_output_escapes_paths_and_messages(project) -> None:
             commands = [row for row in rows if row.startswith("::")]
             assert len(commands) == 3 and all(row.startswith("::error file=") for row in commands)
             assert "::error file=d%0A%3A%3Aerror file=evil.py%2Cline=1%3A%3Aforged%0D" in out
-    for fmt in ("json", "rdjson"):
-        result = project.run("check", "--select", "SEC001", "--no-cache", "--output-format", fmt)
-        assert result.code == 1, (fmt, result.err)
-        if fmt == "json":
-            paths = {v["path"] for v in result.json()["violations"]}
-        else:
-            paths = {d["location"]["path"] for d in result.json()["diagnostics"]}
-        assert paths == shown, fmt
+    result = project.run("check", "--select", "SEC001", "--no-cache", "--output-format", "json")
+    assert result.code == 1, result.err
+    assert {v["path"] for v in result.json()["violations"]} == shown  # JSON escapes: exact
 
 
 # ---------------------------------------------------------------- agent hook input
