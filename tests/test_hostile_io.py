@@ -287,7 +287,7 @@ INJECTING_DIR = "d\n::error file=evil.py,line=1::forged\r::warning::forged too\x
 def test_output_escapes_paths_and_messages(project) -> None:
     """A file name cannot start a line (a workflow command, a Markdown heading) in any format."""
     project.write(f"{INJECTING_DIR}/app.py", SHELL)
-    project.write("ok.py", SHELL)
+    project.write("ok.py", SHELL.replace("'ls'", "'`ls` \u2028'"))  # a code span, a separator
     real = os.fsdecode(b"latin\xe9.py")  # not UTF-8: cannot be written as it is
     (project.root / real).write_text(SHELL)
     shown = {f"{INJECTING_DIR}/app.py", "ok.py", real}
@@ -312,6 +312,8 @@ def test_output_escapes_paths_and_messages(project) -> None:
             commands = [row for row in rows if row.startswith("::")]
             assert len(commands) == 3 and all(row.startswith("::error file=") for row in commands)
             assert "::error file=d%0A%3A%3Aerror file=evil.py%2Cline=1%3A%3Aforged%0D" in out
+        if fmt == "agent":  # the source line stays one code span though it holds backticks
+            assert "  ``subprocess.run('`ls` \\u2028', shell=True)``\n" in out
     result = project.run("check", "--select", "SEC001", "--no-cache", "--output-format", "json")
     assert result.code == 1, result.err
     assert {v["path"] for v in result.json()["violations"]} == shown  # JSON escapes: exact
