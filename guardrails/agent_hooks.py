@@ -93,6 +93,25 @@ def agent_named(name: str) -> AgentCli:
     return AGENTS[ALIASES.get(name, name)]
 
 
+MAX_EVENT_CHARS = 16 * 1024 * 1024
+"""A file-edit event is a few kilobytes (a whole file's content at most)."""
+
+
+def parse_event(text: str | bytes) -> dict[str, Any] | None:
+    """The event object, or None for input that is not a reasonable one.
+
+    Malformed JSON or encoding, another JSON value, nesting deep enough to
+    exhaust the parser's recursion, or absurd size are all "no event".
+    """
+    if len(text) > MAX_EVENT_CHARS:
+        return None
+    try:
+        event = json.loads(text)
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return event if isinstance(event, dict) else None
+
+
 def edited_files(event: Any, agent: AgentCli) -> tuple[Path, list[Path]]:
     """(the agent's working directory, the existing Python files the tool wrote)."""
     if not isinstance(event, dict):
@@ -104,17 +123,21 @@ def edited_files(event: Any, agent: AgentCli) -> tuple[Path, list[Path]]:
     raw = tool_input.get("file_path") if isinstance(tool_input, dict) else None
     if not isinstance(raw, str) or not raw:
         return cwd, []
+    if "\0" in raw or "\0" in str(cwd):  # no file can be named so; os calls would raise
+        return cwd, []
     path = Path(raw) if Path(raw).is_absolute() else cwd / raw
-    if path.suffix not in PYTHON_SUFFIXES or not path.is_file():
+    try:
+        if path.suffix not in PYTHON_SUFFIXES or not path.is_file() or not cwd.is_dir():
+            return cwd, []
+    except (OSError, ValueError):  # a name too long, or otherwise not a path here
         return cwd, []
     return cwd, [path]
 
 
-def handle(agent: AgentCli, stdin_text: str) -> Answer:
+def handle(agent: AgentCli, stdin_text: str | bytes) -> Answer:
     """The hook's answer to one event."""
-    try:
-        event = json.loads(stdin_text)
-    except ValueError:
+    event = parse_event(stdin_text)
+    if event is None:
         return agent.quiet  # never block the agent on input we cannot read
     cwd, files = edited_files(event, agent)
     if not files or not cwd.is_dir():

@@ -28,6 +28,7 @@ from guardrails.cst.rule import NodeFix
 from guardrails.cst.runner import run_rules
 from guardrails.diagnostics import PARSE_ERROR, RULE_CRASH
 from guardrails.discovery import display_path, module_name, resolved
+from guardrails.lines import split_lines
 from guardrails.model import Edit, FileResult, Fix, RuleMeta, Violation
 from guardrails.plan import Plan
 from guardrails.registry import ActiveRule
@@ -80,7 +81,7 @@ def _text_fix(
         elif edit.where == "lines-before":
             line = lines[span.start_line - 1] if span.start_line <= len(lines) else ""
             indent = line[: len(line) - len(line.lstrip())]
-            content = "".join(f"{indent}{row}{newline}" for row in content.splitlines())
+            content = "".join(f"{indent}{row}{newline}" for row in split_lines(content))
             start = end = (span.start_line, 1)
         edits.append(Edit(*start, *end, content))
     return Fix(tuple(edits), fix.applicability, fix.description)
@@ -166,7 +167,7 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
         result.violations.append(engine_finding(PARSE_ERROR, 1, 1, f"cannot decode file: {reason}"))
         result.parsed = False
         return result
-    lines = text.splitlines()
+    lines = split_lines(text)
     relative = root_relative(path, plan.settings.root)
     is_test = plan.is_test(relative)
     rules = plan.rules_for(relative, is_test)

@@ -22,12 +22,14 @@ from guardrails.model import SEVERITIES, RuleMeta, Violation
 from guardrails.registry import SelectionLayer
 
 if TYPE_CHECKING:
+    from guardrails import gitdiff
     from guardrails.config import Settings
     from guardrails.engine import RunResult
     from guardrails.plan import Plan
     from guardrails.report import Summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report any program a closed pipe stopped
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "github", "rdjson", "agent")
 
@@ -210,12 +212,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_ERROR
     try:
-        return _dispatch(args)
+        args = parser.parse_args(argv)
+    except SystemExit:  # --help, --version, a usage error: printed, and exit at once
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            return _broken_pipe()
+        raise
+    try:
+        code = EXIT_ERROR if args.command is None else _dispatch(args)
+        if args.command is None:
+            parser.print_help()
+        sys.stdout.flush()  # a reader that went away is noticed here, not at exit
+        return code
     except GuardrailsError as exc:
         print(f"guardrails: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -223,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("guardrails: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return EXIT_OK
+        return _broken_pipe()
     except Exception as exc:  # a bug in guardrails: say so in one line, never report clean
         if os.environ.get("GUARDRAILS_DEBUG"):
             raise
@@ -233,6 +243,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+
+
+def _broken_pipe() -> int:
+    """Exit quietly when stdout's reader left: what is still buffered goes to /dev/null
+    (else it fails again at exit: "Exception ignored ... BrokenPipeError")."""
+    import contextlib
+
+    with contextlib.suppress(OSError, ValueError):  # no descriptor: nothing to flush at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_BROKEN_PIPE
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -267,7 +289,8 @@ def cmd_hook(args: argparse.Namespace) -> int:
 
     agent = agent_hooks.agent_named(args.agent)
     try:
-        answer = agent_hooks.handle(agent, sys.stdin.read())
+        # Bytes: input that is not UTF-8 is malformed input (a no-op), not a failure.
+        answer = agent_hooks.handle(agent, sys.stdin.buffer.read())
     except Exception as exc:  # a bug must reach the user, never block the model
         answer = agent.broken(f"guardrails hook failed: {type(exc).__name__}: {exc}")
     if answer.stdout:
@@ -379,6 +402,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from guardrails.diagnostics import RULE_CRASH
     from guardrails.report import Summary
 
+    changes = None
+    if args.diff_base:  # before the run: a bad ref or a missing git fails fast
+        from guardrails import gitdiff
+
+        changes = gitdiff.changed_lines(Path.cwd(), args.diff_base)
     settings, plan, files, result = _run(args)
     violations = result.violations
     hidden = stale = 0
@@ -397,11 +425,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         violations = sorted(
             violations + _weakenings(settings, plan, files, policy_base), key=Violation.sort_key
         )
-    if args.diff_base:
-        from guardrails import gitdiff
-
-        changes = gitdiff.changed_lines(Path.cwd(), args.diff_base)
-        violations = [v for v in violations if v.rule_id == RULE_CRASH.id or _changed(changes, v)]
+    if changes is not None:
+        violations = [v for v in violations if _changed(changes, v)]
     fail_on = args.fail_on or settings.fail_on
     summary = Summary.of(violations, result.files, fail_on, hidden, stale)
 
@@ -421,6 +446,7 @@ def _weakenings(settings: Settings, plan: Plan, files: list[Path], ref: str) -> 
     from guardrails.checker import make_violation
     from guardrails.diagnostics import POLICY_WEAKENED
     from guardrails.discovery import display_path
+    from guardrails.lines import split_lines
     from guardrails.plugins import build_registry
 
     # Asked for explicitly, so always on: a config that deselects GR005 must not
@@ -430,7 +456,7 @@ def _weakenings(settings: Settings, plan: Plan, files: list[Path], ref: str) -> 
     registry = build_registry(settings)
     for weakening in ratchet.weakenings(settings, plan, registry, ref, files, approved):
         try:
-            lines = weakening.path.read_text(encoding="utf-8").splitlines()
+            lines = split_lines(weakening.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             lines = []
         found.append(
@@ -449,12 +475,14 @@ def _weakenings(settings: Settings, plan: Plan, files: list[Path], ref: str) -> 
     return with_fingerprints(found, settings.root)
 
 
-def _changed(changes: dict[Path, set[int] | None], violation: Violation) -> bool:
-    path = Path(os.path.abspath(violation.path))
-    if path not in changes:
-        return False
-    lines = changes[path]
-    return lines is None or bool(lines & set(range(violation.line, violation.end_line + 1)))
+def _changed(changes: gitdiff.Changes, violation: Violation) -> bool:
+    """Whether diff mode reports `violation`: engine findings (GR…) wherever they are, as
+    a syntax error or crashed rule on an old line still means the file went unchecked."""
+    from guardrails.diagnostics import ENGINE_RULES
+
+    if violation.category == "engine" or violation.rule_id in {m.id for m in ENGINE_RULES}:
+        return True
+    return changes.changed(violation.path, violation.line, violation.end_line)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:

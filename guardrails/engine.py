@@ -32,6 +32,7 @@ from guardrails.config import Settings
 from guardrails.diagnostics import ALWAYS_ON, PARSE_ERROR
 from guardrails.discovery import display_path, module_name
 from guardrails.fingerprint import with_fingerprints
+from guardrails.lines import split_lines
 from guardrails.model import FileResult, RuleMeta, Violation
 from guardrails.plan import Plan, build_plan
 
@@ -103,7 +104,7 @@ def _dedupe(violations: list[Violation]) -> list[Violation]:
 
 def _read_lines(path: Path) -> list[str]:
     try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return split_lines(path.read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return []
 

@@ -46,6 +46,8 @@ def with_fingerprints(violations: Iterable[Violation], root: Path) -> list[Viola
         key = (v.rule_id, shown, _content(v))
         rank = seen[key]
         seen[key] += 1
-        digest = hashlib.sha256("\0".join((*key, str(rank))).encode("utf-8")).hexdigest()
+        # surrogateescape: a file name that is not UTF-8 hashes as its bytes (same digest otherwise)
+        text = "\0".join((*key, str(rank)))
+        digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
         out.append(dataclasses.replace(v, fingerprint=digest[:32]))
     return out

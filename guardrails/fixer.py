@@ -22,7 +22,6 @@ from __future__ import annotations
 import ast
 import difflib
 import os
-import re
 import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,12 +33,13 @@ import libcst as cst
 from guardrails import safewrite
 from guardrails.discovery import display_path
 from guardrails.engine import check_paths
+from guardrails.lines import line_starts, split_lines
 from guardrails.model import Fix, Violation
 from guardrails.plan import Plan
+from guardrails.report import printable
 from guardrails.safewrite import Snapshot
 
 MAX_PASSES = 8
-_NEWLINE = re.compile(r"\r\n?|\n")
 
 
 @dataclass
@@ -59,28 +59,24 @@ class FixReport:
 
     def written(self) -> list[str]:
         """One line per file changed (or, in a preview, that would be)."""
-        return [f"fixed {count} in {_line(shown)}" for shown, count in sorted(self.fixed.items())]
+        fixed = sorted(self.fixed.items())
+        return [f"fixed {count} in {printable(shown)}" for shown, count in fixed]
 
     def problems(self) -> list[str]:
         """One line per file left unchanged although it had fixes, and why."""
         broken = [
-            f"{_line(shown)}: a fix produced code that does not parse; file left unchanged"
+            f"{printable(shown)}: a fix produced code that does not parse; file left unchanged"
             for shown in self.broken
         ]
         refused = [
-            f"{_line(shown)}: not fixed: {_line(reason)}"
+            f"{printable(shown)}: not fixed: {printable(reason)}"
             for shown, reason in sorted(self.refused.items())
         ]
         return broken + refused
 
 
-def _line(text: str) -> str:
-    """`text` without line breaks or control characters, which could forge output lines."""
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
-
-
 def _offsets(text: str) -> list[int]:
-    return [0] + [m.end() for m in _NEWLINE.finditer(text)]
+    return line_starts(text)
 
 
 def _offset(starts: list[int], line: int, column: int) -> int:
@@ -274,8 +270,8 @@ def _fix_file(
 def _unified(shown: str, before: str, after: str) -> str:
     return "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
+            split_lines(before, keepends=True),
+            split_lines(after, keepends=True),
             fromfile=f"a/{shown}",
             tofile=f"b/{shown}",
         )

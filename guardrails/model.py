@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from guardrails.lines import split_lines
+
 SEVERITIES = ("info", "warning", "error")
 """Ordered lowest first, so `fail-on` can compare by index."""
 
@@ -67,7 +69,7 @@ class Example:
 
     def flagged_lines(self) -> list[int]:
         """1-based lines marked `# bad`."""
-        return [n for n, text in enumerate(self.code.splitlines(), 1) if BAD_MARK.search(text)]
+        return [n for n, text in enumerate(split_lines(self.code), 1) if BAD_MARK.search(text)]
 
 
 @dataclass(frozen=True)

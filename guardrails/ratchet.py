@@ -38,6 +38,7 @@ from typing import Any
 from guardrails import gitdiff
 from guardrails.config import Settings, load_settings
 from guardrails.errors import GuardrailsError
+from guardrails.lines import split_lines
 from guardrails.model import Option
 from guardrails.plan import Plan, build_plan
 from guardrails.registry import Registry
@@ -125,7 +126,7 @@ def _settings_from(text: str, current: Settings) -> Settings:
 def _line_of(path: Path, *needles: str) -> int:
     """The first line of `path` holding one of `needles` (1 if none does)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = split_lines(path.read_text(encoding="utf-8"))
     except OSError:
         return 1
     for needle in needles:
@@ -358,7 +359,7 @@ def _approvals(base: _Base, settings: Settings, passed: Iterable[str]) -> set[st
     approved = {k.strip() for k in passed if k.strip()}
     path = settings.root / (settings.policy_approvals or DEFAULT_APPROVALS)
     text = base.read(path) or ""
-    for line in text.splitlines():
+    for line in split_lines(text):
         match = _KEY_LINE.match(line)
         if match:
             approved.add(match.group(1))

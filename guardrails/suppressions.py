@@ -28,6 +28,7 @@ from guardrails.diagnostics import (
     SUPPRESSION_WITHOUT_REASON,
     UNUSED_SUPPRESSION,
 )
+from guardrails.lines import as_lf
 from guardrails.model import RuleMeta, Violation
 
 MARKER = "guardrails"
@@ -70,7 +71,7 @@ def parse(source: str) -> list[Suppression]:
     comments: list[tuple[int, int, str, bool]] = []
     code_lines: set[int] = set()
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+        tokens = list(tokenize.generate_tokens(io.StringIO(as_lf(source)).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return []
     for token in tokens:

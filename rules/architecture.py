@@ -12,6 +12,7 @@ from guardrails.rules._names import MainBlockAware
 
 from guardrails.cst.helpers import code_of, literal_value
 from guardrails.cst.rule import CstRule, RuleContext
+from guardrails.lines import split_lines
 from guardrails.model import Example, Option, RuleMeta
 
 
@@ -248,9 +249,7 @@ class ModuleTooLong(CstRule):
     )
 
     def visit_Module(self, node: cst.Module) -> None:
-        lines = self.context.source.count("\n") + (
-            0 if self.context.source.endswith("\n") or not self.context.source else 1
-        )
+        lines = len(split_lines(self.context.source))
         limit = self.options["max-lines"]
         if lines > limit:
             self.report(node, f"module has {lines} lines, more than the limit of {limit}")

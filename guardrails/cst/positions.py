@@ -26,7 +26,6 @@ from __future__ import annotations
 import ast
 import bisect
 import contextlib
-import re
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -37,7 +36,7 @@ from typing import Any, cast
 import libcst as cst
 from libcst._nodes.internal import CodegenState  # the documented codegen hook point
 
-_NEWLINE = re.compile(r"\r\n?|\n")
+from guardrails.lines import line_starts as split_starts
 
 
 class _Syntactic:
@@ -463,7 +462,7 @@ def node_spans(
     was found in; with it, only those statements are generated.
     """
     nodes = list(nodes)
-    line_starts = [0] + [m.end() for m in _NEWLINE.finditer(source)]
+    line_starts = split_starts(source)
     if source and line_starts[-1] != len(source):
         # Codegen emits a newline the file does not end with; it starts a line.
         line_starts.append(len(source) + len(module.default_newline))

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from guardrails.model import RuleMeta, Violation
-from guardrails.report import Summary
+from guardrails.report import Summary, printable
 
 DEFAULT_MAX_FINDINGS = 40
 
@@ -29,6 +29,14 @@ def first_sentence(text: str) -> str:
     if match is None:
         return text
     return text[: match.start()] + "."
+
+
+def code_span(text: str) -> str:
+    """`text` as one Markdown code span, even when it holds backticks itself."""
+    runs = re.findall(r"`+", text)
+    fence = "`" * (max(map(len, runs), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def shortest_good(meta: RuleMeta | None) -> str:
@@ -77,9 +85,9 @@ def render(
         if example:
             out.write(f"Good:\n```python\n{example}\n```\n")
         for v in items[:room]:
-            out.write(f"- {v.path}:{v.line} {v.message}\n")
+            out.write(f"- {printable(v.path)}:{v.line} {printable(v.message)}\n")
             if v.source_line.strip():
-                out.write(f"  `{v.source_line.strip()}`\n")
+                out.write(f"  {code_span(printable(v.source_line.strip()))}\n")
         shown += min(room, len(items))
         if len(items) > room:
             cut[rule_id] = len(items) - room

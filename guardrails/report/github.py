@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import TextIO
 
 from guardrails.model import Violation
-from guardrails.report import Summary
+from guardrails.report import Summary, printable
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _data(text: str) -> str:
+    # Bytes a file name could not decode cannot be written as UTF-8: shown as escapes.
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -36,5 +38,5 @@ def render(violations: list[Violation], summary: Summary, out: TextIO) -> None:
                 ("title", f"{v.rule_id} {v.name}"),
             )
         )
-        message = _data(f"{v.message}\nhelp: {v.remediation}")
+        message = _data(f"{printable(v.message)}\nhelp: {printable(v.remediation)}")
         out.write(f"::{_COMMAND[v.severity]} {props}::{message}\n")

@@ -11,9 +11,11 @@ official schema in the tests.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from guardrails._version import __version__
 from guardrails.fingerprint import VERSION as FINGERPRINT_KEY
@@ -58,12 +60,20 @@ def _rule(meta: RuleMeta, severity: str) -> dict[str, Any]:
 
 
 def _uri(path: str, root: Path) -> str:
+    """A URI reference (RFC 3986) to `path`: relative to `root` when inside it.
+
+    Every byte of the name that is not unreserved is percent-encoded (UTF-8
+    for text, the raw byte for a name that is not UTF-8), so `#`, `?`, `%`,
+    spaces and non-ASCII stay part of the path, and a `:` in the first
+    segment cannot read as a scheme (`c:x.py`, `file:x.py`).
+    """
     candidate = Path(path)
     absolute = candidate if candidate.is_absolute() else (Path.cwd() / candidate)
     try:
-        return absolute.resolve().relative_to(root).as_posix()
+        relative = absolute.resolve().relative_to(root).as_posix()
     except ValueError:
-        return absolute.resolve().as_uri()
+        return absolute.resolve().as_uri()  # percent-encodes the same way
+    return quote(os.fsencode(relative), safe="/")
 
 
 def _region(start_line: int, start_col: int, end_line: int, end_col: int) -> dict[str, int]:

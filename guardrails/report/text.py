@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from guardrails.model import Violation
-from guardrails.report import Summary
+from guardrails.report import Summary, printable
 
 _STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 
@@ -44,9 +44,9 @@ def render(violations: list[Violation], summary: Summary, out: TextIO, color: bo
     if color:
         _render_rich(violations, summary, out)
         return
-    for v in violations:
-        out.write(f"{v.path}:{v.line}:{v.column}: {v.rule_id} {v.message}\n")
-        out.write(f"    help: {v.remediation}\n")
+    for v in violations:  # a file name cannot start a line of its own (printable)
+        out.write(f"{printable(v.path)}:{v.line}:{v.column}: {v.rule_id} {printable(v.message)}\n")
+        out.write(f"    help: {printable(v.remediation)}\n")
     if violations:
         out.write("\n")
     out.write(summary_line(summary) + "\n")
@@ -59,13 +59,13 @@ def _render_rich(violations: list[Violation], summary: Summary, out: TextIO) -> 
     console = Console(file=out, highlight=False, soft_wrap=True, force_terminal=True)
     for v in violations:
         line = Text()
-        line.append(f"{v.path}:{v.line}:{v.column}:", style="bold")
+        line.append(f"{printable(v.path)}:{v.line}:{v.column}:", style="bold")
         line.append(" ")
         line.append(v.rule_id, style=_STYLE.get(v.severity, "bold"))
-        line.append(f" {v.message}")
+        line.append(f" {printable(v.message)}")
         console.print(line)
         hint = Text("    help: ", style="cyan")
-        hint.append(v.remediation)
+        hint.append(printable(v.remediation))
         console.print(hint)
     if violations:
         console.print()
