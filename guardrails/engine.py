@@ -13,25 +13,26 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import datetime
+import functools
 import gc
 import multiprocessing
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guardrails import suppressions
+from guardrails import interrupts, suppressions
 from guardrails.backends.ruff import start_ruff
 from guardrails.backends.semgrep import start_semgrep
 from guardrails.cache import Cache
-from guardrails.checker import check_file, make_violation, root_relative
+from guardrails.checker import check_file, crashed, make_violation, root_relative
 from guardrails.config import Settings
 from guardrails.diagnostics import ALWAYS_ON, PARSE_ERROR
 from guardrails.discovery import display_path, module_name
 from guardrails.fingerprint import with_fingerprints
+from guardrails.isolation import check_isolated, exit_when_orphaned
 from guardrails.model import FileResult, RuleMeta, Violation
 from guardrails.plan import Plan, build_plan
 
@@ -39,20 +40,9 @@ from guardrails.plan import Plan, build_plan
 _WORKER_PLAN: list[Plan] = []  # one entry per worker process, set by the initializer
 
 
-def _exit_when_orphaned(parent: int) -> None:
-    """End this worker once the run that started it is gone.
-
-    A run killed with SIGKILL cannot stop its pool, and each worker holds the
-    pool's pipes open itself, so it would wait for work forever.
-    """
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    # guardrails: ignore[REL011] a worker whose run was killed has no caller left to exit for it
-    os._exit(1)
-
-
 def _init_worker(settings: Settings, parent: int) -> None:
-    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    threading.Thread(target=exit_when_orphaned, args=(parent,), daemon=True).start()
+    interrupts.watch()  # a rule's own KeyboardInterrupt is a finding, a real one is not
     _WORKER_PLAN.append(build_plan(settings))
     # Imports and the plan live as long as the worker: keep them out of every
     # later collection's traversal.
@@ -180,11 +170,17 @@ def _libcst_pass(
 ) -> Iterator[Iterator[tuple[int, FileResult]]]:
     """Start the LibCST pass; yields (index in `files`, result) as results come.
 
-    In parallel runs the workers start on entry, so whatever the caller does
-    before reading the results (starting Semgrep and Ruff) overlaps with them.
+    Files are never checked in this process: a native crash (LibCST's parser
+    overflowing its stack) would end the run. Small runs go to one forked
+    child (`isolation.py`); in parallel runs the workers start on entry, so
+    whatever the caller does before reading the results (starting Semgrep
+    and Ruff) overlaps with them, and a crashed worker costs its file only:
+    the files the broken pool did not finish are checked again one child at
+    a time, which finds the file it crashed on.
     """
     if jobs <= 1 or len(files) < 4 * jobs:
-        yield ((index, check_file(plan, path)) for index, path in enumerate(files))
+        with _isolated(plan, files) as results:
+            yield results
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = concurrent.futures.ProcessPoolExecutor(
@@ -200,12 +196,40 @@ def _libcst_pass(
             [str(files[index]) for index in order],
             chunksize=pool_chunk(len(files), jobs),
         )
-        yield zip(order, results, strict=True)
+        yield _recovering(plan, files, order, results)
     except BaseException:
         # e.g. Semgrep missing: report it now, not after the whole pass
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+
+
+def _recovering(
+    plan: Plan, files: Sequence[Path], order: Sequence[int], results: Iterator[FileResult]
+) -> Iterator[tuple[int, FileResult]]:
+    """The pool's results in `order`; after a worker died, the rest checked in isolation."""
+    done = 0
+    try:
+        for result in results:
+            yield order[done], result
+            done += 1
+    except concurrent.futures.process.BrokenProcessPool:
+        rest = order[done:]
+        with _isolated(plan, [files[index] for index in rest]) as retried:
+            for position, result in retried:
+                yield rest[position], result
+
+
+@contextlib.contextmanager
+def _isolated(
+    plan: Plan, files: Sequence[Path]
+) -> Iterator[Iterator[tuple[int, FileResult]]]:
+    """`files` checked in order by forked children; the results iterator closes on exit."""
+    results = check_isolated(functools.partial(check_file, plan), files, crashed)
+    try:
+        yield results
+    finally:
+        results.close()  # ends a child still checking when the caller stopped early
 
 
 def _bytes(path: Path) -> bytes | None:
