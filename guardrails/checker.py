@@ -365,7 +365,8 @@ def crashed(path: Path, how: str) -> FileResult:
     shown = display_path(path)
     message = (
         f"checking this file crashed the process that checked it ({how}), so no LibCST rule "
-        "checked it; LibCST's parser does this on extremely long or deeply nested expressions"
+        "checked it; LibCST's native parser does this on extremely long or deeply nested "
+        "expressions, and a plugin's native code can too"
     )
     violation = make_violation(PARSE_ERROR, shown, (1, 1), (1, 2), message, [])
     return FileResult(shown, [violation], parsed=False)

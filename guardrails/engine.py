@@ -42,7 +42,7 @@ _WORKER_PLAN: list[Plan] = []  # one entry per worker process, set by the initia
 
 def _init_worker(settings: Settings, parent: int) -> None:
     threading.Thread(target=exit_when_orphaned, args=(parent,), daemon=True).start()
-    interrupts.watch()  # a rule's own KeyboardInterrupt is a finding, a real one is not
+    interrupts.watch(worker=True)  # a rule's own KeyboardInterrupt is a finding, a real one is not
     _WORKER_PLAN.append(build_plan(settings))
     # Imports and the plan live as long as the worker: keep them out of every
     # later collection's traversal.
@@ -80,10 +80,11 @@ def _dedupe(violations: list[Violation]) -> list[Violation]:
         key = (v.rule_id, v.line)
         rank = _BACKEND_PRIORITY.get(v.backend, 9)
         best[key] = min(best.get(key, rank), rank)
-    seen: set[tuple[str, int, int]] = set()
+    seen: set[tuple[str, int, int, str]] = set()
     kept = []
     for v in violations:
-        exact = (v.rule_id, v.line, v.column)
+        # Two rules crashing on one node are two GR003s: their messages name the rules.
+        exact = (v.rule_id, v.line, v.column, v.message if v.rule_id in ALWAYS_ON else "")
         if _BACKEND_PRIORITY.get(v.backend, 9) != best[(v.rule_id, v.line)] or exact in seen:
             continue
         seen.add(exact)

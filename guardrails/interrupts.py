@@ -26,14 +26,15 @@ def _handler(signum: int, frame: FrameType | None) -> None:
     signal.default_int_handler(signum, frame)
 
 
-def watch() -> bool:
+def watch(worker: bool = False) -> bool:
     """Note real SIGINTs from now on; False where this process cannot (see module doc).
 
-    For worker processes, which exist only to check files.
+    A `worker` process exists only to check files, so it replaces whatever
+    handler it inherited (an embedding application's) unless SIGINT is ignored.
     """
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    current = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not (
+        current is signal.default_int_handler or (worker and current is not signal.SIG_IGN)
     ):
         return False
     signal.signal(signal.SIGINT, _handler)
