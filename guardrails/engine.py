@@ -13,6 +13,7 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import datetime
+import faulthandler
 import functools
 import gc
 import multiprocessing
@@ -42,6 +43,7 @@ _WORKER_PLAN: list[Plan] = []  # one entry per worker process, set by the initia
 
 def _init_worker(settings: Settings, parent: int) -> None:
     threading.Thread(target=exit_when_orphaned, args=(parent,), daemon=True).start()
+    faulthandler.disable()  # a crash is reported as a finding, not as a stack dump
     interrupts.watch(worker=True)  # a rule's own KeyboardInterrupt is a finding, a real one is not
     _WORKER_PLAN.append(build_plan(settings))
     # Imports and the plan live as long as the worker: keep them out of every
@@ -176,8 +178,9 @@ def _libcst_pass(
     child (`isolation.py`); in parallel runs the workers start on entry, so
     whatever the caller does before reading the results (starting Semgrep
     and Ruff) overlaps with them, and a crashed worker costs its file only:
-    the files the broken pool did not finish are checked again one child at
-    a time, which finds the file it crashed on.
+    the files the broken pool did not finish are checked again by `jobs`
+    forked children, each taking its share in order, which pins each crash
+    on its file.
     """
     if jobs <= 1 or len(files) < 4 * jobs:
         with _isolated(plan, files) as results:
@@ -197,7 +200,7 @@ def _libcst_pass(
             [str(files[index]) for index in order],
             chunksize=pool_chunk(len(files), jobs),
         )
-        yield _recovering(plan, files, order, results)
+        yield _recovering(plan, files, order, results, jobs)
     except BaseException:
         # e.g. Semgrep missing: report it now, not after the whole pass
         pool.shutdown(wait=False, cancel_futures=True)
@@ -206,27 +209,37 @@ def _libcst_pass(
 
 
 def _recovering(
-    plan: Plan, files: Sequence[Path], order: Sequence[int], results: Iterator[FileResult]
+    plan: Plan,
+    files: Sequence[Path],
+    order: Sequence[int],
+    results: Iterator[FileResult],
+    jobs: int,
 ) -> Iterator[tuple[int, FileResult]]:
-    """The pool's results in `order`; after a worker died, the rest checked in isolation."""
+    """The pool's results in `order`; after a worker failed, the rest checked in isolation.
+
+    A dead worker breaks the whole pool (BrokenProcessPool); a result that
+    cannot be sent back raises for its file. Either way the files without
+    a result go through `check_isolated`, which pins the failure on its file.
+    """
     done = 0
     try:
         for result in results:
             yield order[done], result
             done += 1
-    except concurrent.futures.process.BrokenProcessPool:
+    # guardrails: ignore[OBS006] passed on: the rerun reports the failure as a finding on its file
+    except Exception:  # BrokenProcessPool, or a worker's error (a result it could not send)
         rest = order[done:]
-        with _isolated(plan, [files[index] for index in rest]) as retried:
+        with _isolated(plan, [files[index] for index in rest], jobs) as retried:
             for position, result in retried:
                 yield rest[position], result
 
 
 @contextlib.contextmanager
 def _isolated(
-    plan: Plan, files: Sequence[Path]
+    plan: Plan, files: Sequence[Path], jobs: int = 1
 ) -> Iterator[Iterator[tuple[int, FileResult]]]:
-    """`files` checked in order by forked children; the results iterator closes on exit."""
-    results = check_isolated(functools.partial(check_file, plan), files, crashed)
+    """`files` checked by `jobs` forked children; the results iterator closes on exit."""
+    results = check_isolated(functools.partial(check_file, plan), files, crashed, jobs)
     try:
         yield results
     finally:

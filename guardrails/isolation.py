@@ -21,11 +21,14 @@ without this protection.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import os
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from multiprocessing.connection import Connection, Pipe
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, Pipe, wait
 from pathlib import Path
 from typing import NoReturn
 
@@ -86,15 +89,14 @@ def _interrupted(status: int) -> bool:
     )
 
 
-def _serve(
-    check: Callable[[Path], FileResult], files: Sequence[Path], start: int, out: Connection
-) -> NoReturn:
-    """The child: check files[start:] in order, send each result; never returns."""
+def _serve(check: Callable[[Path], FileResult], paths: Sequence[Path], out: Connection) -> NoReturn:
+    """The child: check `paths` in order, send each result; never returns."""
     status = 0
     try:
+        faulthandler.disable()  # a crash is reported as a finding, not as a stack dump
         _exit_when_orphaned_timer(os.getppid())
         interrupts.watch(worker=True)
-        for path in files[start:]:
+        for path in paths:
             out.send(check(path))
     except KeyboardInterrupt:
         status = _INTERRUPTED  # rule code's own interrupts are findings by now: this one is real
@@ -109,51 +111,75 @@ def _serve(
         os._exit(status)
 
 
+@dataclass
+class _Child:
+    """A forked child checking `todo` (indexes into the files) in order."""
+
+    pid: int
+    reader: Connection
+    todo: deque[int]
+
+
+def _start(check: Callable[[Path], FileResult], files: Sequence[Path], todo: deque[int]) -> _Child:
+    reader, writer = Pipe(duplex=False)
+    pid = os.fork()
+    if pid == 0:  # the child
+        reader.close()
+        _serve(check, [files[index] for index in todo], writer)
+    writer.close()
+    return _Child(pid, reader, todo)
+
+
 def check_isolated(
     check: Callable[[Path], FileResult],
     files: Sequence[Path],
     crashed: Callable[[Path, str], FileResult],
+    lanes: int = 1,
 ) -> Iterator[tuple[int, FileResult]]:
-    """(index in `files`, result) in order, each file checked in a forked child.
+    """(index in `files`, result) as files finish, each checked in a forked child.
 
+    `lanes` children work at once, each on every `lanes`-th file in order.
     `crashed(path, how)` makes the result of a file whose child died, `how`
-    saying how (`how_it_ended`). A child ended by a real Ctrl-C raises
-    KeyboardInterrupt here: an interrupt stops the run, it is not a finding.
+    saying how (`how_it_ended`); a new child takes that lane's remaining
+    files. A child ended by a real Ctrl-C raises KeyboardInterrupt here: an
+    interrupt stops the run, it is not a finding.
     """
     if not CAN_FORK:
         with interrupts.watched():
             for index, path in enumerate(files):
                 yield index, check(path)
         return
-    start = 0
-    while start < len(files):
-        reader, writer = Pipe(duplex=False)
-        pid = os.fork()
-        if pid == 0:  # the child
-            reader.close()
-            _serve(check, files, start, writer)
-        writer.close()
-        status = None
-        failed = ""  # what the child said went wrong, if it could
-        try:
-            while start < len(files):
+    running: dict[Connection, _Child] = {}
+    try:
+        lanes = max(1, min(lanes, len(files)))
+        for lane in range(lanes):
+            child = _start(check, files, deque(range(lane, len(files), lanes)))
+            running[child.reader] = child
+        while running:
+            for reader in wait(list(running)):
+                child = running[reader]
                 try:
-                    result = reader.recv()
-                except EOFError:  # the child is gone before answering for files[start]
-                    break
-                if isinstance(result, str):
-                    failed = result
-                    break
-                yield start, result
-                start += 1
-            _, status = os.waitpid(pid, 0)
-        finally:
-            reader.close()
-            if status is None:  # the caller stopped early (an error, an interrupt)
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-        if start < len(files):
-            if _interrupted(status):
-                raise KeyboardInterrupt
-            yield start, crashed(files[start], failed or how_it_ended(status))
-            start += 1
+                    message = reader.recv()
+                except EOFError:  # gone before answering for child.todo[0]
+                    message = None
+                if isinstance(message, FileResult):
+                    yield child.todo.popleft(), message
+                    continue
+                del running[reader]
+                reader.close()
+                _, status = os.waitpid(child.pid, 0)
+                if not child.todo:
+                    continue
+                if _interrupted(status):
+                    raise KeyboardInterrupt
+                index = child.todo.popleft()
+                how = message if isinstance(message, str) else how_it_ended(status)
+                yield index, crashed(files[index], how)
+                if child.todo:  # a new child goes on with the rest of the lane
+                    child = _start(check, files, child.todo)
+                    running[child.reader] = child
+    finally:  # the caller stopped early (an error, an interrupt): end the children
+        for child in running.values():
+            child.reader.close()
+            os.kill(child.pid, signal.SIGKILL)
+            os.waitpid(child.pid, 0)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from guardrails.model import FileResult
 from tests.conftest import Project, Run
 
 # Nested this deep, LibCST's native parser overflows an 8 MiB stack and the
@@ -461,3 +462,47 @@ def test_real_ctrl_c_still_stops_the_run(project, target: str) -> None:
     assert err == "guardrails: interrupted\n" and out == ""
     time.sleep(0.2)
     assert not _alive(checker)
+
+
+def _check_or_die(path: Path) -> FileResult:
+    """Dies the way the name says, as native code would; else a result naming the file."""
+    how = path.name.split("_")[0]
+    if how == "segv":
+        import ctypes
+
+        ctypes.string_at(0)
+    if how in ("abrt", "kill"):
+        os.kill(os.getpid(), getattr(signal, f"SIG{how.upper()}"))
+    if how == "exit":
+        raise SystemExit(0)  # not a rule's: guardrails' own code failing in the child
+    return FileResult(path.name)
+
+
+@pytest.mark.parametrize("lanes", [1, 3])
+def test_isolated_children_pin_each_crash_on_its_file(tmp_path: Path, lanes: int) -> None:
+    """Several crashes in one lane, crashes in a row, a crash on the last file."""
+    from guardrails.isolation import check_isolated
+
+    names = ["ok_0", "segv_1", "abrt_2", "ok_3", "kill_4", "segv_5", "ok_6", "exit_7", "ok_8"]
+    names += ["segv_9"]
+    files = [tmp_path / f"{name}.py" for name in names]
+
+    def crashed(path: Path, how: str) -> FileResult:
+        return FileResult(path.name, parsed=False, suppressions=[how])
+
+    results = dict(check_isolated(_check_or_die, files, crashed, lanes))
+    assert sorted(results) == list(range(len(files)))
+    for index, name in enumerate(names):
+        result = results[index]
+        assert result.path == f"{name}.py"
+        how = {
+            "ok": None,
+            "segv": "killed by SIGSEGV",
+            "abrt": "killed by SIGABRT",
+            "kill": "killed by SIGKILL",
+            "exit": "guardrails failed: SystemExit: 0",
+        }[name.split("_")[0]]
+        if how is None:
+            assert result.parsed
+        else:
+            assert not result.parsed and result.suppressions[0].startswith(how), result

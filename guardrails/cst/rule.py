@@ -142,7 +142,8 @@ class CstRule:
         ):
             raise TypeError("report() fix edits must be NodeEdits of LibCST nodes")
         context = self.context
-        context.reports.append(Report(self, node, message, fix, tuple(context.statements)))
+        # str(): a str subclass may not survive the trip back from a worker process
+        context.reports.append(Report(self, node, str(message), fix, tuple(context.statements)))
 
     def get_metadata(self, provider: type, node: cst.CSTNode, default: Any = None) -> Any:
         """Metadata from a provider listed in `METADATA_DEPENDENCIES`."""
