@@ -15,6 +15,7 @@ import sys
 import threading
 import tokenize
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import Any, TypeVar
@@ -354,6 +355,11 @@ def check_file(plan: Plan, path: Path) -> FileResult:
         return _check_file(plan, path)
 
 
+@dataclass
+class CrashedFile(FileResult):
+    """A file whose check killed the process checking it; never cached, as it may not repeat."""
+
+
 def crashed(path: Path, how: str) -> FileResult:
     """The result of a file whose check killed the process checking it (see isolation.py).
 
@@ -369,7 +375,7 @@ def crashed(path: Path, how: str) -> FileResult:
         "expressions, and a plugin's native code can too"
     )
     violation = make_violation(PARSE_ERROR, shown, (1, 1), (1, 2), message, [])
-    return FileResult(shown, [violation], parsed=False)
+    return CrashedFile(shown, [violation], parsed=False)
 
 
 def _check_file(plan: Plan, path: Path) -> FileResult:

@@ -28,7 +28,7 @@ from guardrails import interrupts, suppressions
 from guardrails.backends.ruff import start_ruff
 from guardrails.backends.semgrep import start_semgrep
 from guardrails.cache import Cache
-from guardrails.checker import check_file, crashed, make_violation, root_relative
+from guardrails.checker import CrashedFile, check_file, crashed, make_violation, root_relative
 from guardrails.config import Settings
 from guardrails.diagnostics import ALWAYS_ON, PARSE_ERROR
 from guardrails.discovery import display_path, module_name
@@ -290,14 +290,14 @@ def check_paths(
     advance(len(hits))
     todo_index = [index for index in range(len(files)) if index not in hits]
     violations: list[Violation] = [v for found in hits.values() for v in found]
-    for done, found, valid_until in _check_uncached(
+    for done, found, valid_until, cacheable in _check_uncached(
         plan, [files[index] for index in todo_index], jobs, advance
     ):
         index = todo_index[done]
         # A fingerprint depends only on the file's own findings: computed once,
         # then cached with them.
         found = with_fingerprints(sorted(found, key=Violation.sort_key), plan.settings.root)
-        if cache is not None and index in entries:
+        if cache is not None and index in entries and cacheable:
             cache.put(entries[index], found, valid_until)
         violations.extend(found)
     violations.sort(key=Violation.sort_key)
@@ -306,8 +306,12 @@ def check_paths(
 
 def _check_uncached(
     plan: Plan, files: Sequence[Path], jobs: int, progress: Progress
-) -> Iterator[tuple[int, list[Violation], datetime.date | None]]:
-    """(index in `files`, final findings from every backend, until when they hold), any order.
+) -> Iterator[tuple[int, list[Violation], datetime.date | None, bool]]:
+    """(index in `files`, final findings from every backend, until when they hold,
+    whether they may be cached), any order.
+
+    A file whose check crashed the process checking it is not cached: the
+    crash may not repeat (the out-of-memory killer, a larger stack next time).
 
     A file is finished as soon as its LibCST result is in and Semgrep and
     Ruff are done, which is usually long before the LibCST pass ends: the
@@ -324,12 +328,13 @@ def _check_uncached(
 
     def finish(
         by_path: dict[str, list[Violation]],
-    ) -> list[tuple[int, list[Violation], datetime.date | None]]:
+    ) -> list[tuple[int, list[Violation], datetime.date | None, bool]]:
         done = [
             (
                 index,
                 finalize(plan, result, by_path.get(result.path, ()), files[index]),
                 suppressions.valid_until(result.suppressions),
+                not isinstance(result, CrashedFile),
             )
             for index, result in waiting.items()
         ]
