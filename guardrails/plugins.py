@@ -129,8 +129,14 @@ def _call_each(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any]
             raise PluginError(
                 f"plugin {impl.plugin_name!r}: hook {hook_name} raised {_one_line(exc)}"
             ) from None
-        if result is not None:
-            results.append((impl.plugin_name, result))
+        if result is None:
+            continue
+        if not isinstance(result, list):
+            raise PluginError(
+                f"plugin {impl.plugin_name!r}: hook {hook_name} returned "
+                f"{type(result).__name__}, not a list"
+            )
+        results.append((impl.plugin_name, result))
     return results
 
 

@@ -99,6 +99,24 @@ class ForeignFix(CstRule):
         self.report(node, "fix anchored elsewhere", fix=NodeFix((replace(cst.Name("y"), "z"),)))
 
 
+class NoSuperInit(CstRule):
+    META = meta(15, "no-super-init")
+
+    def __init__(self, context):
+        self.seen = 0
+
+    def visit_Call(self, node):
+        self.report(node, "no context to report through")
+
+
+class HandlerProperty(CstRule):
+    META = meta(16, "handler-property")
+
+    @property
+    def visit_Call(self):
+        raise SystemExit("not a handler")
+
+
 class Native(CstRule):
     \"\"\"Dies the way native code does, on files named for it.\"\"\"
 
@@ -136,7 +154,10 @@ RAISING = [
 
 @hookimpl
 def guardrails_rules():
-    return [*RAISING, ExitsInInit, RaisesInInit, ForeignNode, NotANode, ForeignFix, Native, Sleeper]
+    return [
+        *RAISING, ExitsInInit, RaisesInInit, ForeignNode, NotANode, ForeignFix, NoSuperInit,
+        HandlerProperty, Native, Sleeper,
+    ]
 """
 
 
@@ -304,6 +325,10 @@ def test_rule_base_exceptions_and_bad_reports_cost_one_rule(project) -> None:
         "of the file: TypeError: report() needs a LibCST node, not str",
         "TST014": "foreign-fix, plugin tools.hostile) made a finding here that could not be "
         "reported",
+        "TST015": "no-super-init, plugin tools.hostile) crashed here and did not check the rest "
+        "of the file: AttributeError:",
+        "TST016": "handler-property, plugin tools.hostile) failed to start, so it did not check "
+        "this file: SystemExit: not a handler",
     }
     found = by_path(result)
     assert sorted(found) == ["one.py", "two.py"]
@@ -396,6 +421,12 @@ def test_gr003_names_the_plugin_for_every_kind_of_source(project) -> None:
             "def guardrails_semgrep_rule_dirs():\n    yield from ()\n    sys.exit(0)\n",
             "plugin 'tools.bad': hook guardrails_semgrep_rule_dirs raised SystemExit: 0",
             id="sys-exit-in-generator-hook",
+        ),
+        pytest.param(
+            "from guardrails import hookimpl\n\n@hookimpl\ndef guardrails_semgrep_rule_dirs():\n"
+            "    return 'rules'\n",
+            "plugin 'tools.bad': hook guardrails_semgrep_rule_dirs returned str, not a list",
+            id="hook-returns-a-string",
         ),
         pytest.param(
             "from guardrails import hookimpl\n\n@hookimpl\ndef guardrails_rule():\n    return []\n",

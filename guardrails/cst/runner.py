@@ -88,12 +88,21 @@ class _Walker:
         self._leave: dict[type, list[tuple[CstRule | None, Callable[[Any], Any]]]] = defaultdict(
             list
         )
-        # id(rule) -> (node, error, enclosing statements) of its first failure
-        self.failures: dict[int, tuple[cst.CSTNode, BaseException, tuple[Any, ...]]] = {}
+        # id(rule) -> (node, error, enclosing statements) of its first failure;
+        # node None: its handlers could not even be looked up
+        self.failures: dict[int, tuple[cst.CSTNode | None, BaseException, tuple[Any, ...]]] = {}
         for owner, obj in [(None, tracker), *((rule, rule) for rule in rules)]:
-            for kind, node_type, attr in handlers_of(type(obj)):
+            try:
+                bound = [(kind, t, getattr(obj, attr)) for kind, t, attr in handlers_of(type(obj))]
+            except BaseException as error:  # e.g. a handler that is a raising property
+                if owner is None:
+                    raise
+                interrupts.reraise_if_real(error)
+                self.failures[id(owner)] = (None, error, ())
+                continue
+            for kind, node_type, handler in bound:
                 table = self._visit if kind == "visit" else self._leave
-                table[node_type].append((owner, getattr(obj, attr)))
+                table[node_type].append((owner, handler))
         # The name tracker must leave a scope only after the rules left it.
         for handlers in self._leave.values():
             handlers.reverse()
@@ -187,6 +196,7 @@ def run_rules(
                 interrupts.reraise_if_real(error)
                 broken[dependency] = error
     rules = []
+    contexts = []  # cleared after the walk, whatever a rule did with its own
     owners: dict[int, ActiveRule] = {}  # by identity: a rule class may define __eq__
     failures: list[Failure] = []
     statements: list[cst.CSTNode] = []
@@ -203,6 +213,7 @@ def run_rules(
             reports=reports,
             statements=statements,
         )
+        contexts.append(context)
         unresolved = [broken[d] for d in rule.impl.METADATA_DEPENDENCIES if d in broken]
         if unresolved:
             failures.append(Failure(rule, None, unresolved[0], stage="starting"))
@@ -218,13 +229,13 @@ def run_rules(
     walker = _Walker(TrackerVisitor(tracker), rules, statements)
     walker.walk(module)
     failures += [
-        Failure(owners[key], node, error, enclosing)
+        Failure(owners[key], node, error, enclosing, "starting" if node is None else "visiting")
         for key, (node, error, enclosing) in walker.failures.items()
     ]
-    for rule_instance in rules:
+    for context in contexts:
         # Each report points at its rule, whose context holds the report list:
         # a cycle that would keep the whole tree alive until a collection.
-        rule_instance.context.reports = []
+        context.reports = []
     # A report made through another rule's context, or by a rule whose
     # constructor then raised, cannot be attributed to a running rule.
     reports = [report for report in reports if id(report.rule) in owners]
