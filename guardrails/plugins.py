@@ -107,12 +107,18 @@ def _register(pm: pluggy.PluginManager, plugin: Any, name: str) -> None:
         interrupts.reraise_if_real(exc)
         raise PluginError(f"plugin {name!r} cannot be registered: {_one_line(exc)}") from None
     known = sorted(n for n in vars(hookspecs) if n.startswith(f"{hookspecs.PROJECT}_"))
-    for caller in pm.get_hookcallers(plugin) or ():
+    callers = pm.get_hookcallers(plugin) or []
+    for caller in callers:
         if caller.has_spec():
             continue
         close = difflib.get_close_matches(caller.name, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f" (hooks: {', '.join(known)})"
         raise PluginError(f"plugin {name!r} implements unknown hook {caller.name!r}{hint}")
+    if not callers:  # e.g. `def guardrails_rules()` without `@hookimpl`
+        own = getattr(plugin, "__dict__", {})  # read, not getattr: runs no plugin code
+        bare = [n for n in known if callable(own.get(n))]
+        hint = f"; {bare[0]} lacks the @guardrails.hookimpl decorator" if bare else ""
+        raise PluginError(f"plugin {name!r} implements no guardrails hook{hint}")
 
 
 def _call_each(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any]]:

@@ -423,6 +423,12 @@ def test_gr003_names_the_plugin_for_every_kind_of_source(project) -> None:
             id="sys-exit-in-generator-hook",
         ),
         pytest.param(
+            "def guardrails_rules():\n    return []\n",
+            "plugin 'tools.bad' implements no guardrails hook; guardrails_rules lacks the "
+            "@guardrails.hookimpl decorator",
+            id="hook-without-decorator",
+        ),
+        pytest.param(
             "from guardrails import hookimpl\n\n@hookimpl\ndef guardrails_semgrep_rule_dirs():\n"
             "    return 'rules'\n",
             "plugin 'tools.bad': hook guardrails_semgrep_rule_dirs returned str, not a list",
