@@ -547,3 +547,27 @@ def test_isolated_children_pin_each_crash_on_its_file(tmp_path: Path, lanes: int
             assert result.parsed
         else:
             assert not result.parsed and result.suppressions[0].startswith(how), result
+
+
+def test_a_killed_run_leaves_no_checking_child(project) -> None:
+    """SIGKILL cannot be handled by the run: its forked child must notice and end."""
+    hostile_project(project, '"SEC001", "TST021"')
+    project.write("slow.py", SEC001)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "guardrails", "check", "--no-cache", "--jobs", "1"],
+        cwd=project.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    started = project.root / "started"
+    deadline = time.monotonic() + 60
+    while not started.exists() or not started.read_text():
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    checker = int(started.read_text())
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 5
+    while _alive(checker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(checker)
