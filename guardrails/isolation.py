@@ -149,6 +149,8 @@ def check_isolated(
             for index, path in enumerate(files):
                 yield index, check(path)
         return
+    if not files:
+        return
     running: dict[Connection, _Child] = {}
     try:
         lanes = max(1, min(lanes, len(files)))
