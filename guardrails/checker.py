@@ -15,6 +15,7 @@ import sys
 import threading
 import tokenize
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,8 +25,8 @@ import libcst as cst
 from guardrails import suppressions
 from guardrails.cst.helpers import code_of
 from guardrails.cst.positions import Span, parens
-from guardrails.cst.rule import NodeFix
-from guardrails.cst.runner import run_rules
+from guardrails.cst.rule import NodeFix, Report
+from guardrails.cst.runner import CstOutcome, Failure, run_rules
 from guardrails.diagnostics import PARSE_ERROR, RULE_CRASH
 from guardrails.discovery import display_path, module_name, resolved
 from guardrails.lines import split_lines
@@ -85,6 +86,27 @@ def _text_fix(
             start = end = (span.start_line, 1)
         edits.append(Edit(*start, *end, content))
     return Fix(tuple(edits), fix.applicability, fix.description)
+
+
+def report_rule(outcome: CstOutcome, report: Report) -> ActiveRule:
+    """The registry's rule (whose meta names its plugin) that made `report`."""
+    return outcome.owners[id(report.rule)]
+
+
+_STAGES = {
+    "starting": "failed to start, so it did not check this file",
+    "visiting": "crashed here and did not check the rest of the file",
+    "reporting": "made a finding here that could not be reported, so it is missing",
+}
+
+
+def crash_message(failure: Failure) -> str:
+    """One line naming the rule, the plugin that contributed it, and what it raised."""
+    meta = failure.rule.meta
+    error = str(failure.error).strip().splitlines()
+    name = type(failure.error).__name__
+    detail = f"{name}: {error[0]}" if error else name
+    return f"rule {meta.id} ({meta.name}, plugin {meta.plugin}) {_STAGES[failure.stage]}: {detail}"
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -220,41 +242,38 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
                 )
             )
         else:
-            invalid = _validation_error(text) if outcome.failures else None
+            visited = any(failure.stage == "visiting" for failure in outcome.failures)
+            invalid = _validation_error(text) if visited else None
             if invalid is not None:
                 return unparsable(invalid)  # a tree LibCST's parser should not have built
-            by_impl = {r.impl: r for r in cst_rules}
+            failed = {failure.rule.id for failure in outcome.failures}
+            crashes = list(outcome.failures)
             for report in outcome.reports:
-                where = outcome.positions(report.node)
-                found.append(
-                    make_violation(
-                        by_impl[type(report.rule)],
-                        shown,
-                        (where.start_line, where.start_column + 1),
-                        (where.end_line, where.end_column + 1),
-                        report.message,
-                        lines,
-                        _text_fix(report.fix, outcome.positions, lines, module.default_newline),
+                rule = report_rule(outcome, report)
+                try:
+                    where = outcome.positions(report.node)
+                    fix = _text_fix(report.fix, outcome.positions, lines, module.default_newline)
+                    found.append(
+                        make_violation(
+                            rule,
+                            shown,
+                            (where.start_line, where.start_column + 1),
+                            (where.end_line, where.end_column + 1),
+                            report.message,
+                            lines,
+                            fix,
+                        )
                     )
-                )
-            for failure in outcome.failures:
-                meta = failure.rule.META
-                where = outcome.positions(failure.node)
-                error = str(failure.error).strip().splitlines()
-                detail = (
-                    f"{type(failure.error).__name__}: {error[0]}"
-                    if error
-                    else type(failure.error).__name__
-                )
-                found.append(
-                    engine_finding(
-                        RULE_CRASH,
-                        where.start_line,
-                        where.start_column + 1,
-                        f"rule {meta.id} ({meta.name}, plugin {meta.plugin}) crashed here and "
-                        f"did not check the rest of the file: {detail}",
-                    )
-                )
+                except Exception as exc:  # e.g. a fix whose content cannot be generated
+                    if rule.id not in failed:
+                        failed.add(rule.id)
+                        crashes.append(Failure(rule, report.node, exc, stage="reporting"))
+            for failure in crashes:
+                line, column = 1, 1
+                if failure.node is not None:
+                    where = outcome.positions(failure.node)
+                    line, column = where.start_line, where.start_column + 1
+                found.append(engine_finding(RULE_CRASH, line, column, crash_message(failure)))
 
     result.violations = found
     result.suppressions = suppressions.parse(text)
@@ -335,6 +354,29 @@ def check_file(plan: Plan, path: Path) -> FileResult:
     """Read and check one file; unreadable files become GR001 findings."""
     with collector_paused():
         return _check_file(plan, path)
+
+
+@dataclass
+class CrashedFile(FileResult):
+    """A file whose check killed the process checking it; never cached, as it may not repeat."""
+
+
+def crashed(path: Path, how: str) -> FileResult:
+    """The result of a file whose check killed the process checking it (see isolation.py).
+
+    Reported as unparsable (GR001): it is LibCST's native parser that
+    overflows its stack on absurdly long or deeply nested expressions, as
+    its Python side raises RecursionError on them (also GR001). The rest of
+    the run goes on without it.
+    """
+    shown = display_path(path)
+    message = (
+        f"checking this file crashed the process that checked it ({how}), so no LibCST rule "
+        "checked it; LibCST's native parser does this on extremely long or deeply nested "
+        "expressions, and a plugin's native code can too"
+    )
+    violation = make_violation(PARSE_ERROR, shown, (1, 1), (1, 2), message, [])
+    return CrashedFile(shown, [violation], parsed=False)
 
 
 def _check_file(plan: Plan, path: Path) -> FileResult:

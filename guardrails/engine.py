@@ -13,25 +13,27 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import datetime
+import faulthandler
+import functools
 import gc
 import multiprocessing
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guardrails import suppressions
+from guardrails import interrupts, suppressions
 from guardrails.backends.ruff import start_ruff
 from guardrails.backends.semgrep import start_semgrep
 from guardrails.cache import Cache
-from guardrails.checker import check_file, make_violation, root_relative
+from guardrails.checker import CrashedFile, check_file, crashed, make_violation, root_relative
 from guardrails.config import Settings
 from guardrails.diagnostics import ALWAYS_ON, PARSE_ERROR
 from guardrails.discovery import display_path, module_name
 from guardrails.fingerprint import with_fingerprints
+from guardrails.isolation import check_isolated, exit_when_orphaned
 from guardrails.lines import split_lines
 from guardrails.model import FileResult, RuleMeta, Violation
 from guardrails.plan import Plan, build_plan
@@ -40,20 +42,10 @@ from guardrails.plan import Plan, build_plan
 _WORKER_PLAN: list[Plan] = []  # one entry per worker process, set by the initializer
 
 
-def _exit_when_orphaned(parent: int) -> None:
-    """End this worker once the run that started it is gone.
-
-    A run killed with SIGKILL cannot stop its pool, and each worker holds the
-    pool's pipes open itself, so it would wait for work forever.
-    """
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    # guardrails: ignore[REL011] a worker whose run was killed has no caller left to exit for it
-    os._exit(1)
-
-
 def _init_worker(settings: Settings, parent: int) -> None:
-    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    threading.Thread(target=exit_when_orphaned, args=(parent,), daemon=True).start()
+    faulthandler.disable()  # a crash is reported as a finding, not as a stack dump
+    interrupts.watch(worker=True)  # a rule's own KeyboardInterrupt is a finding, a real one is not
     _WORKER_PLAN.append(build_plan(settings))
     # Imports and the plan live as long as the worker: keep them out of every
     # later collection's traversal.
@@ -91,10 +83,11 @@ def _dedupe(violations: list[Violation]) -> list[Violation]:
         key = (v.rule_id, v.line)
         rank = _BACKEND_PRIORITY.get(v.backend, 9)
         best[key] = min(best.get(key, rank), rank)
-    seen: set[tuple[str, int, int]] = set()
+    seen: set[tuple[str, int, int, str]] = set()
     kept = []
     for v in violations:
-        exact = (v.rule_id, v.line, v.column)
+        # Two rules crashing on one node are two GR003s: their messages name the rules.
+        exact = (v.rule_id, v.line, v.column, v.message if v.rule_id in ALWAYS_ON else "")
         if _BACKEND_PRIORITY.get(v.backend, 9) != best[(v.rule_id, v.line)] or exact in seen:
             continue
         seen.add(exact)
@@ -181,11 +174,18 @@ def _libcst_pass(
 ) -> Iterator[Iterator[tuple[int, FileResult]]]:
     """Start the LibCST pass; yields (index in `files`, result) as results come.
 
-    In parallel runs the workers start on entry, so whatever the caller does
-    before reading the results (starting Semgrep and Ruff) overlaps with them.
+    Files are never checked in this process: a native crash (LibCST's parser
+    overflowing its stack) would end the run. Small runs go to one forked
+    child (`isolation.py`); in parallel runs the workers start on entry, so
+    whatever the caller does before reading the results (starting Semgrep
+    and Ruff) overlaps with them, and a crashed worker costs its file only:
+    the files the broken pool did not finish are checked again by `jobs`
+    forked children, each taking its share in order, which pins each crash
+    on its file.
     """
     if jobs <= 1 or len(files) < 4 * jobs:
-        yield ((index, check_file(plan, path)) for index, path in enumerate(files))
+        with _isolated(plan, files) as results:
+            yield results
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = concurrent.futures.ProcessPoolExecutor(
@@ -201,12 +201,50 @@ def _libcst_pass(
             [str(files[index]) for index in order],
             chunksize=pool_chunk(len(files), jobs),
         )
-        yield zip(order, results, strict=True)
+        yield _recovering(plan, files, order, results, jobs)
     except BaseException:
         # e.g. Semgrep missing: report it now, not after the whole pass
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+
+
+def _recovering(
+    plan: Plan,
+    files: Sequence[Path],
+    order: Sequence[int],
+    results: Iterator[FileResult],
+    jobs: int,
+) -> Iterator[tuple[int, FileResult]]:
+    """The pool's results in `order`; after a worker failed, the rest checked in isolation.
+
+    A dead worker breaks the whole pool (BrokenProcessPool); a result that
+    cannot be sent back raises for its file. Either way the files without
+    a result go through `check_isolated`, which pins the failure on its file.
+    """
+    done = 0
+    try:
+        for result in results:
+            yield order[done], result
+            done += 1
+    # guardrails: ignore[OBS006] passed on: the rerun reports the failure as a finding on its file
+    except Exception:  # BrokenProcessPool, or a worker's error (a result it could not send)
+        rest = order[done:]
+        with _isolated(plan, [files[index] for index in rest], jobs) as retried:
+            for position, result in retried:
+                yield rest[position], result
+
+
+@contextlib.contextmanager
+def _isolated(
+    plan: Plan, files: Sequence[Path], jobs: int = 1
+) -> Iterator[Iterator[tuple[int, FileResult]]]:
+    """`files` checked by `jobs` forked children; the results iterator closes on exit."""
+    results = check_isolated(functools.partial(check_file, plan), files, crashed, jobs)
+    try:
+        yield results
+    finally:
+        results.close()  # ends a child still checking when the caller stopped early
 
 
 def _bytes(path: Path) -> bytes | None:
@@ -253,14 +291,14 @@ def check_paths(
     advance(len(hits))
     todo_index = [index for index in range(len(files)) if index not in hits]
     violations: list[Violation] = [v for found in hits.values() for v in found]
-    for done, found, valid_until in _check_uncached(
+    for done, found, valid_until, cacheable in _check_uncached(
         plan, [files[index] for index in todo_index], jobs, advance
     ):
         index = todo_index[done]
         # A fingerprint depends only on the file's own findings: computed once,
         # then cached with them.
         found = with_fingerprints(sorted(found, key=Violation.sort_key), plan.settings.root)
-        if cache is not None and index in entries:
+        if cache is not None and index in entries and cacheable:
             cache.put(entries[index], found, valid_until)
         violations.extend(found)
     violations.sort(key=Violation.sort_key)
@@ -269,8 +307,12 @@ def check_paths(
 
 def _check_uncached(
     plan: Plan, files: Sequence[Path], jobs: int, progress: Progress
-) -> Iterator[tuple[int, list[Violation], datetime.date | None]]:
-    """(index in `files`, final findings from every backend, until when they hold), any order.
+) -> Iterator[tuple[int, list[Violation], datetime.date | None, bool]]:
+    """(index in `files`, final findings from every backend, until when they hold,
+    whether they may be cached), any order.
+
+    A file whose check crashed the process checking it is not cached: the
+    crash may not repeat (the out-of-memory killer, a larger stack next time).
 
     A file is finished as soon as its LibCST result is in and Semgrep and
     Ruff are done, which is usually long before the LibCST pass ends: the
@@ -287,12 +329,13 @@ def _check_uncached(
 
     def finish(
         by_path: dict[str, list[Violation]],
-    ) -> list[tuple[int, list[Violation], datetime.date | None]]:
+    ) -> list[tuple[int, list[Violation], datetime.date | None, bool]]:
         done = [
             (
                 index,
                 finalize(plan, result, by_path.get(result.path, ()), files[index]),
                 suppressions.valid_until(result.suppressions),
+                not isinstance(result, CrashedFile),
             )
             for index, result in waiting.items()
         ]

@@ -8,16 +8,17 @@ contributed it and a hook that raises is reported with the plugin's name.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
 import pluggy
 
-from guardrails import hookspecs
+from guardrails import hookspecs, interrupts
 from guardrails.backends.ruff import RuffMapping
 from guardrails.backends.semgrep import load_rule_dir
 from guardrails.config import Settings
@@ -62,7 +63,8 @@ def plugin_manager(
             continue
         try:
             plugin = entry.load()
-        except Exception as exc:
+        except BaseException as exc:  # `sys.exit()` at import time included
+            interrupts.reraise_if_real(exc)
             raise PluginError(
                 f"plugin {entry.name!r} (entry point {entry.value!r}) failed to import: "
                 f"{_one_line(exc)}"
@@ -78,7 +80,8 @@ def plugin_manager(
             continue
         try:
             plugin = importlib.import_module(name)
-        except Exception as exc:
+        except BaseException as exc:  # `sys.exit()` at import time included
+            interrupts.reraise_if_real(exc)
             raise PluginError(
                 f"plugin {name!r} listed in {settings.where('plugins')} failed to import: "
                 f"{_one_line(exc)}"
@@ -92,10 +95,30 @@ def plugin_manager(
 
 
 def _register(pm: pluggy.PluginManager, plugin: Any, name: str) -> None:
+    """Register `plugin`, refusing hooks guardrails does not have.
+
+    pluggy accepts a `@hookimpl` whose name matches no spec (it waits for a
+    spec that never comes), so a misspelt `guardrails_rule` would load with
+    no rules at all: a policy set silently incomplete.
+    """
     try:
         pm.register(plugin, name=name)
-    except Exception as exc:  # pluggy validates hook names and signatures here
+    except BaseException as exc:  # pluggy validates signatures here; plugin code may run too
+        interrupts.reraise_if_real(exc)
         raise PluginError(f"plugin {name!r} cannot be registered: {_one_line(exc)}") from None
+    known = sorted(n for n in vars(hookspecs) if n.startswith(f"{hookspecs.PROJECT}_"))
+    callers = pm.get_hookcallers(plugin) or []
+    for caller in callers:
+        if caller.has_spec():
+            continue
+        close = difflib.get_close_matches(caller.name, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f" (hooks: {', '.join(known)})"
+        raise PluginError(f"plugin {name!r} implements unknown hook {caller.name!r}{hint}")
+    if not callers:  # e.g. `def guardrails_rules()` without `@hookimpl`
+        own = getattr(plugin, "__dict__", {})  # read, not getattr: runs no plugin code
+        bare = [n for n in known if callable(own.get(n))]
+        hint = f"; {bare[0]} lacks the @guardrails.hookimpl decorator" if bare else ""
+        raise PluginError(f"plugin {name!r} implements no guardrails hook{hint}")
 
 
 def _call_each(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any]]:
@@ -105,12 +128,21 @@ def _call_each(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any]
     for impl in hook.get_hookimpls():
         try:
             result = impl.function()
-        except Exception as exc:
+            if isinstance(result, Iterable) and not isinstance(result, (str, bytes)):
+                result = list(result)  # a generator runs the plugin's code only now
+        except BaseException as exc:  # `sys.exit()` in a hook included
+            interrupts.reraise_if_real(exc)
             raise PluginError(
                 f"plugin {impl.plugin_name!r}: hook {hook_name} raised {_one_line(exc)}"
             ) from None
-        if result is not None:
-            results.append((impl.plugin_name, result))
+        if result is None:
+            continue
+        if not isinstance(result, list):
+            raise PluginError(
+                f"plugin {impl.plugin_name!r}: hook {hook_name} returned "
+                f"{type(result).__name__}, not a list"
+            )
+        results.append((impl.plugin_name, result))
     return results
 
 
@@ -134,15 +166,20 @@ def _validate_meta(meta: Any, plugin: str, categories: set[str]) -> RuleMeta:
 
 
 def build_registry(settings: Settings, extra: Sequence[tuple[str, Any]] = ()) -> Registry:
-    """Load every plugin and collect its rules, rejecting collisions."""
-    pm, infos = plugin_manager(settings, extra)
-    registry = Registry(plugins=infos, always_on=ALWAYS_ON)
-    for meta in ENGINE_RULES:
-        registry.add(meta)
-    claim = _Claims(registry, _categories(pm))
-    _add_cst_rules(pm, registry, claim)
-    _add_semgrep_rules(pm, registry, claim)
-    _add_ruff_mappings(pm, registry, claim)
+    """Load every plugin and collect its rules, rejecting collisions.
+
+    Anything plugin code raises while loading, `SystemExit` included, is a
+    one-line PluginError naming the plugin; a real Ctrl-C still interrupts.
+    """
+    with interrupts.watched():
+        pm, infos = plugin_manager(settings, extra)
+        registry = Registry(plugins=infos, always_on=ALWAYS_ON)
+        for meta in ENGINE_RULES:
+            registry.add(meta)
+        claim = _Claims(registry, _categories(pm))
+        _add_cst_rules(pm, registry, claim)
+        _add_semgrep_rules(pm, registry, claim)
+        _add_ruff_mappings(pm, registry, claim)
     return registry
 
 
@@ -187,6 +224,19 @@ def _add_cst_rules(pm: pluggy.PluginManager, registry: Registry, claim: _Claims)
                 handlers_of(cls)
             except ValueError as exc:
                 raise PluginError(f"plugin {plugin!r}: rule {meta.id}: {exc}") from None
+            # Read for every file by the engine: a wrong type would fail there for all rules.
+            for attribute, kind, wanted in (
+                ("TRIGGERS", str, "strings"),
+                ("METADATA_DEPENDENCIES", type, "LibCST metadata provider classes"),
+            ):
+                value = getattr(cls, attribute)
+                if not isinstance(value, (tuple, list)) or not all(
+                    isinstance(item, kind) for item in value
+                ):
+                    raise PluginError(
+                        f"plugin {plugin!r}: rule {meta.id}: {attribute} must be a tuple "
+                        f"of {wanted}"
+                    )
             registry.add(dataclasses.replace(meta, backend="libcst"), cls)
 
 

@@ -129,8 +129,21 @@ class CstRule:
         `fix=NodeFix((replace(old, new), insert_before(stmt, "...")), "safe")`
         offers an automatic fix for `guardrails fix`.
         """
+        # Checked here, so a wrong call fails in the rule that made it (one GR003
+        # naming it) instead of later, where every rule's findings would be lost.
+        if not isinstance(node, cst.CSTNode):
+            raise TypeError(f"report() needs a LibCST node, not {type(node).__name__}")
+        if not isinstance(message, str):
+            raise TypeError(f"report() needs a message string, not {type(message).__name__}")
+        if fix is not None and not isinstance(fix, (Fix, NodeFix)):
+            raise TypeError(f"report() fix must be a NodeFix or Fix, not {type(fix).__name__}")
+        if isinstance(fix, NodeFix) and not all(
+            isinstance(edit, NodeEdit) and isinstance(edit.node, cst.CSTNode) for edit in fix.edits
+        ):
+            raise TypeError("report() fix edits must be NodeEdits of LibCST nodes")
         context = self.context
-        context.reports.append(Report(self, node, message, fix, tuple(context.statements)))
+        # str(): a str subclass may not survive the trip back from a worker process
+        context.reports.append(Report(self, node, str(message), fix, tuple(context.statements)))
 
     def get_metadata(self, provider: type, node: cst.CSTNode, default: Any = None) -> Any:
         """Metadata from a provider listed in `METADATA_DEPENDENCIES`."""

@@ -19,6 +19,7 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from guardrails import interrupts
 from guardrails.cst.names import NameTracker, TrackerVisitor
 from guardrails.cst.positions import STATEMENT_TYPES, Span, node_spans, parens
 from guardrails.cst.rule import CstRule, NodeFix, Report, RuleContext
@@ -53,12 +54,18 @@ def _entered(handled: frozenset[type]) -> Entered:
 
 @dataclass
 class Failure:
-    """A rule that raised, and the node it was handling."""
+    """A rule that raised (or reported what cannot be located), and where.
 
-    rule: CstRule
-    node: cst.CSTNode
-    error: Exception
+    `rule` is the registry's rule, whose meta names the plugin that
+    contributed it; `node` is None when the rule failed before the walk
+    (its constructor raised), and is then reported at the top of the file.
+    """
+
+    rule: ActiveRule
+    node: cst.CSTNode | None
+    error: BaseException
     enclosing: tuple[cst.CSTNode, ...] = ()
+    stage: str = "visiting"  # starting | visiting | reporting
 
 
 class _Walker:
@@ -81,11 +88,21 @@ class _Walker:
         self._leave: dict[type, list[tuple[CstRule | None, Callable[[Any], Any]]]] = defaultdict(
             list
         )
-        self.failures: dict[CstRule, Failure] = {}
+        # id(rule) -> (node, error, enclosing statements) of its first failure;
+        # node None: its handlers could not even be looked up
+        self.failures: dict[int, tuple[cst.CSTNode | None, BaseException, tuple[Any, ...]]] = {}
         for owner, obj in [(None, tracker), *((rule, rule) for rule in rules)]:
-            for kind, node_type, attr in handlers_of(type(obj)):
+            try:
+                bound = [(kind, t, getattr(obj, attr)) for kind, t, attr in handlers_of(type(obj))]
+            except BaseException as error:  # e.g. a handler that is a raising property
+                if owner is None:
+                    raise
+                interrupts.reraise_if_real(error)
+                self.failures[id(owner)] = (None, error, ())
+                continue
+            for kind, node_type, handler in bound:
                 table = self._visit if kind == "visit" else self._leave
-                table[node_type].append((owner, getattr(obj, attr)))
+                table[node_type].append((owner, handler))
         # The name tracker must leave a scope only after the rules left it.
         for handlers in self._leave.values():
             handlers.reverse()
@@ -109,12 +126,13 @@ class _Walker:
             if owner is None:
                 handler(node)
                 continue
-            if owner in self.failures:
+            if id(owner) in self.failures:
                 continue
             try:
                 handler(node)
-            except Exception as error:  # isolate the rule, keep the run going
-                self.failures[owner] = Failure(owner, node, error, tuple(self.statements))
+            except BaseException as error:  # isolate the rule, `sys.exit()` included
+                interrupts.reraise_if_real(error)
+                self.failures[id(owner)] = (node, error, tuple(self.statements))
 
     def walk(self, node: cst.CSTNode) -> None:
         node_type = type(node)
@@ -144,6 +162,7 @@ class CstOutcome:
     reports: list[Report]
     failures: list[Failure]
     positions: Callable[[cst.CSTNode], Span]
+    owners: dict[int, ActiveRule]  # id(rule instance) -> the registry's rule
 
 
 def run_rules(
@@ -155,16 +174,31 @@ def run_rules(
     active: Sequence[ActiveRule],
     is_test: bool = False,
 ) -> CstOutcome:
-    """Instantiate the rules for this file and traverse the module once."""
+    """Instantiate the rules for this file and traverse the module once.
+
+    Each rule is guarded on its own: a constructor that raises, a handler
+    that raises (anything, `SystemExit` included; a real Ctrl-C still
+    stops the run) or a report of a node that is not in this tree becomes
+    a `Failure` of that rule only; every other rule's reports stand.
+    """
     tracker = NameTracker(module_name, is_package)
     reports: list[Report] = []
     needs = {dep for rule in active for dep in rule.impl.METADATA_DEPENDENCIES}
     wrapper: MetadataWrapper | None = None
     metadata: dict[Any, Any] = {}
+    broken: dict[Any, BaseException] = {}  # providers that raised, e.g. a plugin's own
     if needs:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        metadata = dict(wrapper.resolve_many(needs))
+        for dependency in needs:
+            try:
+                metadata.update(wrapper.resolve_many([dependency]))
+            except BaseException as error:
+                interrupts.reraise_if_real(error)
+                broken[dependency] = error
     rules = []
+    contexts = []  # cleared after the walk, whatever a rule did with its own
+    owners: dict[int, ActiveRule] = {}  # by identity: a rule class may define __eq__
+    failures: list[Failure] = []
     statements: list[cst.CSTNode] = []
     for rule in active:
         context = RuleContext(
@@ -179,26 +213,94 @@ def run_rules(
             reports=reports,
             statements=statements,
         )
-        rules.append(rule.impl(context))
+        contexts.append(context)
+        unresolved = [broken[d] for d in rule.impl.METADATA_DEPENDENCIES if d in broken]
+        if unresolved:
+            failures.append(Failure(rule, None, unresolved[0], stage="starting"))
+            continue
+        try:
+            instance = rule.impl(context)
+        except BaseException as error:  # this rule cannot run on this file; the others can
+            interrupts.reraise_if_real(error)
+            failures.append(Failure(rule, None, error, stage="starting"))
+            continue
+        rules.append(instance)
+        owners[id(instance)] = rule
     walker = _Walker(TrackerVisitor(tracker), rules, statements)
     walker.walk(module)
-    failures = list(walker.failures.values())
-    for rule_instance in rules:
+    failures += [
+        Failure(owners[key], node, error, enclosing, "starting" if node is None else "visiting")
+        for key, (node, error, enclosing) in walker.failures.items()
+    ]
+    for context in contexts:
         # Each report points at its rule, whose context holds the report list:
         # a cycle that would keep the whole tree alive until a collection.
-        rule_instance.context.reports = []
+        context.reports = []
+    # A report made through another rule's context, or by a rule whose
+    # constructor then raised, cannot be attributed to a running rule.
+    reports = [report for report in reports if id(report.rule) in owners]
+    spans = _spans(module, source, reports, failures)
+    located = []
+    for report in reports:
+        owner = owners[id(report.rule)]
+        if all(id(node) in spans for node in _anchors(report)):
+            located.append(report)
+        elif not any(f.rule is owner for f in failures):
+            error = LookupError("it reported a node that is not in this file's syntax tree")
+            failure = Failure(owner, None, error, stage="reporting")
+            if report.enclosing:  # located at the statement the rule was visiting
+                failure.node, failure.enclosing = report.enclosing[-1], report.enclosing[:-1]
+                spans.update(_spans(module, source, (), [failure]))
+            failures.append(failure)
+    return CstOutcome(located, failures, lambda node: spans[id(node)], owners)
 
-    wanted: list[cst.CSTNode] = []
+
+def _anchors(report: Report) -> list[Any]:
+    """The nodes whose positions a report needs: its own and its fix's edits'."""
+    nodes = [report.node]
+    if isinstance(report.fix, NodeFix):
+        for edit in report.fix.edits:
+            nodes += (edit.node, *parens(edit.node, "lpar"), *parens(edit.node, "rpar"))
+    return nodes
+
+
+def _spans(
+    module: cst.Module, source: str, reports: Sequence[Report], failures: Sequence[Failure]
+) -> dict[Any, Span]:
+    """Spans of every node reported or failed at, by the node's identity.
+
+    A node that is not in `module` (a rule reported a node it built, or one
+    from another tree) is left out; only then is the tree walked to tell
+    which nodes are in it.
+    """
+    wanted: list[Any] = []
     enclosing: dict[int, tuple[cst.CSTNode, ...]] = {}
     for found in (*reports, *failures):
+        if found.node is None:
+            continue
         wanted.append(found.node)
         if found.enclosing or id(found.node) not in enclosing:
             enclosing[id(found.node)] = found.enclosing
     for report in reports:
-        if isinstance(report.fix, NodeFix):
-            for edit in report.fix.edits:
-                for node in (edit.node, *parens(edit.node, "lpar"), *parens(edit.node, "rpar")):
-                    wanted.append(node)
-                    enclosing.setdefault(id(node), report.enclosing)
-    spans = node_spans(module, source, wanted, enclosing) if wanted else {}
-    return CstOutcome(reports, failures, spans.__getitem__)
+        for node in _anchors(report)[1:]:
+            wanted.append(node)
+            enclosing.setdefault(id(node), report.enclosing)
+    if not wanted:
+        return {}
+    try:
+        spans = node_spans(module, source, wanted, enclosing)
+    except KeyError:  # some node is not in this tree
+        in_tree = _node_ids(module)
+        spans = node_spans(module, source, [n for n in wanted if id(n) in in_tree], enclosing)
+    return {id(node): span for node, span in spans.items()}
+
+
+def _node_ids(module: cst.Module) -> set[int]:
+    """Identities of every node in `module` (no recursion: trees can be deep)."""
+    seen: set[int] = set()
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        seen.add(id(node))
+        stack.extend(node.children)
+    return seen
