@@ -106,7 +106,8 @@ def directory_for(settings: Any, override: Path | None = None) -> Path:
 
 def for_plan(plan: Any, override: Path | None = None) -> Cache:
     """The cache a run of `plan` reads and writes."""
-    return Cache(directory_for(plan.settings, override), run_key(plan, plan.plugins))
+    bound = None if override else plan.settings.root  # a folder named on the command line: any
+    return Cache(directory_for(plan.settings, override), run_key(plan, plan.plugins), bound=bound)
 
 
 def _row(violation: Violation) -> list[Any]:
@@ -262,6 +263,14 @@ class Cache:
     enabled: bool = True
     warning: str | None = None  # set once when writing fails; the CLI prints it
     claimed: bool = False  # the folder was made (or found) guardrails' own this run
+    bound: Path | None = None  # the folder must resolve inside this one (the project root)
+
+    def __post_init__(self) -> None:
+        from guardrails.containment import is_inside
+
+        if self.bound is not None and not is_inside(self.directory, self.bound):
+            self.enabled = False  # e.g. a committed `.guardrails_cache` symlink leading out
+            self.warning = f"cache disabled: {self.directory} resolves outside the project root"
 
     def entry(self, shown: str, module: str, data: bytes) -> Path:
         """Where the findings for this content at this path are stored."""

@@ -248,6 +248,13 @@ def test_check_never_writes_its_cache_into_a_folder_it_does_not_own(project) -> 
         assert run.code == 0 and run.err.count("warning: cache disabled") == 1, run.err
         assert "not a guardrails cache folder" in run.err
     assert snapshot(project.root) == before  # no .gitignore of `*`, no entries, no tag
+    # the default cache folder, committed as a symlink to an (empty) folder outside
+    elsewhere = project.root.parent / "elsewhere"
+    elsewhere.mkdir()
+    (project.root / ".guardrails_cache").symlink_to(elsewhere, target_is_directory=True)
+    run = project.run("check", "--select", "SEC001")
+    assert run.code == 0 and "outside the project root" in run.err, run.err
+    assert list(elsewhere.iterdir()) == []
 
 
 # ------------------------------------------------------------------ config and CLI paths
