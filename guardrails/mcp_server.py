@@ -200,8 +200,18 @@ def build_server() -> Any:
             "the MCP server needs the `mcp` package: pip install 'guardrails-lint[mcp]'"
         ) from None
 
+    from mcp.server.fastmcp.exceptions import ToolError
+
+    class Server(FastMCP):
+        async def call_tool(self, name: str, arguments: dict[str, Any]) -> Any:
+            """Arguments the SDK rejects (wrong type, missing) get one error line too."""
+            try:
+                return await super().call_tool(name, arguments)
+            except Exception as exc:
+                raise ToolError(_one_line(f"error: {_argument_problem(exc)}")) from None
+
     # The client shows the server's stderr to its user: warnings only.
-    server = FastMCP("guardrails", instructions=INSTRUCTIONS, log_level="WARNING")
+    server = Server("guardrails", instructions=INSTRUCTIONS, log_level="WARNING")
 
     def guarded(function: Any) -> Any:
         """The tool, answering bad arguments or a broken project with one error line.
@@ -227,11 +237,31 @@ def build_server() -> Any:
     return server
 
 
+def _one_line(message: str, limit: int = 400) -> str:
+    """`message` on one line, cut to `limit` characters (it may echo a huge argument)."""
+    line = " ".join(message.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _argument_problem(exc: Exception) -> str:
+    """What was wrong with a call's arguments: pydantic's findings, without its URLs."""
+    cause = exc.__cause__
+    errors = getattr(cause, "errors", None)
+    if callable(errors):
+        try:
+            found = [f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}" for e in errors()]
+        except (TypeError, KeyError):
+            found = []
+        if found:
+            return "invalid arguments: " + "; ".join(found)
+    return str(exc)
+
+
 def _error(message: str) -> Any:
     """An MCP error result holding one line (the structured copy fits the output schema)."""
     from mcp.types import CallToolResult, TextContent
 
-    line = " ".join(message.split())
+    line = _one_line(message)
     return CallToolResult(
         content=[TextContent(type="text", text=line)],
         structuredContent={"result": line},

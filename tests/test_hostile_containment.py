@@ -113,6 +113,10 @@ def test_mcp_tools_refuse_every_path_outside_the_project(project, outside) -> No
         ("policies", {"path": "link.py"}),
         ("policies", {"path": "/etc/passwd"}),
         ("explain", {"rule_id": "../../etc/passwd"}),
+        # arguments the SDK rejects get the same one-line error result
+        ("check", {"paths": "/etc/passwd"}),
+        ("policies", {}),
+        ("explain", {"rule_id": "X" * 100_000}),
     ]
     allowed = [
         ("check", {"source": BAD, "path": "pkg/new.py"}),
@@ -123,6 +127,7 @@ def test_mcp_tools_refuse_every_path_outside_the_project(project, outside) -> No
     for (name, arguments), (is_error, text) in zip(refused, answers[: len(refused)], strict=True):
         assert is_error, (name, arguments, text)
         assert text.startswith("error: ") and "\n" not in text.strip(), (name, arguments, text)
+        assert len(text) < 1000, text
         assert "Traceback" not in text and "internal error" not in text, text
         assert "hunter2" not in text and "root:" not in text, text
     (_, unsaved), (_, checked) = answers[len(refused) :]
