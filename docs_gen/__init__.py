@@ -235,7 +235,7 @@ def _looks_generated(path: Path, content: str | None) -> bool:
         return False
     try:
         with path.open(encoding="utf-8") as handle:
-            first = handle.readline()
+            first = handle.readline(4096)  # a first line, however long the file
     except (OSError, UnicodeDecodeError):
         return False
     return first.rstrip("\n") == content.split("\n", 1)[0]
@@ -252,7 +252,10 @@ def out_changes(directory: Path, files: Mapping[str, str]) -> tuple[dict[Path, s
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"--out {directory} is not a folder")
     previous = read_manifest(directory) if directory.is_dir() else set()
-    entries = sorted(directory.iterdir()) if directory.is_dir() else []
+    try:
+        entries = sorted(directory.iterdir()) if directory.is_dir() else []
+    except OSError as exc:
+        raise UsageError(f"--out {directory}: cannot list it: {exc.strerror or exc}") from None
     foreign = []
     for entry in entries:
         name = entry.name
