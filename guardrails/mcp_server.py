@@ -148,13 +148,17 @@ def tool_fix(paths: list[str], apply: bool = False, unsafe: bool = False) -> str
         raise UsageError("pass `paths`: the files or folders to fix")
     files = service.project_files(settings, _paths(paths, settings.root))
     report = fix_paths(plan, files, unsafe=unsafe, diff=not apply, jobs=1)
+    # files left unchanged although they had fixes (changed meanwhile, read-only, ...)
+    problems = "".join(f"{line}\n" for line in report.problems())
     if not report.total:
-        return f"nothing to fix in {len(files)} file(s); {len(report.remaining)} finding(s) remain"
+        return problems + (
+            f"nothing to fix in {len(files)} file(s); {len(report.remaining)} finding(s) remain"
+        )
     if not apply:
         diff = "".join(report.diffs)
         head = f"{report.total} fix(es) available (preview; call again with apply=true):\n"
         return head + (diff if len(diff) < DEFAULT_BUDGET else diff[:DEFAULT_BUDGET] + "\n…\n")
-    return (
+    return problems + (
         f"applied {report.total} fix(es) in {len(report.fixed)} file(s); "
         f"{len(report.remaining)} finding(s) remain (call `check`)"
     )
