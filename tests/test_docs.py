@@ -65,7 +65,7 @@ def test_check_mode_reports_stale_and_leftover_files(project) -> None:
     page = project.root / "d" / "SEC001.md"
     page.write_text(page.read_text() + "edited\n")
     # a page generated before for a rule that is gone: the manifest lists it
-    (project.root / "d" / "OLD999.md").write_text("# gone\n")
+    (project.root / "d" / "OLD999.md").write_text("# OLD999 gone-rule\n")
     manifest = project.root / "d" / ".guardrails-docs-manifest"
     manifest.write_text(manifest.read_text() + "OLD999.md\n")
     notes = project.write("d/NOTES.md", "# ours\n")  # never generated: left alone

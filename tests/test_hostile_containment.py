@@ -284,7 +284,8 @@ def test_docs_out_dot_refuses_and_deletes_nothing(project) -> None:
     project.write("LICENSE.txt", "MIT\n")
     project.write("d/notes.md", "mine\n")
     project.write("victim.md", "do not delete\n")
-    project.write("m/.guardrails-docs-manifest", "../victim.md\n/etc/passwd\n")
+    project.write("m/.guardrails-docs-manifest", "../victim.md\n/etc/passwd\nREADME.md\n")
+    project.write("m/README.md", "# listed in the manifest, but not a page guardrails wrote\n")
     project.write("file.md", "a file, not a folder\n")
     before = snapshot(project.root)
     one_line_error(project.run("docs", "--out", "."), "did not generate", "README.md")
@@ -294,6 +295,7 @@ def test_docs_out_dot_refuses_and_deletes_nothing(project) -> None:
     # a manifest is trusted only for plain names in its own folder
     assert project.run("docs", "--out", "m").code == 0
     assert (project.root / "victim.md").read_text() == "do not delete\n"
+    assert (project.root / "m/README.md").exists()
 
 
 def test_docs_out_removes_only_what_it_generated(project, outside) -> None:
