@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guardrails.containment import OutsideProject
+from guardrails.containment import OutsideProject, is_inside
 from guardrails.discovery import PYTHON_SUFFIXES
 from guardrails.errors import GuardrailsError
 
@@ -122,8 +122,6 @@ def edited_files(event: Any, agent: AgentCli) -> tuple[Path, list[Path]]:
 
     Only files inside the project (the folder the hook runs in) count.
     """
-    from guardrails.containment import is_inside
-
     project = Path.cwd()
     if not isinstance(event, dict):
         return project, []
