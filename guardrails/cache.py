@@ -184,7 +184,9 @@ def is_legacy(directory: Path) -> bool:
 
     ignore = directory / ".gitignore"
     try:
-        if ignore.is_symlink() or ignore.read_text(encoding="utf-8") != IGNORE_TEXT:
+        if ignore.is_symlink() or not ignore.is_file():
+            return False
+        if ignore.read_text(encoding="utf-8") != IGNORE_TEXT:
             return False
         rest = [e for e in os.scandir(directory) if e.name != ".gitignore"]
         return all(

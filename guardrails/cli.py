@@ -708,8 +708,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
     if args.agents_md is not None:
         active = {rule.id for rule in build_plan(settings, registry).rules}
         section = docs_gen.agents_md_section([m for m in metas if m.id in active])
-        existing = _read(args.agents_md) if args.agents_md.exists() else ""
-        if existing is None or args.agents_md.is_dir():
+        exists = args.agents_md.exists()
+        existing = _read(args.agents_md) if exists and args.agents_md.is_file() else ""
+        if existing is None or (exists and not args.agents_md.is_file()):
             raise UsageError(f"--agents-md {args.agents_md}: cannot read it as a text file")
         planned[args.agents_md] = docs_gen.merge_agents_md(existing, section)
     stale = [p for p, content in planned.items() if _read(p) != content]

@@ -132,6 +132,8 @@ def _target(root: Path, relative: Path) -> Path:
         raise UsageError(f"{relative} resolves outside the project ({target}); not writing it")
     if target.is_dir():
         raise UsageError(f"{relative} is a folder; expected a file")
+    if target.exists() and not target.is_file():  # a FIFO would block the read forever
+        raise UsageError(f"{relative} is not a regular file")
     if target.exists() and not os.access(target, os.W_OK):
         raise UsageError(f"{relative} is not writable")
     folder = target.parent

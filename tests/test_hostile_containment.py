@@ -46,8 +46,10 @@ def snapshot(folder: Path, skip: str = "") -> dict[str, bytes | str]:
             found[name] = "-> " + os.readlink(path)
         elif path.is_dir():
             found[name] = "dir"
-        else:
+        elif path.is_file():
             found[name] = path.read_bytes()
+        else:
+            found[name] = "special"  # a FIFO: reading it would block
     return found
 
 
@@ -317,12 +319,18 @@ def test_docs_out_removes_only_what_it_generated(project, outside) -> None:
 
 # ------------------------------------------------------------------ init
 @pytest.mark.parametrize(
-    "case", ["settings-is-a-folder", "parent-is-a-file", "symlink-out", "folder-link-out"]
+    "case",
+    ["settings-is-a-folder", "settings-is-a-fifo", "parent-is-a-file", "symlink-out",
+     "folder-link-out"],
 )
 def test_init_validates_everything_before_writing_anything(project, outside, case) -> None:
     if case == "settings-is-a-folder":
         (project.root / ".claude/settings.json").mkdir(parents=True)
         words = (".claude/settings.json", "folder")
+    elif case == "settings-is-a-fifo":  # reading it would block forever
+        (project.root / ".claude").mkdir()
+        os.mkfifo(project.root / ".claude/settings.json")
+        words = (".claude/settings.json", "not a regular file")
     elif case == "parent-is-a-file":
         project.write(".claude", "a file where a folder should be\n")
         words = (".claude",)
