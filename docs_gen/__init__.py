@@ -19,7 +19,7 @@ gives byte-identical files. The examples on each page are the very
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from guardrails.errors import UsageError
@@ -297,3 +297,42 @@ def _old_page(path: Path) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     return first.startswith(f"# {path.stem} ")
+
+
+def read_agents_md(path: Path) -> str:
+    """The AGENTS.md text to merge into ("" when missing); not a text file is a UsageError."""
+    if not path.exists():
+        return ""
+    try:
+        if not path.is_file():  # a folder, or a FIFO that would block the read
+            raise OSError("not a regular file")
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--agents-md {path}: cannot read it as a text file ({exc})") from None
+
+
+def write_changes(
+    out: Path | None, planned: Mapping[Path, str], stale: Sequence[Path], extra: Sequence[Path]
+) -> Iterator[str]:
+    """Write the `stale` files and remove the `extra` ones, saying so line by line.
+
+    Each file is replaced whole. The manifest goes last; while pages are
+    removed it first lists old and new names, so an interrupted run leaves a
+    manifest that covers every page on disk.
+    """
+    from guardrails.containment import replace_text
+
+    manifest = out / MANIFEST if out is not None else None
+    try:
+        if manifest in stale and extra:
+            names = {p.name for p in [*planned, *extra] if p.parent == out} - {MANIFEST}
+            replace_text(manifest, manifest_text(names))
+        for path in sorted(stale, key=lambda p: p == manifest):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            replace_text(path, planned[path])
+            yield f"wrote {path}"
+        for path in extra:
+            path.unlink()
+            yield f"removed {path}"
+    except OSError as exc:
+        raise UsageError(f"cannot write the docs: {exc}") from None

@@ -256,6 +256,19 @@ def removable(directory: Path, root: Path, config: Path | None) -> Path:
     return target
 
 
+def remove(directory: Path, root: Path, config: Path | None) -> None:
+    """Delete the cache folder, if `removable` allows; a failure is one `UsageError`."""
+    import shutil
+
+    from guardrails.errors import UsageError
+
+    target = removable(directory, root, config)
+    try:
+        shutil.rmtree(target)
+    except OSError as exc:
+        raise UsageError(f"cannot delete {directory}: {exc.strerror or exc}") from None
+
+
 @dataclasses.dataclass
 class Cache:
     """Entries under `directory`, for one run key."""

@@ -486,21 +486,15 @@ def _changed(changes: gitdiff.Changes, violation: Violation) -> bool:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    """Remove the cache folder: only one guardrails made and tagged (see `cache.removable`)."""
-    import shutil
-
-    from guardrails.cache import directory_for, removable
+    """Remove the cache folder: only one guardrails made and tagged (see `cache.remove`)."""
+    from guardrails.cache import directory_for, remove
 
     settings = _settings(args)
     directory = directory_for(settings, args.cache_dir)
     if not os.path.lexists(directory):
         print(f"no cache at {directory}")
         return EXIT_OK
-    target = removable(directory, settings.root, settings.config_path)
-    try:
-        shutil.rmtree(target)
-    except OSError as exc:
-        raise UsageError(f"cannot delete {directory}: {exc.strerror or exc}") from None
+    remove(directory, settings.root, settings.config_path)
     print(f"removed {directory}")
     return EXIT_OK
 
@@ -703,15 +697,11 @@ def cmd_docs(args: argparse.Namespace) -> int:
     extra: list[Path] = []  # generated here before (the folder's manifest), not any more
     if args.out is not None:
         backends = {m.id: registry.backends(m.id) for m in metas}
-        pages, extra = docs_gen.out_changes(args.out, docs_gen.site(metas, backends))
-        planned.update(pages)
+        planned, extra = docs_gen.out_changes(args.out, docs_gen.site(metas, backends))
     if args.agents_md is not None:
         active = {rule.id for rule in build_plan(settings, registry).rules}
         section = docs_gen.agents_md_section([m for m in metas if m.id in active])
-        exists = args.agents_md.exists()
-        existing = _read(args.agents_md) if exists and args.agents_md.is_file() else ""
-        if existing is None or (exists and not args.agents_md.is_file()):
-            raise UsageError(f"--agents-md {args.agents_md}: cannot read it as a text file")
+        existing = docs_gen.read_agents_md(args.agents_md)
         planned[args.agents_md] = docs_gen.merge_agents_md(existing, section)
     stale = [p for p, content in planned.items() if _read(p) != content]
     if args.check:
@@ -724,29 +714,11 @@ def cmd_docs(args: argparse.Namespace) -> int:
             return EXIT_FINDINGS
         print(f"up to date ({len(planned)} files)")
         return EXIT_OK
-    manifest = args.out / docs_gen.MANIFEST if args.out is not None else None
-    try:
-        if manifest in stale and extra:  # list old and new names until both are settled
-            names = {p.name for p in [*planned, *extra] if p.parent == args.out}
-            _write_text(manifest, docs_gen.manifest_text(names - {docs_gen.MANIFEST}))
-        for path in sorted(stale, key=lambda p: p == manifest):  # the manifest last
-            _write_text(path, planned[path])
-            print(f"wrote {path}")
-        for path in extra:
-            path.unlink()
-            print(f"removed {path}")
-    except OSError as exc:
-        raise UsageError(f"cannot write the docs: {exc}") from None
+    for line in docs_gen.write_changes(args.out, planned, stale, extra):
+        print(line)
     if not stale and not extra:
         print(f"up to date ({len(planned)} files)")
     return EXIT_OK
-
-
-def _write_text(path: Path, text: str) -> None:
-    from guardrails.containment import replace_text
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    replace_text(path, text)
 
 
 def _read(path: Path) -> str | None:
