@@ -8,6 +8,10 @@ file, malformed JSON) is a silent no-op: a hook must never block an agent by
 mistake. A broken project configuration is reported to the user (not the
 model) without blocking.
 
+The hook never reaches outside the project: the agent CLI runs it in the
+project folder, and an edited file (or the event's `cwd`) that resolves
+outside that folder, through `..` or a symlink, is a no-op, not read at all.
+
 Protocols, as documented by each CLI:
 
 - Claude Code, `PostToolUse` on `Edit|Write|MultiEdit`
@@ -31,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guardrails.containment import OutsideProject, is_inside
 from guardrails.discovery import PYTHON_SUFFIXES
 from guardrails.errors import GuardrailsError
 
@@ -113,10 +118,14 @@ def parse_event(text: str | bytes) -> dict[str, Any] | None:
 
 
 def edited_files(event: Any, agent: AgentCli) -> tuple[Path, list[Path]]:
-    """(the agent's working directory, the existing Python files the tool wrote)."""
+    """(the agent's working directory, the existing Python files the tool wrote).
+
+    Only files inside the project (the folder the hook runs in) count.
+    """
+    project = Path.cwd()
     if not isinstance(event, dict):
-        return Path.cwd(), []
-    cwd = Path(event["cwd"]) if isinstance(event.get("cwd"), str) else Path.cwd()
+        return project, []
+    cwd = Path(event["cwd"]) if isinstance(event.get("cwd"), str) else project
     if event.get("tool_name") not in agent.tools:
         return cwd, []
     tool_input = event.get("tool_input")
@@ -125,11 +134,13 @@ def edited_files(event: Any, agent: AgentCli) -> tuple[Path, list[Path]]:
         return cwd, []
     if "\0" in raw or "\0" in str(cwd):  # no file can be named so; os calls would raise
         return cwd, []
-    path = Path(raw) if Path(raw).is_absolute() else cwd / raw
+    path = cwd / raw  # an absolute `raw` replaces `cwd`
     try:
+        if not (is_inside(cwd, project) and is_inside(path, project)):
+            return cwd, []  # outside the project: not even looked at
         if path.suffix not in PYTHON_SUFFIXES or not path.is_file() or not cwd.is_dir():
             return cwd, []
-    except (OSError, ValueError):  # a name too long, or otherwise not a path here
+    except (OSError, ValueError, GuardrailsError):  # a name too long, or not a path here
         return cwd, []
     return cwd, [path]
 
@@ -148,6 +159,8 @@ def handle(agent: AgentCli, stdin_text: str | bytes) -> Answer:
     try:
         os.chdir(cwd)  # report paths as the agent sees them
         result = service.check_files(cwd, files, command="guardrails check")
+    except OutsideProject:
+        return agent.quiet  # outside the configured project root: not ours to read
     except GuardrailsError as exc:
         return agent.broken(f"guardrails hook: cannot check {files[0].name}: {exc}")
     finally:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guardrails.errors import ConfigError
+from guardrails.containment import replace_text
+from guardrails.errors import ConfigError, UsageError
 from guardrails.fingerprint import project_path
 from guardrails.model import Violation
 
@@ -82,16 +82,30 @@ def dump(entries: Iterable[dict[str, Any]]) -> str:
 
 
 def write(path: Path, entries: Iterable[dict[str, Any]]) -> None:
-    """Write atomically: a crash mid-write never leaves half a baseline."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write atomically: a crash mid-write never leaves half a baseline.
+
+    The text goes to a temporary file beside the target, then replaces it in
+    one rename. A symlinked baseline is written through to its target, and an
+    existing file keeps its permissions. A place that cannot hold the file (a
+    folder, a missing or read-only parent) is a `UsageError` naming it.
+    """
+    target = writable(path)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(dump(entries))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        replace_text(target, dump(entries))
+    except OSError as exc:
+        raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
+
+
+def writable(path: Path) -> Path:
+    """Where a baseline at `path` is written (symlinks followed), or why it cannot be."""
+    target = Path(os.path.realpath(path))
+    if target.is_dir():
+        raise UsageError(f"cannot write baseline {path}: it is a folder")
+    if not target.parent.is_dir():
+        raise UsageError(f"cannot write baseline {path}: folder {path.parent} does not exist")
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write baseline {path}: folder {path.parent} is not writable")
+    return target
 
 
 def apply(

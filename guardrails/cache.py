@@ -15,6 +15,13 @@ leaves either the old entry or the new one. A missing, corrupt or
 unreadable entry is a miss; an unwritable cache directory produces one
 warning and the run goes on uncached. The directory holds its own
 `.gitignore`.
+
+The folder is marked as guardrails' own with a `CACHEDIR.TAG` (the cache
+directory tag convention, plus a guardrails line) when it is created, and
+guardrails writes entries only into a folder it created, an empty one, or
+one carrying its tag: pointing `cache-dir` at the project (or any folder of
+the user's) must never scatter entries and a `.gitignore` of `*` in it.
+`guardrails clean` deletes only such a tagged folder (`removable`).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -98,7 +106,8 @@ def directory_for(settings: Any, override: Path | None = None) -> Path:
 
 def for_plan(plan: Any, override: Path | None = None) -> Cache:
     """The cache a run of `plan` reads and writes."""
-    return Cache(directory_for(plan.settings, override), run_key(plan, plan.plugins))
+    bound = None if override else plan.settings.root  # a folder named on the command line: any
+    return Cache(directory_for(plan.settings, override), run_key(plan, plan.plugins), bound=bound)
 
 
 def _row(violation: Violation) -> list[Any]:
@@ -122,6 +131,144 @@ def _violation(row: Any) -> Violation:
     return Violation(*row)
 
 
+TAG = "CACHEDIR.TAG"
+_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+_OWNER = "# guardrails-cache: this folder is guardrails' result cache"
+TAG_TEXT = (
+    f"{_SIGNATURE}\n"
+    f"{_OWNER}; `guardrails clean` deletes it.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+IGNORE_TEXT = "# created by guardrails\n*\n"
+_LEGACY_NAMES = (re.compile(r"v\d+"), re.compile(r"[0-9a-f]{2}"), re.compile(r"[0-9a-f]{64}\.json"))
+
+
+class NotACache(Exception):
+    """The cache folder exists and holds something guardrails did not put there."""
+
+
+def is_tagged(directory: Path) -> bool:
+    """True when `directory` carries guardrails' cache tag (a regular file, not a link)."""
+    tag = directory / TAG
+    try:
+        if tag.is_symlink() or not tag.is_file():
+            return False
+        with tag.open(encoding="utf-8", errors="replace") as handle:
+            text = handle.read(4096)
+    except OSError:
+        return False
+    return text.startswith(_SIGNATURE) and _OWNER in text
+
+
+def is_legacy(directory: Path) -> bool:
+    """A cache written before the tag existed: our `.gitignore` and entries, nothing else.
+
+    The shape is checked all the way down (`v4/ab/<sha256>.json`, temporary
+    `*.tmp` files), so a folder of the user's never passes for one.
+    """
+
+    def only(folder: Path, depth: int) -> bool:
+        for item in os.scandir(folder):
+            if item.is_symlink():
+                return False
+            if depth == 2:
+                ok = item.is_file() and (
+                    _LEGACY_NAMES[2].fullmatch(item.name) or item.name.endswith(".tmp")
+                )
+            else:
+                ok = item.is_dir() and _LEGACY_NAMES[depth].fullmatch(item.name)
+                ok = bool(ok) and only(Path(item.path), depth + 1)
+            if not ok:
+                return False
+        return True
+
+    ignore = directory / ".gitignore"
+    try:
+        if ignore.is_symlink() or not ignore.is_file():
+            return False
+        if ignore.read_text(encoding="utf-8") != IGNORE_TEXT:
+            return False
+        rest = [e for e in os.scandir(directory) if e.name != ".gitignore"]
+        return all(
+            not e.is_symlink() and e.is_dir() and _LEGACY_NAMES[0].fullmatch(e.name)
+            for e in rest
+        ) and all(only(Path(e.path), 1) for e in rest)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def claim(directory: Path) -> None:
+    """Make `directory` the cache folder: create and tag it, or raise `NotACache`.
+
+    A folder is taken only if this call created it, or it is empty, already
+    tagged, or an untagged cache of an older guardrails (which gets the tag).
+    """
+    try:
+        directory.mkdir(parents=True)
+        ours = True
+    except FileExistsError:
+        if not directory.is_dir():
+            raise
+        ours = False
+    if not ours and not is_tagged(directory):
+        # a concurrent run may be tagging it: its temporary tag does not count
+        others = [e for e in os.listdir(directory) if not e.startswith(f".{TAG}.")]
+        if others and not is_legacy(directory):
+            raise NotACache(
+                f"{directory} is not a guardrails cache folder (no {TAG}) and is not empty"
+            )
+    if not is_tagged(directory):
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{TAG}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(TAG_TEXT)
+        os.replace(temporary, directory / TAG)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(IGNORE_TEXT, encoding="utf-8")
+
+
+def removable(directory: Path, root: Path, config: Path | None) -> Path:
+    """The folder `guardrails clean` may delete, resolved; a `UsageError` says why not.
+
+    Only a tagged (or older, recognisably guardrails-shaped) cache folder, and
+    never the project root, a folder above it, the working directory's folder
+    or one holding the configuration file, whatever the tag says.
+    """
+    from guardrails.containment import resolve
+    from guardrails.errors import UsageError
+
+    if directory.is_symlink():
+        raise UsageError(f"{directory} is a symlink; name the cache folder itself")
+    target = resolve(directory)
+    if not target.is_dir():
+        raise UsageError(f"{directory} is not a folder; not deleting it")
+    for kept, what in (
+        (resolve(root), "the project root"),
+        (resolve(Path.cwd()), "the working directory"),
+        (resolve(config) if config else None, "the configuration file"),
+    ):
+        if kept is not None and kept.is_relative_to(target):
+            raise UsageError(f"{directory} holds {what}; not deleting it")
+    if not (is_tagged(target) or is_legacy(target)):
+        raise UsageError(
+            f"{directory} is not marked as a guardrails cache (no {TAG}); not deleting it"
+        )
+    return target
+
+
+def remove(directory: Path, root: Path, config: Path | None) -> None:
+    """Delete the cache folder, if `removable` allows; a failure is one `UsageError`."""
+    import shutil
+
+    from guardrails.errors import UsageError
+
+    target = removable(directory, root, config)
+    try:
+        shutil.rmtree(target)
+    except OSError as exc:
+        raise UsageError(f"cannot delete {directory}: {exc.strerror or exc}") from None
+
+
 @dataclasses.dataclass
 class Cache:
     """Entries under `directory`, for one run key."""
@@ -130,6 +277,15 @@ class Cache:
     key: str
     enabled: bool = True
     warning: str | None = None  # set once when writing fails; the CLI prints it
+    claimed: bool = False  # the folder was made (or found) guardrails' own this run
+    bound: Path | None = None  # the folder must resolve inside this one (the project root)
+
+    def __post_init__(self) -> None:
+        from guardrails.containment import is_inside
+
+        if self.bound is not None and not is_inside(self.directory, self.bound):
+            self.enabled = False  # e.g. a committed `.guardrails_cache` symlink leading out
+            self.warning = f"cache disabled: {self.directory} resolves outside the project root"
 
     def entry(self, shown: str, module: str, data: bytes) -> Path:
         """Where the findings for this content at this path are stored."""
@@ -168,10 +324,10 @@ class Cache:
             }
         )
         try:
+            if not self.claimed:
+                claim(self.directory)
+                self.claimed = True
             entry.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.directory / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by guardrails\n*\n", encoding="utf-8")
             handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(payload)
@@ -179,3 +335,6 @@ class Cache:
         except OSError as exc:
             self.enabled = False
             self.warning = f"cache disabled, cannot write {self.directory}: {exc.strerror or exc}"
+        except NotACache as exc:
+            self.enabled = False
+            self.warning = f"cache disabled: {exc}; pass another --cache-dir"

@@ -486,18 +486,15 @@ def _changed(changes: gitdiff.Changes, violation: Violation) -> bool:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    """Remove the cache folder (only if it is one guardrails made)."""
-    import shutil
+    """Remove the cache folder: only one guardrails made and tagged (see `cache.remove`)."""
+    from guardrails.cache import directory_for, remove
 
-    from guardrails.cache import directory_for
-
-    directory = directory_for(_settings(args), args.cache_dir)
-    if not directory.exists():
+    settings = _settings(args)
+    directory = directory_for(settings, args.cache_dir)
+    if not os.path.lexists(directory):
         print(f"no cache at {directory}")
         return EXIT_OK
-    if not (directory / ".gitignore").exists() and not (directory / "v1").exists():
-        raise UsageError(f"{directory} does not look like a guardrails cache; not deleting it")
-    shutil.rmtree(directory)
+    remove(directory, settings.root, settings.config_path)
     print(f"removed {directory}")
     return EXIT_OK
 
@@ -559,10 +556,11 @@ def _count(number: int, word: str) -> str:
 def cmd_baseline(args: argparse.Namespace) -> int:
     from guardrails import baseline as baselines
 
-    settings, _plan, files, result = _run(args)
-    out = args.out or settings.baseline
+    out = args.out or _settings(args).baseline
     if out is None:
         raise UsageError("say where to write the baseline: --out FILE (or `baseline` in config)")
+    baselines.writable(out)  # fail before the run, not after it
+    settings, _plan, files, result = _run(args)
     entries = [
         baselines.entry(v, settings.root)
         for v in result.violations
@@ -696,21 +694,16 @@ def cmd_docs(args: argparse.Namespace) -> int:
         raise UsageError(f"no loaded plugin named {', '.join(sorted(unknown))}")
     metas = [m for m in registry.sorted() if not wanted or (m.plugin or "guardrails") in wanted]
     planned: dict[Path, str] = {}
+    extra: list[Path] = []  # generated here before (the folder's manifest), not any more
     if args.out is not None:
         backends = {m.id: registry.backends(m.id) for m in metas}
-        for name, content in docs_gen.site(metas, backends).items():
-            planned[args.out / name] = content
+        planned, extra = docs_gen.out_changes(args.out, docs_gen.site(metas, backends))
     if args.agents_md is not None:
         active = {rule.id for rule in build_plan(settings, registry).rules}
         section = docs_gen.agents_md_section([m for m in metas if m.id in active])
-        existing = args.agents_md.read_text(encoding="utf-8") if args.agents_md.exists() else ""
+        existing = docs_gen.read_agents_md(args.agents_md)
         planned[args.agents_md] = docs_gen.merge_agents_md(existing, section)
     stale = [p for p, content in planned.items() if _read(p) != content]
-    extra = []
-    if args.out is not None and args.out.is_dir():
-        extra = sorted(
-            p for p in args.out.iterdir() if p.suffix in (".md", ".txt") and p not in planned
-        )
     if args.check:
         for path in stale:
             print(f"stale: {path}")
@@ -721,13 +714,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
             return EXIT_FINDINGS
         print(f"up to date ({len(planned)} files)")
         return EXIT_OK
-    for path in stale:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(planned[path], encoding="utf-8")
-        print(f"wrote {path}")
-    for path in extra:
-        path.unlink()
-        print(f"removed {path}")
+    for line in docs_gen.write_changes(args.out, planned, stale, extra):
+        print(line)
     if not stale and not extra:
         print(f"up to date ({len(planned)} files)")
     return EXIT_OK

@@ -108,6 +108,31 @@ class _Checker:
         return value
 
 
+def _in_project(root: Path, value: str, key: str, check: _Checker) -> Path:
+    """`root / value`, refused when it resolves outside the project (or is its root).
+
+    A config file travels with the repository; only a path the user types on
+    the command line (`--cache-dir`, `--baseline`, `--out`) may point elsewhere.
+    """
+    from guardrails.containment import resolve
+    from guardrails.errors import UsageError
+
+    path = root / value
+    try:
+        target = resolve(path)
+    except UsageError as exc:
+        raise check.fail(key, str(exc)) from None
+    if target == root:
+        raise check.fail(key, f"{value!r} is the project root itself")
+    if not target.is_relative_to(root):
+        raise check.fail(
+            key,
+            f"{value!r} resolves outside the project root {root} "
+            "(a path outside the project may only be given on the command line)",
+        )
+    return path
+
+
 def _describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
@@ -212,8 +237,8 @@ def load_settings(
         rule_options={k: dict(v) for k, v in rule_options.items()},
         severity=dict(severity),
         test_paths=DEFAULT_TEST_PATHS if test_paths is None else test_paths,
-        baseline=(root / baseline) if baseline else None,
-        cache_dir=(root / cache_dir) if cache_dir else None,
+        baseline=_in_project(root, baseline, "baseline", check) if baseline else None,
+        cache_dir=_in_project(root, cache_dir, "cache-dir", check) if cache_dir else None,
         policy_base=policy["policy-base"],
         policy_approvals=policy["policy-approvals"],
     )

@@ -7,13 +7,21 @@ section. Running it again changes nothing; a user's existing settings are
 kept unless `--force` (which replaces only guardrails' own entries), and
 every file is validated before it is written, so a file that would no
 longer parse is never produced.
+
+Nothing is written until everything is known to be writable: every file's
+new content is computed first (`Pending`), every target is checked (inside
+the project once symlinks are followed, not a folder, its parent a folder we
+may write), and only then are the files written, each whole. Any problem is
+one `UsageError` and nothing changed.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +29,7 @@ import yaml
 
 from guardrails.agent_hooks import AGENTS, ALIASES
 from guardrails.config import tomllib
+from guardrails.containment import replace_text, resolve
 from guardrails.errors import UsageError
 
 CONFIG_TABLE = """\
@@ -61,17 +70,80 @@ _SETTINGS = {
 }
 
 
+@dataclass
+class Pending:
+    """The files `init` will write, relative to `root`, with their new text."""
+
+    root: Path
+    texts: dict[Path, str] = field(default_factory=dict)
+
+    def read(self, relative: Path) -> str | None:
+        """The file's text as it will be after the writes so far; None if missing."""
+        if relative in self.texts:
+            return self.texts[relative]
+        path = self.root / relative
+        if not os.path.lexists(path):
+            return None
+        _target(self.root, relative)
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read {relative}: {_reason(exc)}") from None
+
+    def write(self, relative: Path, text: str) -> None:
+        self.texts[relative] = text
+
+
 def initialise(root: Path, agents: Iterable[str], force: bool = False) -> list[str]:
     """Set `root` up; one line per file saying what was written or kept."""
+    root = root.resolve()
+    pending = Pending(root)
     report = [
-        _config(root / "pyproject.toml", force),
-        _pre_commit(root / ".pre-commit-config.yaml"),
+        _config(pending, Path("pyproject.toml"), force),
+        _pre_commit(pending, Path(".pre-commit-config.yaml")),
     ]
     for name in dict.fromkeys(ALIASES.get(a, a) for a in agents):
-        report.append(_agent_hook(root, AGENTS[name].name, AGENTS[name].event))
-        report.append(_mcp_server(root, _MCP_CONFIG[name]))
-    report.append(_agents_md(root))
+        report.append(_agent_hook(pending, AGENTS[name].name, AGENTS[name].event))
+        report.append(_mcp_server(pending, _MCP_CONFIG[name]))
+    report.append(_agents_md(pending, fresh_config=Path("pyproject.toml") in pending.texts))
+    targets = {relative: _target(root, relative) for relative in pending.texts}
+    written: list[str] = []
+    for relative, text in pending.texts.items():
+        try:
+            targets[relative].parent.mkdir(parents=True, exist_ok=True)
+            replace_text(targets[relative], text)
+        except OSError as exc:  # checked beforehand; only a race or a full disk gets here
+            raise UsageError(
+                f"cannot write {relative}: {_reason(exc)}"
+                + (f" (already written: {', '.join(written)})" if written else "")
+            ) from None
+        written.append(str(relative))
     return report
+
+
+def _reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def _target(root: Path, relative: Path) -> Path:
+    """Where `relative` is written (symlinks followed), or a `UsageError` saying why not."""
+    target = resolve(root / relative)
+    if not target.is_relative_to(root):
+        raise UsageError(f"{relative} resolves outside the project ({target}); not writing it")
+    if target.is_dir():
+        raise UsageError(f"{relative} is a folder; expected a file")
+    if target.exists() and not target.is_file():  # a FIFO would block the read forever
+        raise UsageError(f"{relative} is not a regular file")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise UsageError(f"{relative} is not writable")
+    folder = target.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UsageError(f"{relative}: {folder.relative_to(root)} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{relative}: folder {folder} is not writable")
+    return target
 
 
 # Where each agent CLI reads project MCP servers: Claude Code's `.mcp.json`,
@@ -80,38 +152,33 @@ _MCP_CONFIG = {"claude-code": Path(".mcp.json"), "gemini-cli": Path(".gemini/set
 MCP_ENTRY = {"command": "guardrails", "args": ["mcp"]}
 
 
-def _json_object(root: Path, relative: Path) -> dict[str, Any]:
-    path = root / relative
-    if not path.exists():
+def _json_object(pending: Pending, relative: Path) -> dict[str, Any]:
+    text = pending.read(relative)
+    if text is None:
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8") or "{}")
-    except ValueError:
+        data = json.loads(text or "{}")
+    except (ValueError, RecursionError):
         raise UsageError(f"{relative} is not valid JSON; fix it first") from None
     if not isinstance(data, dict):
         raise UsageError(f"{relative} must hold a JSON object")
     return data
 
 
-def _mcp_server(root: Path, relative: Path) -> str:
-    data = _json_object(root, relative)
+def _mcp_server(pending: Pending, relative: Path) -> str:
+    data = _json_object(pending, relative)
     servers = data.setdefault("mcpServers", {})
     if not isinstance(servers, dict):
         raise UsageError(f"{relative}: `mcpServers` is not an object; fix it first")
     if "guardrails" in servers:
         return f"kept {relative} (MCP server `guardrails` already configured)"
     servers["guardrails"] = MCP_ENTRY
-    _write(root / relative, json.dumps(data, indent=2) + "\n")
+    pending.write(relative, json.dumps(data, indent=2) + "\n")
     return f"wrote {relative} (MCP server: guardrails mcp; needs guardrails-lint[mcp])"
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
-def _config(path: Path, force: bool) -> str:
-    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+def _config(pending: Pending, path: Path, force: bool) -> str:
+    existing = pending.read(path) or ""
     try:
         data = tomllib.loads(existing)
     except tomllib.TOMLDecodeError as exc:
@@ -125,7 +192,7 @@ def _config(path: Path, force: bool) -> str:
     else:
         text = (existing.rstrip("\n") + "\n\n" if existing.strip() else "") + CONFIG_TABLE
     tomllib.loads(text)  # never write a file that no longer parses
-    _write(path, text)
+    pending.write(path, text)
     return f"wrote {path.name} [tool.guardrails] (commented defaults)"
 
 
@@ -145,11 +212,11 @@ def _without_guardrails_tables(text: str) -> str:
     return "".join(kept)
 
 
-def _pre_commit(path: Path) -> str:
-    if not path.exists():
-        _write(path, "repos:\n" + PRE_COMMIT_ENTRY)
+def _pre_commit(pending: Pending, path: Path) -> str:
+    text = pending.read(path)
+    if text is None:
+        pending.write(path, "repos:\n" + PRE_COMMIT_ENTRY)
         return f"wrote {path.name} with the guardrails hook"
-    text = path.read_text(encoding="utf-8")
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError:
@@ -172,15 +239,14 @@ def _pre_commit(path: Path) -> str:
             f"left {path.name} unchanged (cannot append safely); add under `repos:`:\n"
             + PRE_COMMIT_ENTRY
         )
-    _write(path, candidate)
+    pending.write(path, candidate)
     return f"added the guardrails hook to {path.name}"
 
 
-def _agent_hook(root: Path, agent: str, event: str) -> str:
+def _agent_hook(pending: Pending, agent: str, event: str) -> str:
     relative, matcher = _SETTINGS[agent]
-    path = root / relative
     command = f"guardrails hook --agent {agent}"
-    data = _json_object(root, relative)
+    data = _json_object(pending, relative)
     hooks = data.setdefault("hooks", {})
     groups = hooks.setdefault(event, []) if isinstance(hooks, dict) else None
     if not isinstance(groups, list):
@@ -197,21 +263,31 @@ def _agent_hook(root: Path, agent: str, event: str) -> str:
     if agent == "gemini-cli":
         entry["name"] = "guardrails"
     groups.append({"matcher": matcher, "hooks": [entry]})
-    _write(path, json.dumps(data, indent=2) + "\n")
+    pending.write(relative, json.dumps(data, indent=2) + "\n")
     return f"wrote {relative} ({event} hook: {command})"
 
 
-def _agents_md(root: Path) -> str:
+def _agents_md(pending: Pending, fresh_config: bool) -> str:
+    """The policy section for the rules the project's config will activate.
+
+    When `init` writes the config table, that table is all comments: the
+    defaults, read without looking for another config above the project.
+    """
     from guardrails import docs_gen
     from guardrails.config import load_settings
     from guardrails.plan import build_plan
 
-    path = root / "AGENTS.md"
-    plan = build_plan(load_settings(root))
+    relative = Path("AGENTS.md")
+    root = pending.root
+    config = root / "pyproject.toml"
+    settings = (
+        load_settings(root, isolated=True) if fresh_config else load_settings(root, config=config)
+    )
+    plan = build_plan(settings)
     section = docs_gen.agents_md_section([rule.meta for rule in plan.rules])
-    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    existing = pending.read(relative) or ""
     merged = docs_gen.merge_agents_md(existing, section)
     if merged == existing:
         return "kept AGENTS.md (policy section up to date)"
-    _write(path, merged)
+    pending.write(relative, merged)
     return f"{'updated' if existing else 'wrote'} AGENTS.md policy section"

@@ -7,6 +7,11 @@ uses: `policies` (what applies to a file, to read before writing it),
 (`pip install 'guardrails-lint[mcp]'`). Each answer is bounded so a large
 project cannot flood the model's context. Paths are resolved against the
 server's working directory, which is the project the client started it in.
+
+A model's requests are not trusted to stay in the project: every path a
+tool is given must resolve (symlinks included) inside the project root, or
+the call is refused with an MCP error result of one line. Nothing outside
+the root is read, and nothing at all is written by `check`.
 """
 
 from __future__ import annotations
@@ -29,10 +34,14 @@ def _root() -> Path:
     return Path.cwd()
 
 
-def _paths(paths: list[str]) -> list[Path]:
+def _paths(paths: list[str], root: Path) -> list[Path]:
+    """The named paths, each refused unless it resolves inside the project `root`."""
+    from guardrails.containment import inside
+
     found = []
     for raw in paths:
-        path = Path(raw) if Path(raw).is_absolute() else _root() / raw
+        path = _root() / raw  # an absolute `raw` replaces the working directory
+        inside(path, root, raw)
         if not path.exists():
             raise UsageError(f"{raw}: no such file or directory")
         found.append(path)
@@ -46,6 +55,7 @@ def tool_check(
     max_findings: int = 20,
 ) -> str:
     from guardrails import service
+    from guardrails.config import load_settings
 
     if source is not None:
         if not path:
@@ -53,7 +63,8 @@ def tool_check(
         return service.check_source(_root(), source, path, max_findings).text
     if not paths:
         raise UsageError("pass `paths` (files or folders) or `source` with `path`")
-    return service.check_files(_root(), _paths(paths), max_findings).text
+    settings = load_settings(_root())
+    return service.check_files(_root(), _paths(paths, settings.root), max_findings).text
 
 
 def tool_explain(rule_id: str) -> str:
@@ -72,10 +83,11 @@ def tool_policies(path: str, budget: int = DEFAULT_BUDGET) -> str:
     """The active rules for one file, most specific first, within `budget` characters."""
     from guardrails import service
     from guardrails.checker import root_relative
+    from guardrails.containment import inside
     from guardrails.discovery import module_name
 
     settings, plan = service.project(_root())
-    target = (_root() / path).resolve()
+    target = inside(_root() / path, settings.root, path)
     relative = root_relative(target, settings.root)
     rules = plan.rules_for(relative)
     module = module_name(target, settings.src)[0]
@@ -129,20 +141,24 @@ def _rule_context(rule: Any, module: str) -> str:
 
 def tool_fix(paths: list[str], apply: bool = False, unsafe: bool = False) -> str:
     from guardrails import service
-    from guardrails.discovery import discover
     from guardrails.fixer import fix_paths
-    from guardrails.plan import discovery_for
 
     settings, plan = service.project(_root())
-    files = discover(_paths(paths), discovery_for(settings), force_exclude=True)
+    if not paths:
+        raise UsageError("pass `paths`: the files or folders to fix")
+    files = service.project_files(settings, _paths(paths, settings.root))
     report = fix_paths(plan, files, unsafe=unsafe, diff=not apply, jobs=1)
+    # files left unchanged although they had fixes (changed meanwhile, read-only, ...)
+    problems = "".join(f"{line}\n" for line in report.problems())
     if not report.total:
-        return f"nothing to fix in {len(files)} file(s); {len(report.remaining)} finding(s) remain"
+        return problems + (
+            f"nothing to fix in {len(files)} file(s); {len(report.remaining)} finding(s) remain"
+        )
     if not apply:
         diff = "".join(report.diffs)
         head = f"{report.total} fix(es) available (preview; call again with apply=true):\n"
         return head + (diff if len(diff) < DEFAULT_BUDGET else diff[:DEFAULT_BUDGET] + "\n…\n")
-    return (
+    return problems + (
         f"applied {report.total} fix(es) in {len(report.fixed)} file(s); "
         f"{len(report.remaining)} finding(s) remain (call `check`)"
     )
@@ -188,18 +204,34 @@ def build_server() -> Any:
             "the MCP server needs the `mcp` package: pip install 'guardrails-lint[mcp]'"
         ) from None
 
+    from mcp.server.fastmcp.exceptions import ToolError
+
+    class Server(FastMCP):
+        async def call_tool(self, name: str, arguments: dict[str, Any]) -> Any:
+            """Arguments the SDK rejects (wrong type, missing) get one error line too."""
+            try:
+                return await super().call_tool(name, arguments)
+            except Exception as exc:
+                raise ToolError(_one_line(f"error: {_argument_problem(exc)}")) from None
+
     # The client shows the server's stderr to its user: warnings only.
-    server = FastMCP("guardrails", instructions=INSTRUCTIONS, log_level="WARNING")
+    server = Server("guardrails", instructions=INSTRUCTIONS, log_level="WARNING")
 
     def guarded(function: Any) -> Any:
-        """The tool, answering bad arguments or a broken project with one error line."""
+        """The tool, answering bad arguments or a broken project with one error line.
+
+        The answer is an MCP error result (`isError`), so a client can tell a
+        refusal from a finding; it is one line and never a traceback.
+        """
 
         @functools.wraps(function)  # keeps the signature the input schema is built from
-        def call(*args: Any, **kwargs: Any) -> str:
+        def call(*args: Any, **kwargs: Any) -> Any:
             try:
                 return function(*args, **kwargs)
             except GuardrailsError as exc:
-                return f"error: {exc}"
+                return _error(f"error: {exc}")
+            except Exception as exc:  # a bug: say so in one line, never a traceback
+                return _error(f"error: internal error: {type(exc).__name__}: {exc}")
 
         call.__name__ = function.__name__.removeprefix("tool_")  # names the input schema
         return call
@@ -207,6 +239,38 @@ def build_server() -> Any:
     for name, description, function in TOOLS:
         server.tool(name=name, description=description)(guarded(function))
     return server
+
+
+def _one_line(message: str, limit: int = 400) -> str:
+    """`message` on one line, cut to `limit` characters (it may echo a huge argument)."""
+    line = " ".join(message.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _argument_problem(exc: Exception) -> str:
+    """What was wrong with a call's arguments: pydantic's findings, without its URLs."""
+    cause = exc.__cause__
+    errors = getattr(cause, "errors", None)
+    if callable(errors):
+        try:
+            found = [f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}" for e in errors()]
+        except (TypeError, KeyError):
+            found = []
+        if found:
+            return "invalid arguments: " + "; ".join(found)
+    return str(exc)
+
+
+def _error(message: str) -> Any:
+    """An MCP error result holding one line (the structured copy fits the output schema)."""
+    from mcp.types import CallToolResult, TextContent
+
+    line = _one_line(message)
+    return CallToolResult(
+        content=[TextContent(type="text", text=line)],
+        structuredContent={"result": line},
+        isError=True,
+    )
 
 
 def serve() -> None:

@@ -64,13 +64,19 @@ def test_check_mode_reports_stale_and_leftover_files(project) -> None:
     assert project.run("docs", "--out", "d", "--check").code == 0
     page = project.root / "d" / "SEC001.md"
     page.write_text(page.read_text() + "edited\n")
-    (project.root / "d" / "OLD999.md").write_text("# gone\n")
+    # a page generated before for a rule that is gone: the manifest lists it
+    (project.root / "d" / "OLD999.md").write_text("# OLD999 gone-rule\n")
+    manifest = project.root / "d" / ".guardrails-docs-manifest"
+    manifest.write_text(manifest.read_text() + "OLD999.md\n")
+    notes = project.write("d/NOTES.md", "# ours\n")  # never generated: left alone
     stale = project.run("docs", "--out", "d", "--check")
     assert stale.code == 1
     assert "stale: d/SEC001.md" in stale.out and "not generated any more: d/OLD999.md" in stale.out
+    assert "NOTES" not in stale.out
     assert page.read_text().endswith("edited\n")  # --check writes nothing
     assert project.run("docs", "--out", "d").code == 0
     assert not (project.root / "d" / "OLD999.md").exists()
+    assert notes.read_text() == "# ours\n"
     assert project.run("docs", "--out", "d", "--check").code == 0
 
 
