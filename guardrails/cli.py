@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from guardrails._version import __version__
 from guardrails.errors import GuardrailsError, UsageError
-from guardrails.model import SEVERITIES, RuleMeta, Violation
+from guardrails.model import SEVERITIES, Violation
 from guardrails.registry import SelectionLayer
 
 if TYPE_CHECKING:
@@ -755,39 +755,6 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def explain_text(meta: RuleMeta) -> str:
-    """The full explanation `guardrails explain` prints."""
-    lines = [
-        f"{meta.id} {meta.name}",
-        f"category: {meta.category} | severity: {meta.severity} | backend: {meta.backend} | "
-        f"plugin: {meta.plugin} | fix: {meta.fix}",
-        "",
-        "What it does",
-        f"  {meta.summary}",
-        "",
-        "Why it matters",
-        f"  {meta.why}",
-        "",
-        "What to do instead",
-        f"  {meta.remediation}",
-    ]
-    for title, examples in (("Example (flagged)", meta.bad), ("Use instead", meta.good)):
-        for example in examples:
-            lines += ["", title]
-            lines += [f"    {row}" if row else "" for row in example.code.rstrip().splitlines()]
-    lines += ["", "Options"]
-    if meta.options:
-        for opt in meta.options:
-            lines.append(
-                f"  {opt.name} ({opt.kind.__name__}, default {opt.default!r}): {opt.description}"
-            )
-    else:
-        lines.append("  none")
-    if meta.references:
-        lines += ["", "References"] + [f"  {ref}" for ref in meta.references]
-    return "\n".join(lines) + "\n"
-
-
 def cmd_explain(args: argparse.Namespace) -> int:
     registry = _registry(args)
     rule_id = args.rule_id.strip().upper()
@@ -796,5 +763,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         close = [rid for rid in sorted(registry.rules) if rid.startswith(rule_id[:3])][:8]
         hint = f" (known ids with that prefix: {', '.join(close)})" if close else ""
         raise UsageError(f"unknown rule id {args.rule_id!r}{hint}")
+    from guardrails.explain import explain_text
+
     sys.stdout.write(explain_text(meta))
     return EXIT_OK

@@ -68,8 +68,8 @@ def tool_check(
 
 
 def tool_explain(rule_id: str) -> str:
-    from guardrails.cli import explain_text
     from guardrails.config import load_settings
+    from guardrails.explain import explain_text
     from guardrails.plugins import build_registry
 
     registry = build_registry(load_settings(_root()))

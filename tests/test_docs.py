@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from guardrails.cli import explain_text
 from guardrails.config import Settings
+from guardrails.explain import explain_text
 from guardrails.plugins import build_registry
 
 ROOT = Path(__file__).resolve().parents[1]
