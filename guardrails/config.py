@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from guardrails.discovery import DEFAULT_MAX_FILE_SIZE
 from guardrails.errors import ConfigError
 from guardrails.model import SEVERITIES
 from guardrails.registry import SelectionLayer
@@ -49,6 +50,7 @@ class Settings:
     cache_dir: Path | None = None  # None: <root>/.guardrails_cache
     policy_base: str | None = None  # git ref whose policy must not be weakened (GR005)
     policy_approvals: str | None = None  # approvals file, read at the policy base
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are reported unchecked
 
     def where(self, key: str) -> str:
         """`pyproject.toml: [tool.guardrails] key` for error messages."""
@@ -129,6 +131,7 @@ KNOWN_KEYS = (
     "test-paths",
     "baseline",
     "cache-dir",
+    "max-file-size",
 )
 
 
@@ -196,6 +199,12 @@ def load_settings(
         if value is not None and not isinstance(value, str):
             raise check.fail(key, f"expected a string, got {_describe(value)}")
         policy[key] = value
+    max_file_size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
+    if type(max_file_size) is not int or max_file_size < 1:
+        raise check.fail(
+            "max-file-size",
+            f"expected a positive number of bytes, got {_describe(max_file_size)}",
+        )
     layers = [layer]
     if cli is not None:
         layers.append(cli)
@@ -216,4 +225,5 @@ def load_settings(
         cache_dir=(root / cache_dir) if cache_dir else None,
         policy_base=policy["policy-base"],
         policy_approvals=policy["policy-approvals"],
+        max_file_size=max_file_size,
     )

@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from guardrails.cache import Cache
 from guardrails.checker import check_file, make_violation, root_relative
 from guardrails.config import Settings
 from guardrails.diagnostics import ALWAYS_ON, PARSE_ERROR
-from guardrails.discovery import display_path, module_name
+from guardrails.discovery import display_path, module_name, read_source, unchecked_reason
 from guardrails.fingerprint import with_fingerprints
 from guardrails.model import FileResult, RuleMeta, Violation
 from guardrails.plan import Plan, build_plan
@@ -101,9 +101,9 @@ def _dedupe(violations: list[Violation]) -> list[Violation]:
     return kept
 
 
-def _read_lines(path: Path) -> list[str]:
+def _read_lines(path: Path, max_bytes: int) -> list[str]:
     try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return read_source(path, max_bytes).decode("utf-8", errors="replace").splitlines()
     except OSError:
         return []
 
@@ -123,7 +123,7 @@ def finalize(
     ]
     lines: list[str] | None = None
     if external:
-        lines = _read_lines(path)
+        lines = _read_lines(path, plan.settings.max_file_size)
         merged = [
             v
             if v.source_line or not (0 < v.line <= len(lines))
@@ -133,7 +133,7 @@ def finalize(
     merged = _dedupe(merged)
     if result.suppressions:
         if lines is None:
-            lines = _read_lines(path)
+            lines = _read_lines(path, plan.settings.max_file_size)
         shown = result.path
         source = lines
 
@@ -208,21 +208,41 @@ def _libcst_pass(
     pool.shutdown(wait=True)
 
 
-def _bytes(path: Path) -> bytes | None:
+def _bytes(path: Path, max_bytes: int) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_source(path, max_bytes)
     except OSError:
         return None
 
 
+def _unchecked(plan: Plan, files: Sequence[Path]) -> dict[int, list[Violation]]:
+    """A GR001 for each file no backend may read: special files, dangling links, too large.
+
+    Decided by a stat before anything opens a file, so a FIFO never blocks
+    the run and a huge file is never read; such files go to no backend.
+    """
+    found: dict[int, list[Violation]] = {}
+    for index, path in enumerate(files):
+        reason = unchecked_reason(path, plan.settings.max_file_size)
+        if reason is not None:
+            shown = display_path(path)
+            violation = make_violation(
+                PARSE_ERROR, shown, (1, 1), (1, 2), reason, [], backend="engine"
+            )
+            found[index] = with_fingerprints([violation], plan.settings.root)
+    return found
+
+
 def _cached(
-    plan: Plan, files: Sequence[Path], cache: Cache
+    plan: Plan, files: Sequence[Path], cache: Cache, skip: Container[int] = ()
 ) -> tuple[dict[int, list[Violation]], dict[int, Path]]:
     """Findings already cached, and the entry each file's findings belong in."""
     hits: dict[int, list[Violation]] = {}
     entries: dict[int, Path] = {}
     for index, path in enumerate(files):
-        data = _bytes(path)
+        if index in skip:
+            continue
+        data = _bytes(path, plan.settings.max_file_size)
         if data is None:
             continue  # unreadable: the LibCST pass reports it (GR001)
         entry = cache.entry(display_path(path), module_name(path, plan.settings.src)[0], data)
@@ -248,7 +268,9 @@ def check_paths(
     backend never looks like a clean run. `progress(n)` is told as files finish.
     """
     advance = progress or (lambda done: None)
-    hits, entries = _cached(plan, files, cache) if cache is not None else ({}, {})
+    unchecked = _unchecked(plan, files)
+    hits, entries = _cached(plan, files, cache, unchecked) if cache is not None else ({}, {})
+    hits.update(unchecked)  # reported as they are, never cached
     advance(len(hits))
     todo_index = [index for index in range(len(files)) if index not in hits]
     violations: list[Violation] = [v for found in hits.values() for v in found]
@@ -304,7 +326,12 @@ def _check_uncached(
                 # Semgrep's workers busy-wait when the cores are taken: while the LibCST
                 # pool keeps them busy, a quarter of them is its fair share (measured).
                 start_semgrep(
-                    plan.rules, targets, Path.cwd(), max(1, jobs // 4), plan.settings.root
+                    plan.rules,
+                    targets,
+                    Path.cwd(),
+                    max(1, jobs // 4),
+                    plan.settings.root,
+                    plan.settings.max_file_size,
                 ),
                 start_ruff(plan.rules, targets, Path.cwd()),
             ):

@@ -6,12 +6,17 @@ user's own configuration (`--isolated`) and `# noqa` comments
 (`--ignore-noqa`: guardrails has one suppression syntax), selecting only the
 mapped codes of active rules, and writes no cache. Its edits travel on the
 Violation as a `Fix` for `guardrails fix`.
+
+A file Ruff could not read (E902, e.g. deleted during the run) or parse is
+one it did not check: a GR001 on that file naming the Ruff-backed rules,
+never a silent pass and never the end of the run.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,9 +31,12 @@ from guardrails.backends.process import (
     last_line,
     start,
 )
+from guardrails.diagnostics import PARSE_ERROR
 from guardrails.model import Edit, Fix, RuleMeta, Violation
+from guardrails.registry import ActiveRule
 
 BACKEND = "ruff"
+IO_ERROR = "E902"  # Ruff's code for a file it could not read; always selected
 
 
 @dataclass(frozen=True)
@@ -65,11 +73,19 @@ class RuffJob:
         if code != 0 or not isinstance(data, list):
             raise BackendError(f"ruff failed (exit {code}): {last_line(err)}")
         findings: dict[str, list[Violation]] = {}
+        unchecked: set[str] = set()
         for item in data:
-            rule = self.by_code.get(item.get("code"))
-            if rule is None:  # syntax errors (code null): LibCST's GR001 covers them
-                continue
+            if not isinstance(item, dict) or not isinstance(item.get("filename"), str):
+                raise BackendError("ruff failed: its JSON output is not a list of diagnostics")
             path = self.shown.get(os.path.normpath(item["filename"]), item["filename"])
+            rule = self.by_code.get(item.get("code"))
+            if rule is None or item.get("code") == IO_ERROR:
+                # unreadable (E902) or unparsable (code null / invalid-syntax): the
+                # Ruff-backed rules did not check it; one finding per file
+                if path not in unchecked:
+                    unchecked.add(path)
+                    findings.setdefault(path, []).append(self._unchecked(path, item))
+                continue
             start, end = item["location"], item["end_location"]
             findings.setdefault(path, []).append(
                 rule.violation(
@@ -82,6 +98,21 @@ class RuffJob:
                 )
             )
         return findings
+
+    def _unchecked(self, path: str, item: dict[str, Any]) -> Violation:
+        ids = ", ".join(sorted({rule.id for rule in self.by_code.values()}))
+        what = "read" if item.get("code") == IO_ERROR else "parse"
+        location = item.get("location") if isinstance(item.get("location"), dict) else {}
+        line = location.get("row", 1) if isinstance(location.get("row"), int) else 1
+        message = " ".join(str(item.get("message", "")).split())[:200]
+        engine = ActiveRule(PARSE_ERROR, PARSE_ERROR.severity, {})
+        return engine.violation(
+            path,
+            (max(line, 1), 1),
+            (max(line, 1), 2),
+            f"Ruff could not {what} this file ({message}), so {ids} did not check it",
+            backend=BACKEND,
+        )
 
 
 def _fix(raw: dict[str, Any] | None) -> Fix | None:
@@ -110,10 +141,11 @@ def start_ruff(active: Sequence[Any], targets: dict[str, str], cwd: Path) -> Ruf
         return None
     executable = find_executable("ruff", "GUARDRAILS_RUFF")
     if executable is None:
-        ids = ", ".join(sorted({rule.id for rule in by_code.values()}))
+        names = sorted({rule.id for rule in by_code.values()})
         raise BackendError(
-            f"ruff is not on PATH, so the Ruff-backed rules ({ids}) cannot run; "
-            f"install it (`pip install ruff`) or deselect them with `--ignore {ids}`"
+            f"ruff is not on PATH, so the Ruff-backed rules ({', '.join(names)}) cannot run; "
+            "install it (`pip install ruff`) or deselect them with "
+            f"`--ignore {shlex.quote(','.join(names))}`"
         )
     workdir = tempfile.TemporaryDirectory(prefix="guardrails-ruff-")
     argv = [
@@ -123,7 +155,7 @@ def start_ruff(active: Sequence[Any], targets: dict[str, str], cwd: Path) -> Ruf
         "--ignore-noqa",
         "--exit-zero",
         "--output-format", "json",
-        "--select", ",".join(sorted(by_code)),
+        "--select", ",".join(sorted({*by_code, IO_ERROR})),
         "--",
         *targets,
     ]  # fmt: skip
