@@ -281,7 +281,8 @@ def check_paths(
         # A fingerprint depends only on the file's own findings: computed once,
         # then cached with them.
         found = with_fingerprints(sorted(found, key=Violation.sort_key), plan.settings.root)
-        if cache is not None and index in entries:
+        # a file that vanished during the run was read by no backend: nothing to keep
+        if cache is not None and index in entries and os.path.lexists(files[index]):
             cache.put(entries[index], found, valid_until)
         violations.extend(found)
     violations.sort(key=Violation.sort_key)

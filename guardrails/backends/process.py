@@ -34,6 +34,27 @@ def find_executable(name: str, override_env: str) -> str | None:
     return shutil.which(name)
 
 
+TIMEOUT_ENV = "GUARDRAILS_BACKEND_TIMEOUT"
+
+
+def backend_timeout(default: float) -> float:
+    """Seconds a backend may run: `$GUARDRAILS_BACKEND_TIMEOUT`, else `default`.
+
+    A hung Semgrep or Ruff is stopped and the run fails (exit 2) instead of
+    waiting forever; CI with a hard job limit can set a shorter bound.
+    """
+    raw = os.environ.get(TIMEOUT_ENV)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise BackendError(f"{TIMEOUT_ENV} must be a positive number of seconds, got {raw!r}")
+    return value
+
+
 def _stat_identity(path: str) -> str:
     """What changes whenever the file at `path` is replaced or rewritten."""
     try:
@@ -122,7 +143,7 @@ class Job:
 
     def wait(self, timeout: float) -> tuple[int, str, str]:
         """(exit code, output text, stderr text); BackendError on timeout."""
-        remaining = max(1.0, timeout - (time.monotonic() - self.started))
+        remaining = max(min(1.0, timeout), timeout - (time.monotonic() - self.started))
         try:
             code = self.process.wait(timeout=remaining)
         except subprocess.TimeoutExpired:

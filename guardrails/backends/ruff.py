@@ -26,6 +26,7 @@ from typing import Any
 from guardrails.backends.process import (
     BackendError,
     Job,
+    backend_timeout,
     find_executable,
     isolated_env,
     last_line,
@@ -63,7 +64,7 @@ class RuffJob:
 
     def collect(self) -> dict[str, list[Violation]]:
         try:
-            code, out, err = self.job.wait(600)
+            code, out, err = self.job.wait(backend_timeout(600))
         finally:
             self.job.close()
         try:
@@ -86,17 +87,21 @@ class RuffJob:
                     unchecked.add(path)
                     findings.setdefault(path, []).append(self._unchecked(path, item))
                 continue
-            start, end = item["location"], item["end_location"]
-            findings.setdefault(path, []).append(
-                rule.violation(
+            try:
+                start, end = item["location"], item["end_location"]
+                violation = rule.violation(
                     path,
-                    (start["row"], start["column"]),
-                    (end["row"], end["column"]),
+                    (int(start["row"]), int(start["column"])),
+                    (int(end["row"]), int(end["column"])),
                     f"{item['message']} [{item['code']}]",
                     fix=_fix(item.get("fix")),
                     backend=BACKEND,
                 )
-            )
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise BackendError(
+                    f"ruff failed: a diagnostic in its JSON is malformed: {str(item)[:200]}"
+                ) from None
+            findings.setdefault(path, []).append(violation)
         return findings
 
     def _unchecked(self, path: str, item: dict[str, Any]) -> Violation:

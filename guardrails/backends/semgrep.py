@@ -52,6 +52,7 @@ import yaml
 from guardrails.backends.process import (
     BackendError,
     Job,
+    backend_timeout,
     find_executable,
     isolated_env,
     last_line,
@@ -242,7 +243,7 @@ class SemgrepJob:
     def collect(self) -> dict[str, list[Violation]]:
         """Findings by reported path; BackendError when Semgrep itself failed."""
         try:
-            code, out, err = self.job.wait(self.timeout)
+            code, out, err = self.job.wait(backend_timeout(self.timeout))
         finally:
             self.job.close()
         try:
@@ -256,7 +257,12 @@ class SemgrepJob:
         findings: dict[str, list[Violation]] = {}
         self._errors(data.get("errors") or [], code, findings, err)
         for result in data.get("results") or []:
-            violation = self._violation(result)
+            try:
+                violation = self._violation(result)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise BackendError(
+                    f"semgrep failed: a result in its JSON is malformed: {str(result)[:200]}"
+                ) from None
             if violation is not None:
                 findings.setdefault(violation.path, []).append(violation)
         for given, line, reason in _fallback_parses(err, self.targets):
@@ -312,8 +318,14 @@ class SemgrepJob:
                 vanished = _invalid_root(message, self.targets)
                 if vanished is None:
                     raise BackendError(f"semgrep rejected the rules: {kind}: {message[:300]}")
+                # like LibCST's "cannot read file" (GR001); the engine caches nothing
+                # for a file that is gone
                 self._incomplete(
-                    findings, vanished, 1, "the file vanished or became unreadable during the run"
+                    findings,
+                    vanished,
+                    1,
+                    "the file vanished or became unreadable during the run",
+                    PARSE_ERROR,
                 )
                 continue
             given = str(path)
