@@ -205,6 +205,16 @@ def test_pep695_files_semgrep_cannot_fully_parse_are_gr001(project) -> None:
         assert messages and "SEC006" in messages[0], (name, found[name])
 
 
+def test_file_ruff_cannot_read_is_gr001_naming_its_rules(project) -> None:
+    # valid Python (a coding cookie), but Ruff reads only UTF-8
+    project.write("latin.py", b"# -*- coding: latin-1 -*-\nNAME = '\xe9'\nassert NAME\n")
+    result = project.run("check", "--select", "REL009", "--output-format", "json")
+    assert result.code == 1, result.err
+    ((rule, message),) = _findings(result)["latin.py"]
+    assert rule == "GR001" and "Ruff could not read this file" in message
+    assert "REL009" in message
+
+
 # ------------------------------------------------------- vanishing files
 
 
@@ -333,6 +343,10 @@ BROKEN = {
     ("semgrep", "killed"): "kill -9 $$",
     ("semgrep", "malformed result"): MALFORMED_SEMGREP,
     ("semgrep", "hang"): "sleep 60",
+    # a clean-looking result without the parsing log: fallbacks could not be seen
+    ("semgrep", "no parsing log"): (
+        "echo '{\"results\": [], \"errors\": [], \"paths\": {\"scanned\": [\"app.py\"]}}'"
+    ),
     ("ruff", "exit code without output"): "exit 3",
     ("ruff", "malformed result"): "echo '[{\"filename\": \"app.py\", \"code\": \"S101\"}]'",
     ("ruff", "hang"): "sleep 60",

@@ -265,6 +265,14 @@ class SemgrepJob:
                 ) from None
             if violation is not None:
                 findings.setdefault(violation.path, []).append(violation)
+        if self.targets and not _PARSE_LOG.search(err):
+            # Semgrep parses every rule's patterns first and logs it: no such line
+            # means its log changed, and a fallback parse would go unseen.
+            raise BackendError(
+                "semgrep did not write its parsing log (SEMGREP_LOG_SRCS=semgrep.parsing "
+                "with --debug), so files it only partly analysed cannot be told apart; "
+                f"this semgrep ({data.get('version', 'unknown version')}) is not supported"
+            )
         for given, line, reason in _fallback_parses(err, self.targets):
             self._incomplete(
                 findings,
@@ -294,8 +302,14 @@ class SemgrepJob:
         why: str,
         meta: RuleMeta = RULE_CRASH,
     ) -> None:
-        """Record that Semgrep did not fully check `given`, naming the rules it missed."""
+        """Record that Semgrep did not fully check `given`, naming the rules it missed.
+
+        One finding per file and diagnostic: a fallback parse and the partial-
+        parse error it ends in are one problem.
+        """
         shown = self.targets.get(given, given)
+        if any(v.rule_id == meta.id for v in findings.get(shown, ())):
+            return
         ids = ", ".join(sorted(self.wanted.get(given, ()))) or "Semgrep-backed rules"
         message = f"{why}, so {ids} did not (fully) check it"
         findings.setdefault(shown, []).append(_engine_finding(shown, line, message, meta))
@@ -371,6 +385,7 @@ class SemgrepJob:
         )
 
 
+_PARSE_LOG = re.compile(r"\(semgrep\.parsing\): trying to parse with ")
 _FALLBACK = re.compile(
     r"\(semgrep\.parsing\): exn \((?P<reason>[\w.]+) \((?P<path>.+):(?P<line>\d+):\d+ "
     r"<\d+ bytes>\)\) with Pfff parser$",
