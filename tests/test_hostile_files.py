@@ -215,6 +215,43 @@ def test_file_ruff_cannot_read_is_gr001_naming_its_rules(project) -> None:
     assert "REL009" in message
 
 
+def test_every_way_semgrep_reports_a_partial_analysis_is_a_finding(project, tmp_path) -> None:
+    """Staged Semgrep output (these need minutes of real analysis to happen):
+    timeouts, memory, a taint fixpoint given up, a target it did not scan."""
+    for index in range(1, 6):
+        project.write(f"app{index}.py", SQL)
+    location = {"path": "app2.py", "start": {"line": 2, "col": 1, "offset": 0}}
+    output = {
+        "results": [],
+        "errors": [
+            {"type": "Timeout", "path": "app1.py", "rule_id": "sec006", "message": "slow"},
+            {"type": "OutOfMemory", "path": "app3.py", "message": "heap"},
+            {"type": ["PartialParsing", []], "path": "app4.py", "message": "odd"},
+        ],
+        "paths": {"scanned": ["app1.py", "app2.py", "app3.py", "app4.py"]},
+        "time": {"fixpoint_timeouts": [{"location": location, "rule_id": "sec006"}]},
+    }
+    log = "[00.10][INFO](semgrep.parsing): trying to parse with Pfff parser the pattern"
+    (tmp_path / "out.json").write_text(json.dumps(output))
+    semgrep = _wrapper(tmp_path, "semgrep", f'echo "{log}" >&2\ncat "{tmp_path / "out.json"}"')
+    result = project.run(
+        "check", "--select", "SEC006", "--output-format", "json", "--no-cache",
+        env={"GUARDRAILS_SEMGREP": semgrep},
+    )  # fmt: skip
+    assert result.code == 2, result.err  # GR003: the run could not complete
+    found = _findings(result)
+    expected = {
+        "app1.py": ("GR003", "Timeout in rule sec006"),
+        "app2.py": ("GR003", "fixpoint timeout in rule sec006"),
+        "app3.py": ("GR003", "OutOfMemory"),
+        "app4.py": ("GR001", "Semgrep cannot parse this file"),
+        "app5.py": ("GR003", "semgrep did not scan this file"),
+    }
+    for path, (rule, words) in expected.items():
+        ((got, message),) = found[path]
+        assert got == rule and words in message and "SEC006" in message, (path, message)
+
+
 # ------------------------------------------------------- vanishing files
 
 

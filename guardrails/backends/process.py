@@ -10,6 +10,7 @@ when the run ends.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -128,6 +129,14 @@ def backend_identities(rules: Sequence[Any]) -> dict[str, str]:
     if any(getattr(rule, "ruff_codes", None) for rule in rules):
         identities["ruff"] = executable_identity("ruff", "GUARDRAILS_RUFF")
     return identities
+
+
+def where_missing(name: str, override_env: str) -> str:
+    """Where `name` was looked for, for the error saying it is missing."""
+    explicit = os.environ.get(override_env)
+    if explicit:
+        return f"{override_env}={shlex.quote(explicit)} is not a file"
+    return f"{name} is not on PATH"
 
 
 @dataclass

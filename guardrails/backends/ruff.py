@@ -31,6 +31,7 @@ from guardrails.backends.process import (
     isolated_env,
     last_line,
     start,
+    where_missing,
 )
 from guardrails.diagnostics import PARSE_ERROR
 from guardrails.model import Edit, Fix, RuleMeta, Violation
@@ -148,7 +149,8 @@ def start_ruff(active: Sequence[Any], targets: dict[str, str], cwd: Path) -> Ruf
     if executable is None:
         names = sorted({rule.id for rule in by_code.values()})
         raise BackendError(
-            f"ruff is not on PATH, so the Ruff-backed rules ({', '.join(names)}) cannot run; "
+            f"{where_missing('ruff', 'GUARDRAILS_RUFF')}, so the Ruff-backed rules "
+            f"({', '.join(names)}) cannot run; "
             "install it (`pip install ruff`) or deselect them with "
             f"`--ignore {shlex.quote(','.join(names))}`"
         )

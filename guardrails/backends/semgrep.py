@@ -57,6 +57,7 @@ from guardrails.backends.process import (
     isolated_env,
     last_line,
     start,
+    where_missing,
 )
 from guardrails.diagnostics import PARSE_ERROR, RULE_CRASH
 from guardrails.discovery import DEFAULT_MAX_FILE_SIZE, read_source
@@ -282,6 +283,10 @@ class SemgrepJob:
                 f"({reason}) and it fell back to a partial parser",
                 PARSE_ERROR,
             )
+        for given, line, rule in _fixpoint_timeouts(data):
+            self._incomplete(
+                findings, given, line, f"its taint analysis gave up here (fixpoint timeout{rule})"
+            )
         paths = data.get("paths") if isinstance(data.get("paths"), dict) else {}
         scanned = {os.path.normpath(str(p)) for p in paths.get("scanned") or []}
         flagged = set(findings)
@@ -408,6 +413,25 @@ def _fallback_parses(err: str, targets: dict[str, str]) -> list[tuple[str, int, 
     return list(found.values())
 
 
+def _fixpoint_timeouts(data: dict[str, Any]) -> list[tuple[str, int, str]]:
+    """(given path, line, " in rule R") of each taint fixpoint Semgrep gave up on.
+
+    Reported under `time.fixpoint_timeouts`, not `errors`: the flows through
+    that function were not followed, so the file is only partly checked.
+    """
+    timing = data.get("time")
+    found = []
+    for item in (timing.get("fixpoint_timeouts") if isinstance(timing, dict) else None) or []:
+        location = item.get("location") if isinstance(item, dict) else None
+        if not isinstance(location, dict) or not isinstance(location.get("path"), str):
+            continue
+        start = location.get("start")
+        line = start.get("line") if isinstance(start, dict) else None
+        rule = f" in rule {item['rule_id']}" if isinstance(item.get("rule_id"), str) else ""
+        found.append((location["path"], line if isinstance(line, int) and line > 0 else 1, rule))
+    return found
+
+
 def _invalid_root(message: str, targets: dict[str, str]) -> str | None:
     """The target a path-less "Invalid scanning root: X" error names, if any.
 
@@ -526,7 +550,8 @@ def start_semgrep(
         ids = ", ".join(sorted(rules))
         pasteable = shlex.quote(",".join(sorted(rules)))
         raise BackendError(
-            f"semgrep is not on PATH, so the Semgrep-backed rules ({ids}) cannot run; "
+            f"{where_missing('semgrep', 'GUARDRAILS_SEMGREP')}, so the Semgrep-backed rules "
+            f"({ids}) cannot run; "
             f"install it (`pip install semgrep`) or deselect them with `--ignore {pasteable}`"
         )
     workdir = tempfile.TemporaryDirectory(prefix="guardrails-semgrep-")
