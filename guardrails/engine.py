@@ -303,6 +303,11 @@ def _check_uncached(
         return
     jobs = jobs or default_jobs()
     targets = {str(path): display_path(path) for path in files}
+
+    def applicable(given: str) -> set[str]:
+        """Ids of the rules that apply to a file (`per-file-ignores`, test paths)."""
+        return {r.id for r in plan.rules_for(root_relative(Path(given), plan.settings.root))}
+
     started: list[Any] = []
     waiting: dict[int, FileResult] = {}  # LibCST results waiting for Semgrep and Ruff
     external: dict[str, list[Violation]] | None = None
@@ -333,8 +338,9 @@ def _check_uncached(
                     max(1, jobs // 4),
                     plan.settings.root,
                     plan.settings.max_file_size,
+                    applicable,
                 ),
-                start_ruff(plan.rules, targets, Path.cwd()),
+                start_ruff(plan.rules, targets, Path.cwd(), applicable),
             ):
                 if job is not None:
                     started.append(job)

@@ -196,10 +196,16 @@ def test_pep695_files_semgrep_cannot_fully_parse_are_gr001(project) -> None:
     for name, source in variants.items():
         project.write(name, source)
     project.write("plain.py", SQL)
+    # a file the Semgrep-backed rules do not apply to is not theirs to report
+    project.write("legacy/alias.py", variants["alias.py"])
+    project.write(
+        "pyproject.toml", '[tool.guardrails.per-file-ignores]\n"legacy/*" = ["SEC006"]\n'
+    )
     result = project.run("check", "--select", "SEC006", "--output-format", "json")
     assert result.code == 1, result.err
     found = _findings(result)
     assert found["plain.py"][0][0] == "SEC006"
+    assert "legacy/alias.py" not in found
     for name in variants:
         messages = [m for rule, m in found[name] if rule == "GR001"]
         assert messages and "SEC006" in messages[0], (name, found[name])
@@ -207,9 +213,16 @@ def test_pep695_files_semgrep_cannot_fully_parse_are_gr001(project) -> None:
 
 def test_file_ruff_cannot_read_is_gr001_naming_its_rules(project) -> None:
     # valid Python (a coding cookie), but Ruff reads only UTF-8
-    project.write("latin.py", b"# -*- coding: latin-1 -*-\nNAME = '\xe9'\nassert NAME\n")
+    latin = b"# -*- coding: latin-1 -*-\nNAME = '\xe9'\nassert NAME\n"
+    project.write("latin.py", latin)
+    # where no Ruff-backed rule applies, Ruff not reading the file costs nothing
+    project.write("legacy/latin.py", latin)
+    project.write(
+        "pyproject.toml", '[tool.guardrails.per-file-ignores]\n"legacy/*" = ["REL009"]\n'
+    )
     result = project.run("check", "--select", "REL009", "--output-format", "json")
     assert result.code == 1, result.err
+    assert "legacy/latin.py" not in _findings(result)
     ((rule, message),) = _findings(result)["latin.py"]
     assert rule == "GR001" and "Ruff could not read this file" in message
     assert "REL009" in message

@@ -18,7 +18,7 @@ import json
 import os
 import shlex
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,10 +58,17 @@ class RuffMapping:
 class RuffJob:
     """One started `ruff check` and how to read its findings back."""
 
-    def __init__(self, job: Job, by_code: dict[str, Any], shown: dict[str, str]) -> None:
+    def __init__(
+        self,
+        job: Job,
+        by_code: dict[str, Any],
+        shown: dict[str, str],
+        scopes: dict[str, frozenset[str]] | None = None,
+    ) -> None:
         self.job = job
         self.by_code = by_code
         self.shown = shown  # absolute path -> path as reported
+        self.scopes = scopes  # path as reported -> ids of the rules that apply to it
 
     def collect(self) -> dict[str, list[Violation]]:
         try:
@@ -84,9 +91,12 @@ class RuffJob:
             if rule is None or item.get("code") == IO_ERROR:
                 # unreadable (E902) or unparsable (code null / invalid-syntax): the
                 # Ruff-backed rules did not check it; one finding per file
-                if path not in unchecked:
+                ids = {rule.id for rule in self.by_code.values()}
+                if self.scopes is not None:
+                    ids &= self.scopes.get(path, ids)
+                if path not in unchecked and ids:
                     unchecked.add(path)
-                    findings.setdefault(path, []).append(self._unchecked(path, item))
+                    findings.setdefault(path, []).append(self._unchecked(path, item, ids))
                 continue
             try:
                 start, end = item["location"], item["end_location"]
@@ -105,8 +115,8 @@ class RuffJob:
             findings.setdefault(path, []).append(violation)
         return findings
 
-    def _unchecked(self, path: str, item: dict[str, Any]) -> Violation:
-        ids = ", ".join(sorted({rule.id for rule in self.by_code.values()}))
+    def _unchecked(self, path: str, item: dict[str, Any], rule_ids: set[str]) -> Violation:
+        ids = ", ".join(sorted(rule_ids))
         what = "read" if item.get("code") == IO_ERROR else "parse"
         location = item.get("location") if isinstance(item.get("location"), dict) else {}
         line = location.get("row", 1) if isinstance(location.get("row"), int) else 1
@@ -140,8 +150,17 @@ def _fix(raw: dict[str, Any] | None) -> Fix | None:
     return Fix(edits, applicability, raw.get("message") or "")
 
 
-def start_ruff(active: Sequence[Any], targets: dict[str, str], cwd: Path) -> RuffJob | None:
-    """Start Ruff for the active rules' mapped codes, or None if there are none."""
+def start_ruff(
+    active: Sequence[Any],
+    targets: dict[str, str],
+    cwd: Path,
+    applicable: Callable[[str], Collection[str]] | None = None,
+) -> RuffJob | None:
+    """Start Ruff for the active rules' mapped codes, or None if there are none.
+
+    `applicable(given)` names the rules that apply to a file: a file Ruff
+    could not read or parse is reported only if a Ruff-backed one does.
+    """
     by_code = {code: rule for rule in active for code in rule.ruff_codes}
     if not by_code or not targets:
         return None
@@ -171,4 +190,7 @@ def start_ruff(active: Sequence[Any], targets: dict[str, str], cwd: Path) -> Ruf
     shown = {
         os.path.normpath(os.path.abspath(given)): reported for given, reported in targets.items()
     }
-    return RuffJob(job, by_code, shown)
+    scopes = None
+    if applicable is not None:
+        scopes = {reported: frozenset(applicable(given)) for given, reported in targets.items()}
+    return RuffJob(job, by_code, shown, scopes)

@@ -43,7 +43,7 @@ import os
 import re
 import shlex
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -522,6 +522,7 @@ def start_semgrep(
     jobs: int,
     root: Path | None = None,
     max_bytes: int = DEFAULT_MAX_FILE_SIZE,
+    applicable: Callable[[str], Collection[str]] | None = None,
 ) -> SemgrepJob | None:
     """Start Semgrep for the active Semgrep-backed rules, or None if nothing could match.
 
@@ -533,13 +534,20 @@ def start_semgrep(
     stdlib that is 60% of Semgrep's time). `root` is the project root the
     rules' `paths:` globs are anchored at; `max_bytes` is the run's file size
     limit, which Semgrep is given too (a file over it is not a target: the
-    engine reports it unchecked).
+    engine reports it unchecked). `applicable(given)` names the rules that
+    apply to a file (`per-file-ignores`, test paths): no other rule runs on
+    it, so a file Semgrep cannot fully parse names only rules that matter.
     """
     rules = {rule.id: rule for rule in active if rule.semgrep}
     wanted: dict[str, frozenset[str]] = {}  # given path -> ids whose triggers it holds
     for given in targets:
         text = _text_of(given, max_bytes)
-        ids = frozenset(i for i, rule in rules.items() if could_match(text, rule.semgrep_triggers))
+        scope = applicable(given) if applicable is not None else rules
+        ids = frozenset(
+            i
+            for i, rule in rules.items()
+            if i in scope and could_match(text, rule.semgrep_triggers)
+        )
         if ids:
             wanted[given] = ids
     targets = {given: shown for given, shown in targets.items() if given in wanted}
