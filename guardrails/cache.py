@@ -32,12 +32,14 @@ from typing import Any
 
 from guardrails._version import __version__
 from guardrails.backends.process import backend_identities
+from guardrails.discovery import read_source
 from guardrails.model import Edit, Fix, Violation
 
 FORMAT = 4  # 4: violations as rows of field values in `Violation` order
 _FIELDS = tuple(f.name for f in dataclasses.fields(Violation))
 _FIX = _FIELDS.index("fix")
 _INTS = frozenset({"line", "column", "end_line", "end_column"})
+_MAX_ENTRY_BYTES = 256 * 1024 * 1024
 _EDIT_INTS = ("start_line", "start_column", "end_line", "end_column")
 
 
@@ -181,7 +183,9 @@ class Cache:
         if not self.enabled:
             return None
         try:
-            data = json.loads(entry.read_text(encoding="utf-8"))
+            # never a blocking or unbounded read: an entry replaced by a FIFO or a
+            # link to a device is a miss like any other foreign entry
+            data = json.loads(read_source(entry, _MAX_ENTRY_BYTES).decode("utf-8"))
             until = data["valid_until"]
             if until is not None and datetime.date.fromisoformat(until) < datetime.date.today():
                 return None  # a suppression in the file expired since

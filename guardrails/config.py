@@ -114,6 +114,9 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
+MAX_FILE_SIZE_CAP = 2**31 - 1
+"""The largest `max-file-size`: Semgrep takes it as an int, and no source file is larger."""
+
 KNOWN_KEYS = (
     "policy-base",
     "policy-approvals",
@@ -200,10 +203,11 @@ def load_settings(
             raise check.fail(key, f"expected a string, got {_describe(value)}")
         policy[key] = value
     max_file_size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
-    if type(max_file_size) is not int or max_file_size < 1:
+    if type(max_file_size) is not int or not 1 <= max_file_size <= MAX_FILE_SIZE_CAP:
         raise check.fail(
             "max-file-size",
-            f"expected a positive number of bytes, got {_describe(max_file_size)}",
+            f"expected a positive number of bytes up to {MAX_FILE_SIZE_CAP}, "
+            f"got {_describe(max_file_size)}",
         )
     layers = [layer]
     if cli is not None:

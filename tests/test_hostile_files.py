@@ -174,7 +174,7 @@ def test_max_file_size_limits_every_file_and_is_validated(project) -> None:
     assert [r for r, _ in found["small.py"]] == ["SEC001"]
     ((rule, message),) = found["large.py"]
     assert rule == "GR001" and "over the limit of 100" in message
-    for bad in ('"1MB"', "0", "true"):
+    for bad in ('"1MB"', "0", "true", "1" + "0" * 30):
         project.write("pyproject.toml", f"[tool.guardrails]\nmax-file-size = {bad}\n")
         line = _one_error_line(project.run("check", "--select", "SEC001"))
         assert "max-file-size" in line and "positive number of bytes" in line
@@ -362,6 +362,11 @@ def test_cache_rows_with_wrong_types_are_misses(project) -> None:
         entry.write_text(json.dumps(good))
     entries[-2].write_text(json.dumps({"valid_until": 7, "violations": []}))
     entries[-1].write_text(json.dumps({"valid_until": None, "violations": {}}))
+    # an entry that is a FIFO or a link to a device is a miss too, not a hang
+    entries[0].unlink()
+    os.mkfifo(entries[0])
+    entries[1].unlink()
+    entries[1].symlink_to("/dev/zero")
     result = project.run(*args)
     assert (result.code, result.out, result.err) == (1, first.out, "")
 
