@@ -319,21 +319,28 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _not_checkable(path: Path) -> str | None:
-    """Why `path` is not a regular file that can be read, or None if it is one."""
+def _stat_regular(path: Path) -> tuple[str | None, int]:
+    """(why `path` is not a regular file that can be read, or None; its size)."""
     try:
         info = os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "a symlink loop"
-        if os.path.islink(path) and exc.errno == errno.ENOENT:
-            return f"a broken symlink (to {os.readlink(path)!r}, which does not exist)"
+            return "a symlink loop", 0
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            with contextlib.suppress(OSError):
+                target = os.readlink(path)
+                return f"a broken symlink (to {target!r}, which does not exist)", 0
         if exc.errno == errno.ENOENT:
-            return "no such file or directory"
-        return f"cannot read file: {exc.strerror or exc}"
+            return "no such file or directory", 0
+        return f"cannot read file: {exc.strerror or exc}", 0
     if not stat.S_ISREG(info.st_mode):
-        return _kind(info.st_mode)
-    return None
+        return _kind(info.st_mode), 0
+    return None, info.st_size
+
+
+def _not_checkable(path: Path) -> str | None:
+    """Why `path` is not a regular file that can be read, or None if it is one."""
+    return _stat_regular(path)[0]
 
 
 def unchecked_reason(path: Path, max_bytes: int) -> str | None:
@@ -342,10 +349,9 @@ def unchecked_reason(path: Path, max_bytes: int) -> str | None:
     Only a stat: a FIFO, device, socket or dangling link is never opened,
     and a file over `max_bytes` is never read.
     """
-    problem = _not_checkable(path)
+    problem, size = _stat_regular(path)
     if problem is not None:
         return f"not checked: {problem}"
-    size = os.stat(path).st_size
     if size > max_bytes:
         return too_large(size, max_bytes)
     return None
