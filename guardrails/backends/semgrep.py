@@ -333,10 +333,10 @@ class SemgrepJob:
             path = error.get("path")
             kind = error.get("type")
             kind = kind[0] if isinstance(kind, list) and kind else kind
-            if path is None:
-                vanished = _invalid_root(message, self.targets)
-                if vanished is None:
-                    raise BackendError(f"semgrep rejected the rules: {kind}: {message[:300]}")
+            vanished = _invalid_root(message, self.targets) if path is None else None
+            if vanished is None and (path is None or any(w in str(kind) for w in _RULE_ERRORS)):
+                raise BackendError(f"semgrep rejected the rules: {kind}: {message[:300]}")
+            if vanished is not None:
                 # like LibCST's "cannot read file" (GR001); the engine caches nothing
                 # for a file that is gone
                 self._incomplete(
@@ -349,8 +349,9 @@ class SemgrepJob:
                 continue
             given = str(path)
             spans = error.get("spans")
-            start = (spans[0] if isinstance(spans, list) and spans else {}) or {}
-            line = start.get("start", {}).get("line", 1) if isinstance(start, dict) else 1
+            span = spans[0] if isinstance(spans, list) and spans else None
+            where = span.get("start") if isinstance(span, dict) else None
+            line = where.get("line") if isinstance(where, dict) else None
             line = line if isinstance(line, int) and line > 0 else 1
             rule = f" in rule {error['rule_id']}" if error.get("rule_id") else ""
             if any(word in str(kind).lower() for word in ("syntax", "lexical", "pars")):
@@ -390,6 +391,8 @@ class SemgrepJob:
         )
 
 
+# error types that are about the rules, not a target (they may name the rule file)
+_RULE_ERRORS = ("Rule", "Invalid", "Pattern", "UnknownLanguage", "MissingPlugin")
 _PARSE_LOG = re.compile(r"\(semgrep\.parsing\): trying to parse with ")
 _FALLBACK = re.compile(
     r"\(semgrep\.parsing\): exn \((?P<reason>[\w.]+) \((?P<path>.+):(?P<line>\d+):\d+ "
