@@ -228,6 +228,13 @@ def test_file_ruff_cannot_read_is_gr001_naming_its_rules(project) -> None:
     assert "REL009" in message
 
 
+def test_named_script_without_py_suffix_is_scanned_by_semgrep_too(project) -> None:
+    project.write("bin/report", "#!/usr/bin/env python3\n" + SQL)
+    result = project.run("check", "--select", "SEC006", "--output-format", "json", "bin/report")
+    assert result.code == 1, result.err
+    assert [rule for rule, _ in _findings(result)["bin/report"]] == ["SEC006"]
+
+
 def test_every_way_semgrep_reports_a_partial_analysis_is_a_finding(project, tmp_path) -> None:
     """Staged Semgrep output (these need minutes of real analysis to happen):
     timeouts, memory, a taint fixpoint given up, a target it did not scan."""

@@ -600,6 +600,9 @@ def start_semgrep(
         "--no-rewrite-rule-ids",
         "--x-ignore-semgrepignore-files",
         "--no-git-ignore",
+        # a file named on the command line without a .py suffix (a script) is
+        # Python to guardrails: Semgrep must not skip it for its extension
+        "--scan-unknown-extensions",
         # the run's own limit: a file that grew past it since is reported, not read
         f"--max-target-bytes={max_bytes}",
         "--timeout", str(PER_FILE_TIMEOUT_S),
