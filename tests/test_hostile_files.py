@@ -184,20 +184,24 @@ def test_max_file_size_limits_every_file_and_is_validated(project) -> None:
 
 
 def test_pep695_files_semgrep_cannot_fully_parse_are_gr001(project) -> None:
-    """Semgrep falls back to another parser on PEP 695 syntax, silently, and then
-    misses f-string SQL: each such file is a GR001 naming the rules."""
+    """Semgrep falls back to another parser on PEP 695 syntax (and a BOM, lone
+    CRs), silently, and then misses f-string SQL: each such file is a GR001
+    naming the rules."""
     variants = {
         "alias.py": "type UserId = int\n\n\n" + SQL,
         "generic_class.py": SQL + "\n\nclass Box[T]:\n    item: T\n",
         "generic_def.py": SQL + "\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n",
         # PEP 696 defaults: Semgrep reports a PartialParsing error for these
         "default.py": SQL + "\n\nclass Box[T = int]:\n    item: T\n",
+        # valid Python its parser rejects as well: a UTF-8 BOM, lone-CR line ends
+        "bom.py": "\ufeff" + SQL,
+        "lone_cr.py": SQL.replace("\n", "\r"),
     }
     for name, source in variants.items():
-        project.write(name, source)
+        project.write(name, source.encode())
     project.write("plain.py", SQL)
     # a file the Semgrep-backed rules do not apply to is not theirs to report
-    project.write("legacy/alias.py", variants["alias.py"])
+    project.write("legacy/alias.py", variants["alias.py"].encode())
     project.write(
         "pyproject.toml", '[tool.guardrails.per-file-ignores]\n"legacy/*" = ["SEC006"]\n'
     )
