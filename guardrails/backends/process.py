@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
@@ -84,7 +85,10 @@ def _wrapped(executable: str, name: str) -> list[str]:
     candidate it can pick is identified instead (a few stats).
     """
     try:
-        with open(executable, "rb") as handle:
+        fd = os.open(executable, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return []  # never read from a FIFO or device, even one on PATH
             head = handle.read(2048)
     except OSError:
         return []
