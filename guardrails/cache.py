@@ -39,11 +39,16 @@ from pathlib import Path
 from typing import Any
 
 from guardrails._version import __version__
+from guardrails.backends.process import backend_identities
+from guardrails.discovery import read_source
 from guardrails.model import Edit, Fix, Violation
 
 FORMAT = 4  # 4: violations as rows of field values in `Violation` order
 _FIELDS = tuple(f.name for f in dataclasses.fields(Violation))
 _FIX = _FIELDS.index("fix")
+_INTS = frozenset({"line", "column", "end_line", "end_column"})
+_MAX_ENTRY_BYTES = 256 * 1024 * 1024
+_EDIT_INTS = ("start_line", "start_column", "end_line", "end_column")
 
 
 def code_digest(module_names: Sequence[str]) -> str:
@@ -95,6 +100,10 @@ def run_key(plan: Any, plugins: Sequence[Any]) -> str:
         "per_file_ignores": settings.per_file_ignores,
         "src": [str(s) for s in settings.src],
         "root": str(settings.root),
+        # a new ruff or semgrep (another path, a replaced binary, an upgrade
+        # behind a shim) can find other things in the same bytes
+        "backends": backend_identities(plan.rules),
+        "max_file_size": getattr(settings, "max_file_size", None),
     }
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -122,13 +131,43 @@ def _row(violation: Violation) -> list[Any]:
 
 
 def _violation(row: Any) -> Violation:
+    """The Violation a row stores; ValueError for anything not exactly of this format.
+
+    Every field's type is checked: a row of the right shape with a wrong
+    type (hand-edited, or written by another version) is a miss, never a
+    Violation that breaks sorting or reporting later.
+    """
     if type(row) is not list or len(row) != len(_FIELDS):
         raise ValueError("not an entry of this format")
+    for index, (name, value) in enumerate(zip(_FIELDS, row, strict=True)):
+        if index == _FIX:
+            continue
+        if name in _INTS:
+            if type(value) is not int:
+                raise ValueError(f"{name} is not an int")
+        elif type(value) is not str:
+            raise ValueError(f"{name} is not a string")
     fix = row[_FIX]
     if fix is not None:
-        edits = tuple(Edit(**edit) for edit in fix["edits"])
-        row[_FIX] = Fix(edits, fix["applicability"], fix["description"])
+        row[_FIX] = _fix(fix)
     return Violation(*row)
+
+
+def _fix(data: Any) -> Fix:
+    if type(data) is not dict or type(data.get("edits")) is not list:
+        raise ValueError("not a fix")
+    edits = []
+    for edit in data["edits"]:
+        if type(edit) is not dict or set(edit) != {*_EDIT_INTS, "content"}:
+            raise ValueError("not an edit")
+        if any(type(edit[k]) is not int for k in _EDIT_INTS) or type(edit["content"]) is not str:
+            raise ValueError("not an edit")
+        edits.append(Edit(**edit))
+    if data.get("applicability") not in ("safe", "unsafe"):
+        raise ValueError("not a fix")
+    if type(data.get("description")) is not str:
+        raise ValueError("not a fix")
+    return Fix(tuple(edits), data["applicability"], data["description"])
 
 
 TAG = "CACHEDIR.TAG"
@@ -300,12 +339,16 @@ class Cache:
         if not self.enabled:
             return None
         try:
-            data = json.loads(entry.read_text(encoding="utf-8"))
+            # never a blocking or unbounded read: an entry replaced by a FIFO or a
+            # link to a device is a miss like any other foreign entry
+            data = json.loads(read_source(entry, _MAX_ENTRY_BYTES).decode("utf-8"))
             until = data["valid_until"]
             if until is not None and datetime.date.fromisoformat(until) < datetime.date.today():
                 return None  # a suppression in the file expired since
+            if type(data["violations"]) is not list:
+                return None
             return [_violation(item) for item in data["violations"]]
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None  # missing, partial or foreign: recompute
 
     def put(

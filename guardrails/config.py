@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from guardrails.discovery import DEFAULT_MAX_FILE_SIZE
 from guardrails.errors import ConfigError
 from guardrails.model import SEVERITIES
 from guardrails.registry import SelectionLayer
@@ -49,6 +50,7 @@ class Settings:
     cache_dir: Path | None = None  # None: <root>/.guardrails_cache
     policy_base: str | None = None  # git ref whose policy must not be weakened (GR005)
     policy_approvals: str | None = None  # approvals file, read at the policy base
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are reported unchecked
 
     def where(self, key: str) -> str:
         """`pyproject.toml: [tool.guardrails] key` for error messages."""
@@ -137,6 +139,9 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
+MAX_FILE_SIZE_CAP = 2**31 - 1
+"""The largest `max-file-size`: Semgrep takes it as an int, and no source file is larger."""
+
 KNOWN_KEYS = (
     "policy-base",
     "policy-approvals",
@@ -154,6 +159,7 @@ KNOWN_KEYS = (
     "test-paths",
     "baseline",
     "cache-dir",
+    "max-file-size",
 )
 
 
@@ -221,6 +227,13 @@ def load_settings(
         if value is not None and not isinstance(value, str):
             raise check.fail(key, f"expected a string, got {_describe(value)}")
         policy[key] = value
+    max_file_size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
+    if type(max_file_size) is not int or not 1 <= max_file_size <= MAX_FILE_SIZE_CAP:
+        raise check.fail(
+            "max-file-size",
+            f"expected a positive number of bytes up to {MAX_FILE_SIZE_CAP}, "
+            f"got {_describe(max_file_size)}",
+        )
     layers = [layer]
     if cli is not None:
         layers.append(cli)
@@ -241,4 +254,5 @@ def load_settings(
         cache_dir=_in_project(root, cache_dir, "cache-dir", check) if cache_dir else None,
         policy_base=policy["policy-base"],
         policy_approvals=policy["policy-approvals"],
+        max_file_size=max_file_size,
     )

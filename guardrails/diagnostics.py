@@ -19,7 +19,9 @@ PARSE_ERROR = RuleMeta(
     why="A file guardrails cannot parse is a file no policy was enforced on; "
     "reporting it keeps a syntax error from looking like a clean result.",
     remediation="Fix the syntax or encoding error at the reported position, or exclude the "
-    "file with `extend-exclude` if it is intentionally not Python.",
+    "file with `extend-exclude` if it is intentionally not Python. A file reported "
+    "\"not checked\" must become a regular file within `max-file-size` (or the limit "
+    "raised); one Semgrep or Ruff could not fully parse needs syntax that tool supports.",
     bad=(Example("def broken(:\n    pass\n"),),
     good=(Example("def fixed() -> None:\n    pass\n"),),
     plugin=_ENGINE,

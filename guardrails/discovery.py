@@ -7,13 +7,24 @@ git itself lists the candidates (`git ls-files --cached --others
 (VCS folders, virtualenvs, build output, caches) and configured `exclude` /
 `extend-exclude` globs apply everywhere. A file named on the command line is
 always checked.
+
+Only regular files are ever opened, and never more than the size limit
+(`max-file-size`) of them is read: a FIFO would block the run forever, a
+link to `/dev/zero` would fill memory, and a generated 20 MB module costs
+minutes. A path named on the command line that is not a regular file or a
+directory (a FIFO, socket, device, broken or looping symlink) is a usage
+error; one found while walking a directory is kept, and the engine reports
+it as a file no rule checked (GR001), as it does a file over the limit.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import os
 import re
+import stat
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +33,9 @@ from pathlib import Path
 from guardrails.errors import UsageError
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+
+DEFAULT_MAX_FILE_SIZE = 1_048_576
+"""Bytes: files larger than this are reported unchecked, not read (`max-file-size`)."""
 
 DEFAULT_EXCLUDES = (
     ".bzr",
@@ -185,7 +199,9 @@ def resolved(path: Path) -> Path:
 @functools.lru_cache(maxsize=65536)
 def _resolved_file(path: str) -> Path:
     if os.path.islink(path):
-        return Path(path).resolve()
+        # a symlink loop resolves to itself here; the engine reports it unchecked
+        with contextlib.suppress(OSError, RuntimeError):
+            return Path(path).resolve()
     absolute = os.path.abspath(path)
     return _resolved_dir(os.path.dirname(absolute)) / os.path.basename(absolute)
 
@@ -261,8 +277,8 @@ def discover(
     _resolved_file.cache_clear()
     found: dict[str, Path] = {}
     for path in paths:
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or directory")
+        if not path.is_file() and not path.is_dir():
+            raise UsageError(f"{path}: {_not_checkable(path) or 'not a file or directory'}")
         if path.is_file():
             if not (force_exclude and discovery.excluded(path)):
                 found.setdefault(str(resolved(path)), path)
@@ -276,13 +292,97 @@ def discover(
             candidates = (
                 p
                 for p in listed
-                if p.suffix in PYTHON_SUFFIXES and p.is_file() and not _in_virtualenv(p, path, memo)
+                # a special file or dangling link is kept, to be reported unchecked;
+                # a path git lists that is gone from the work tree is not there to check
+                if p.suffix in PYTHON_SUFFIXES
+                and os.path.lexists(p)
+                and not p.is_dir()
+                and not _in_virtualenv(p, path, memo)
             )
         for candidate in candidates:
             anchor = None if force_exclude else path
             if candidate.suffix in PYTHON_SUFFIXES and not discovery.excluded(candidate, anchor):
                 found.setdefault(str(resolved(candidate)), candidate)
     return sorted(found.values(), key=lambda p: display_path(p))
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a directory"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _stat_regular(path: Path) -> tuple[str | None, int]:
+    """(why `path` is not a regular file that can be read, or None; its size)."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink loop", 0
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            with contextlib.suppress(OSError):
+                target = os.readlink(path)
+                return f"a broken symlink (to {target!r}, which does not exist)", 0
+        if exc.errno == errno.ENOENT:
+            return "no such file or directory", 0
+        return f"cannot read file: {exc.strerror or exc}", 0
+    if not stat.S_ISREG(info.st_mode):
+        return _kind(info.st_mode), 0
+    return None, info.st_size
+
+
+def _not_checkable(path: Path) -> str | None:
+    """Why `path` is not a regular file that can be read, or None if it is one."""
+    return _stat_regular(path)[0]
+
+
+def unchecked_reason(path: Path, max_bytes: int) -> str | None:
+    """Why `path` must not be read and checked, or None when it may.
+
+    Only a stat: a FIFO, device, socket or dangling link is never opened,
+    and a file over `max_bytes` is never read.
+    """
+    problem, size = _stat_regular(path)
+    if problem is not None:
+        return f"not checked: {problem}"
+    if size > max_bytes:
+        return too_large(size, max_bytes)
+    return None
+
+
+def too_large(size: int, max_bytes: int) -> str:
+    return (
+        f"not checked: the file has {size} bytes, over the limit of {max_bytes} "
+        "(raise `max-file-size` in [tool.guardrails], or exclude the file)"
+    )
+
+
+def read_source(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`; OSError otherwise.
+
+    Opened without blocking and checked again after opening, so a file
+    swapped for a FIFO or grown since it was looked at is refused, not
+    waited on or read whole.
+    """
+    problem = _not_checkable(path)
+    if problem is not None:
+        raise OSError(errno.EINVAL, f"not checked: {problem}")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, f"not checked: {_kind(info.st_mode)}")
+        data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise OSError(errno.EFBIG, too_large(os.fstat(fd).st_size, max_bytes))
+    return data
 
 
 def display_path(path: Path) -> str:

@@ -19,7 +19,7 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from guardrails.cache import Cache
 from guardrails.checker import CrashedFile, check_file, crashed, make_violation, root_relative
 from guardrails.config import Settings
 from guardrails.diagnostics import ALWAYS_ON, PARSE_ERROR
-from guardrails.discovery import display_path, module_name
+from guardrails.discovery import display_path, module_name, read_source, unchecked_reason
 from guardrails.fingerprint import with_fingerprints
 from guardrails.isolation import check_isolated, exit_when_orphaned
 from guardrails.lines import split_lines
@@ -95,9 +95,9 @@ def _dedupe(violations: list[Violation]) -> list[Violation]:
     return kept
 
 
-def _read_lines(path: Path) -> list[str]:
+def _read_lines(path: Path, max_bytes: int) -> list[str]:
     try:
-        return split_lines(path.read_text(encoding="utf-8", errors="replace"))
+        return split_lines(read_source(path, max_bytes).decode("utf-8", errors="replace"))
     except OSError:
         return []
 
@@ -117,7 +117,7 @@ def finalize(
     ]
     lines: list[str] | None = None
     if external:
-        lines = _read_lines(path)
+        lines = _read_lines(path, plan.settings.max_file_size)
         merged = [
             v
             if v.source_line or not (0 < v.line <= len(lines))
@@ -127,7 +127,7 @@ def finalize(
     merged = _dedupe(merged)
     if result.suppressions:
         if lines is None:
-            lines = _read_lines(path)
+            lines = _read_lines(path, plan.settings.max_file_size)
         shown = result.path
         source = lines
 
@@ -247,21 +247,41 @@ def _isolated(
         results.close()  # ends a child still checking when the caller stopped early
 
 
-def _bytes(path: Path) -> bytes | None:
+def _bytes(path: Path, max_bytes: int) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_source(path, max_bytes)
     except OSError:
         return None
 
 
+def _unchecked(plan: Plan, files: Sequence[Path]) -> dict[int, list[Violation]]:
+    """A GR001 for each file no backend may read: special files, dangling links, too large.
+
+    Decided by a stat before anything opens a file, so a FIFO never blocks
+    the run and a huge file is never read; such files go to no backend.
+    """
+    found: dict[int, list[Violation]] = {}
+    for index, path in enumerate(files):
+        reason = unchecked_reason(path, plan.settings.max_file_size)
+        if reason is not None:
+            shown = display_path(path)
+            violation = make_violation(
+                PARSE_ERROR, shown, (1, 1), (1, 2), reason, [], backend="engine"
+            )
+            found[index] = with_fingerprints([violation], plan.settings.root)
+    return found
+
+
 def _cached(
-    plan: Plan, files: Sequence[Path], cache: Cache
+    plan: Plan, files: Sequence[Path], cache: Cache, skip: Container[int] = ()
 ) -> tuple[dict[int, list[Violation]], dict[int, Path]]:
     """Findings already cached, and the entry each file's findings belong in."""
     hits: dict[int, list[Violation]] = {}
     entries: dict[int, Path] = {}
     for index, path in enumerate(files):
-        data = _bytes(path)
+        if index in skip:
+            continue
+        data = _bytes(path, plan.settings.max_file_size)
         if data is None:
             continue  # unreadable: the LibCST pass reports it (GR001)
         entry = cache.entry(display_path(path), module_name(path, plan.settings.src)[0], data)
@@ -287,7 +307,9 @@ def check_paths(
     backend never looks like a clean run. `progress(n)` is told as files finish.
     """
     advance = progress or (lambda done: None)
-    hits, entries = _cached(plan, files, cache) if cache is not None else ({}, {})
+    unchecked = _unchecked(plan, files)
+    hits, entries = _cached(plan, files, cache, unchecked) if cache is not None else ({}, {})
+    hits.update(unchecked)  # reported as they are, never cached
     advance(len(hits))
     todo_index = [index for index in range(len(files)) if index not in hits]
     violations: list[Violation] = [v for found in hits.values() for v in found]
@@ -298,7 +320,10 @@ def check_paths(
         # A fingerprint depends only on the file's own findings: computed once,
         # then cached with them.
         found = with_fingerprints(sorted(found, key=Violation.sort_key), plan.settings.root)
-        if cache is not None and index in entries and cacheable:
+        # not kept: a crashed file (the crash may not repeat) or one that vanished
+        # during the run (read by no backend)
+        keep = cacheable and os.path.lexists(files[index])
+        if cache is not None and index in entries and keep:
             cache.put(entries[index], found, valid_until)
         violations.extend(found)
     violations.sort(key=Violation.sort_key)
@@ -323,6 +348,11 @@ def _check_uncached(
         return
     jobs = jobs or default_jobs()
     targets = {str(path): display_path(path) for path in files}
+
+    def applicable(given: str) -> set[str]:
+        """Ids of the rules that apply to a file (`per-file-ignores`, test paths)."""
+        return {r.id for r in plan.rules_for(root_relative(Path(given), plan.settings.root))}
+
     started: list[Any] = []
     waiting: dict[int, FileResult] = {}  # LibCST results waiting for Semgrep and Ruff
     external: dict[str, list[Violation]] | None = None
@@ -348,9 +378,15 @@ def _check_uncached(
                 # Semgrep's workers busy-wait when the cores are taken: while the LibCST
                 # pool keeps them busy, a quarter of them is its fair share (measured).
                 start_semgrep(
-                    plan.rules, targets, Path.cwd(), max(1, jobs // 4), plan.settings.root
+                    plan.rules,
+                    targets,
+                    Path.cwd(),
+                    max(1, jobs // 4),
+                    plan.settings.root,
+                    plan.settings.max_file_size,
+                    applicable,
                 ),
-                start_ruff(plan.rules, targets, Path.cwd()),
+                start_ruff(plan.rules, targets, Path.cwd(), applicable),
             ):
                 if job is not None:
                     started.append(job)

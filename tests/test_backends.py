@@ -25,12 +25,21 @@ def search(request: HttpRequest) -> HttpResponse:
 """
 
 
+def _real_tool(tool: str) -> str | None:
+    """`tool` itself, not a version manager's shim (which needs bash and more on PATH)."""
+    for prefix in (sys.prefix, sys.base_prefix):
+        candidate = Path(prefix) / "bin" / tool
+        if candidate.is_file():
+            return str(candidate)
+    return shutil.which(tool)
+
+
 def _bin_without(tmp_path: Path, *excluded: str) -> str:
     """A PATH holding git, ruff and semgrep links, minus `excluded`."""
     directory = tmp_path / "bin"
     directory.mkdir()
     for tool in ("git", "ruff", "semgrep"):
-        found = shutil.which(tool)
+        found = _real_tool(tool)
         if found and tool not in excluded:
             (directory / tool).symlink_to(found)
     return str(directory)

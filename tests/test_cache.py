@@ -25,25 +25,24 @@ def search(request: HttpRequest) -> HttpResponse:
 """
 
 
-def _no_semgrep_path(tmp_path: Path) -> str:
-    directory = tmp_path / "bin-without-semgrep"
-    directory.mkdir()
-    for tool in ("git", "ruff"):
-        found = shutil.which(tool)
-        if found:
-            (directory / tool).symlink_to(found)
-    return str(directory)
-
-
 def test_warm_run_is_identical_and_skips_the_backends(project, tmp_path) -> None:
     project.write("app/views.py", VIEW)
     cold = project.run("check", "--output-format", "json")
     assert cold.code == 1 and {i[1] for i in cold.ids()} == {"SEC006", "SEC015"}
     cache = project.root / ".guardrails_cache"
     assert (cache / ".gitignore").read_text().strip().endswith("*")
-    # Semgrep is not needed when nothing changed: the cached findings are used.
-    warm = project.run("check", "--output-format", "json", env={"PATH": _no_semgrep_path(tmp_path)})
+    # Semgrep is not started when nothing changed: the cached findings are used.
+    # (Semgrep missing altogether is a change: the run key names the executable.)
+    log = tmp_path / "semgrep-started"
+    wrapper = tmp_path / "semgrep-wrapper"
+    wrapper.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{shutil.which("semgrep")}" "$@"\n')
+    wrapper.chmod(0o755)
+    env = {"GUARDRAILS_SEMGREP": str(wrapper)}
+    first = project.run("check", "--output-format", "json", env=env)
+    assert first.code == 1 and first.out == cold.out and log.read_text() == "run\n"
+    warm = project.run("check", "--output-format", "json", env=env)
     assert warm.code == 1 and warm.out == cold.out
+    assert log.read_text() == "run\n"  # not started again
     # a finding with a fix comes back from the cache with its edits
     project.write("app/defaults.py", "def f(items=[]):\n    return items\n")
     cold = project.run("check", "--output-format", "json", "app/defaults.py")

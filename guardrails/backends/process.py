@@ -10,13 +10,16 @@ when the run ends.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from guardrails.errors import GuardrailsError
 
@@ -33,6 +36,113 @@ def find_executable(name: str, override_env: str) -> str | None:
     return shutil.which(name)
 
 
+TIMEOUT_ENV = "GUARDRAILS_BACKEND_TIMEOUT"
+
+
+def backend_timeout(default: float) -> float:
+    """Seconds a backend may run: `$GUARDRAILS_BACKEND_TIMEOUT`, else `default`.
+
+    A hung Semgrep or Ruff is stopped and the run fails (exit 2) instead of
+    waiting forever; CI with a hard job limit can set a shorter bound.
+    """
+    raw = os.environ.get(TIMEOUT_ENV)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise BackendError(f"{TIMEOUT_ENV} must be a positive number of seconds, got {raw!r}")
+    return value
+
+
+def _stat_identity(path: str) -> str:
+    """What changes whenever the file at `path` is replaced or rewritten."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        return f"{path}: {exc.strerror or exc}"
+    return f"{path}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+
+
+def _installed_versions(executable: str, name: str) -> list[str]:
+    """The tool's package version(s) installed beside a Python `bin/` executable.
+
+    `<prefix>/bin/ruff` comes with `<prefix>/lib/python3.X/site-packages/
+    ruff-0.17.6.dist-info`: its name gives the version without running the
+    tool, and its stat changes on every reinstall.
+    """
+    prefix = Path(executable).parent.parent
+    pattern = f"lib/python*/site-packages/{name}-*.dist-info"
+    return [f"{d.name}@{_stat_identity(str(d))}" for d in sorted(prefix.glob(pattern))]
+
+
+def _wrapped(executable: str, name: str) -> list[str]:
+    """Executables a version-manager shim (pyenv, asdf) may run for `name`.
+
+    A shim never changes when the tool behind it is upgraded, so every
+    candidate it can pick is identified instead (a few stats).
+    """
+    try:
+        fd = os.open(executable, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return []  # never read from a FIFO or device, even one on PATH
+            head = handle.read(2048)
+    except OSError:
+        return []
+    if not head.startswith(b"#!"):
+        return []
+    roots = []
+    if b"pyenv" in head:
+        roots.append(Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions")
+    if b"asdf" in head:
+        data = os.environ.get("ASDF_DATA_DIR") or str(Path.home() / ".asdf")
+        roots.append(Path(data) / "installs")
+    found = []
+    for root in roots:
+        for candidate in sorted(root.glob(f"*/bin/{name}")) + sorted(root.glob(f"*/*/bin/{name}")):
+            found.append(os.path.realpath(candidate))
+    return found
+
+
+def executable_identity(name: str, override_env: str) -> str:
+    """The tool a run would start, identified without starting it.
+
+    Its resolved path plus size, mtime, ctime and inode (any replacement
+    changes one), the version of the Python package that installed it, and
+    the same for whatever a pyenv/asdf shim on PATH may run. Starting
+    Semgrep only to ask its version would cost a warm run seconds.
+    """
+    executable = find_executable(name, override_env)
+    if executable is None:
+        return f"{name}: not found"
+    real = os.path.realpath(executable)
+    parts = [_stat_identity(real), *_installed_versions(real, name)]
+    for target in _wrapped(real, name):
+        parts += [_stat_identity(target), *_installed_versions(target, name)]
+    return "\n".join(parts)
+
+
+def backend_identities(rules: Sequence[Any]) -> dict[str, str]:
+    """`executable_identity` of each external tool some active rule needs."""
+    identities = {}
+    if any(getattr(rule, "semgrep", None) for rule in rules):
+        identities["semgrep"] = executable_identity("semgrep", "GUARDRAILS_SEMGREP")
+    if any(getattr(rule, "ruff_codes", None) for rule in rules):
+        identities["ruff"] = executable_identity("ruff", "GUARDRAILS_RUFF")
+    return identities
+
+
+def where_missing(name: str, override_env: str) -> str:
+    """Where `name` was looked for, for the error saying it is missing."""
+    explicit = os.environ.get(override_env)
+    if explicit:
+        return f"{override_env}={shlex.quote(explicit)} is not a file"
+    return f"{name} is not on PATH"
+
+
 @dataclass
 class Job:
     """A started backend process and where its output goes."""
@@ -46,7 +156,7 @@ class Job:
 
     def wait(self, timeout: float) -> tuple[int, str, str]:
         """(exit code, output text, stderr text); BackendError on timeout."""
-        remaining = max(1.0, timeout - (time.monotonic() - self.started))
+        remaining = max(min(1.0, timeout), timeout - (time.monotonic() - self.started))
         try:
             code = self.process.wait(timeout=remaining)
         except subprocess.TimeoutExpired:

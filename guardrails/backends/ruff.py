@@ -6,14 +6,19 @@ user's own configuration (`--isolated`) and `# noqa` comments
 (`--ignore-noqa`: guardrails has one suppression syntax), selecting only the
 mapped codes of active rules, and writes no cache. Its edits travel on the
 Violation as a `Fix` for `guardrails fix`.
+
+A file Ruff could not read (E902, e.g. deleted during the run) or parse is
+one it did not check: a GR001 on that file naming the Ruff-backed rules,
+never a silent pass and never the end of the run.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,14 +26,19 @@ from typing import Any
 from guardrails.backends.process import (
     BackendError,
     Job,
+    backend_timeout,
     find_executable,
     isolated_env,
     last_line,
     start,
+    where_missing,
 )
+from guardrails.diagnostics import PARSE_ERROR
 from guardrails.model import Edit, Fix, RuleMeta, Violation
+from guardrails.registry import ActiveRule
 
 BACKEND = "ruff"
+IO_ERROR = "E902"  # Ruff's code for a file it could not read; always selected
 
 
 @dataclass(frozen=True)
@@ -48,14 +58,21 @@ class RuffMapping:
 class RuffJob:
     """One started `ruff check` and how to read its findings back."""
 
-    def __init__(self, job: Job, by_code: dict[str, Any], shown: dict[str, str]) -> None:
+    def __init__(
+        self,
+        job: Job,
+        by_code: dict[str, Any],
+        shown: dict[str, str],
+        scopes: dict[str, frozenset[str]] | None = None,
+    ) -> None:
         self.job = job
         self.by_code = by_code
         self.shown = shown  # absolute path -> path as reported
+        self.scopes = scopes  # path as reported -> ids of the rules that apply to it
 
     def collect(self) -> dict[str, list[Violation]]:
         try:
-            code, out, err = self.job.wait(600)
+            code, out, err = self.job.wait(backend_timeout(600))
         finally:
             self.job.close()
         try:
@@ -65,23 +82,53 @@ class RuffJob:
         if code != 0 or not isinstance(data, list):
             raise BackendError(f"ruff failed (exit {code}): {last_line(err)}")
         findings: dict[str, list[Violation]] = {}
+        unchecked: set[str] = set()
         for item in data:
-            rule = self.by_code.get(item.get("code"))
-            if rule is None:  # syntax errors (code null): LibCST's GR001 covers them
-                continue
+            if not isinstance(item, dict) or not isinstance(item.get("filename"), str):
+                raise BackendError("ruff failed: its JSON output is not a list of diagnostics")
             path = self.shown.get(os.path.normpath(item["filename"]), item["filename"])
-            start, end = item["location"], item["end_location"]
-            findings.setdefault(path, []).append(
-                rule.violation(
+            rule = self.by_code.get(item.get("code"))
+            if rule is None or item.get("code") == IO_ERROR:
+                # unreadable (E902) or unparsable (code null / invalid-syntax): the
+                # Ruff-backed rules did not check it; one finding per file
+                ids = {rule.id for rule in self.by_code.values()}
+                if self.scopes is not None:
+                    ids &= self.scopes.get(path, ids)
+                if path not in unchecked and ids:
+                    unchecked.add(path)
+                    findings.setdefault(path, []).append(self._unchecked(path, item, ids))
+                continue
+            try:
+                start, end = item["location"], item["end_location"]
+                violation = rule.violation(
                     path,
-                    (start["row"], start["column"]),
-                    (end["row"], end["column"]),
+                    (int(start["row"]), int(start["column"])),
+                    (int(end["row"]), int(end["column"])),
                     f"{item['message']} [{item['code']}]",
                     fix=_fix(item.get("fix")),
                     backend=BACKEND,
                 )
-            )
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise BackendError(
+                    f"ruff failed: a diagnostic in its JSON is malformed: {str(item)[:200]}"
+                ) from None
+            findings.setdefault(path, []).append(violation)
         return findings
+
+    def _unchecked(self, path: str, item: dict[str, Any], rule_ids: set[str]) -> Violation:
+        ids = ", ".join(sorted(rule_ids))
+        what = "read" if item.get("code") == IO_ERROR else "parse"
+        location = item.get("location") if isinstance(item.get("location"), dict) else {}
+        line = location.get("row", 1) if isinstance(location.get("row"), int) else 1
+        message = " ".join(str(item.get("message", "")).split())[:200]
+        engine = ActiveRule(PARSE_ERROR, PARSE_ERROR.severity, {})
+        return engine.violation(
+            path,
+            (max(line, 1), 1),
+            (max(line, 1), 2),
+            f"Ruff could not {what} this file ({message}), so {ids} did not check it",
+            backend=BACKEND,
+        )
 
 
 def _fix(raw: dict[str, Any] | None) -> Fix | None:
@@ -103,17 +150,28 @@ def _fix(raw: dict[str, Any] | None) -> Fix | None:
     return Fix(edits, applicability, raw.get("message") or "")
 
 
-def start_ruff(active: Sequence[Any], targets: dict[str, str], cwd: Path) -> RuffJob | None:
-    """Start Ruff for the active rules' mapped codes, or None if there are none."""
+def start_ruff(
+    active: Sequence[Any],
+    targets: dict[str, str],
+    cwd: Path,
+    applicable: Callable[[str], Collection[str]] | None = None,
+) -> RuffJob | None:
+    """Start Ruff for the active rules' mapped codes, or None if there are none.
+
+    `applicable(given)` names the rules that apply to a file: a file Ruff
+    could not read or parse is reported only if a Ruff-backed one does.
+    """
     by_code = {code: rule for rule in active for code in rule.ruff_codes}
     if not by_code or not targets:
         return None
     executable = find_executable("ruff", "GUARDRAILS_RUFF")
     if executable is None:
-        ids = ", ".join(sorted({rule.id for rule in by_code.values()}))
+        names = sorted({rule.id for rule in by_code.values()})
         raise BackendError(
-            f"ruff is not on PATH, so the Ruff-backed rules ({ids}) cannot run; "
-            f"install it (`pip install ruff`) or deselect them with `--ignore {ids}`"
+            f"{where_missing('ruff', 'GUARDRAILS_RUFF')}, so the Ruff-backed rules "
+            f"({', '.join(names)}) cannot run; "
+            "install it (`pip install ruff`) or deselect them with "
+            f"`--ignore {shlex.quote(','.join(names))}`"
         )
     workdir = tempfile.TemporaryDirectory(prefix="guardrails-ruff-")
     argv = [
@@ -123,7 +181,7 @@ def start_ruff(active: Sequence[Any], targets: dict[str, str], cwd: Path) -> Ruf
         "--ignore-noqa",
         "--exit-zero",
         "--output-format", "json",
-        "--select", ",".join(sorted(by_code)),
+        "--select", ",".join(sorted({*by_code, IO_ERROR})),
         "--",
         *targets,
     ]  # fmt: skip
@@ -132,4 +190,7 @@ def start_ruff(active: Sequence[Any], targets: dict[str, str], cwd: Path) -> Ruf
     shown = {
         os.path.normpath(os.path.abspath(given)): reported for given, reported in targets.items()
     }
-    return RuffJob(job, by_code, shown)
+    scopes = None
+    if applicable is not None:
+        scopes = {reported: frozenset(applicable(given)) for given, reported in targets.items()}
+    return RuffJob(job, by_code, shown, scopes)

@@ -24,6 +24,16 @@ minified files), `.gitignore` handling, size limit and `# nosemgrep`
 comments are all switched off, and any target it reports as not scanned
 becomes a GR003 finding on that file. It runs with metrics and the version
 check off, local rules only, and a private HOME.
+
+Semgrep can also analyse a file only in part without saying so in its
+JSON: when its own Python parser fails (e.g. on PEP 695 `type X = ...` or
+`class A[T]:` in Semgrep 1.185) it falls back to a tree-sitter parse whose
+tree some patterns (f-strings...) never match. Its parsing log is the only
+place that says so, so Semgrep runs with that log on, and a fallback is a
+GR001 naming the rules that did not fully check the file. Every other way a
+target escapes analysis (syntax or partial-parse errors, timeouts, memory,
+size, a vanished file, a target it did not scan) is a finding on that file
+too, never a silent pass.
 """
 
 from __future__ import annotations
@@ -31,8 +41,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +52,15 @@ import yaml
 from guardrails.backends.process import (
     BackendError,
     Job,
+    backend_timeout,
     find_executable,
     isolated_env,
     last_line,
     start,
+    where_missing,
 )
 from guardrails.diagnostics import PARSE_ERROR, RULE_CRASH
+from guardrails.discovery import DEFAULT_MAX_FILE_SIZE, read_source
 from guardrails.errors import PluginError
 from guardrails.model import Edit, Example, Fix, RuleMeta, Violation
 from guardrails.registry import ActiveRule
@@ -230,7 +244,7 @@ class SemgrepJob:
     def collect(self) -> dict[str, list[Violation]]:
         """Findings by reported path; BackendError when Semgrep itself failed."""
         try:
-            code, out, err = self.job.wait(self.timeout)
+            code, out, err = self.job.wait(backend_timeout(self.timeout))
         finally:
             self.job.close()
         try:
@@ -238,55 +252,118 @@ class SemgrepJob:
         except json.JSONDecodeError:
             data = None
         if not isinstance(data, dict):
-            raise BackendError(f"semgrep failed (exit {code}) without a result: {last_line(err)}")
+            raise BackendError(
+                f"semgrep failed (exit {code}) without a result: {_stderr_line(err)}"
+            )
         findings: dict[str, list[Violation]] = {}
-        self._errors(data.get("errors") or [], code, findings)
+        self._errors(data.get("errors") or [], code, findings, err)
         for result in data.get("results") or []:
-            violation = self._violation(result)
+            try:
+                violation = self._violation(result)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise BackendError(
+                    f"semgrep failed: a result in its JSON is malformed: {str(result)[:200]}"
+                ) from None
             if violation is not None:
                 findings.setdefault(violation.path, []).append(violation)
-        scanned = {os.path.normpath(p) for p in (data.get("paths") or {}).get("scanned", [])}
+        if self.targets and not _PARSE_LOG.search(err):
+            # Semgrep parses every rule's patterns first and logs it: no such line
+            # means its log changed, and a fallback parse would go unseen.
+            raise BackendError(
+                "semgrep did not write its parsing log (SEMGREP_LOG_SRCS=semgrep.parsing "
+                "with --debug), so files it only partly analysed cannot be told apart; "
+                f"this semgrep ({data.get('version', 'unknown version')}) is not supported"
+            )
+        for given, line, reason in _fallback_parses(err, self.targets):
+            self._incomplete(
+                findings,
+                given,
+                line,
+                "Semgrep's Python parser failed on this file "
+                f"({reason}) and it fell back to a partial parser",
+                PARSE_ERROR,
+            )
+        for given, line, rule in _fixpoint_timeouts(data):
+            self._incomplete(
+                findings, given, line, f"its taint analysis gave up here (fixpoint timeout{rule})"
+            )
+        paths = data.get("paths") if isinstance(data.get("paths"), dict) else {}
+        scanned = {os.path.normpath(str(p)) for p in paths.get("scanned") or []}
+        flagged = set(findings)
         for given, shown in self.targets.items():
-            if given in self.expected and os.path.normpath(given) not in scanned:
-                findings.setdefault(shown, []).append(
-                    _engine_finding(
-                        shown,
-                        1,
-                        "semgrep did not scan this file, so its "
-                        "Semgrep-backed rules did not check it",
-                    )
-                )
+            if (
+                given in self.expected
+                and os.path.normpath(given) not in scanned
+                and shown not in flagged
+            ):
+                self._incomplete(findings, given, 1, "semgrep did not scan this file")
         return findings
 
+    def _incomplete(
+        self,
+        findings: dict[str, list[Violation]],
+        given: str,
+        line: int,
+        why: str,
+        meta: RuleMeta = RULE_CRASH,
+    ) -> None:
+        """Record that Semgrep did not fully check `given`, naming the rules it missed.
+
+        One finding per file and diagnostic: a fallback parse and the partial-
+        parse error it ends in are one problem.
+        """
+        shown = self.targets.get(given, given)
+        if any(v.rule_id == meta.id for v in findings.get(shown, ())):
+            return
+        ids = ", ".join(sorted(self.wanted.get(given, ()))) or "Semgrep-backed rules"
+        message = f"{why}, so {ids} did not (fully) check it"
+        findings.setdefault(shown, []).append(_engine_finding(shown, line, message, meta))
+
     def _errors(
-        self, errors: list[dict[str, Any]], code: int, findings: dict[str, list[Violation]]
+        self,
+        errors: list[Any],
+        code: int,
+        findings: dict[str, list[Violation]],
+        err: str,
     ) -> None:
         for error in errors:
+            if not isinstance(error, dict):
+                continue
             message = " ".join(str(error.get("message", "")).split())
             path = error.get("path")
             kind = error.get("type")
             kind = kind[0] if isinstance(kind, list) and kind else kind
-            if path is None or "Rule" in str(kind) or "Invalid" in str(kind):
+            vanished = _invalid_root(message, self.targets) if path is None else None
+            if vanished is None and (path is None or any(w in str(kind) for w in _RULE_ERRORS)):
                 raise BackendError(f"semgrep rejected the rules: {kind}: {message[:300]}")
-            shown = self.targets.get(path, path)
-            line = ((error.get("spans") or [{}])[0].get("start") or {}).get("line", 1)
+            if vanished is not None:
+                # like LibCST's "cannot read file" (GR001); the engine caches nothing
+                # for a file that is gone
+                self._incomplete(
+                    findings,
+                    vanished,
+                    1,
+                    "the file vanished or became unreadable during the run",
+                    PARSE_ERROR,
+                )
+                continue
+            given = str(path)
+            spans = error.get("spans")
+            span = spans[0] if isinstance(spans, list) and spans else None
+            where = span.get("start") if isinstance(span, dict) else None
+            line = where.get("line") if isinstance(where, dict) else None
+            line = line if isinstance(line, int) and line > 0 else 1
+            rule = f" in rule {error['rule_id']}" if error.get("rule_id") else ""
             if any(word in str(kind).lower() for word in ("syntax", "lexical", "pars")):
                 # Like LibCST's: the file, not a rule, is the problem (GR001). The
                 # engine keeps one GR001 per file when LibCST failed on it too.
-                finding = _engine_finding(
-                    shown,
-                    line,
-                    "Semgrep cannot parse this file, so its Semgrep-backed rules did not "
-                    f"check it: {message[:200]}",
-                    PARSE_ERROR,
-                )
+                why = f"Semgrep cannot parse this file: {message[:200]}"
+                self._incomplete(findings, given, line, why, PARSE_ERROR)
             else:
-                finding = _engine_finding(
-                    shown, line, f"semgrep could not check this file ({kind}): {message[:200]}"
-                )
-            findings.setdefault(shown, []).append(finding)
+                why = f"semgrep could not check this file ({kind}{rule}): {message[:200]}"
+                self._incomplete(findings, given, line, why)
         if code not in (0, 1) and not errors:
-            raise BackendError(f"semgrep failed with exit code {code}")
+            raise BackendError(f"semgrep failed with exit code {code}: {_stderr_line(err)}")
 
     def _violation(self, result: dict[str, Any]) -> Violation | None:
         extra = result.get("extra") or {}
@@ -314,15 +391,88 @@ class SemgrepJob:
         )
 
 
+# error types that are about the rules, not a target (they may name the rule file)
+_RULE_ERRORS = ("Rule", "Invalid", "Pattern", "UnknownLanguage", "MissingPlugin")
+_PARSE_LOG = re.compile(r"\(semgrep\.parsing\): trying to parse with ")
+_FALLBACK = re.compile(
+    r"\(semgrep\.parsing\): exn \((?P<reason>[\w.]+) \((?P<path>.+):(?P<line>\d+):\d+ "
+    r"<\d+ bytes>\)\) with Pfff parser$",
+    re.MULTILINE,
+)
+
+
+def _fallback_parses(err: str, targets: dict[str, str]) -> list[tuple[str, int, str]]:
+    """(given path, line, reason) of each target Semgrep's own parser failed on.
+
+    Its log (on with `--debug` and `SEMGREP_LOG_SRCS=semgrep.parsing`) is the
+    only trace of the silent fallback to tree-sitter; a failure it recovers
+    from entirely still changes what patterns match.
+    """
+    found = {}
+    for match in _FALLBACK.finditer(err):
+        path = match["path"]
+        if path in targets and path not in found:
+            found[path] = (path, int(match["line"]), match["reason"].rsplit(".", 1)[-1])
+    return list(found.values())
+
+
+def _fixpoint_timeouts(data: dict[str, Any]) -> list[tuple[str, int, str]]:
+    """(given path, line, " in rule R") of each taint fixpoint Semgrep gave up on.
+
+    Reported under `time.fixpoint_timeouts`, not `errors`: the flows through
+    that function were not followed, so the file is only partly checked.
+    """
+    timing = data.get("time")
+    found = []
+    for item in (timing.get("fixpoint_timeouts") if isinstance(timing, dict) else None) or []:
+        location = item.get("location") if isinstance(item, dict) else None
+        if not isinstance(location, dict) or not isinstance(location.get("path"), str):
+            continue
+        start = location.get("start")
+        line = start.get("line") if isinstance(start, dict) else None
+        rule = f" in rule {item['rule_id']}" if isinstance(item.get("rule_id"), str) else ""
+        found.append((location["path"], line if isinstance(line, int) and line > 0 else 1, rule))
+    return found
+
+
+def _invalid_root(message: str, targets: dict[str, str]) -> str | None:
+    """The target a path-less "Invalid scanning root: X" error names, if any.
+
+    Semgrep says so, without a `path`, for a target that vanished after it
+    was given; it still scans every other target.
+    """
+    marker = "Invalid scanning root: "
+    if marker not in message:
+        return None
+    named = message.split(marker, 1)[1].strip()
+    for given in targets:
+        if named == given or os.path.normpath(named) == os.path.normpath(given):
+            return given
+    return None
+
+
+def _stderr_line(text: str) -> str:
+    """The last line of Semgrep's stderr that is not its own debug log."""
+    kept = [
+        line
+        for line in text.splitlines()
+        if line.strip() and not line[:1].isspace() and not _LOG_LINE.match(line)
+    ]
+    return last_line("\n".join(kept))
+
+
+_LOG_LINE = re.compile(r"\[\d+\.\d+\]\[(DEBUG|INFO|WARNING)\]")
+
+
 def _engine_finding(path: str, line: int, message: str, meta: RuleMeta = RULE_CRASH) -> Violation:
     engine = ActiveRule(meta, meta.severity, {})
     return engine.violation(path, (line, 1), (line, 2), message, backend=BACKEND)
 
 
-def _text_of(path: str) -> str:
+def _text_of(path: str, max_bytes: int) -> str:
     """A file's text for trigger checks (bytes as latin-1: triggers are ASCII)."""
     try:
-        return Path(path).read_bytes().decode("latin-1")
+        return read_source(Path(path), max_bytes).decode("latin-1")
     except OSError:
         return ""  # unreadable files are reported by the LibCST pass (GR001)
 
@@ -369,7 +519,13 @@ def _only_on(rule: dict[str, Any], globs: list[str] | None) -> dict[str, Any]:
 
 
 def start_semgrep(
-    active: Sequence[Any], targets: dict[str, str], cwd: Path, jobs: int, root: Path | None = None
+    active: Sequence[Any],
+    targets: dict[str, str],
+    cwd: Path,
+    jobs: int,
+    root: Path | None = None,
+    max_bytes: int = DEFAULT_MAX_FILE_SIZE,
+    applicable: Callable[[str], Collection[str]] | None = None,
 ) -> SemgrepJob | None:
     """Start Semgrep for the active Semgrep-backed rules, or None if nothing could match.
 
@@ -379,13 +535,22 @@ def start_semgrep(
     files that hold its own triggers: one process still, but a taint rule
     is not run over every file some cheap pattern rule wanted (on the
     stdlib that is 60% of Semgrep's time). `root` is the project root the
-    rules' `paths:` globs are anchored at.
+    rules' `paths:` globs are anchored at; `max_bytes` is the run's file size
+    limit, which Semgrep is given too (a file over it is not a target: the
+    engine reports it unchecked). `applicable(given)` names the rules that
+    apply to a file (`per-file-ignores`, test paths): no other rule runs on
+    it, so a file Semgrep cannot fully parse names only rules that matter.
     """
     rules = {rule.id: rule for rule in active if rule.semgrep}
     wanted: dict[str, frozenset[str]] = {}  # given path -> ids whose triggers it holds
     for given in targets:
-        text = _text_of(given)
-        ids = frozenset(i for i, rule in rules.items() if could_match(text, rule.semgrep_triggers))
+        text = _text_of(given, max_bytes)
+        scope = applicable(given) if applicable is not None else rules
+        ids = frozenset(
+            i
+            for i, rule in rules.items()
+            if i in scope and could_match(text, rule.semgrep_triggers)
+        )
         if ids:
             wanted[given] = ids
     targets = {given: shown for given, shown in targets.items() if given in wanted}
@@ -394,9 +559,11 @@ def start_semgrep(
     executable = find_executable("semgrep", "GUARDRAILS_SEMGREP")
     if executable is None:
         ids = ", ".join(sorted(rules))
+        pasteable = shlex.quote(",".join(sorted(rules)))
         raise BackendError(
-            f"semgrep is not on PATH, so the Semgrep-backed rules ({ids}) cannot run; "
-            f"install it (`pip install semgrep`) or deselect them with `--ignore {ids}`"
+            f"{where_missing('semgrep', 'GUARDRAILS_SEMGREP')}, so the Semgrep-backed rules "
+            f"({ids}) cannot run; "
+            f"install it (`pip install semgrep`) or deselect them with `--ignore {pasteable}`"
         )
     workdir = tempfile.TemporaryDirectory(prefix="guardrails-semgrep-")
     config = Path(workdir.name) / "rules.yaml"
@@ -433,17 +600,30 @@ def start_semgrep(
         "--no-rewrite-rule-ids",
         "--x-ignore-semgrepignore-files",
         "--no-git-ignore",
-        "--max-target-bytes=0",
+        # a file named on the command line without a .py suffix (a script) is
+        # Python to guardrails: Semgrep must not skip it for its extension
+        "--scan-unknown-extensions",
+        # the run's own limit: a file that grew past it since is reported, not read
+        f"--max-target-bytes={max_bytes}",
         "--timeout", str(PER_FILE_TIMEOUT_S),
+        # every rule on every file: by default a file that timed out 3 times
+        # is silently dropped for the remaining rules
+        "--timeout-threshold=0",
         "--jobs", str(max(1, jobs)),
-        "--quiet",
+        # its parsing log, the only trace of a fallback parse (see above);
+        # stderr goes to a file, and only that log source is switched on
+        "--debug",
         "--",
         *targets,
     ]  # fmt: skip
     env = isolated_env(
         workdir.name,
         drop_prefixes=("SEMGREP_",),
-        extra={"SEMGREP_SEND_METRICS": "off", "SEMGREP_ENABLE_VERSION_CHECK": "0"},
+        extra={
+            "SEMGREP_SEND_METRICS": "off",
+            "SEMGREP_ENABLE_VERSION_CHECK": "0",
+            "SEMGREP_LOG_SRCS": "semgrep.parsing",
+        },
     )
     job = start("semgrep", argv, workdir, env, cwd)
     timeout = 120 + 2.0 * len(targets)
