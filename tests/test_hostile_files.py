@@ -434,3 +434,33 @@ def test_broken_or_hanging_backend_is_one_line_exit_2(project, tmp_path, tool, c
     assert tool in line
     if case == "hang":
         assert "did not finish within 1 s" in line
+
+
+
+def test_a_file_ruff_crashes_on_costs_that_file(project, tmp_path):
+    """Ruff aborting (its stack overflows on some deep nesting) is pinned on the file.
+
+    The stand-in aborts whenever `crash.py` is among its targets, as the real
+    Ruff does on a file nested a few thousand levels deep; the files it was
+    not given alone are checked again in halves until the culprit is found.
+    """
+    ruff = _wrapper(
+        tmp_path,
+        "ruff",
+        'for arg in "$@"; do case "$arg" in *crash.py) kill -ABRT $$;; esac; done\n'
+        'exec "$REAL" "$@"',
+    )
+    for name in ("a.py", "b.py", "c.py", "d.py"):
+        project.write(name, "def check(x):\n    assert x\n")
+    project.write("crash.py", "def fine(x):\n    assert x\n")
+    run = project.run(
+        "check", "--no-cache", "--select", "REL009", "--output-format", "json", ".",
+        env={"GUARDRAILS_RUFF": ruff},
+    )  # fmt: skip
+    assert run.code == 1, (run.code, run.err)
+    assert "Traceback" not in run.err
+    found = {(v["path"], v["rule_id"]) for v in run.json()["violations"]}
+    expected = {(name, "REL009") for name in ("a.py", "b.py", "c.py", "d.py")}
+    assert found == expected | {("crash.py", "GR001")}
+    crash = next(v for v in run.json()["violations"] if v["path"] == "crash.py")
+    assert "Ruff" in crash["message"] and "SIGABRT" in crash["message"], crash

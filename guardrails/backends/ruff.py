@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import signal
 import tempfile
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -64,25 +65,61 @@ class RuffJob:
         by_code: dict[str, Any],
         shown: dict[str, str],
         scopes: dict[str, frozenset[str]] | None = None,
+        rerun: Callable[[Sequence[str]], tuple[int, str, str]] | None = None,
+        targets: Sequence[str] = (),
     ) -> None:
         self.job = job
         self.by_code = by_code
         self.shown = shown  # absolute path -> path as reported
         self.scopes = scopes  # path as reported -> ids of the rules that apply to it
+        self.rerun = rerun  # the same command on other targets, waited for
+        self.targets = list(targets)  # as given on the command line
 
     def collect(self) -> dict[str, list[Violation]]:
         try:
             code, out, err = self.job.wait(backend_timeout(600))
         finally:
             self.job.close()
+        findings: dict[str, list[Violation]] = {}
+        if code < 0 and self.rerun is not None:
+            # Killed by a signal: Ruff crashed (e.g. its stack overflowed on a
+            # deeply nested file). Find the files it crashes on; the rest stand.
+            self._isolate(self.targets, findings, set())
+            return findings
+        self._read(code, out, err, findings, set())
+        return findings
+
+    def _isolate(
+        self, given: Sequence[str], findings: dict[str, list[Violation]], unchecked: set[str]
+    ) -> None:
+        """Rerun Ruff on halves of `given` until each crash is pinned on one file."""
+        code, out, err = self.rerun(given) if self.rerun is not None else (-1, "", "")
+        if code >= 0:
+            self._read(code, out, err, findings, unchecked)
+        elif len(given) == 1:
+            path = self.shown.get(os.path.normpath(os.path.abspath(given[0])), given[0])
+            item = {"code": None, "message": f"it crashed: {_signal_name(-code)}"}
+            self._report_unchecked(path, item, findings, unchecked)
+        else:
+            middle = len(given) // 2
+            self._isolate(given[:middle], findings, unchecked)
+            self._isolate(given[middle:], findings, unchecked)
+
+    def _read(
+        self,
+        code: int,
+        out: str,
+        err: str,
+        findings: dict[str, list[Violation]],
+        unchecked: set[str],
+    ) -> None:
+        """Add the findings of one finished Ruff run to `findings`."""
         try:
             data = json.loads(out) if out.strip() else None
         except json.JSONDecodeError:
             data = None
         if code != 0 or not isinstance(data, list):
             raise BackendError(f"ruff failed (exit {code}): {last_line(err)}")
-        findings: dict[str, list[Violation]] = {}
-        unchecked: set[str] = set()
         for item in data:
             if not isinstance(item, dict) or not isinstance(item.get("filename"), str):
                 raise BackendError("ruff failed: its JSON output is not a list of diagnostics")
@@ -90,13 +127,8 @@ class RuffJob:
             rule = self.by_code.get(item.get("code"))
             if rule is None or item.get("code") == IO_ERROR:
                 # unreadable (E902) or unparsable (code null / invalid-syntax): the
-                # Ruff-backed rules did not check it; one finding per file
-                ids = {rule.id for rule in self.by_code.values()}
-                if self.scopes is not None:
-                    ids &= self.scopes.get(path, ids)
-                if path not in unchecked and ids:
-                    unchecked.add(path)
-                    findings.setdefault(path, []).append(self._unchecked(path, item, ids))
+                # Ruff-backed rules did not check it
+                self._report_unchecked(path, item, findings, unchecked)
                 continue
             try:
                 start, end = item["location"], item["end_location"]
@@ -113,7 +145,21 @@ class RuffJob:
                     f"ruff failed: a diagnostic in its JSON is malformed: {str(item)[:200]}"
                 ) from None
             findings.setdefault(path, []).append(violation)
-        return findings
+
+    def _report_unchecked(
+        self,
+        path: str,
+        item: dict[str, Any],
+        findings: dict[str, list[Violation]],
+        unchecked: set[str],
+    ) -> None:
+        """One GR001 per file the Ruff-backed rules that apply to it did not check."""
+        ids = {rule.id for rule in self.by_code.values()}
+        if self.scopes is not None:
+            ids &= self.scopes.get(path, ids)
+        if path not in unchecked and ids:
+            unchecked.add(path)
+            findings.setdefault(path, []).append(self._unchecked(path, item, ids))
 
     def _unchecked(self, path: str, item: dict[str, Any], rule_ids: set[str]) -> Violation:
         ids = ", ".join(sorted(rule_ids))
@@ -187,10 +233,27 @@ def start_ruff(
     ]  # fmt: skip
     env = isolated_env(workdir.name, drop_prefixes=("RUFF_",), extra={})
     job = start("ruff", argv, workdir, env, cwd)
+    command = argv[: -len(targets)]
+
+    def rerun(given: Sequence[str]) -> tuple[int, str, str]:
+        home = tempfile.TemporaryDirectory(prefix="guardrails-ruff-")
+        again = start("ruff", [*command, *given], home, env, cwd)
+        try:
+            return again.wait(backend_timeout(600))
+        finally:
+            again.close()
+
     shown = {
         os.path.normpath(os.path.abspath(given)): reported for given, reported in targets.items()
     }
     scopes = None
     if applicable is not None:
         scopes = {reported: frozenset(applicable(given)) for given, reported in targets.items()}
-    return RuffJob(job, by_code, shown, scopes)
+    return RuffJob(job, by_code, shown, scopes, rerun, list(targets))
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return f"killed by {signal.Signals(number).name}"
+    except ValueError:
+        return f"killed by signal {number}"
