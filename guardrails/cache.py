@@ -330,7 +330,8 @@ class Cache:
         """Where the findings for this content at this path are stored."""
         digest = hashlib.sha256()
         for part in (self.key, shown, module):
-            digest.update(part.encode() + b"\0")
+            # surrogateescape: a file name need not be UTF-8 (its bytes come back as-is)
+            digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(data)
         name = digest.hexdigest()
         return self.directory / f"v{FORMAT}" / name[:2] / f"{name}.json"

@@ -292,9 +292,9 @@ def test_output_escapes_paths_and_messages(project) -> None:
     (project.root / real).write_text(SHELL)
     shown = {f"{INJECTING_DIR}/app.py", "ok.py", real}
     for fmt, colour in (("text", ""), ("text", "1"), ("github", ""), ("agent", "")):
-        # --no-cache: the cache key does not take a non-UTF-8 name yet (another part of #15)
+        # cached after the first format: the cache takes a non-UTF-8 name too
         result = project.run(
-            "check", "--select", "SEC001", "--no-cache", "--output-format", fmt,
+            "check", "--select", "SEC001", "--output-format", fmt,
             env={"FORCE_COLOR": colour, "NO_COLOR": ""},
         )  # fmt: skip
         _no_traceback(result.err)
@@ -314,9 +314,10 @@ def test_output_escapes_paths_and_messages(project) -> None:
             assert "::error file=d%0A%3A%3Aerror file=evil.py%2Cline=1%3A%3Aforged%0D" in out
         if fmt == "agent":  # the source line stays one code span though it holds backticks
             assert "  ``subprocess.run('`ls` \\u2028', shell=True)``\n" in out
-    result = project.run("check", "--select", "SEC001", "--no-cache", "--output-format", "json")
+    result = project.run("check", "--select", "SEC001", "--output-format", "json")
     assert result.code == 1, result.err
     assert {v["path"] for v in result.json()["violations"]} == shown  # JSON escapes: exact
+    assert (project.root / ".guardrails_cache").is_dir()
 
 
 # ---------------------------------------------------------------- agent hook input
