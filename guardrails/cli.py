@@ -211,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if sys.stdout is None:  # started with stdout closed (`>&-`): no report can reach anyone
+        print("guardrails: error: standard output is closed", file=sys.stderr)
+        return EXIT_ERROR
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -234,6 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return _broken_pipe()
+    except OSError as exc:  # the machine, not a bug: a full disk, a failing output device
+        _discard_stdout()
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"guardrails: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_ERROR
     except Exception as exc:  # a bug in guardrails: say so in one line, never report clean
         if os.environ.get("GUARDRAILS_DEBUG"):
             raise
@@ -246,15 +254,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _broken_pipe() -> int:
-    """Exit quietly when stdout's reader left: what is still buffered goes to /dev/null
-    (else it fails again at exit: "Exception ignored ... BrokenPipeError")."""
+    """Exit quietly when stdout's reader left."""
+    _discard_stdout()
+    return EXIT_BROKEN_PIPE
+
+
+def _discard_stdout() -> None:
+    """Send what stdout still buffers to /dev/null (else writing it fails again at exit:
+    "Exception ignored ... BrokenPipeError")."""
     import contextlib
 
     with contextlib.suppress(OSError, ValueError):  # no descriptor: nothing to flush at exit
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
-    return EXIT_BROKEN_PIPE
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -187,6 +187,22 @@ def test_broken_pipe_in_a_shell_pipeline(project) -> None:
     assert proc.stderr == ""
 
 
+@pytest.mark.parametrize(
+    ("redirect", "message"),
+    [(">&-", "standard output is closed"), ("> /dev/full", "No space left on device")],
+)
+def test_output_that_cannot_be_written_is_one_error_line(project, redirect, message) -> None:
+    """No report reached anyone: exit 2 with one line, never an internal error or exit 0."""
+    project.write("app.py", SHELL)
+    for command in ("check --select SEC001", "check --select SEC001 --output-format json", "rules"):
+        proc = subprocess.run(
+            ["bash", "-c", f"{sys.executable} -m guardrails {command} {redirect}"],
+            cwd=project.root, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert proc.returncode == 2, (command, proc.stderr)
+        assert proc.stderr == f"guardrails: error: {message}\n", (command, proc.stderr)
+
+
 # ---------------------------------------------------------------- Python's lines
 ODD_BREAKS = "\x0c\x0b\x1c\x1d\x1e\x85\u2028\u2029"
 
