@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from guardrails.containment import replace_text
+from guardrails.discovery import read_source
 from guardrails.errors import ConfigError, UsageError
 from guardrails.fingerprint import project_path
 from guardrails.model import Violation
@@ -33,15 +34,23 @@ class Outcome:
     stale: list[dict[str, Any]] = field(default_factory=list)
 
 
+MAX_BYTES = 512 * 1024 * 1024
+"""A baseline larger than this is refused, not read whole."""
+
+
 def load(path: Path) -> list[dict[str, Any]]:
     """Entries of a baseline file; a broken file is a ConfigError naming it."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # a regular file only, bounded: a FIFO or `/dev/zero` named as the baseline never hangs
+        data = json.loads(read_source(path, MAX_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(
             f"{path}: baseline file not found (create it with `guardrails baseline`)"
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        reason = str(exc.strerror or exc).removeprefix("not checked: ")
+        raise ConfigError(f"{path}: cannot read baseline: {reason}") from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read baseline: {exc}") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}: baseline is not valid JSON: {exc}") from None

@@ -464,3 +464,16 @@ def test_a_file_ruff_crashes_on_costs_that_file(project, tmp_path):
     assert found == expected | {("crash.py", "GR001")}
     crash = next(v for v in run.json()["violations"] if v["path"] == "crash.py")
     assert "Ruff" in crash["message"] and "SIGABRT" in crash["message"], crash
+
+
+def test_a_special_file_named_as_the_baseline_is_one_error_line(project):
+    """A FIFO or `/dev/zero` as the baseline (flag or config) is refused, never waited on."""
+    project.write("app.py", SHELL)
+    os.mkfifo(project.root / "fifo.json")
+    (project.root / "zero.json").symlink_to("/dev/zero")
+    for name, kind in (("fifo.json", "a FIFO (named pipe)"), ("zero.json", "a character device")):
+        line = _one_error_line(project.run("check", "--select", "SEC", "--baseline", name))
+        assert line.endswith(f"{name}: cannot read baseline: {kind}"), line
+    project.write("pyproject.toml", '[tool.guardrails]\nbaseline = "fifo.json"\n')
+    line = _one_error_line(project.run("check", "--select", "SEC"))
+    assert "cannot read baseline: a FIFO" in line
