@@ -40,13 +40,11 @@ MAX_BYTES = 512 * 1024 * 1024
 
 def load(path: Path) -> list[dict[str, Any]]:
     """Entries of a baseline file; a broken file is a ConfigError naming it."""
+    if not os.path.lexists(path):
+        raise ConfigError(f"{path}: baseline file not found (create it with `guardrails baseline`)")
     try:
         # a regular file only, bounded: a FIFO or `/dev/zero` named as the baseline never hangs
         data = json.loads(read_source(path, MAX_BYTES).decode("utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: baseline file not found (create it with `guardrails baseline`)"
-        ) from None
     except OSError as exc:
         reason = str(exc.strerror or exc).removeprefix("not checked: ")
         raise ConfigError(f"{path}: cannot read baseline: {reason}") from None
