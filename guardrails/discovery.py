@@ -343,17 +343,35 @@ def _not_checkable(path: Path) -> str | None:
     return _stat_regular(path)[0]
 
 
-def unchecked_reason(path: Path, max_bytes: int) -> str | None:
+def unchecked_reason(path: Path, max_bytes: int, root: Path | None = None) -> str | None:
     """Why `path` must not be read and checked, or None when it may.
 
     Only a stat: a FIFO, device, socket or dangling link is never opened,
-    and a file over `max_bytes` is never read.
+    and a file over `max_bytes` is never read. With `root`, a symlink in the
+    project that leads out of it is not followed either: its target is
+    outside what the user asked to check (a file named by its outside path is).
     """
     problem, size = _stat_regular(path)
     if problem is not None:
         return f"not checked: {problem}"
     if size > max_bytes:
         return too_large(size, max_bytes)
+    if root is not None:
+        return _leads_out(path, root)
+    return None
+
+
+def _leads_out(path: Path, root: Path) -> str | None:
+    """Why a file whose entry is in the project but whose target is not is not read."""
+    real_root = os.path.realpath(root)
+    absolute = os.path.abspath(path)
+    entry_inside = Path(os.path.realpath(os.path.dirname(absolute))).is_relative_to(real_root)
+    target = os.path.realpath(absolute)
+    if entry_inside and not Path(target).is_relative_to(real_root):
+        return (
+            f"not checked: a symlink to {target}, outside the project root; "
+            "check that file from its own project, or exclude this link"
+        )
     return None
 
 

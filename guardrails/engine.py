@@ -255,14 +255,15 @@ def _bytes(path: Path, max_bytes: int) -> bytes | None:
 
 
 def _unchecked(plan: Plan, files: Sequence[Path]) -> dict[int, list[Violation]]:
-    """A GR001 for each file no backend may read: special files, dangling links, too large.
+    """A GR001 for each file no backend may read: special files, dangling links, too
+    large, or a link in the project to a file outside it.
 
     Decided by a stat before anything opens a file, so a FIFO never blocks
     the run and a huge file is never read; such files go to no backend.
     """
     found: dict[int, list[Violation]] = {}
     for index, path in enumerate(files):
-        reason = unchecked_reason(path, plan.settings.max_file_size)
+        reason = unchecked_reason(path, plan.settings.max_file_size, plan.settings.root)
         if reason is not None:
             shown = display_path(path)
             violation = make_violation(

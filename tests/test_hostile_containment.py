@@ -186,6 +186,21 @@ def test_agent_hooks_ignore_edited_files_outside_the_project(project, outside) -
 
 
 # ------------------------------------------------------------------ clean
+def test_check_does_not_follow_a_project_link_out_of_the_project(project, outside) -> None:
+    """`check .` finds `link.py -> ../outside.py`: not read, reported unchecked (GR001)."""
+    (project.root / "link.py").symlink_to(outside)
+    project.write("app.py", "x = 1\n")
+    for args in ((), ("--jobs", "2")):
+        run = project.run("check", "--output-format", "json", ".", *args)
+        assert run.code == 1, run.err
+        assert run.ids() == [("link.py", "GR001", 1)]
+        assert "outside the project root" in run.json()["violations"][0]["message"]
+        assert "hunter2" not in run.out and "os.system" not in run.out
+    named = project.run("check", "--output-format", "json", str(outside))  # named: checked
+    assert named.code == 1 and ("SEC001" in {v["rule_id"] for v in named.json()["violations"]})
+    assert outside.read_text() == SECRET
+
+
 def test_clean_with_cache_dir_dot_in_config_keeps_the_project(project) -> None:
     project.write("pyproject.toml", '[tool.guardrails]\ncache-dir = "."\n')
     project.write(".gitignore", "*.pyc\n")
