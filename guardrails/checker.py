@@ -28,7 +28,7 @@ from guardrails.cst.positions import Span, parens
 from guardrails.cst.rule import NodeFix, Report
 from guardrails.cst.runner import CstOutcome, Failure, run_rules
 from guardrails.diagnostics import PARSE_ERROR, RULE_CRASH
-from guardrails.discovery import display_path, module_name, resolved
+from guardrails.discovery import display_path, module_name, read_source, resolved
 from guardrails.lines import split_lines
 from guardrails.model import Edit, FileResult, Fix, RuleMeta, Violation
 from guardrails.plan import Plan
@@ -382,15 +382,16 @@ def crashed(path: Path, how: str) -> FileResult:
 def _check_file(plan: Plan, path: Path) -> FileResult:
     shown = display_path(path)
     try:
-        data = path.read_bytes()
+        # bounded, regular files only: the file may have changed since discovery looked
+        data = read_source(path, plan.settings.max_file_size)
     except OSError as exc:
         meta = PARSE_ERROR
         return FileResult(
             shown,
-            [
-                make_violation(
-                    meta, shown, (1, 1), (1, 2), f"cannot read file: {exc.strerror or exc}", []
-                )
-            ],
+            [make_violation(meta, shown, (1, 1), (1, 2), _unreadable(exc), [])],
         )
     return check_source(plan, data, path, shown)
+
+
+def _unreadable(exc: OSError) -> str:
+    return f"cannot read file: {str(exc.strerror or exc).removeprefix('not checked: ')}"
