@@ -15,8 +15,9 @@ and each batch goes through one `check --output-format json` and two
 `fix --unsafe-fixes` runs. The properties, each a failure class:
 
 - `gr003`: no rule or engine crash on any file;
-- `check-error` / `fix-error`: the commands exit 0 or 1, with no traceback,
-  and check's JSON parses (the files that cause it are isolated by bisection);
+- `check-error` / `fix-error`: the commands exit 0 or 1 (check: 1 exactly when
+  its summary counts failing findings), with no traceback, and check's JSON
+  parses (the files that cause a broken run are isolated by bisection);
 - `position`: every finding's and every fix edit's line/column lies inside
   its file (Python's lines: `\\n`, `\\r\\n`, `\\r`) and names a file of the batch;
 - `unparsable-write`: a fixed file still compiles when the original did;
@@ -431,7 +432,12 @@ def run_batch(
     if why:
         _blame("check-error", programs, why, work, jobs, timeout, _check_args(jobs), report)
         return
-    violations = json.loads(checked.out).get("violations", [])
+    result = json.loads(checked.out)
+    violations = result.get("violations", [])
+    failing = bool(result.get("summary", {}).get("failing"))
+    if checked.code != int(failing):
+        why = f"exit {checked.code} with {result.get('summary', {}).get('failing')} failing"
+        report.failures.append(Failure("check-error", "(batch)", why))
     covered: dict[str, set[int]] = collections.defaultdict(set)
     for violation in violations:
         _check_violation(violation, by_name, covered, report)
@@ -573,6 +579,8 @@ def fuzz(args: argparse.Namespace) -> Report:
     """Generate and run every batch; the next batch is generated while guardrails runs."""
     report = Report()
     everything: dict[str, Program] = {}
+    # hypothesmith compiles what it builds; odd but valid code warns on stderr otherwise
+    warnings.simplefilter("ignore", SyntaxWarning)
     kinds = [k.strip() for k in args.node_kinds.split(",") if k.strip()]
     with tempfile.TemporaryDirectory(prefix="guardrails-fuzz-") as tmp:
         # hypothesis keeps a cache folder in the working directory unless told otherwise
@@ -655,7 +663,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--jobs", type=int, default=None, help="guardrails --jobs")
     parser.add_argument(
-        "--failures", default="fuzz_failures", help="folder for failing programs ('' for none)"
+        "--failures",
+        default=str(Path(tempfile.gettempdir(), "guardrails-fuzz-failures")),
+        help="folder for failing programs, one subfolder per class ('' for none; "
+        "default: guardrails-fuzz-failures in the temporary folder)",
     )
     parser.add_argument("--json", default=None, help="also write the report as JSON here")
     args = parser.parse_args(argv)
