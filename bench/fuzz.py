@@ -23,8 +23,10 @@ and each batch goes through one `check --output-format json` and two
 - `unparsable-write`: a fixed file still compiles when the original did;
 - `fix-refused`: no fix is refused because its result would not parse;
 - `lost-content`: a file fix did not report is byte-identical; in a file it
-  changed, only lines a fix edit covers differ, every comment is still there
-  and every top-level statement no fix touches is still there, unchanged;
+  changed, only lines a fix edit covers differ, every comment is still there,
+  and every simple statement no fix edit touches is still there, unchanged
+  and in the same blocks (a guard inserted at the wrong indentation moves
+  the rest of a function body out of it: that file compiles, and is caught);
 - `not-idempotent`: a second `fix` changes nothing and fixes nothing.
 
 `gr001-on-valid` (GR001 on a program CPython compiles: the file was not
@@ -361,8 +363,8 @@ def _position_errors(violation: dict, lines: list[str]) -> list[str]:
     ):
         found.append(f"{rule} ends before it starts")
     for edit in (violation.get("fix") or {}).get("edits", ()):
-        found.append(inside(f"{rule} edit start", edit["start_line"], edit["start_column"]))
-        found.append(inside(f"{rule} edit end", edit["end_line"], edit["end_column"]))
+        found.append(inside(f"{rule} edit start", edit.get("start_line"), edit.get("start_column")))
+        found.append(inside(f"{rule} edit end", edit.get("end_line"), edit.get("end_column")))
     return [f for f in found if f]
 
 
@@ -376,19 +378,63 @@ def _comments(text: str) -> collections.Counter[str] | None:
         return None
 
 
-def _statements(text: str) -> list[tuple[int, int, str]] | None:
+# An edit as ((start line, column), (end line, column)), 1-based like guardrails' JSON.
+Edit = tuple[tuple[int, int], tuple[int, int]]
+# A simple statement: the blocks around it, its span and its AST.
+Statement = tuple[tuple[str, ...], tuple[int, int], tuple[int, int], str]
+
+
+def _simple_statements(text: str) -> list[Statement] | None:
+    """Every statement without a body, with the blocks (def names, `if`, ...) it sits in."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-    return [(s.lineno, s.end_lineno or s.lineno, ast.dump(s)) for s in tree.body]
+    lines = python_lines(text)
+
+    def column(line: int, offset: int) -> int:  # ast counts UTF-8 bytes, guardrails characters
+        raw = lines[line - 1].encode("utf-8", "surrogatepass") if line <= len(lines) else b""
+        return len(raw[:offset].decode("utf-8", "replace")) + 1
+
+    found: list[Statement] = []
+
+    def walk(node: ast.AST, blocks: tuple[str, ...]) -> None:
+        for child in ast.iter_child_nodes(node):
+            label = f"{type(child).__name__} {getattr(child, 'name', '') or ''}".strip()
+            if isinstance(child, ast.stmt) and isinstance(getattr(child, "body", None), list):
+                walk(child, (*blocks, label))
+            elif isinstance(child, ast.stmt):
+                end_line = child.end_lineno or child.lineno
+                start = (child.lineno, column(child.lineno, child.col_offset))
+                end = (end_line, column(end_line, child.end_col_offset or 0))
+                found.append((blocks, start, end, ast.dump(child)))
+            elif isinstance(child, (ast.excepthandler, ast.match_case)):
+                walk(child, (*blocks, type(child).__name__))
+
+    try:
+        walk(tree, ())
+    except RecursionError:
+        return None
+    return found
 
 
-def _lost_content(before: str, after: str, covered: set[int]) -> list[str]:
-    """What a fix changed that no fix edit covers: lines, comments, untouched statements."""
+def _touched(start: tuple[int, int], end: tuple[int, int], edits: list[Edit]) -> bool:
+    """An edit replaces text inside the span, or inserts text within it or at its ends."""
+    for edit_start, edit_end in edits:
+        if edit_start == edit_end:
+            if start <= edit_start <= end:
+                return True
+        elif edit_start < end and start < edit_end:
+            return True
+    return False
+
+
+def _lost_content(before: str, after: str, edits: list[Edit]) -> list[str]:
+    """What a fix changed that no fix edit covers: lines, comments, statements' places."""
     problems = []
+    covered = {n for (first, _), (last, _) in edits for n in range(first, last + 1)}
     old, new = python_lines(before), python_lines(after)
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for tag, i1, i2, _, _ in matcher.get_opcodes():
@@ -403,15 +449,17 @@ def _lost_content(before: str, after: str, covered: set[int]) -> list[str]:
         missing = old_comments - new_comments
         if missing:
             problems.append(f"comments lost: {sorted(missing)[:3]}")
-    old_statements, new_statements = _statements(before), _statements(after)
+    old_statements, new_statements = _simple_statements(before), _simple_statements(after)
     if old_statements is not None and new_statements is not None:
-        kept = collections.Counter(dump for *_, dump in new_statements)
-        for start, end, dump in old_statements:
-            if covered.isdisjoint(range(start, end + 1)):
-                if kept[dump] == 0:
-                    problems.append(f"top-level statement at line {start} lost or changed")
-                    break
-                kept[dump] -= 1
+        kept = collections.Counter((blocks, dump) for blocks, _, _, dump in new_statements)
+        for blocks, start, end, dump in old_statements:
+            if _touched(start, end, edits):
+                continue
+            if kept[(blocks, dump)] == 0:
+                where = " > ".join(blocks) or "module"
+                problems.append(f"statement at line {start[0]} ({where}) lost, changed or moved")
+                break
+            kept[(blocks, dump)] -= 1
     return problems
 
 
@@ -438,9 +486,9 @@ def run_batch(
     if checked.code != int(failing):
         why = f"exit {checked.code} with {result.get('summary', {}).get('failing')} failing"
         report.failures.append(Failure("check-error", "(batch)", why))
-    covered: dict[str, set[int]] = collections.defaultdict(set)
+    edits: dict[str, list[Edit]] = collections.defaultdict(list)
     for violation in violations:
-        _check_violation(violation, by_name, covered, report)
+        _check_violation(violation, by_name, edits, report)
     report.findings += len(violations)
 
     started = time.monotonic()
@@ -460,7 +508,7 @@ def run_batch(
         after_first[program.name] = after
         if after != program.source:
             report.files_fixed += 1
-        _check_fixed(program, after, program.name in reported, covered[program.name], report)
+        _check_fixed(program, after, program.name in reported, edits[program.name], report)
 
     # A file the first fix left alone would see the same input again: only changed ones.
     changed = [f"src/{p.name}" for p in programs if after_first[p.name] != p.source]
@@ -485,7 +533,7 @@ def _name(shown: str) -> str:
 
 
 def _check_violation(
-    violation: dict, by_name: dict[str, Program], covered: dict[str, set[int]], report: Report
+    violation: dict, by_name: dict[str, Program], edits: dict[str, list[Edit]], report: Report
 ) -> None:
     name = _name(str(violation.get("path", "")))
     program = by_name.get(name)
@@ -501,7 +549,10 @@ def _check_violation(
     if fix:
         report.fixable += 1
         for edit in fix.get("edits", ()):
-            covered[name].update(range(edit["start_line"], edit["end_line"] + 1))
+            keys = ("start_line", "start_column", "end_line", "end_column")
+            numbers = [edit.get(key) for key in keys]
+            if all(isinstance(n, int) for n in numbers):  # else a `position` failure below
+                edits[name].append(((numbers[0], numbers[1]), (numbers[2], numbers[3])))
     text = _decode(program.source)
     if text is None:
         return
@@ -510,7 +561,7 @@ def _check_violation(
 
 
 def _check_fixed(
-    program: Program, after: bytes, reported: bool, covered: set[int], report: Report
+    program: Program, after: bytes, reported: bool, edits: list[Edit], report: Report
 ) -> None:
     name = program.name
     if after == program.source:
@@ -526,7 +577,7 @@ def _check_fixed(
     if before_text is None or after_text is None:
         report.failures.append(Failure("lost-content", name, "the fixed file does not decode"))
         return
-    for problem in _lost_content(before_text, after_text, covered):
+    for problem in _lost_content(before_text, after_text, edits):
         report.failures.append(Failure("lost-content", name, problem))
 
 

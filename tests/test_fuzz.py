@@ -100,9 +100,18 @@ def test_the_properties_catch_what_they_claim() -> None:
     fixed = "import os  # keep\n\ndef f(x=None):\n    if x is None:\n        x = []\n" + (
         "    return x\n\nVALUE = 1\n"
     )
-    assert fuzz._lost_content(before, fixed, covered={3, 4}) == []
-    assert fuzz._lost_content(before, fixed.replace("  # keep", ""), covered={3, 4})
-    assert fuzz._lost_content(before, fixed.replace("VALUE = 1", "VALUE = 2"), covered={3, 4})
+    edits = [((3, 9), (3, 11)), ((4, 1), (4, 1))]  # REL003's: the default, the guard
+    assert fuzz._lost_content(before, fixed, edits) == []
+    assert fuzz._lost_content(before, fixed.replace("  # keep", ""), edits)
+    assert fuzz._lost_content(before, fixed.replace("VALUE = 1", "VALUE = 2"), edits)
+    # bench/fuzz_failures/rel003_form_feeds_move_the_body_out.py: the guard at column 0
+    # takes the rest of the body out of the function, and the file still compiles
+    body = 'def add(items=[]):\n    """Doc."""\n    items.append(1)\n'
+    moved = 'def add(items=None):\n    """Doc."""\nif items is None:\n    items = []\n' + (
+        "    items.append(1)\n"
+    )
+    problems = fuzz._lost_content(body, moved, [((1, 15), (1, 17)), ((3, 1), (3, 1))])
+    assert problems == ["statement at line 3 (FunctionDef add) lost, changed or moved"]
     assert fuzz.python_lines("a\x0cb\r\nc\rd\x1ce\n") == ["a\x0cb\r\n", "c\r", "d\x1ce\n"]
     lines = fuzz.python_lines(before)
     inside = {"rule_id": "X", "line": 3, "column": 1, "end_line": 3, "end_column": 13}
