@@ -360,9 +360,10 @@ def test_concurrent_runs_share_a_cold_cache(project) -> None:
 
 def test_sigint_while_semgrep_hangs_exits_130_and_stops_it(project, tmp_path) -> None:
     project.write("app/views.py", VIEW)
-    started = tmp_path / "semgrep-started"
+    started = tmp_path / "semgrep-pid"
     env = {k: v for k, v in os.environ.items() if k != "GUARDRAILS_DEBUG"}
-    env.update(_fake_tool(tmp_path / "bin", "semgrep", f'touch "{started}"\nexec sleep 300'))
+    # `exec` keeps the PID the fake semgrep wrote down
+    env.update(_fake_tool(tmp_path / "bin", "semgrep", f'echo $$ > "{started}"\nexec sleep 300'))
     process = subprocess.Popen(
         [sys.executable, "-m", "guardrails", "check", "--no-cache", "--select", "SEC006"],
         cwd=project.root,
@@ -374,25 +375,28 @@ def test_sigint_while_semgrep_hangs_exits_130_and_stops_it(project, tmp_path) ->
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
-    while not started.exists() and time.monotonic() < deadline:
+    while not (started.exists() and started.read_text().strip()):
+        assert time.monotonic() < deadline, "the fake semgrep never started"
         time.sleep(0.05)
-    assert started.exists(), "the fake semgrep never started"
+    semgrep_pid = int(started.read_text())
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=30)
     assert process.returncode == 130
     assert _one_error_line(err) == "guardrails: interrupted"
     assert "All checks passed" not in out
-    sleeping = subprocess.run(
-        ["pgrep", "-f", "sleep 300"], capture_output=True, text=True, check=False
-    ).stdout.split()
-    assert not [pid for pid in sleeping if _cwd_of(pid) == project.root]
+    deadline = time.monotonic() + 10
+    while _running(semgrep_pid):
+        assert time.monotonic() < deadline, "the hanging semgrep outlived the interrupted run"
+        time.sleep(0.05)
 
 
-def _cwd_of(pid: str) -> Path | None:
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
     try:
-        return Path(os.readlink(f"/proc/{pid}/cwd"))
+        status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
-        return None
+        return False
+    return "\nState:\tZ" not in status
 
 
 # ------------------------------------------------------------------ malicious agent input
