@@ -47,6 +47,7 @@ import concurrent.futures
 import difflib
 import io
 import json
+import os
 import random
 import re
 import shutil
@@ -639,7 +640,7 @@ def fuzz(args: argparse.Namespace) -> Report:
 
         set_hypothesis_home_dir(Path(tmp, "hypothesis"))
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as runner:
-            running: concurrent.futures.Future[None] | None = None
+            running: tuple[concurrent.futures.Future[None], int] | None = None
             for number, index in enumerate(range(0, args.programs, args.batch)):
                 size = min(args.batch, args.programs - index)
                 started = time.monotonic()
@@ -652,23 +653,29 @@ def fuzz(args: argparse.Namespace) -> Report:
                 report.valid += sum(p.valid for p in programs)
                 for program in programs:
                     report.by_shape[program.kind] = report.by_shape.get(program.kind, 0) + 1
-                if running is not None:
-                    running.result(timeout=_batch_timeout(args.batch))
+                _finish(running, args, report)
                 work = Path(tmp, f"batch{number % 2}")
-                running = runner.submit(
+                future = runner.submit(
                     run_batch, programs, work, args.jobs, _run_timeout(size), report
                 )
-                running.add_done_callback(
-                    lambda _, done=index + size: print(
-                        f"{done}/{args.programs} programs, {len(report.failures)} failures",
-                        file=sys.stderr,
-                    )
-                )
-            if running is not None:
-                running.result(timeout=_batch_timeout(args.batch))
+                running = (future, index + size)
+            _finish(running, args, report)
     if args.failures:
         save_failures(report, everything, Path(args.failures))
     return report
+
+
+def _finish(
+    running: tuple[concurrent.futures.Future[None], int] | None,
+    args: argparse.Namespace,
+    report: Report,
+) -> None:
+    """Wait for the batch guardrails is running and say how far the run is."""
+    if running is None:
+        return
+    future, done = running
+    future.result(timeout=_batch_timeout(args.batch))
+    print(f"{done}/{args.programs} programs, {len(report.failures)} failures", file=sys.stderr)
 
 
 def summary(report: Report, failures_dir: str | None) -> str:
@@ -726,9 +733,12 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 <= args.node_share <= 1 or not 0 <= args.mixed <= 1 - args.node_share:
         parser.error("--node-share and --mixed are shares between 0 and 1 that add up to <= 1")
     report = fuzz(args)
-    print(summary(report, args.failures or None))
     if args.json:
         Path(args.json).write_text(json.dumps(asdict(report), indent=1) + "\n", encoding="utf-8")
+    try:
+        print(summary(report, args.failures or None), flush=True)
+    except BrokenPipeError:  # `| head`: the reader left; the exit code still tells
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 1 if report.failures else 0
 
 
