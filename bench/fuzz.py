@@ -11,8 +11,8 @@ classes, `try` forms) and "mixed" programs that splice generated fragments
 between snippets every fixable rule fires on (and comments next to them), so
 `fix` really rewrites code instead of seeing only no-op files. They are
 written into a temporary project in batches (`--batch`, default 500 files)
-and each batch goes through one `check --output-format json` and two
-`fix --unsafe-fixes` runs. The properties, each a failure class:
+and each batch goes through two `check --output-format json` runs (cold,
+then warm) and two `fix --unsafe-fixes` runs. The properties, each a failure class:
 
 - `gr003`: no rule or engine crash on any file;
 - `check-error` / `fix-error`: the commands exit 0 or 1 (check: 1 exactly when
@@ -27,7 +27,9 @@ and each batch goes through one `check --output-format json` and two
   and every simple statement no fix edit touches is still there, unchanged
   and in the same blocks (a guard inserted at the wrong indentation moves
   the rest of a function body out of it: that file compiles, and is caught);
-- `not-idempotent`: a second `fix` changes nothing and fixes nothing.
+- `not-idempotent`: a second `fix` changes nothing and fixes nothing;
+- `cache-mismatch`: the same check run again (every result from the cache)
+  reports exactly the same findings.
 
 `gr001-on-valid` (GR001 on a program CPython compiles: the file was not
 checked, honestly reported) is counted and saved but is not a failure.
@@ -70,6 +72,7 @@ FAILURE_CLASSES = (
     "fix-refused",
     "lost-content",
     "not-idempotent",
+    "cache-mismatch",
 )
 NOTE_CLASSES = ("gr001-on-valid",)
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -491,6 +494,7 @@ def run_batch(
     for violation in violations:
         _check_violation(violation, by_name, edits, report)
     report.findings += len(violations)
+    _compare_warm(checked, _guardrails(_check_args(jobs), root, timeout), by_name, report)
 
     started = time.monotonic()
     fixed = _guardrails(_fix_args(jobs), root, timeout)
@@ -527,6 +531,26 @@ def run_batch(
     for program in programs:
         if (root / "src" / program.name).read_bytes() != after_first[program.name]:
             report.failures.append(Failure("not-idempotent", program.name, "second fix changed it"))
+
+
+def _compare_warm(cold: Result, warm: Result, by_name: dict[str, Program], report: Report) -> None:
+    """The same check again reads every file's result from the cache: it must be the same."""
+    if _run_broken(warm, wants_json=True) or warm.code != cold.code:
+        detail = f"warm run: exit {warm.code}, cold: {cold.code} {_run_broken(warm, True)}"
+        report.failures.append(Failure("cache-mismatch", "(batch)", detail))
+        return
+
+    def by_file(out: str) -> dict[str, list[dict]]:
+        grouped: dict[str, list[dict]] = collections.defaultdict(list)
+        for violation in json.loads(out).get("violations", []):
+            grouped[_name(str(violation.get("path", "")))].append(violation)
+        return grouped
+
+    cold_files, warm_files = by_file(cold.out), by_file(warm.out)
+    for name in sorted(cold_files.keys() | warm_files.keys()):
+        if cold_files.get(name) != warm_files.get(name):
+            program = name if name in by_name else "(batch)"
+            report.failures.append(Failure("cache-mismatch", program, "warm findings differ"))
 
 
 def _name(shown: str) -> str:

@@ -1,8 +1,8 @@
 """The fuzz command (bench/fuzz.py) on 300 generated programs with a fixed seed.
 
 The documented run is >= 10,000 programs (README, "Fuzzing"); this one keeps the same
-properties in the default suite: two batches, each one `check` and two `fix` runs of the
-real CLI. The seed is fixed, so a failure here reproduces with the command the assertion
+properties in the default suite: two batches, each two `check` (cold, warm) and two `fix`
+runs of the real CLI. The seed is fixed, so a failure here reproduces with the command the assertion
 message prints.
 """
 
@@ -79,6 +79,7 @@ def _failures(fuzzed: dict[str, Any], kind: str) -> list[str]:
         pytest.param("fix-refused", marks=pytest.mark.xfail(strict=True, reason=FORM_FEED_BUG)),
         "lost-content",
         "not-idempotent",
+        "cache-mismatch",
     ],
 )
 def test_no_failure_of_class(fuzzed, kind: str) -> None:
