@@ -322,7 +322,10 @@ def _isolate(
         return [(programs[0], why)]
     half = len(programs) // 2
     found = _isolate(programs[:half], broken, budget) + _isolate(programs[half:], broken, budget)
-    return found or [(p, f"only with the whole batch: {why}") for p in programs[:1]]
+    if found or len(programs) > 8:
+        return found
+    # neither half breaks alone (programs that only break together, or a flaky crash)
+    return [(p, f"together with the {len(programs) - 1} others here: {why}") for p in programs]
 
 
 # ------------------------------------------------------------------ properties
