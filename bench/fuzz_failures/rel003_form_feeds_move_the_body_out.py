@@ -1,0 +1,4 @@
+#
+def add(items=[]):
+    """Doc."""
+    items.append(1)
