@@ -25,10 +25,6 @@ ARGS = [
     # from_node() only for the node classes it builds quickly
     "--node-share", "0.007", "--mixed", "0.893", "--node-kinds", "FunctionDef,ClassDef",
 ]  # fmt: skip
-FORM_FEED_BUG = (
-    "issue 15 point 5: lines are split with str.splitlines (form feed, \\x1c, ...), so "
-    "fix edits land on the wrong line"
-)
 
 
 @pytest.fixture(scope="module")
@@ -73,10 +69,8 @@ def _failures(fuzzed: dict[str, Any], kind: str) -> list[str]:
         "check-error",
         "fix-error",
         "position",
-        pytest.param(
-            "unparsable-write", marks=pytest.mark.xfail(strict=True, reason=FORM_FEED_BUG)
-        ),
-        pytest.param("fix-refused", marks=pytest.mark.xfail(strict=True, reason=FORM_FEED_BUG)),
+        "unparsable-write",
+        "fix-refused",
         "lost-content",
         "not-idempotent",
         "cache-mismatch",

@@ -201,22 +201,7 @@ BAD_CONFIG = {
 }
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(
-            case,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a pyproject.toml that is not UTF-8 is an internal error "
-                "(UnicodeDecodeError), not a one-line config error naming the file",
-            ),
-        )
-        if case == "not_utf8"
-        else case
-        for case in sorted(BAD_CONFIG)
-    ],
-)
+@pytest.mark.parametrize("case", sorted(BAD_CONFIG))
 def test_bad_config_variant_exits_2_with_one_line(project, case: str) -> None:
     body, expected = BAD_CONFIG[case]
     project.write("app.py", "x = 1\n")
@@ -285,11 +270,6 @@ def test_broken_backend_exits_2_with_one_line(project, tmp_path, tool, behaviour
     assert result.out == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="backend JSON of the wrong shape (a number where a list is expected) is an "
-    "internal error (TypeError/AttributeError), not `guardrails: error: <tool> failed`",
-)
 @pytest.mark.parametrize("tool", ["semgrep", "ruff"])
 def test_backend_json_of_the_wrong_shape_exits_2_with_one_line(project, tmp_path, tool) -> None:
     result = _broken_run(project, tmp_path, tool, f"echo '{WRONG_SHAPE[tool]}'")
@@ -297,11 +277,6 @@ def test_backend_json_of_the_wrong_shape_exits_2_with_one_line(project, tmp_path
     assert _one_error_line(result.err).startswith(f"guardrails: error: {tool}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a Ruff result guardrails cannot read (`code` not a string) is dropped: "
-    "'All checks passed', exit 0 (a false clean)",
-)
 def test_unreadable_ruff_result_is_not_a_clean_run(project, tmp_path) -> None:
     result = _broken_run(project, tmp_path, "ruff", """echo '[{"code": 5}]'""")
     assert result.code != 0 and "All checks passed" not in result.out

@@ -40,6 +40,8 @@ from guardrails.registry import ActiveRule
 
 BACKEND = "ruff"
 IO_ERROR = "E902"  # Ruff's code for a file it could not read; always selected
+MAX_CRASHING_FILES = 4
+"""More files than this that Ruff crashes on alone: Ruff is broken, not the files."""
 
 
 @dataclass(frozen=True)
@@ -84,26 +86,45 @@ class RuffJob:
         if code < 0 and self.rerun is not None:
             # Killed by a signal: Ruff crashed (e.g. its stack overflowed on a
             # deeply nested file). Find the files it crashes on; the rest stand.
-            self._isolate(self.targets, findings, set())
+            crashed: list[tuple[str, int]] = []
+            self._isolate(self.targets, findings, crashed)
+            if len(crashed) == len(self.targets):  # not a file's doing: Ruff is broken
+                raise BackendError(f"ruff failed ({_signal_name(-code)}) on every file")
+            unchecked: set[str] = set()
+            for given, signal_number in crashed:
+                path = self.shown.get(os.path.normpath(os.path.abspath(given)), given)
+                item = {"code": None, "message": f"it crashed: {_signal_name(signal_number)}"}
+                self._report_unchecked(path, item, findings, unchecked)
             return findings
         self._read(code, out, err, findings, set())
         return findings
 
     def _isolate(
-        self, given: Sequence[str], findings: dict[str, list[Violation]], unchecked: set[str]
+        self,
+        given: Sequence[str],
+        findings: dict[str, list[Violation]],
+        crashed: list[tuple[str, int]],
     ) -> None:
-        """Rerun Ruff on halves of `given` until each crash is pinned on one file."""
+        """Rerun Ruff on halves of `given` until each crash is pinned on one file.
+
+        Past a few crashing files Ruff itself is taken to be broken (a
+        BackendError), which also bounds the reruns.
+        """
         code, out, err = self.rerun(given) if self.rerun is not None else (-1, "", "")
         if code >= 0:
-            self._read(code, out, err, findings, unchecked)
+            self._read(code, out, err, findings, set())
         elif len(given) == 1:
-            path = self.shown.get(os.path.normpath(os.path.abspath(given[0])), given[0])
-            item = {"code": None, "message": f"it crashed: {_signal_name(-code)}"}
-            self._report_unchecked(path, item, findings, unchecked)
+            crashed.append((given[0], -code))
+            if len(crashed) > MAX_CRASHING_FILES:
+                shown = ", ".join(name for name, _ in crashed)
+                raise BackendError(
+                    f"ruff failed ({_signal_name(-code)}) on {len(crashed)} files ({shown}) "
+                    "and may crash on more"
+                )
         else:
             middle = len(given) // 2
-            self._isolate(given[:middle], findings, unchecked)
-            self._isolate(given[middle:], findings, unchecked)
+            self._isolate(given[:middle], findings, crashed)
+            self._isolate(given[middle:], findings, crashed)
 
     def _read(
         self,

@@ -255,6 +255,15 @@ class SemgrepJob:
             raise BackendError(
                 f"semgrep failed (exit {code}) without a result: {_stderr_line(err)}"
             )
+        try:
+            return self._interpret(data, code, err)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # e.g. results: 5
+            raise BackendError(
+                f"semgrep failed: its JSON output is malformed ({type(exc).__name__}: {exc})"
+            ) from None
+
+    def _interpret(self, data: dict[str, Any], code: int, err: str) -> dict[str, list[Violation]]:
+        """Findings by reported path from Semgrep's JSON; BackendError if it failed."""
         findings: dict[str, list[Violation]] = {}
         self._errors(data.get("errors") or [], code, findings, err)
         for result in data.get("results") or []:
