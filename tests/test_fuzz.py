@@ -8,6 +8,7 @@ message prints.
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -115,3 +116,36 @@ def test_the_properties_catch_what_they_claim() -> None:
     assert fuzz._position_errors({**inside, "line": 7, "end_line": 7}, lines)
     edit = {"start_line": 9, "start_column": 1, "end_line": 9, "end_column": 1}
     assert fuzz._position_errors({**inside, "fix": {"edits": [edit]}}, lines)
+
+
+REPRODUCERS = Path(__file__).resolve().parents[1] / "bench" / "fuzz_failures"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "rel003_form_feeds_move_the_body_out.py",
+        "rel003_form_feeds_write_uncompilable_code.py",
+        "rel003_fix_refused_after_x1c.py",
+    ],
+)
+def test_kept_reproducer_is_fixed_inside_its_function(project, name) -> None:
+    """Form feed & co. in a comment: the guard lands in the body, the body stays put."""
+    source = (REPRODUCERS / name).read_bytes()
+    project.write("case.py", source)
+    run = project.run("fix", "--unsafe-fixes", "--no-cache", "--select", "REL003", "case.py")
+    assert "Traceback" not in run.err and "does not parse" not in run.err, run.err
+    fixed = (project.root / "case.py").read_bytes()
+    assert fixed != source
+    before, after = ast.parse(source), ast.parse(fixed)
+    assert len(after.body) == len(before.body), fixed  # nothing moved out of the function
+    function = next(node for node in after.body if isinstance(node, ast.FunctionDef))
+    assert any(isinstance(node, ast.If) for node in function.body), fixed  # the guard, inside
+
+def test_kept_reproducer_lone_cr_positions_are_pythons(project) -> None:
+    """Semgrep counts lines at `\\n` only; findings use Python's lines (`\\r` alone breaks)."""
+    project.write("case.py", (REPRODUCERS / "sec014_lone_cr_position_outside_line.py").read_bytes())
+    run = project.run("check", "--no-cache", "--select", "SEC014", "--output-format", "json")
+    found = [(v["line"], v["column"], v["end_line"], v["end_column"])
+             for v in run.json()["violations"] if v["rule_id"] == "SEC014"]  # fmt: skip
+    assert found == [(3, 1, 3, 20)], run.out

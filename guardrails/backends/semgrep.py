@@ -62,6 +62,7 @@ from guardrails.backends.process import (
 from guardrails.diagnostics import PARSE_ERROR, RULE_CRASH
 from guardrails.discovery import DEFAULT_MAX_FILE_SIZE, read_source
 from guardrails.errors import PluginError
+from guardrails.lines import line_starts
 from guardrails.model import Edit, Example, Fix, RuleMeta, Violation
 from guardrails.registry import ActiveRule
 
@@ -240,6 +241,7 @@ class SemgrepJob:
         # there, whichever way Semgrep was limited (so every run agrees)
         self.wanted = wanted
         self.expected = expected  # given paths Semgrep must report as scanned
+        self._sources: dict[str, bytes | None] = {}  # given path -> bytes, if it has a \r
 
     def collect(self) -> dict[str, list[Violation]]:
         """Findings by reported path; BackendError when Semgrep itself failed."""
@@ -381,23 +383,50 @@ class SemgrepJob:
         if rule is None or guardrails_id not in self.wanted.get(result["path"], ()):
             return None
         path = self.targets.get(result["path"], result["path"])
-        start, end = result["start"], result["end"]
+        start = self._position(result["path"], result["start"])
+        end = self._position(result["path"], result["end"])
         fix = None
         if isinstance(extra.get("fix"), str):
             fix = Fix(
-                (Edit(start["line"], start["col"], end["line"], end["col"], extra["fix"]),),
+                (Edit(*start, *end, extra["fix"]),),
                 applicability="safe" if rule.meta.fix == "safe" else "unsafe",
             )
         # `extra.lines` reads "requires login" in the logged-out CLI; the engine
         # fills `source_line` from the file instead.
         return rule.violation(
             path,
-            (start["line"], start["col"]),
-            (end["line"], end["col"]),
+            start,
+            end,
             " ".join(str(extra.get("message", rule.meta.summary)).split()),
             fix=fix,
             backend=BACKEND,
         )
+
+
+    def _position(self, given: str, point: dict[str, Any]) -> tuple[int, int]:
+        """Semgrep's (line, column) as Python counts them.
+
+        Semgrep breaks lines at `\\n` only, so where a file has a lone `\\r`
+        its line numbers are not Python's; its byte offset is exact, and is
+        turned into Python's line and column (in characters, as elsewhere).
+        """
+        if given not in self._sources:
+            try:
+                data: bytes | None = read_source(Path(given), _MAX_READ)
+            except OSError:
+                data = None
+            self._sources[given] = data if data is not None and b"\r" in data else None
+        data = self._sources[given]
+        offset = point.get("offset")
+        if data is None or not isinstance(offset, int):  # `\\n` only: Semgrep's lines are right
+            return int(point["line"]), int(point["col"])
+        prefix = data[:offset].decode("utf-8", errors="replace")
+        starts = line_starts(prefix)
+        return len(starts), len(prefix) - starts[-1] + 1
+
+
+_MAX_READ = 1 << 30
+"""Bytes: reading a scanned file back for positions is bounded like any read."""
 
 
 # error types that are about the rules, not a target (they may name the rule file)
