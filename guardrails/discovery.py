@@ -362,15 +362,21 @@ def unchecked_reason(path: Path, max_bytes: int, root: Path | None = None) -> st
 
 
 def _leads_out(path: Path, root: Path) -> str | None:
-    """Why a file whose entry is in the project but whose target is not is not read."""
+    """Why a file inside the project by its name but outside it by a symlink is not read.
+
+    A path that names a place outside the project without following a link
+    (`../lib/x.py`, `/abs/x.py`) is the user's explicit choice and is read; one
+    inside the project that a link (of the file or of a folder on its way)
+    leads out of is not, as `fix` would not write it.
+    """
     real_root = os.path.realpath(root)
     absolute = os.path.abspath(path)
-    entry_inside = Path(os.path.realpath(os.path.dirname(absolute))).is_relative_to(real_root)
+    named_inside = any(Path(absolute).is_relative_to(r) for r in (os.path.abspath(root), real_root))
     target = os.path.realpath(absolute)
-    if entry_inside and not Path(target).is_relative_to(real_root):
+    if named_inside and not Path(target).is_relative_to(real_root):
         return (
-            f"not checked: a symlink to {target}, outside the project root; "
-            "check that file from its own project, or exclude this link"
+            f"not checked: it resolves to {target}, outside the project root, through a "
+            "symlink; check that file from its own project, or exclude this path"
         )
     return None
 

@@ -264,14 +264,14 @@ def test_a_symlinked_file_is_fixed_through_the_link_inside_the_project(project) 
     assert (project.root / "pkg/target.py").read_text() == RAISE_FIXED
     assert (outside / "named.py").read_text() == RAISE_FIXED
     assert _fixed_lines(run) == [f"fixed 1 in {outside}/named.py", "fixed 1 in chain.py"]
-    # the link out of the project, and the file in a linked folder, are refused
+    # the link out of the project, and the file in a linked folder, are not even read:
+    # each is reported unchecked (GR001), the outside files untouched
     assert victim.read_text() == RAISE and (outside / "beside.py").read_text() == RAISE
-    assert _clean_stderr(run) == [
-        f"guardrails: linked_dir/beside.py: not fixed: it resolves to {outside}/beside.py, "
-        "outside the project",
-        f"guardrails: outside_link.py: not fixed: it resolves to {victim}, outside the project",
-    ]
-    assert run.code == 2
+    assert _clean_stderr(run) == []
+    unchecked = (("linked_dir/beside.py", outside / "beside.py"), ("outside_link.py", victim))
+    for shown, target in unchecked:
+        assert f"{shown}:1:1: GR001 not checked: it resolves to {target}, outside" in run.out
+    assert run.code == 1
     assert not _temporaries(project.root) and not _temporaries(outside)
 
 
@@ -287,11 +287,8 @@ def test_diff_preview_never_writes_and_never_shows_outside_files(project) -> Non
     assert not _temporaries(project.root) and not _temporaries(outside)
     assert "+++ b/plain.py" in run.out and "+++ b/readonly.py" in run.out
     assert "outside_link.py" not in run.out  # not even its content as a diff
-    assert _clean_stderr(run) == [
-        f"guardrails: outside_link.py: not fixed: it resolves to {victim}, outside the project",
-        "Would fix 2 findings in 2 files.",
-    ]
-    assert run.code == 2
+    assert _clean_stderr(run) == ["Would fix 2 findings in 2 files."]
+    assert run.code == 1
 
 
 # ------------------------------------------------------ files that cannot or must not be written
