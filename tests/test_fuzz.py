@@ -1,6 +1,6 @@
 """The fuzz command (bench/fuzz.py) on 300 generated programs with a fixed seed.
 
-The documented run is >= 10,000 programs (README, "Fuzzing"); this one keeps the same
+The documented run is >= 10,000 programs (docs/fuzzing.md); this one keeps the same
 properties in the default suite: two batches, each two `check` (cold, warm) and two `fix`
 runs of the real CLI. The seed is fixed, so a failure here reproduces with the command the assertion
 message prints.
