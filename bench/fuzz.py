@@ -36,7 +36,7 @@ checked, honestly reported) is counted and saved but is not a failure.
 Failing programs are written under `--failures` (one folder per class, the
 program and a `.txt` with the detail) to reproduce with
 `guardrails check --isolated FILE`. Exit 1 on any failure. Not part of the
-test suite (tests/test_fuzz.py runs a few hundred programs); see the README
+test suite (tests/test_fuzz.py runs a few hundred programs); see docs/fuzzing.md
 for how long the documented run takes.
 """
 
