@@ -58,9 +58,14 @@ def _text_fix(
     fix: Fix | NodeFix | None,
     positions: Callable[[cst.CSTNode], Span],
     lines: Sequence[str],
-    newline: str,
+    text: str,
 ) -> Fix | None:
-    """A rule's node-anchored fix as text edits (1-based, end exclusive)."""
+    """A rule's node-anchored fix as text edits (1-based, end exclusive).
+
+    Lines inserted before a statement take that statement's indentation and
+    line ending, not the module's guesses: LibCST takes the first line ending
+    it meets, which may be a lone CR inside a backslash continuation.
+    """
     if not isinstance(fix, NodeFix):
         return fix
     edits = []
@@ -82,10 +87,22 @@ def _text_fix(
         elif edit.where == "lines-before":
             line = lines[span.start_line - 1] if span.start_line <= len(lines) else ""
             indent = line[: len(line) - len(line.lstrip())]
+            newline = _line_end(text, span.start_line)
             content = "".join(f"{indent}{row}{newline}" for row in split_lines(content))
             start = end = (span.start_line, 1)
         edits.append(Edit(*start, *end, content))
     return Fix(tuple(edits), fix.applicability, fix.description)
+
+
+def _line_end(text: str, number: int) -> str:
+    """How line `number` of `text` ends; for a last line without an ending, the
+    line before it (`\\n` if none has one)."""
+    rows = split_lines(text, keepends=True)[:number]
+    for row in reversed(rows[-2:]):
+        ending = row[len(row.rstrip("\r\n")) :]
+        if ending:
+            return ending
+    return "\n"
 
 
 def report_rule(outcome: CstOutcome, report: Report) -> ActiveRule:
@@ -252,7 +269,7 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
                 rule = report_rule(outcome, report)
                 try:
                     where = outcome.positions(report.node)
-                    fix = _text_fix(report.fix, outcome.positions, lines, module.default_newline)
+                    fix = _text_fix(report.fix, outcome.positions, lines, text)
                     found.append(
                         make_violation(
                             rule,

@@ -127,6 +127,7 @@ REPRODUCERS = Path(__file__).resolve().parents[1] / "bench" / "fuzz_failures"
         "rel003_form_feeds_move_the_body_out.py",
         "rel003_form_feeds_write_uncompilable_code.py",
         "rel003_fix_refused_after_x1c.py",
+        "rel003_odd_indent_and_lone_cr_first_line_end.py",
     ],
 )
 def test_kept_reproducer_is_fixed_inside_its_function(project, name) -> None:
@@ -139,8 +140,9 @@ def test_kept_reproducer_is_fixed_inside_its_function(project, name) -> None:
     assert fixed != source
     before, after = ast.parse(source), ast.parse(fixed)
     assert len(after.body) == len(before.body), fixed  # nothing moved out of the function
-    function = next(node for node in after.body if isinstance(node, ast.FunctionDef))
-    assert any(isinstance(node, ast.If) for node in function.body), fixed  # the guard, inside
+    functions = [node for node in ast.walk(after) if isinstance(node, ast.FunctionDef)]
+    guarded = [f for f in functions if any(isinstance(node, ast.If) for node in f.body)]
+    assert guarded, fixed  # the guard, inside the function whose default it replaced
 
 def test_kept_reproducer_lone_cr_positions_are_pythons(project) -> None:
     """Semgrep counts lines at `\\n` only; findings use Python's lines (`\\r` alone breaks)."""

@@ -205,7 +205,7 @@ def run_rules(
             path=path,
             module_name=module_name,
             options=rule.options,
-            indent=module.default_indent,
+            indent=_indent_unit(module.default_indent),
             is_test=is_test,
             names=tracker,
             source=source,
@@ -304,3 +304,13 @@ def _node_ids(module: cst.Module) -> set[int]:
         seen.add(id(node))
         stack.extend(node.children)
     return seen
+
+
+def _indent_unit(guessed: str) -> str:
+    """The indentation rules give to code they write: LibCST's guess if it is plain.
+
+    LibCST takes the first indented line's whitespace, which on odd input
+    holds form feeds (the tokenizer resets the column at one) or mixes tabs
+    and spaces; code indented with that would not parse where it goes.
+    """
+    return guessed if guessed and len(set(guessed)) == 1 and guessed[0] in " \t" else "    "
