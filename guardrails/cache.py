@@ -47,6 +47,10 @@ FORMAT = 4  # 4: violations as rows of field values in `Violation` order
 _FIELDS = tuple(f.name for f in dataclasses.fields(Violation))
 _FIX = _FIELDS.index("fix")
 _INTS = frozenset({"line", "column", "end_line", "end_column"})
+_TYPES: list[type | None] = [
+    None if name == "fix" else int if name in _INTS else str for name in _FIELDS
+]
+"""The exact type of each field of a row (the fix is checked on its own)."""
 _MAX_ENTRY_BYTES = 256 * 1024 * 1024
 _EDIT_INTS = ("start_line", "start_column", "end_line", "end_column")
 
@@ -139,14 +143,10 @@ def _violation(row: Any) -> Violation:
     """
     if type(row) is not list or len(row) != len(_FIELDS):
         raise ValueError("not an entry of this format")
-    for index, (name, value) in enumerate(zip(_FIELDS, row, strict=True)):
-        if index == _FIX:
-            continue
-        if name in _INTS:
-            if type(value) is not int:
-                raise ValueError(f"{name} is not an int")
-        elif type(value) is not str:
-            raise ValueError(f"{name} is not a string")
+    types: list[type | None] = list(map(type, row))  # exact types: a bool is not an int
+    types[_FIX] = None  # checked by `_fix`
+    if types != _TYPES:
+        raise ValueError("a field of the wrong type")
     fix = row[_FIX]
     if fix is not None:
         row[_FIX] = _fix(fix)

@@ -367,18 +367,25 @@ def _leads_out(path: Path, root: Path) -> str | None:
     A path that names a place outside the project without following a link
     (`../lib/x.py`, `/abs/x.py`) is the user's explicit choice and is read; one
     inside the project that a link (of the file or of a folder on its way)
-    leads out of is not, as `fix` would not write it.
+    leads out of is not, as `fix` would not write it. Resolved through the
+    run's memo (`resolved`), since every file is asked.
     """
-    real_root = os.path.realpath(root)
     absolute = os.path.abspath(path)
-    named_inside = any(Path(absolute).is_relative_to(r) for r in (os.path.abspath(root), real_root))
-    target = os.path.realpath(absolute)
-    if named_inside and not Path(target).is_relative_to(real_root):
-        return (
-            f"not checked: it resolves to {target}, outside the project root, through a "
-            "symlink; check that file from its own project, or exclude this path"
-        )
-    return None
+    real_root = str(_resolved_dir(os.path.abspath(root)))
+    if not (_below(absolute, os.path.abspath(root)) or _below(absolute, real_root)):
+        return None
+    target = str(resolved(path))
+    if _below(target, real_root):
+        return None
+    return (
+        f"not checked: it resolves to {target}, outside the project root, through a "
+        "symlink; check that file from its own project, or exclude this path"
+    )
+
+
+def _below(path: str, folder: str) -> bool:
+    """`path` is `folder` or inside it (both absolute, normalised)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def too_large(size: int, max_bytes: int) -> str:

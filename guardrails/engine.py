@@ -33,7 +33,7 @@ from guardrails.config import Settings
 from guardrails.diagnostics import ALWAYS_ON, PARSE_ERROR
 from guardrails.discovery import display_path, module_name, read_source, unchecked_reason
 from guardrails.fingerprint import with_fingerprints
-from guardrails.isolation import check_isolated, exit_when_orphaned
+from guardrails.isolation import check_isolated, exit_when_orphaned, interrupts_deferred
 from guardrails.lines import split_lines
 from guardrails.model import FileResult, RuleMeta, Violation
 from guardrails.plan import Plan, build_plan
@@ -196,11 +196,12 @@ def _libcst_pass(
     )
     order = largest_first(files)
     try:
-        results = pool.map(
-            _check_in_worker,
-            [str(files[index]) for index in order],
-            chunksize=pool_chunk(len(files), jobs),
-        )
+        with interrupts_deferred():  # workers are forked here: see `interrupts_deferred`
+            results = pool.map(
+                _check_in_worker,
+                [str(files[index]) for index in order],
+                chunksize=pool_chunk(len(files), jobs),
+            )
         yield _recovering(plan, files, order, results, jobs)
     except BaseException:
         # e.g. Semgrep missing: report it now, not after the whole pass

@@ -120,12 +120,34 @@ class _Child:
     todo: deque[int]
 
 
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold back SIGINT while the block runs; one that came in is handled after it.
+
+    `os.fork` runs the `register_at_fork` callbacks (logging's among them),
+    and an exception raised in those is printed and dropped: a Ctrl-C
+    landing there was lost, and the run went on waiting for a hung Semgrep.
+    Blocked, the signal stays pending and raises KeyboardInterrupt in
+    ordinary code once the block ends. Threads started inside inherit the
+    mask, so a process-wide SIGINT cannot land in them either.
+    """
+    blocking = hasattr(signal, "pthread_sigmask")
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if blocking else None
+    try:
+        yield
+    finally:
+        if before is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _start(check: Callable[[Path], FileResult], files: Sequence[Path], todo: deque[int]) -> _Child:
     reader, writer = Pipe(duplex=False)
-    pid = os.fork()
-    if pid == 0:  # the child
-        reader.close()
-        _serve(check, [files[index] for index in todo], writer)
+    with interrupts_deferred():
+        pid = os.fork()
+        if pid == 0:  # the child: SIGINT as the parent had it, then check
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+            reader.close()
+            _serve(check, [files[index] for index in todo], writer)
     writer.close()
     return _Child(pid, reader, todo)
 
