@@ -33,7 +33,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,7 @@ from guardrails._version import __version__
 from guardrails.backends.process import backend_identities
 from guardrails.discovery import read_source
 from guardrails.model import Edit, Fix, Violation
+from guardrails.safewrite import write_atomically
 
 FORMAT = 4  # 4: violations as rows of field values in `Violation` order
 _FIELDS = tuple(f.name for f in dataclasses.fields(Violation))
@@ -257,10 +257,7 @@ def claim(directory: Path) -> None:
                 f"{directory} is not a guardrails cache folder (no {TAG}) and is not empty"
             )
     if not is_tagged(directory):
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{TAG}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(TAG_TEXT)
-        os.replace(temporary, directory / TAG)
+        write_atomically(directory / TAG, TAG_TEXT.encode("utf-8"), durable=False)
     ignore = directory / ".gitignore"
     if not ignore.exists():
         ignore.write_text(IGNORE_TEXT, encoding="utf-8")
@@ -372,10 +369,7 @@ class Cache:
                 claim(self.directory)
                 self.claimed = True
             entry.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(payload)
-            os.replace(temporary, entry)
+            write_atomically(entry, payload.encode("utf-8"), durable=False)
         except OSError as exc:
             self.enabled = False
             self.warning = f"cache disabled, cannot write {self.directory}: {exc.strerror or exc}"

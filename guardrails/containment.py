@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from guardrails.errors import GuardrailsError, UsageError
+from guardrails.safewrite import write_atomically
 
 
 class OutsideProject(GuardrailsError):
@@ -62,19 +62,7 @@ def replace_text(path: Path, text: str) -> None:
         mode = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
         mode = 0o666 & ~_umask()  # as for any file the user creates
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    finally:
-        if os.path.lexists(temporary):
-            os.unlink(temporary)
+    write_atomically(target, text.encode("utf-8"), mode=mode)
 
 
 def _umask() -> int:

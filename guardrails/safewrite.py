@@ -20,6 +20,7 @@ import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,6 +109,36 @@ def replace(path: Path, snapshot: Snapshot, data: bytes) -> None:
         raise Refused("its folder is read-only")
     if snapshot.links > 1:
         raise Refused("it has other hard links, which would keep the old text")
+
+    def still_as_read() -> None:
+        if not unchanged(path, snapshot):
+            raise Refused(CHANGED)
+
+    write_atomically(
+        target,
+        data,
+        mode=stat.S_IMODE(snapshot.mode),
+        owner=(snapshot.uid, snapshot.gid),
+        ready=still_as_read,
+    )
+
+
+def write_atomically(
+    target: Path,
+    data: bytes,
+    mode: int | None = None,
+    owner: tuple[int, int] | None = None,
+    ready: Callable[[], None] | None = None,
+    durable: bool = True,
+) -> None:
+    """Make `target` hold `data`, whole or not at all: the one way guardrails writes a file.
+
+    A temporary file beside `target` gets the bytes, `mode` and `owner` (as
+    far as they are given), is flushed to disk unless not `durable` (a cache
+    entry, recomputed if lost), and is renamed over `target` once `ready()`
+    returns (it raises to stop the write). Whatever fails, no temporary file
+    stays behind.
+    """
     handle, temporary = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
     )
@@ -115,16 +146,19 @@ def replace(path: Path, snapshot: Snapshot, data: bytes) -> None:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
-            created, owner = os.fstat(handle), (snapshot.uid, snapshot.gid)
-            if hasattr(os, "fchown") and (created.st_uid, created.st_gid) != owner:
-                try:
-                    os.fchown(handle, snapshot.uid, snapshot.gid)
-                except PermissionError:
-                    raise Refused("its owner or group could not be kept") from None
-            os.chmod(temporary, stat.S_IMODE(snapshot.mode))  # after chown, which may clear bits
-            os.fsync(handle)
-        if not unchanged(path, snapshot):
-            raise Refused(CHANGED)
+            if owner is not None and hasattr(os, "fchown"):
+                created = os.fstat(handle)
+                if (created.st_uid, created.st_gid) != owner:
+                    try:
+                        os.fchown(handle, *owner)
+                    except PermissionError:
+                        raise Refused("its owner or group could not be kept") from None
+            if mode is not None:
+                os.chmod(temporary, mode)  # after chown, which may clear bits
+            if durable:
+                os.fsync(handle)
+        if ready is not None:
+            ready()
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -307,6 +307,7 @@ def test_corrupt_cache_entries_are_recomputed(project) -> None:
     assert (again.code, again.out) == (1, first.out)
     # the folder cannot be replaced by an entry: said once, the run goes on
     assert "warning: cache disabled" in _one_error_line(again.err)
+    assert not list((project.root / ".guardrails_cache").rglob("*.tmp"))  # no write left over
     assert project.run(*args).out == first.out  # and the rewritten entries are right
 
 
