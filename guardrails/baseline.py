@@ -46,8 +46,7 @@ def load(path: Path) -> list[dict[str, Any]]:
         # a regular file only, bounded: a FIFO or `/dev/zero` named as the baseline never hangs
         data = json.loads(read_source(path, MAX_BYTES).decode("utf-8"))
     except OSError as exc:
-        reason = str(exc.strerror or exc).removeprefix("not checked: ")
-        raise ConfigError(f"{path}: cannot read baseline: {reason}") from None
+        raise ConfigError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read baseline: {exc}") from None
     except json.JSONDecodeError as exc:

@@ -411,4 +411,4 @@ def _check_file(plan: Plan, path: Path) -> FileResult:
 
 
 def _unreadable(exc: OSError) -> str:
-    return f"cannot read file: {str(exc.strerror or exc).removeprefix('not checked: ')}"
+    return f"cannot read file: {exc.strerror or exc}"

@@ -352,13 +352,11 @@ def unchecked_reason(path: Path, max_bytes: int, root: Path | None = None) -> st
     outside what the user asked to check (a file named by its outside path is).
     """
     problem, size = _stat_regular(path)
-    if problem is not None:
-        return f"not checked: {problem}"
-    if size > max_bytes:
-        return too_large(size, max_bytes)
-    if root is not None:
-        return _leads_out(path, root)
-    return None
+    if problem is None and size > max_bytes:
+        problem = too_large(size, max_bytes)
+    if problem is None and root is not None:
+        problem = _leads_out(path, root)
+    return None if problem is None else f"not checked: {problem}"
 
 
 def _leads_out(path: Path, root: Path) -> str | None:
@@ -378,8 +376,8 @@ def _leads_out(path: Path, root: Path) -> str | None:
     if _below(target, real_root):
         return None
     return (
-        f"not checked: it resolves to {target}, outside the project root, through a "
-        "symlink; check that file from its own project, or exclude this path"
+        f"it resolves to {target}, outside the project root, through a symlink; "
+        "check that file from its own project, or exclude this path"
     )
 
 
@@ -390,13 +388,14 @@ def _below(path: str, folder: str) -> bool:
 
 def too_large(size: int, max_bytes: int) -> str:
     return (
-        f"not checked: the file has {size} bytes, over the limit of {max_bytes} "
+        f"the file has {size} bytes, over the limit of {max_bytes} "
         "(raise `max-file-size` in [tool.guardrails], or exclude the file)"
     )
 
 
 def read_source(path: Path, max_bytes: int) -> bytes:
-    """The bytes of a regular file of at most `max_bytes`; OSError otherwise.
+    """The bytes of a regular file of at most `max_bytes`; OSError otherwise, whose
+    `strerror` says why in words that fit after "cannot read ...: ".
 
     Opened without blocking and checked again after opening, so a file
     swapped for a FIFO or grown since it was looked at is refused, not
@@ -404,12 +403,12 @@ def read_source(path: Path, max_bytes: int) -> bytes:
     """
     problem = _not_checkable(path)
     if problem is not None:
-        raise OSError(errno.EINVAL, f"not checked: {problem}")
+        raise OSError(errno.EINVAL, problem)
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, f"not checked: {_kind(info.st_mode)}")
+            raise OSError(errno.EINVAL, _kind(info.st_mode))
         data = handle.read(max_bytes + 1)
         if len(data) > max_bytes:
             raise OSError(errno.EFBIG, too_large(os.fstat(fd).st_size, max_bytes))
