@@ -5,7 +5,7 @@ gives byte-identical files. The examples on each page are the very
 `Example` objects the test suite executes (`guardrails.testing`).
 
 - `rule_page`: one Markdown page per rule (What it does / Why it matters /
-  Example / Use instead / Fix / Options / References).
+  Example / Use instead / Fix / Options / Measured precision / References).
 - `index_page`: every rule, grouped by category.
 - `llms_txt`: a compact agent-context file, one line per policy.
 - `agents_md_section` / `merge_agents_md`: a marked section for AGENTS.md.
@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from guardrails.docs_gen import precision
 from guardrails.errors import UsageError
 from guardrails.model import RuleMeta
 
@@ -102,6 +103,7 @@ def rule_page(meta: RuleMeta, backends: str = "") -> str:
         lines.append("")
     else:
         lines += ["None.", ""]
+    lines += precision.rule_section(meta.id, meta.plugin)
     lines += ["## References", ""]
     lines += [f"- {_reference(ref)}" for ref in meta.references] or ["None."]
     return "\n".join(lines).rstrip() + "\n"
