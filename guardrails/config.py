@@ -51,6 +51,8 @@ class Settings:
     policy_base: str | None = None  # git ref whose policy must not be weakened (GR005)
     policy_approvals: str | None = None  # approvals file, read at the policy base
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are reported unchecked
+    # other linters' comments honoured as suppressions ("noqa", "nosec"); see suppressions.py
+    foreign_suppressions: tuple[str, ...] = ()
 
     def where(self, key: str) -> str:
         """`pyproject.toml: [tool.guardrails] key` for error messages."""
@@ -162,7 +164,11 @@ KNOWN_KEYS = (
     "baseline",
     "cache-dir",
     "max-file-size",
+    "foreign-suppressions",
 )
+
+FOREIGN_KINDS = ("noqa", "nosec")
+"""Other linters' suppression comments `foreign-suppressions` may honour."""
 
 
 def load_settings(
@@ -236,6 +242,9 @@ def load_settings(
             f"expected a positive number of bytes up to {MAX_FILE_SIZE_CAP}, "
             f"got {_describe(max_file_size)}",
         )
+    foreign = opt_list("foreign-suppressions") or ()
+    for kind in foreign:
+        check.choice(kind, "foreign-suppressions", FOREIGN_KINDS)
     layers = [layer]
     if cli is not None:
         layers.append(cli)
@@ -257,4 +266,5 @@ def load_settings(
         policy_base=policy["policy-base"],
         policy_approvals=policy["policy-approvals"],
         max_file_size=max_file_size,
+        foreign_suppressions=tuple(dict.fromkeys(foreign)),
     )
