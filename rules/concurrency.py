@@ -38,7 +38,10 @@ _BLOCKING = {
 class BlockingCallInAsync(CstRule):
     META = RuleMeta(
         id="REL006",
-        foreign_codes=("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC251"),
+        foreign_codes=(
+            *("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222"),
+            *("ASYNC230", "ASYNC251"),
+        ),
         name="blocking-call-in-async",
         category="reliability",
         severity="error",

@@ -271,7 +271,10 @@ _XML_PARSERS = frozenset(
 class UnsafeXmlParser(CstRule):
     META = RuleMeta(
         id="SEC010",
-        foreign_codes=("S313", "S314", "S315", "S316", "S317", "S318", "S319", "S320", "B313", "B314", "B315", "B316", "B317", "B318", "B319", "B320"),
+        foreign_codes=(
+            *("S313", "S314", "S315", "S316", "S317", "S318", "S319", "S320"),
+            *("B313", "B314", "B315", "B316", "B317", "B318", "B319", "B320"),
+        ),
         name="unsafe-xml-parser",
         category="security",
         severity="error",
