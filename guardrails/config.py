@@ -171,6 +171,14 @@ FOREIGN_KINDS = ("noqa", "nosec")
 """Other linters' suppression comments `foreign-suppressions` may honour."""
 
 
+def _foreign_kinds(table: dict[str, Any], check: _Checker) -> tuple[str, ...]:
+    """`foreign-suppressions`: which other linters' comments to honour, each once."""
+    kinds = check.str_list(table.get("foreign-suppressions", []), "foreign-suppressions")
+    for kind in kinds:
+        check.choice(kind, "foreign-suppressions", FOREIGN_KINDS)
+    return tuple(dict.fromkeys(kinds))
+
+
 def load_settings(
     cwd: Path,
     config: Path | None = None,
@@ -242,9 +250,6 @@ def load_settings(
             f"expected a positive number of bytes up to {MAX_FILE_SIZE_CAP}, "
             f"got {_describe(max_file_size)}",
         )
-    foreign = opt_list("foreign-suppressions") or ()
-    for kind in foreign:
-        check.choice(kind, "foreign-suppressions", FOREIGN_KINDS)
     layers = [layer]
     if cli is not None:
         layers.append(cli)
@@ -266,5 +271,5 @@ def load_settings(
         policy_base=policy["policy-base"],
         policy_approvals=policy["policy-approvals"],
         max_file_size=max_file_size,
-        foreign_suppressions=tuple(dict.fromkeys(foreign)),
+        foreign_suppressions=_foreign_kinds(table, check),
     )

@@ -27,6 +27,7 @@ report the swallowing nobody triaged.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import tokenize
@@ -56,7 +57,8 @@ def logical_starts(lines: Sequence[str]) -> dict[int, int]:
     starts: dict[int, int] = {}
     text = "\n".join(line.rstrip("\r\n") for line in lines) + "\n"
     first = 0
-    try:
+    # unparsable: what was read stands, the rest are lines of their own
+    with contextlib.suppress(tokenize.TokenError, SyntaxError):
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type in (tokenize.NL, tokenize.COMMENT) and not first:
                 continue
@@ -66,8 +68,6 @@ def logical_starts(lines: Sequence[str]) -> dict[int, int]:
                 starts.setdefault(line, first)
             if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
                 first = 0
-    except (tokenize.TokenError, SyntaxError):
-        pass  # unparsable: what was read stands, the rest are their own lines
     return starts
 
 
