@@ -7,7 +7,8 @@ after every backend's findings for a file are merged and suppressions are
 applied, a finding B is dropped when a finding A of a rule that subsumes B's
 rule is on the same construct. A keeps its place and rule id, names B in its
 message ("… (also swallowed-exception OBS005)") and takes the higher of the
-two severities, so `fail-on` fails the run exactly when it did before.
+two severities, so `fail-on` fails the run exactly when it did before (and
+B's fix, when A has none).
 
 Same construct: same file, overlapping ranges, and both findings start on
 the same logical line (Python's: physical lines joined inside brackets or
@@ -130,10 +131,15 @@ def subsume(
 
 
 def _standing_for(kept: Violation, others: list[Violation]) -> Violation:
-    """`kept` naming the findings it subsumed, at the highest of their severities."""
+    """`kept` naming the findings it subsumed, at the highest of their severities.
+
+    Without a fix of its own it carries the first fix among them, so
+    `guardrails fix` still applies what the dropped findings offered.
+    """
     names = ", ".join(
         dict.fromkeys(f"{v.name} {v.rule_id}" for v in others if v.rule_id != kept.rule_id)
     )
     severity = max((kept, *others), key=lambda v: severity_rank(v.severity)).severity
     message = f"{kept.message} (also {names})" if names else kept.message
-    return dataclasses.replace(kept, message=message, severity=severity)
+    fix = kept.fix or next((v.fix for v in others if v.fix is not None), None)
+    return dataclasses.replace(kept, message=message, severity=severity, fix=fix)

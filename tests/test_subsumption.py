@@ -7,8 +7,10 @@ subsuming rule does not flag the same construct.
 
 from __future__ import annotations
 
+import dataclasses
+
 from guardrails.backends.ruff import RuffMapping
-from guardrails.model import Example, RuleMeta, Violation
+from guardrails.model import Edit, Example, Fix, RuleMeta, Violation
 from guardrails.precedence import closure, logical_starts, subsume
 from guardrails.registry import Registry, SelectionLayer, select_rules
 from guardrails.testing import assert_findings, run
@@ -255,6 +257,15 @@ def test_kept_finding_takes_the_highest_severity() -> None:
     assert [(v.rule_id, v.severity, v.message) for v in kept] == [
         ("A001", "error", "A001 message (also b001 B001)")
     ]
+
+
+def test_kept_finding_without_a_fix_carries_the_subsumed_fix() -> None:
+    fix = Fix((Edit(1, 3, 1, 5, "x"),))
+    subsumed = dataclasses.replace(finding("B001", 1, 3, (1, 5)), fix=fix)
+    (kept,) = subsume(
+        [finding("A001", 1, 1, (1, 9)), subsumed], closure({"A001": ("B001",)}), no_lines
+    )
+    assert kept.rule_id == "A001" and kept.fix == fix
 
 
 def test_no_overlap_other_file_or_unrelated_rule_keeps_both() -> None:
