@@ -48,6 +48,7 @@ NAIVE_DATETIME = RuleMeta(
 
 ASSERT_FOR_VALIDATION = RuleMeta(
     id="REL009",
+    foreign_codes=("B101",),
     name="assert-for-validation",
     category="reliability",
     severity="warning",
@@ -90,6 +91,7 @@ ASSERT_FOR_VALIDATION = RuleMeta(
 
 RAISE_WITHOUT_CAUSE = RuleMeta(
     id="OBS007",
+    foreign_codes=("B904",),
     name="raise-without-cause",
     category="observability",
     severity="warning",
