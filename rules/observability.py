@@ -158,6 +158,122 @@ def _only_ignores(body: cst.BaseSuite) -> str | None:
     return kinds[0] if kinds else None
 
 
+_BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
+
+
+def broad_head(rule: CstRule, handler: cst.ExceptHandler | cst.ExceptStarHandler) -> str | None:
+    """How a catch-all handler reads (`except Exception:`, bare `except:`), else None.
+
+    Bare `except:`, `Exception`, `BaseException`, or a tuple naming one of them.
+    """
+    if handler.type is None:
+        return "bare `except:`"
+    star = "*" if isinstance(handler, cst.ExceptStarHandler) else ""
+    kinds = (
+        [e.value for e in handler.type.elements]
+        if isinstance(handler.type, cst.Tuple)
+        else [handler.type]
+    )
+    if any(rule.context.qualified_name(kind) in _BROAD for kind in kinds):
+        return f"`except{star} {code_of(handler.type)}:`"
+    return None
+
+
+_CLEANUP = re.compile(
+    r"^(a?close|close_\w+|shutdown|unlink|remove|rmdir|rmtree|kill|terminate|cancel|"
+    r"wait_closed|release|disconnect|abort|cleanup|stop|write_eof)$"
+)
+
+
+def _only_cleanup(body: cst.BaseSuite) -> bool:
+    """Whether a `try` body only tears something down: `sock.close()`, `os.unlink(path)`.
+
+    Ignoring every error of a best-effort close, kill or unlink is the
+    accepted idiom (there is nothing left to do about a socket that fails
+    to close); swallowing errors of real work is not. Teardown may sit in an
+    `if` or a `for` (`if os.path.exists(p): os.unlink(p)`).
+    """
+    if isinstance(body, cst.SimpleStatementSuite):
+        return all(_is_cleanup_call(small) for small in body.body)
+    return bool(body.body) and all(_cleanup_statement(s) for s in body.body)
+
+
+def _cleanup_statement(statement: cst.CSTNode) -> bool:
+    if isinstance(statement, cst.SimpleStatementLine):
+        return all(_is_cleanup_call(small) for small in statement.body)
+    if isinstance(statement, (cst.If, cst.For)):
+        orelse = statement.orelse
+        if isinstance(orelse, cst.If):  # elif
+            return _only_cleanup(statement.body) and _cleanup_statement(orelse)
+        return _only_cleanup(statement.body) and (orelse is None or _only_cleanup(orelse.body))
+    return False
+
+
+def _is_cleanup_call(small: cst.BaseSmallStatement) -> bool:
+    value = small.value if isinstance(small, cst.Expr) else None
+    if isinstance(value, cst.Await):
+        value = value.expression
+    if not isinstance(value, cst.Call):
+        return False
+    func = value.func
+    if isinstance(func, cst.Attribute):
+        return bool(_CLEANUP.match(func.attr.value))
+    return isinstance(func, cst.Name) and bool(_CLEANUP.match(func.value))
+
+
+IGNORABLE_EXCEPTIONS = [
+    "KeyError",
+    "IndexError",
+    "LookupError",
+    "AttributeError",
+    "ImportError",
+    "ModuleNotFoundError",
+    "FileNotFoundError",
+    "FileExistsError",
+    "ProcessLookupError",
+    "ChildProcessError",
+    "StopIteration",
+    "StopAsyncIteration",
+    "GeneratorExit",
+    "CancelledError",
+    "Empty",
+    "EndOfStream",
+    "NoReverseMatch",
+    "*DoesNotExist",
+    "*NotFound",
+    "*NotFoundError",
+    "*NoMatchFound",
+    "*AlreadyExists",
+]
+"""Exceptions that mean "not there": a missing key, module, file, attribute,
+record or route, a cancelled task, an empty queue. Ignoring one is the EAFP
+spelling of an `if`."""
+
+
+def _explained(body: cst.BaseSuite) -> bool:
+    """Whether the handler's body carries a comment saying why it ignores the error.
+
+    Only the body counts: a comment on the `except` line itself is as often a
+    linter pragma (`# pragma: no cover`, `# noqa`) as a reason.
+    """
+    if isinstance(body, cst.SimpleStatementSuite):
+        return False
+    return any("#" in code_of(statement) for statement in body.body) or any(
+        line.comment is not None for line in body.footer
+    )
+
+
+def _only_ignorable(caught: cst.BaseExpression, ignorable: list[str]) -> bool:
+    """Whether every exception `caught` names matches `ignorable` (globs, by last dotted part)."""
+    kinds = [e.value for e in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
+    for kind in kinds:
+        text = code_of(kind)
+        last = text.rsplit(".", 1)[-1]
+        if not any(fnmatchcase(text, p) or fnmatchcase(last, p) for p in ignorable):
+            return False
+    return True
+
+
 class SwallowedException(CstRule):
     META = RuleMeta(
         id="OBS005",
@@ -166,7 +282,14 @@ class SwallowedException(CstRule):
         severity="warning",
         summary="An `except` block only `pass`es, `continue`s or is `...`: the error vanishes.",
         why="A swallowed exception leaves no trace: the operation silently did not happen, and "
-        "whoever debugs the consequence has no log line, metric or traceback to start from.",
+        "whoever debugs the consequence has no log line, metric or traceback to start from. "
+        "These idioms are not reported: catching only an exception that signals an expected "
+        "absence (`KeyError`, `ImportError`, `FileNotFoundError`, a cancelled task, ... — "
+        "the `ignorable-exceptions` option); a named exception in a `try` with an `else:` "
+        "(`try`/`except`/`else` spelling an if/else) or whose body says in a comment why "
+        "the error is ignored; and a best-effort teardown whose `try` only closes, kills or "
+        "unlinks something. `check-typed-exception = false` reports "
+        "only catch-alls, like Ruff's S110 default.",
         remediation='Log it (`logger.warning("cache miss for %s", key, exc_info=True)`), '
         "re-raise, or handle it; if ignoring really is intended, say so with "
         "`with contextlib.suppress(SpecificError):`.",
@@ -180,6 +303,10 @@ class SwallowedException(CstRule):
                 "    out = []\n    for line in lines:\n        try:\n"
                 "            out.append(json.loads(line))\n"
                 "        except ValueError:  # bad\n            continue\n    return out\n"
+            ),
+            Example(
+                "def load(client, key: str) -> None:\n    try:\n        client.fetch(key)\n"
+                "    except Exception:  # bad\n        pass\n"
             ),
         ),
         good=(
@@ -195,30 +322,72 @@ class SwallowedException(CstRule):
                 '            logger.warning("skipping malformed line", exc_info=True)\n'
                 "            continue\n    return out\n"
             ),
+            Example(
+                "import socket\n\n\n"
+                "def forget(cache: dict, key: str, sock: socket.socket) -> None:\n"
+                "    try:\n        del cache[key]\n    except KeyError:\n        pass\n"
+                "    try:\n        sock.close()\n    except Exception:\n        pass\n"
+            ),
         ),
         references=(
             "https://docs.python.org/3/library/contextlib.html#contextlib.suppress",
+            "https://docs.astral.sh/ruff/rules/try-except-pass/",
             "CWE-390",
+        ),
+        options=(
+            Option(
+                "check-typed-exception",
+                bool,
+                True,
+                "report handlers of named exceptions too (`except ValueError: pass`); false "
+                "reports only catch-alls (`except:`, `Exception`, `BaseException`)",
+                weaker="lower",  # false reports fewer handlers than true
+            ),
+            Option(
+                "ignorable-exceptions",
+                list,
+                IGNORABLE_EXCEPTIONS,
+                "exceptions (globs) that signal an expected absence; a handler catching only "
+                "these may swallow them (a name matches its last dotted part: `*DoesNotExist` "
+                "matches `User.DoesNotExist`)",
+                item_kind=str,
+                weaker="more",  # every name listed may be swallowed
+            ),
         ),
     )
 
-    def _check(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
+    def _check(
+        self, node: cst.ExceptHandler | cst.ExceptStarHandler, cleanup: bool, branch: bool
+    ) -> None:
+        """`cleanup`: the try only tears down; `branch`: the try has an `else:`."""
         kind = _only_ignores(node.body)
-        if kind is None:
-            return
-        caught = code_of(node.type) if node.type is not None else ""
-        head = f"`except {caught}:`" if caught else "`except:`"
+        if kind is None or cleanup:
+            return  # best-effort teardown: `try: sock.close() except OSError: pass`
+        head = broad_head(self, node)
+        if head is None:
+            if not self.options["check-typed-exception"] or node.type is None:
+                return
+            if branch or _only_ignorable(node.type, self.options["ignorable-exceptions"]):
+                return  # `try: n = int(s) except ValueError: pass else: use(n)` is an if/else
+            if _explained(node.body):
+                return  # `except OSError:` + `# /dev/null cannot be chowned` + `pass`
+            star = "*" if isinstance(node, cst.ExceptStarHandler) else ""
+            head = f"`except{star} {code_of(node.type)}:`"
         self.report(
             node,
             f"{head} swallows the exception with only `{kind}`: nothing is "
             "logged, re-raised or handled",
         )
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        self._check(node)
+    def visit_Try(self, node: cst.Try) -> None:
+        cleanup = _only_cleanup(node.body)
+        for handler in node.handlers:
+            self._check(handler, cleanup, node.orelse is not None)
 
-    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
-        self._check(node)
+    def visit_TryStar(self, node: cst.TryStar) -> None:
+        cleanup = _only_cleanup(node.body)
+        for handler in node.handlers:
+            self._check(handler, cleanup, node.orelse is not None)
 
 
 class _HandlerTracker(CstRule):
@@ -571,15 +740,28 @@ def insert_after_open(call: cst.Call) -> NodeEdit:
     return replace(call, code_of(call.with_changes(args=[cst.Arg(cst.Name("__name__"))])))
 
 
-_BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _REPORTING = re.compile(
     r"(^|\.)(exception|error|warning|warn|critical|fatal|info|debug|log|print_exc|format_exc|"
     r"capture_exception|capture_message|captureException|notify|report|add_note)$"
 )
 
 
+_FAILURE_PATH = re.compile(r"fail|error|exception|errback|reraise", re.IGNORECASE)
+_PASSES_ON = frozenset(
+    {"sys.exc_info", "sys.exception", "sys.exit", "os._exit", "builtins.exit", "builtins.quit"}
+)
+_ERROR_VALUES = frozenset({"None", "False"})
+
+
 class _HandlingFinder(cst.CSTVisitor):
-    """Whether an except body raises, passes the caught exception on, or reports it."""
+    """Whether an except body deals with the error rather than hiding it.
+
+    It does when it raises, passes the caught exception (or `sys.exc_info()`)
+    on, reports it (a logger, `warnings.warn`, an error tracker, stderr),
+    hands it to a failure path (`self._on_failure()`, `handle_exception()`),
+    ends the process (`sys.exit(1)`), or returns an error value
+    (`return`, `return None`, `return False`) the caller checks.
+    """
 
     def __init__(self, rule: CstRule, name: str | None) -> None:
         super().__init__()
@@ -590,8 +772,16 @@ class _HandlingFinder(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
 
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
     def visit_Raise(self, node: cst.Raise) -> None:
         self.handled = True
+
+    def visit_Return(self, node: cst.Return) -> None:
+        value = node.value
+        if value is None or (isinstance(value, cst.Name) and value.value in _ERROR_VALUES):
+            self.handled = True
 
     def visit_Name(self, node: cst.Name) -> None:
         if self.name is not None and node.value == self.name:
@@ -600,10 +790,29 @@ class _HandlingFinder(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         rule = self.rule
         qualified = rule.context.qualified_name(node.func) or code_of(node.func)
-        if _REPORTING.search(qualified) or (
-            isinstance(node.func, cst.Attribute) and logging_call(rule, node)
+        func = node.func
+        called = ""
+        if isinstance(func, cst.Attribute):
+            called = func.attr.value
+        elif isinstance(func, cst.Name):
+            called = func.value
+        if (
+            _REPORTING.search(qualified)
+            or qualified in _PASSES_ON
+            or _FAILURE_PATH.search(called)
+            or _to_stderr(rule, node)
+            or (isinstance(func, cst.Attribute) and logging_call(rule, node))
         ):
             self.handled = True
+
+
+def _to_stderr(rule: CstRule, node: cst.Call) -> bool:
+    """`print(..., file=sys.stderr)` or `click.echo(..., err=True)`: told to the user."""
+    target = keyword(node, "file")
+    if target is not None and rule.context.qualified_name(target.value) == "sys.stderr":
+        return True
+    err = keyword(node, "err")
+    return err is not None and isinstance(err.value, cst.Name) and err.value.value == "True"
 
 
 class BroadExceptUnlogged(CstRule):
@@ -613,7 +822,7 @@ class BroadExceptUnlogged(CstRule):
         category="observability",
         severity="warning",
         summary="`except Exception` (or `BaseException`, or bare `except:`) handles every error "
-        "without logging it, re-raising it or passing it on.",
+        "without logging it, re-raising it, passing it on or returning an error value.",
         why="A catch-all that neither records nor propagates the error turns every bug — typos, "
         "None errors, timeouts — into a silent default, so failures surface far away, if at all.",
         remediation="Catch the specific exceptions you expect; where a catch-all is right (a "
@@ -645,28 +854,24 @@ class BroadExceptUnlogged(CstRule):
                 "    try:\n        job.cleanup()\n    except Exception:\n"
                 "        job.rollback()\n        raise\n"
             ),
+            Example(
+                "import sys\n\nfrom app.jobs import Job\n\n\n"
+                "def try_run(job: Job) -> bool:\n    try:\n        job.run()\n"
+                "    except Exception:\n        return False\n    return True\n\n\n"
+                "def main(job: Job) -> None:\n    try:\n        job.run()\n"
+                "    except Exception:\n"
+                '        print("job failed, see the job log", file=sys.stderr)\n'
+                "        sys.exit(1)\n"
+            ),
         ),
         references=("CWE-396", "https://docs.python.org/3/tutorial/errors.html"),
     )
     TRIGGERS = ("except",)
 
-    def _broad(self, node: cst.ExceptHandler) -> str | None:
-        if node.type is None:
-            return "bare `except:`"
-        types = (
-            [e.value for e in node.type.elements]
-            if isinstance(node.type, cst.Tuple)
-            else [node.type]
-        )
-        for kind in types:
-            if self.context.qualified_name(kind) in _BROAD:
-                return f"`except {code_of(node.type)}:`"
-        return None
-
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        head = self._broad(node)
-        if head is None or self._handled(node):
-            return
+        head = broad_head(self, node)
+        if head is None or _only_ignores(node.body) is not None or self._handled(node):
+            return  # a body of only `pass`/`continue` is OBS005's, reported once there
         self.report(node, f"{head} neither logs, re-raises nor passes on the error")
 
     def _handled(self, handler: cst.ExceptHandler) -> bool:

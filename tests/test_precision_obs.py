@@ -73,3 +73,215 @@ def test_arc006_inline_marker_and_option() -> None:
     assert_findings(
         UNTYPED_API, {("ARC006", 1)}, select=["ARC006"], options={"ARC006": {"typed-only": False}}
     )
+
+
+CASES = {
+    # Ignoring an expected absence, a try/except/else branch or a documented
+    # ignore is deliberate; swallowing a failure of real work is not.
+    "obs005-deliberate-typed-handlers": (
+        """\
+        import os
+
+        def go(fn, cache, key, items, User):
+            try:
+                del cache[key]
+            except KeyError:
+                pass
+            try:
+                return User.objects.get(pk=key)
+            except User.DoesNotExist:
+                pass
+            try:
+                n = int(key)
+            except ValueError:
+                pass
+            else:
+                return n
+            try:
+                os.chown(key, -1, 0)
+            except OSError:
+                # /dev/null cannot be chowned; that is fine
+                pass
+            try:
+                return int(key)
+            except ValueError:
+                pass
+            for item in items:
+                try:
+                    fn(item)
+                except (KeyError, ValueError):
+                    continue
+            try:
+                fn()
+            except Exception:
+                # a comment does not excuse a catch-all
+                pass
+            try:
+                fn()
+            except (ValueError, BaseException):
+                ...
+        """,
+        {("OBS005", 25), ("OBS005", 30), ("OBS005", 34), ("OBS005", 39)},
+    ),
+    # A best-effort close/kill/unlink may ignore every error; real work may not.
+    "obs005-best-effort-teardown": (
+        """\
+        import os
+
+        async def close(sock, writer, path):
+            try:
+                sock.close()
+            except Exception:
+                pass
+            try:
+                writer.close()
+                await writer.wait_closed()
+            except Exception:
+                pass
+            try:
+                if os.path.exists(path):
+                    os.unlink(path)
+            except:
+                pass
+            try:
+                data = sock.recv(10)
+            except Exception:
+                pass
+            try:
+                sock.close()
+                sock.settimeout(3)
+            except Exception:
+                pass
+            try:
+                if sock.pending():
+                    sock.flush()
+            except Exception:
+                pass
+        """,
+        {("OBS005", 20), ("OBS005", 25), ("OBS005", 30)},
+    ),
+    # A pass-only catch-all is one problem: OBS005 reports it, OBS006 does not repeat it.
+    "obs006-pass-only-is-obs005s": (
+        """\
+        def go(fn):
+            try:
+                fn()
+            except Exception:
+                pass
+            try:
+                return fn()
+            except Exception:
+                return 8080
+        """,
+        {("OBS005", 4), ("OBS006", 8)},
+    ),
+    # An error value the caller checks is handling; a made-up default is not.
+    "obs006-error-values": (
+        """\
+        import ipaddress
+
+        def is_ip(host):
+            try:
+                ipaddress.ip_address(host)
+            except Exception:
+                return False
+            return True
+
+        def lookup(table, key):
+            try:
+                return table.fetch(key)
+            except Exception:
+                return None
+
+        def refresh(screen):
+            try:
+                screen.redraw()
+            except Exception:
+                return
+
+        def port(raw):
+            try:
+                return int(raw)
+            except Exception:
+                return 8080
+
+        def name(raw):
+            try:
+                value = raw.decode()
+            except Exception:
+                value = "unknown"
+            return value
+        """,
+        {("OBS006", 25), ("OBS006", 31)},
+    ),
+    # Telling the user and exiting, or routing to a failure handler, deals with the error.
+    "obs006-exit-and-failure-paths": (
+        """\
+        import sys
+        import click
+
+        def main(connect):
+            try:
+                connect()
+            except Exception:
+                click.secho("could not connect", err=True, fg="red")
+                sys.exit(1)
+
+        class Scheduler:
+            def tick(self, entry):
+                try:
+                    return entry.is_due()
+                except Exception:
+                    return self._is_due_failed(entry)
+
+            def handle(self, request, resolver):
+                try:
+                    return resolver.resolve(request)
+                except Exception:
+                    return handle_uncaught_exception(request, resolver, sys.exc_info())
+
+            def count(self, conn):
+                try:
+                    conn.accept()
+                except Exception:
+                    self.open -= 1
+                    conn.close()
+        """,
+        {("OBS006", 27)},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_case(name: str) -> None:
+    source, expected = CASES[name]
+    probed = {rule_id for rule_id, _ in expected} | {name.split("-")[0].upper()}
+    assert_findings(source, expected, select=sorted(probed))
+
+
+def test_obs005_options() -> None:
+    source = """\
+    def go(fn, cache):
+        try:
+            del cache["k"]
+        except KeyError:
+            pass
+        try:
+            fn()
+        except ValueError:
+            pass
+        try:
+            fn()
+        except Exception:
+            pass
+    """
+    assert_findings(source, {("OBS005", 8), ("OBS005", 12)}, select=["OBS005"])
+    typed_off = {"OBS005": {"check-typed-exception": False}}
+    assert_findings(source, {("OBS005", 12)}, select=["OBS005"], options=typed_off)
+    nothing_ignorable = {"OBS005": {"ignorable-exceptions": []}}
+    assert_findings(
+        source,
+        {("OBS005", 4), ("OBS005", 8), ("OBS005", 12)},
+        select=["OBS005"],
+        options=nothing_ignorable,
+    )
