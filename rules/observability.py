@@ -401,6 +401,17 @@ class _HandlerTracker(CstRule):
     def handler(self) -> cst.ExceptHandler | None:
         return self._stack[-1] if self._stack else None
 
+    def caught_names(self) -> set[str]:
+        """Names bound by the handlers around this point, innermost out to the nearest def."""
+        names = set()
+        for handler in reversed(self._stack):
+            if handler is None:
+                break
+            name = _bound_name(handler)
+            if name is not None:
+                names.add(name)
+        return names
+
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         self._stack.append(node)
 
@@ -515,12 +526,45 @@ class ErrorLogWithoutTraceback(_HandlerTracker):
         )
 
 
+_CONTROL_FLOW = frozenset(
+    f"builtins.{name}"
+    for name in (
+        "SystemExit",
+        "KeyboardInterrupt",
+        "GeneratorExit",
+        "StopIteration",
+        "StopAsyncIteration",
+    )
+)
+
+
+def _reraised(exc: cst.BaseExpression, caught: set[str]) -> bool:
+    """`raise err` or `raise err.with_traceback(tb)` of an exception caught around it."""
+    if (
+        isinstance(exc, cst.Call)
+        and isinstance(exc.func, cst.Attribute)
+        and exc.func.attr.value == "with_traceback"
+    ):
+        exc = exc.func.value
+    return isinstance(exc, cst.Name) and exc.value in caught
+
+
 class RaiseWithoutCause(_HandlerTracker):
     META = dataclasses.replace(
         RAISE_WITHOUT_CAUSE,
         fix="safe",
         remediation='Chain it explicitly: `except OSError as err: raise ConfigError("cannot '
         'read config") from err` (or `from None` when the cause is deliberately hidden).',
+        good=(
+            *RAISE_WITHOUT_CAUSE.good,
+            Example(
+                "import sys\n\nfrom app.jobs import Job, JobError\n\n\n"
+                "def run(job: Job) -> None:\n    try:\n        job.run()\n"
+                "    except JobError as first:\n        try:\n            job.rollback()\n"
+                "        except JobError:\n            raise first\n"
+                "    except KeyboardInterrupt:\n        raise SystemExit(130)\n"
+            ),
+        ),
     )
     TRIGGERS = ("raise",)
 
@@ -530,8 +574,11 @@ class RaiseWithoutCause(_HandlerTracker):
         if handler is None or exc is None or node.cause is not None:
             return
         name = _bound_name(handler)
-        if isinstance(exc, cst.Name) and exc.value == name:
-            return  # re-raising the caught exception itself
+        if _reraised(exc, self.caught_names()):
+            return  # `raise err` / `raise err.with_traceback(tb)`: a caught exception itself
+        target = exc.func if isinstance(exc, cst.Call) else exc
+        if self.context.qualified_name(target) in _CONTROL_FLOW:
+            return  # `raise SystemExit(1)`: ends the program or iteration, no error to chain
         self.report(
             node,
             f"`raise {clip(code_of(exc))}` inside `except` does not chain the caught exception "

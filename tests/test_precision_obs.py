@@ -249,6 +249,44 @@ CASES = {
         """,
         {("OBS006", 27)},
     ),
+    # Re-raising an exception caught further out, or ending the program or an
+    # iteration, has no new error to chain; a new error raised there does.
+    "obs007-reraise-and-control-flow": (
+        """\
+        import sys
+
+        def auth(transport, handler):
+            try:
+                return transport.auth_password()
+            except ValueError as first:
+                try:
+                    return transport.auth_interactive(handler)
+                except OSError:
+                    raise first
+            except KeyError as err:
+                raise err.with_traceback(sys.exc_info()[2])
+
+        def capture(receiver):
+            try:
+                receiver.capture()
+            except KeyboardInterrupt:
+                raise SystemExit(130)
+            except EOFError:
+                raise StopIteration
+
+        def auth2(transport, handler):
+            try:
+                return transport.auth_password()
+            except ValueError as first:
+                try:
+                    return transport.auth_interactive(handler)
+                except OSError:
+                    raise RuntimeError("both methods failed")
+            except KeyError:
+                raise LookupError("no such user")
+        """,
+        {("OBS007", 29), ("OBS007", 31)},
+    ),
 }
 
 
