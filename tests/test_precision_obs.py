@@ -75,6 +75,25 @@ def test_arc006_inline_marker_and_option() -> None:
     )
 
 
+def test_arc007_package_init_reexporting_its_submodules() -> None:
+    files = {
+        "pkg/__init__.py": (
+            "from ._api import *\nfrom pkg.models import *\nfrom os.path import *\n"
+            "from . import *\n"
+        ),
+        "pkg/_api.py": "__all__ = []\n",
+        "pkg/models.py": "__all__ = []\n",
+        "pkg/views.py": "from .models import *\n",
+    }
+    found = _findings(files, "ARC007")
+    assert found == {
+        "pkg/__init__.py": [3, 4],
+        "pkg/_api.py": [],
+        "pkg/models.py": [],
+        "pkg/views.py": [1],
+    }
+
+
 CASES = {
     # Ignoring an expected absence, a try/except/else branch or a documented
     # ignore is deliberate; swallowing a failure of real work is not.
