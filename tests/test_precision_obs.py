@@ -306,6 +306,54 @@ CASES = {
         """,
         {("OBS007", 29), ("OBS007", 31)},
     ),
+    # The traceback is kept when the handler raises, records it itself or ends
+    # the program; a lone `logger.error(...)` loses it.
+    "obs003-traceback-kept-elsewhere": (
+        """\
+        import logging
+        import sys
+        import traceback
+
+        logger = logging.getLogger(__name__)
+
+        def run(text, execute):
+            try:
+                execute(text)
+            except OSError as e:
+                logger.error("sql: %r, error: %r", text, e)
+                logger.error("traceback: %r", traceback.format_exc())
+            try:
+                execute(text)
+            except ValueError as e:
+                logger.error("capture failed: %s", e)
+                logger.debug("details", exc_info=True)
+            try:
+                execute(text)
+            except ImportError:
+                logger.error("multipart is not installed")
+                raise RuntimeError("install python-multipart") from None
+            try:
+                execute(text)
+            except KeyError as e:
+                logger.error("invalid option: %s", e)
+                sys.exit(1)
+            try:
+                execute(text)
+            except ConnectionError as e:
+                logger.error("sync failed: %s", e)
+            try:
+                execute(text)
+            except TimeoutError as e:
+                logger.error("sync failed: %s", e)
+                logger.debug("details", exc_info=False)
+            try:
+                execute(text)
+            except LookupError as e:
+                logger.error("reindex failed: %s", e)
+                raise RuntimeError("index rebuild failed")
+        """,
+        {("OBS003", 31), ("OBS003", 35), ("OBS003", 40)},
+    ),
 }
 
 
