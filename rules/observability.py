@@ -771,7 +771,9 @@ class RootOrNamedLogger(CstRule):
         "literal instead of `logging.getLogger(__name__)`.",
         why="The module's logger name is what lets operators filter, route and set levels per "
         "package; root-logger calls and hand-typed names cannot be told apart or configured "
-        "per module, and drift when code moves.",
+        "per module, and drift when code moves. Naming the module's own package "
+        '(`getLogger("httpx")` inside `httpx._client`) keeps the hierarchy and is not '
+        "reported.",
         remediation="Create one logger per module, `logger = logging.getLogger(__name__)`, and "
         "call `logger.info(...)`.",
         bad=(
@@ -791,6 +793,10 @@ class RootOrNamedLogger(CstRule):
                 "    logging.basicConfig(level=logging.INFO)\n"
                 '    logging.getLogger("urllib3").setLevel(logging.WARNING)\n'
                 "    logging.getLogger().addHandler(logging.NullHandler())\n"
+            ),
+            Example(
+                'import logging\n\nlogger = logging.getLogger("billing")\n',
+                path="billing/invoices.py",
             ),
         ),
         references=("https://docs.python.org/3/howto/logging.html#advanced-logging-tutorial",),
@@ -834,6 +840,9 @@ class RootOrNamedLogger(CstRule):
                 fix=NodeFix((insert_after_open(value),), "unsafe", "use __name__"),
             )
         elif string_value(first.value) is not None:
+            name, module = string_value(first.value), self.context.module_name
+            if name and (module == name or module.startswith(f"{name}.")):
+                return  # its own package's logger: `getLogger("httpx")` in httpx._client
             self.report(
                 value,
                 f"logger named by the literal {code_of(first.value)}; use `getLogger(__name__)`",

@@ -94,6 +94,18 @@ def test_arc007_package_init_reexporting_its_submodules() -> None:
     }
 
 
+def test_obs004_own_package_logger() -> None:
+    source = (
+        "import logging\n\n"
+        'logger = logging.getLogger("shop")\n'
+        'audit = logging.getLogger("shop.cart")\n'
+        'other = logging.getLogger("shopping")\n'
+        'billing = logging.getLogger("billing")\n'
+    )
+    found = _findings({"shop/cart.py": source, "shop/__init__.py": ""}, "OBS004")
+    assert found == {"shop/cart.py": [5, 6], "shop/__init__.py": []}
+
+
 CASES = {
     # Ignoring an expected absence, a try/except/else branch or a documented
     # ignore is deliberate; swallowing a failure of real work is not.
