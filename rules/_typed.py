@@ -16,7 +16,10 @@ The project is the nearest directory above the file holding a
 `pyproject.toml`, `setup.cfg`, `mypy.ini`, `.mypy.ini`,
 `pyrightconfig.json`, `.git` or `.hg`. Lookups are a few `stat` calls per
 file; parsed configuration files are memoised by path, size and mtime, so a
-long-lived process sees edits.
+long-lived process sees edits. The per-file result cache is keyed by the
+file's bytes and the guardrails settings, not by these markers: after adding
+a `py.typed` or changing type-checker settings, `guardrails clean` (or
+`--no-cache`) makes unchanged files pick the change up.
 """
 
 from __future__ import annotations
