@@ -128,6 +128,9 @@ IGNORABLE_EXCEPTIONS = [
     "StopIteration",
     "StopAsyncIteration",
     "GeneratorExit",
+    "GreenletExit",
+    "KeyboardInterrupt",
+    "SystemExit",
     "CancelledError",
     "Empty",
     "EndOfStream",
@@ -138,9 +141,10 @@ IGNORABLE_EXCEPTIONS = [
     "*NoMatchFound",
     "*AlreadyExists",
 ]
-"""Exceptions that mean "not there": a missing key, module, file, attribute,
-record or route, a cancelled task, an empty queue. Ignoring one is the EAFP
-spelling of an `if`."""
+"""Exceptions that are signals rather than failures: "not there" (a missing
+key, module, file, attribute, record or route, an empty queue) or "stop" (a
+cancelled task, Ctrl-C, an exit). Ignoring one is the EAFP spelling of an
+`if`, or the deliberate end of a loop or program."""
 
 
 def _explained(body: cst.BaseSuite) -> bool:
@@ -176,9 +180,10 @@ class SwallowedException(CstRule):
         summary="An `except` block only `pass`es, `continue`s or is `...`: the error vanishes.",
         why="A swallowed exception leaves no trace: the operation silently did not happen, and "
         "whoever debugs the consequence has no log line, metric or traceback to start from. "
-        "These idioms are not reported: catching only an exception that signals an expected "
-        "absence (`KeyError`, `ImportError`, `FileNotFoundError`, a cancelled task, ... — "
-        "the `ignorable-exceptions` option); a named exception in a `try` with an `else:` "
+        "These idioms are not reported: catching only an exception that is a signal rather "
+        "than a failure (`KeyError`, `ImportError`, `FileNotFoundError`, a cancelled task, "
+        "Ctrl-C, ... — the `ignorable-exceptions` option); a named exception in a `try` "
+        "with an `else:` "
         "(`try`/`except`/`else` spelling an if/else) or whose body says in a comment why "
         "the error is ignored; and a best-effort teardown whose `try` only closes, kills or "
         "unlinks something. `check-typed-exception = false` reports "
@@ -240,9 +245,9 @@ class SwallowedException(CstRule):
                 "ignorable-exceptions",
                 list,
                 IGNORABLE_EXCEPTIONS,
-                "exceptions (globs) that signal an expected absence; a handler catching only "
-                "these may swallow them (a name matches its last dotted part: `*DoesNotExist` "
-                "matches `User.DoesNotExist`)",
+                "exceptions (globs) that are signals, not failures (an absence, a cancellation, "
+                "an interrupt); a handler catching only these may swallow them (a name matches "
+                "its last dotted part: `*DoesNotExist` matches `User.DoesNotExist`)",
                 item_kind=str,
                 weaker="more",  # every name listed may be swallowed
             ),

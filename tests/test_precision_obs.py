@@ -154,6 +154,26 @@ CASES = {
         """,
         {("OBS005", 25), ("OBS005", 30), ("OBS005", 34), ("OBS005", 39)},
     ),
+    # Ctrl-C or an exit ending a prompt loop is a signal, not a lost error.
+    "obs005-interrupt-signals": (
+        """\
+        def repl(prompt, run):
+            while True:
+                try:
+                    text = prompt()
+                except KeyboardInterrupt:
+                    continue
+                try:
+                    run(text)
+                except SystemExit:
+                    pass
+                try:
+                    run(text)
+                except RuntimeError:
+                    continue
+        """,
+        {("OBS005", 13)},
+    ),
     # A best-effort close/kill/unlink may ignore every error; real work may not.
     "obs005-best-effort-teardown": (
         """\
