@@ -72,8 +72,9 @@ def _inline_marker(source: str) -> bool:
 
 def _in_typed_package(directory: Path) -> bool:
     """A `py.typed` in this package directory or any package enclosing it."""
-    while (directory / "__init__.py").is_file():
-        if (directory / "py.typed").is_file():
+    # os.path's checks answer False on any OSError (an unreadable folder, say)
+    while os.path.isfile(directory / "__init__.py"):
+        if os.path.isfile(directory / "py.typed"):
             return True
         if directory.parent == directory:
             break
@@ -84,9 +85,10 @@ def _in_typed_package(directory: Path) -> bool:
 def _project_typed(directory: Path) -> bool:
     """The nearest project's type-checker settings require annotations."""
     for folder in (directory, *directory.parents):
-        present = [folder / name for name in _PROJECT_MARKERS if (folder / name).exists()]
+        present = [folder / name for name in _PROJECT_MARKERS if os.path.exists(folder / name)]
         if present:
-            return any(_config_typed(str(p), *_stamp(p)) for p in present if p.is_file())
+            files = [p for p in present if os.path.isfile(p)]
+            return any(_config_typed(str(p), *_stamp(p)) for p in files)
     return False
 
 
