@@ -147,6 +147,31 @@ cancelled task, Ctrl-C, an exit). Ignoring one is the EAFP spelling of an
 `if`, or the deliberate end of a loop or program."""
 
 
+_TIMEOUTS = ["timeout", "*Timeout", "TimeoutError", "*TimeoutError"]
+
+
+class _TimeoutArgument(cst.CSTVisitor):
+    """Finds a call given `timeout=`, outside nested functions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if keyword(node, "timeout") is not None:
+            self.found = True
+
+
+def _asks_for_timeout(body: cst.BaseSuite) -> bool:
+    """Whether the `try` body passes `timeout=`: timing out is then an outcome it asked for."""
+    finder = _TimeoutArgument()
+    walk(body, finder)
+    return finder.found
+
+
 def _explained(body: cst.BaseSuite) -> bool:
     """Whether the handler's body carries a comment saying why it ignores the error.
 
@@ -182,12 +207,11 @@ class SwallowedException(CstRule):
         "whoever debugs the consequence has no log line, metric or traceback to start from. "
         "These idioms are not reported: catching only an exception that is a signal rather "
         "than a failure (`KeyError`, `ImportError`, `FileNotFoundError`, a cancelled task, "
-        "Ctrl-C, ... — the `ignorable-exceptions` option); a named exception in a `try` "
-        "with an `else:` "
-        "(`try`/`except`/`else` spelling an if/else) or whose body says in a comment why "
-        "the error is ignored; and a best-effort teardown whose `try` only closes, kills or "
-        "unlinks something. `check-typed-exception = false` reports "
-        "only catch-alls, like Ruff's S110 default.",
+        "Ctrl-C, ... — the `ignorable-exceptions` option); a named exception in a `try` with "
+        "an `else:` (`try`/`except`/`else` spelling an if/else), whose body says in a comment "
+        "why the error is ignored, or that is a timeout the `try` asked for (`timeout=`); and "
+        "a best-effort teardown whose `try` only closes, kills or unlinks something. "
+        "`check-typed-exception = false` reports only catch-alls, like Ruff's S110 default.",
         remediation='Log it (`logger.warning("cache miss for %s", key, exc_info=True)`), '
         "re-raise, or handle it; if ignoring really is intended, say so with "
         "`with contextlib.suppress(SpecificError):`.",
@@ -254,10 +278,24 @@ class SwallowedException(CstRule):
         ),
     )
 
+    def visit_Try(self, node: cst.Try) -> None:
+        self._check_try(node)
+
+    def visit_TryStar(self, node: cst.TryStar) -> None:
+        self._check_try(node)
+
+    def _check_try(self, node: cst.Try | cst.TryStar) -> None:
+        cleanup = _only_cleanup(node.body)
+        for handler in node.handlers:
+            self._check(handler, node, cleanup)
+
     def _check(
-        self, node: cst.ExceptHandler | cst.ExceptStarHandler, cleanup: bool, branch: bool
+        self,
+        node: cst.ExceptHandler | cst.ExceptStarHandler,
+        owner: cst.Try | cst.TryStar,
+        cleanup: bool,
     ) -> None:
-        """`cleanup`: the try only tears down; `branch`: the try has an `else:`."""
+        """`owner` is the `try` of handler `node`; `cleanup`: its body only tears down."""
         kind = _only_ignores(node.body)
         if kind is None or cleanup:
             return  # best-effort teardown: `try: sock.close() except OSError: pass`
@@ -265,10 +303,14 @@ class SwallowedException(CstRule):
         if head is None:
             if not self.options["check-typed-exception"] or node.type is None:
                 return
-            if branch or _only_ignorable(node.type, self.options["ignorable-exceptions"]):
+            if owner.orelse is not None:
                 return  # `try: n = int(s) except ValueError: pass else: use(n)` is an if/else
+            if _only_ignorable(node.type, self.options["ignorable-exceptions"]):
+                return  # `except KeyError: pass`: an expected absence
             if _explained(node.body):
                 return  # `except OSError:` + `# /dev/null cannot be chowned` + `pass`
+            if _only_ignorable(node.type, _TIMEOUTS) and _asks_for_timeout(owner.body):
+                return  # `drain_events(timeout=1)` + `except socket.timeout: pass`
             star = "*" if isinstance(node, cst.ExceptStarHandler) else ""
             head = f"`except{star} {code_of(node.type)}:`"
         self.report(
@@ -276,16 +318,6 @@ class SwallowedException(CstRule):
             f"{head} swallows the exception with only `{kind}`: nothing is "
             "logged, re-raised or handled",
         )
-
-    def visit_Try(self, node: cst.Try) -> None:
-        cleanup = _only_cleanup(node.body)
-        for handler in node.handlers:
-            self._check(handler, cleanup, node.orelse is not None)
-
-    def visit_TryStar(self, node: cst.TryStar) -> None:
-        cleanup = _only_cleanup(node.body)
-        for handler in node.handlers:
-            self._check(handler, cleanup, node.orelse is not None)
 
 
 class _HandlerTracker(CstRule):

@@ -174,6 +174,28 @@ CASES = {
         """,
         {("OBS005", 13)},
     ),
+    # A timeout the try asked for (`timeout=`) is an outcome, not a lost error.
+    "obs005-requested-timeout": (
+        """\
+        import socket
+
+        def poll(connection, fetch):
+            while True:
+                try:
+                    connection.drain_events(timeout=1.0)
+                except socket.timeout:
+                    pass
+                try:
+                    fetch()
+                except socket.timeout:
+                    pass
+                try:
+                    connection.drain_events(timeout=1.0)
+                except OSError:
+                    pass
+        """,
+        {("OBS005", 11), ("OBS005", 15)},
+    ),
     # A best-effort close/kill/unlink may ignore every error; real work may not.
     "obs005-best-effort-teardown": (
         """\
