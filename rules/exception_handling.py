@@ -675,7 +675,11 @@ class BroadExceptUnlogged(CstRule):
         summary="`except Exception` (or `BaseException`, or bare `except:`) handles every error "
         "without logging it, re-raising it, passing it on or returning an error value.",
         why="A catch-all that neither records nor propagates the error turns every bug — typos, "
-        "None errors, timeouts — into a silent default, so failures surface far away, if at all.",
+        "None errors, timeouts — into a silent default, so failures surface far away, if at all. "
+        "Dealing with the error counts: logging or reporting it (also to stderr), re-raising, "
+        "passing the exception or `sys.exc_info()` on, calling a failure handler "
+        "(`self._on_failure()`), exiting, or returning `None`/`False` for the caller to check. "
+        "A body of only `pass`/`continue` is reported once, as OBS005.",
         remediation="Catch the specific exceptions you expect; where a catch-all is right (a "
         "worker loop, a request boundary), log it with `logger.exception(...)` or re-raise.",
         bad=(
