@@ -190,7 +190,9 @@ def score(
     for stats in rules.values():
         stats["per_kloc"] = round(1000 * stats["findings"] / total_lines, 3)
         stats["precision"] = round(stats["tp"] / stats["judged"], 3) if stats["judged"] else None
-    errors = [s for rid, s in rules.items() if s["severity"] == "error" and not rid.startswith("GR")]
+    errors = [
+        s for rid, s in rules.items() if s["severity"] == "error" and not rid.startswith("GR")
+    ]
     error_judged = sum(s["judged"] for s in errors)
     loud = sum(p["warning_error"] for p in projects)
     stale = collections.Counter(
@@ -210,7 +212,9 @@ def score(
                 round(sum(s["tp"] for s in errors) / error_judged, 3) if error_judged else None
             ),
             "judged": len(seen),
-            "stale_labels": {f"{rule} {verdict}": n for (rule, verdict), n in sorted(stale.items())},
+            "stale_labels": {
+                f"{rule} {verdict}": n for (rule, verdict), n in sorted(stale.items())
+            },
         },
     }
 
@@ -263,8 +267,11 @@ def print_table(results: dict[str, Any]) -> None:
           f"{'tp':>4} {'fp':>4} {'noisy':>5} {'precision':>9}")  # fmt: skip
     for rule_id, s in results["rules"].items():
         precision = "-" if s["precision"] is None else f"{s['precision']:.2f}"
-        print(f"{rule_id:<8} {s['severity']:<8} {s['findings']:>6} {s['per_kloc']:>7.2f} "
-              f"{s['judged']:>6} {s['tp']:>4} {s['fp']:>4} {s['noisy']:>5} {precision:>9}")  # fmt: skip
+        counts = f"{s['judged']:>6} {s['tp']:>4} {s['fp']:>4} {s['noisy']:>5}"
+        print(
+            f"{rule_id:<8} {s['severity']:<8} {s['findings']:>6} {s['per_kloc']:>7.2f} "
+            f"{counts} {precision:>9}"
+        )
     t = results["totals"]
     print(
         f"\n{t['lines']} lines, {t['warning_error']} warning/error findings "

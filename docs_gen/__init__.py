@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from guardrails.docs_gen import precision
+
 from guardrails.errors import UsageError
 from guardrails.model import RuleMeta
 

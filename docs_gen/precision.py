@@ -29,7 +29,7 @@ def load() -> dict[str, Any] | None:
 
 
 def _precision(stats: dict[str, Any]) -> str:
-    return "–" if stats["precision"] is None else f"{stats['precision']:.2f}"
+    return "-" if stats["precision"] is None else f"{stats['precision']:.2f}"
 
 
 def rule_section(rule_id: str, plugin: str, results: dict[str, Any] | None = None) -> list[str]:
@@ -67,7 +67,8 @@ def precision_page(results: dict[str, Any]) -> str:
         "hand, finding by finding, by reading the code around it. Rerun it with",
         "`python bench/precision.py` (it downloads the wheels once; see `bench/README.md`).",
         "",
-        "- **tp**: the rule's definition holds and a reviewer of that project would want it flagged.",
+        "- **tp**: the rule's definition holds and a reviewer of that project would want it",
+        "  flagged.",
         "- **fp**: the tool misread the code.",
         "- **noisy**: true by the letter of the rule, but the code is intended or harmless.",
         "",

@@ -24,14 +24,16 @@ from guardrails.rules.concurrency import (
     RetryWithoutBackoff,
     WaitWithoutTimeout,
 )
-from guardrails.rules.observability import (
+from guardrails.rules.exception_handling import (
     BroadExceptUnlogged,
     ErrorLogWithoutTraceback,
+    RaiseWithoutCause,
+    SwallowedException,
+)
+from guardrails.rules.observability import (
     NonConstantLogMessage,
     PrintInLibrary,
-    RaiseWithoutCause,
     RootOrNamedLogger,
-    SwallowedException,
     WallClockDuration,
 )
 from guardrails.rules.reliability import (

@@ -9,6 +9,7 @@ from typing import Any
 
 import libcst as cst
 from guardrails.rules._names import MainBlockAware
+from guardrails.rules._typed import declares_typed
 
 from guardrails.cst.helpers import code_of, literal_value
 from guardrails.cst.rule import CstRule, RuleContext
@@ -504,20 +505,40 @@ class UntypedPublicApi(CstRule):
         summary="A public function or method lacks parameter or return annotations.",
         why="Annotations are the contract callers (and agents) code against; without them "
         "type checkers cannot catch misuse across modules and readers must read the body to "
-        "know what goes in and comes out.",
+        "know what goes in and comes out. By default only code that has declared itself typed "
+        "is checked — a package shipping a PEP 561 `py.typed` marker, a project whose mypy "
+        "config sets `strict` or `disallow_untyped_defs` (or pyright `typeCheckingMode = "
+        '"strict"`), or a file with a `# mypy: disallow-untyped-defs` or `# pyright: strict` '
+        "comment: there a missing annotation breaks a promise, while in untyped code it would "
+        "flag every function and bury every other finding. Set `typed-only = false` to check "
+        "all code.",
         remediation="Annotate every parameter and the return type: "
         "`def fetch(url: str, timeout: float = 10) -> bytes:`.",
         bad=(
-            Example('def fetch(url, timeout: float = 10) -> bytes:  # bad\n    return b""\n'),
-            Example("class Repo:\n    def get(self, key: str):  # bad\n        return None\n"),
+            Example(
+                "# mypy: disallow-untyped-defs\n\n\n"
+                'def fetch(url, timeout: float = 10) -> bytes:  # bad\n    return b""\n'
+            ),
+            Example(
+                "class Repo:\n    def get(self, key: str):  # bad\n        return None\n",
+                options={"typed-only": False},
+            ),
         ),
         good=(
-            Example('def fetch(url: str, timeout: float = 10) -> bytes:\n    return b""\n'),
+            Example(
+                "# mypy: disallow-untyped-defs\n\n\n"
+                'def fetch(url: str, timeout: float = 10) -> bytes:\n    return b""\n'
+            ),
+            Example(
+                "def parse(raw, strict=False):\n    return raw.split()\n",
+                path="legacy/parser.py",
+            ),
             Example(
                 "class Repo:\n    def __init__(self, path):\n        self.path = path\n\n"
                 "    def get(self, key: str, *args: str, **kwargs: int) -> None:\n"
                 "        return None\n\n    def _cache(self, key):\n        return key\n\n\n"
-                "def _helper(x):\n    return x\n"
+                "def _helper(x):\n    return x\n",
+                options={"typed-only": False},
             ),
         ),
         skip_tests=True,
@@ -528,9 +549,16 @@ class UntypedPublicApi(CstRule):
                 "no-underscore",
                 "what counts as public: `no-underscore` (names without a leading _), `all`, or "
                 "`dunder-all` (names in the module's __all__ when it has one)",
-                check=lambda v: (
-                    None if v in _VISIBILITY else f"must be one of {', '.join(_VISIBILITY)}"
-                ),
+                check=_one_of_visibility,
+            ),
+            Option(
+                "typed-only",
+                bool,
+                True,
+                "check only code declared typed (`py.typed` in its package, strict mypy/pyright "
+                "settings, or an inline `# mypy:`/`# pyright: strict` comment); false checks all "
+                "code",
+                weaker="higher",  # true checks less code than false
             ),
         ),
     )
@@ -539,6 +567,9 @@ class UntypedPublicApi(CstRule):
         super().__init__(context)
         self._stack: list[str] = []  # "class:<name>" or "function"
         self._exported: set[str] | None = None
+        self._checked = not context.options["typed-only"] or declares_typed(
+            context.path, context.source
+        )
 
     def visit_Module(self, node: cst.Module) -> None:
         for statement in node.body:
@@ -585,7 +616,7 @@ class UntypedPublicApi(CstRule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         enclosing = list(self._stack)
         self._stack.append("function")
-        if "function" in enclosing:
+        if not self._checked or "function" in enclosing:
             return  # nested helpers are not API
         owners = [frame.removeprefix("class:") for frame in enclosing]
         if not self._public(node.name.value) or not all(self._public(o) for o in owners):
@@ -621,25 +652,43 @@ class WildcardImport(CstRule):
         summary="`from module import *` pulls an unknown set of names into the module.",
         why="Readers and tools cannot tell where a name comes from, later imports silently "
         "shadow earlier ones, and the module's dependencies change whenever the other module "
-        "gains a name.",
+        "gains a name. A package's `__init__.py` re-exporting its own submodules "
+        "(`from ._models import *`, each with an `__all__`) is the one deliberate use — it "
+        "uses none of the names itself — and is not reported.",
         remediation="Import the names you use explicitly: `from app.models import Order, "
         "Customer`, or import the module: `from app import models`.",
         bad=(
             Example('from os.path import *  # bad\n\nROOT = join("a", "b")\n'),
-            Example("from .models import *  # bad\n", path="app/__init__.py"),
+            Example(
+                "from .models import *  # bad\n\n\ndef total(order: Order) -> int:\n"
+                "    return order.total\n",
+                path="app/views.py",
+            ),
         ),
         good=(
             Example('from os.path import join\n\nROOT = join("a", "b")\n'),
-            Example("from . import models\nfrom .models import Order\n", path="app/__init__.py"),
+            Example(
+                "from ._client import *\nfrom ._models import *\n\n"
+                '__all__ = ["Client", "Request", "Response"]\n',
+                path="app/__init__.py",
+            ),
         ),
         references=("https://peps.python.org/pep-0008/#imports",),
     )
     TRIGGERS = ("*",)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
+        if isinstance(node.names, cst.ImportStar) and not self._reexport(node):
             module = "." * len(node.relative) + (code_of(node.module) if node.module else "")
             self.report(node, f"`from {module} import *` hides which names this module uses")
+
+    def _reexport(self, node: cst.ImportFrom) -> bool:
+        """A package `__init__` gathering its own submodule's public names."""
+        names = self.context.names
+        package = names.package
+        if not package or package != self.context.module_name:
+            return False  # not a package's `__init__`
+        return names._import_from_base(node).startswith(package + ".")
 
 
 def _valid_regex(value: Any) -> str | None:

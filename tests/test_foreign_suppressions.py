@@ -199,7 +199,7 @@ def test_guardrails_comment_wins_and_precedence_applies_among_suppressed() -> No
                 pass
             try:
                 return read()
-            except Exception:  # guardrails: ignore[OBS005, OBS006] best effort  # noqa: BLE001
+            except Exception:  # guardrails: ignore[OBS005] best effort  # noqa: BLE001
                 pass
         """,
         select=("REL002", "OBS005", "OBS006", "GR"),

@@ -12,9 +12,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from guardrails.docs_gen import precision as precision_docs
 from guardrails.docs_gen import rule_page
+
 from guardrails.config import Settings
 from guardrails.plugins import build_registry
 
@@ -61,7 +61,9 @@ def test_builtin_rule_pages_link_the_ledger_and_plugin_pages_do_not() -> None:
     sec001 = rule_page(registry.rules["SEC001"])
     assert "## Measured precision" in sec001
     assert "../precision.md#sec001" in sec001
-    plugin_rule = next(m for m in registry.rules.values() if m.plugin not in ("guardrails.rules", "guardrails"))
+    plugin_rule = next(
+        m for m in registry.rules.values() if m.plugin not in ("guardrails.rules", "guardrails")
+    )
     assert "Measured precision" not in rule_page(plugin_rule)
 
 
@@ -129,7 +131,9 @@ def test_the_command_scores_an_unpacked_project(tmp_path: Path) -> None:
     with labels.open("w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(ledger.FIELDS)
-        writer.writerow(["flask", "flask/views.py", 5, "SEC001", "tp", "shell=True on a caller's value"])
+        writer.writerow(
+            ["flask", "flask/views.py", 5, "SEC001", "tp", "shell=True on a caller's value"]
+        )
     todo = tmp_path / "todo.csv"
     proc = subprocess.run(
         [sys.executable, str(SCRIPT), "--work", str(tmp_path / "work"), "--labels", str(labels),
