@@ -1,0 +1,137 @@
+"""Which modules are programs rather than library code: the one owner of entry-module detection.
+
+A program may print, exit and read its environment; a library must not. The
+rules that care (OBS001 print-in-library, REL011 exit-in-library, ARC005
+env-outside-config) all ask `EntryAware.in_program`, so they agree on what an
+entry point is: a module matching the `entry-modules` globs, a module the
+project declares as a script (`[project.scripts]`, `[project.gui-scripts]` and
+`*commands` entry-point groups in the root's pyproject.toml, or the same in an
+installed `*.dist-info/entry_points.txt` under the root), a module with an
+`if __name__ == "__main__":` block, and code inside such a block.
+"""
+
+from __future__ import annotations
+
+import configparser
+import functools
+import sys
+from collections.abc import Iterable, Iterator
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import libcst as cst
+from guardrails.rules._names import MainBlockAware, has_main_guard
+
+from guardrails.cst.rule import RuleContext
+from guardrails.model import Option
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - the declared tomli dependency on 3.10
+    import tomli as tomllib
+
+ENTRY_MODULES = [
+    "__main__",
+    "*.__main__",
+    "*._main",
+    "cli",
+    "*.cli",
+    "*.cli.*",
+    "manage",
+    "*.management.commands.*",
+    "scripts.*",
+    "*.scripts.*",
+    "bin.*",
+    "*.bin.*",
+    "tools.*",
+    "setup",
+    "noxfile",
+    "fabfile",
+]
+
+ENTRY_OPTION = Option(
+    "entry-modules",
+    list,
+    ENTRY_MODULES,
+    "module globs of CLI / entry-point code where this is fine (modules declared as "
+    "scripts in pyproject.toml or an installed entry_points.txt, and modules with an "
+    '`if __name__ == "__main__":` block, always are)',
+    item_kind=str,
+    weaker="more",  # every module listed is exempt
+)
+
+_SCRIPT_GROUPS = ("console_scripts", "gui_scripts")
+
+
+def _is_script_group(group: str) -> bool:
+    """Groups whose entries run as commands: scripts, and plugin commands (`celery.commands`)."""
+    return group in _SCRIPT_GROUPS or group.endswith("commands")
+
+
+def _target_module(target: str) -> str:
+    """`pkg.cli:main` -> `pkg.cli` (extras such as `[socks]` dropped)."""
+    return target.split("[", 1)[0].split(":", 1)[0].strip()
+
+
+def _from_pyproject(path: Path) -> Iterator[str]:
+    try:
+        project = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return
+    if not isinstance(project, dict):
+        return
+    groups = {
+        "console_scripts": project.get("scripts"),
+        "gui_scripts": project.get("gui-scripts"),
+    }
+    entry_points = project.get("entry-points")
+    if isinstance(entry_points, dict):
+        groups.update(entry_points)
+    for group, table in groups.items():
+        if _is_script_group(group) and isinstance(table, dict):
+            yield from (_target_module(t) for t in table.values() if isinstance(t, str))
+
+
+def _from_entry_points_txt(path: Path) -> Iterator[str]:
+    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    try:
+        parser.read_string(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, configparser.Error):
+        return
+    for group in parser.sections():
+        if _is_script_group(group):
+            yield from (_target_module(t) for t in parser[group].values())
+
+
+@functools.lru_cache(maxsize=32)
+def declared_entry_modules(root: Path) -> frozenset[str]:
+    """Modules the project at `root` declares as commands (read once per root)."""
+    found: set[str] = set(_from_pyproject(root / "pyproject.toml"))
+    for listing in sorted(root.glob("*.dist-info/entry_points.txt")):
+        found.update(_from_entry_points_txt(listing))
+    return frozenset(name for name in found if name)
+
+
+def is_entry_module(module: str, patterns: Iterable[str], root: Path | None) -> bool:
+    """Whether `module` is a program: matches a glob or is declared as a command."""
+    if any(fnmatchcase(module, pattern) for pattern in patterns):
+        return True
+    return root is not None and module in declared_entry_modules(root)
+
+
+class EntryAware(MainBlockAware):
+    """Knows whether code runs as a program: an entry module, a script, a `__main__` block."""
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._script = False
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._script = has_main_guard(node) or is_entry_module(
+            self.context.module_name, self.options["entry-modules"], self.context.root
+        )
+
+    @property
+    def in_program(self) -> bool:
+        return self._script or self.in_main_block
