@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Sequence
 
 import libcst as cst
 from guardrails.rules.reliability import _REQUESTS_FUNCS, _REQUESTS_SESSIONS, _VERBS
@@ -401,9 +403,37 @@ class WaitWithoutTimeout(CstRule):
     )
     TRIGGERS = ("get", "join", "wait", "acquire", "result", "put")
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._managed: set[int] = set()  # acquire() calls released in a following `finally`
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._pair_acquires(node.body)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._pair_acquires(node.body)
+
+    def visit_Try(self, node: cst.Try) -> None:
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        if body:  # try: lock.acquire() ... finally: lock.release()
+            self._manage(body[0], node)
+
+    def _pair_acquires(self, body: Sequence[cst.BaseStatement]) -> None:
+        """lock.acquire() directly followed by try: ... finally: lock.release()."""
+        for statement, following in itertools.pairwise(body):
+            if isinstance(following, cst.Try):
+                self._manage(statement, following)
+
+    def _manage(self, statement: cst.BaseStatement, attempt: cst.Try) -> None:
+        call = _acquire_call(statement)
+        if call is not None and attempt.finalbody is not None:
+            receiver = code_of(call.func.value)  # type: ignore[attr-defined]
+            if f"{receiver}.release()" in code_of(attempt.finalbody.body):
+                self._managed.add(id(call))
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if not isinstance(func, cst.Attribute):
+        if not isinstance(func, cst.Attribute) or id(node) in self._managed:
             return
         name = self.context.qualified_name(func) or ""
         base, _, method = name.rpartition(".")
@@ -431,3 +461,17 @@ class WaitWithoutTimeout(CstRule):
     def _nonblocking(self, node: cst.Call, position: int) -> bool:
         block = argument(node, "block", position)
         return block is not None and is_false(block.value)
+
+
+def _acquire_call(statement: cst.BaseStatement) -> cst.Call | None:
+    """The call of a statement that is only `x.acquire()`."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    expression = statement.body[0]
+    if not isinstance(expression, cst.Expr) or not isinstance(expression.value, cst.Call):
+        return None
+    call = expression.value
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "acquire" and not call.args:
+        return call
+    return None

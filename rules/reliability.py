@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable
 
 import libcst as cst
+from guardrails.rules._entry import ENTRY_OPTION, EntryAware
 from guardrails.rules._names import clip
-from guardrails.rules.observability import _ENTRY_OPTION, _EntryAware
 
 from guardrails.cst.helpers import (
     argument,
@@ -556,8 +556,40 @@ class UncheckedSubprocess(CstRule):
     )
     TRIGGERS = ("run",)
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._scopes: list[cst.CSTNode] = []
+        self._handled: set[int] = set()  # run() calls whose result is checked or handed on
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._scopes.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.pop()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self._handled.add(id(node.value))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self._handled.add(id(node.value))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value in _RESULT_CHECKS:
+            self._handled.add(id(node.value))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        target = node.targets[0].target if len(node.targets) == 1 else None
+        if isinstance(target, cst.Name) and isinstance(node.value, cst.Call):
+            use = _ResultUse(target.value)
+            walk(self._scopes[-1], use)
+            if use.checked:
+                self._handled.add(id(node.value))
+
     def visit_Call(self, node: cst.Call) -> None:
-        if self.context.qualified_name(node.func) != "subprocess.run":
+        if self.context.qualified_name(node.func) != "subprocess.run" or id(node) in self._handled:
             return
         if keyword(node, "check") is not None or kwargs_may_supply(node, "check"):
             return
@@ -573,6 +605,33 @@ class UncheckedSubprocess(CstRule):
         )
 
 
+_RESULT_CHECKS = frozenset({"returncode", "check_returncode"})
+
+
+class _ResultUse(cst.CSTVisitor):
+    """Whether a variable holding a `run()` result has its exit status read or is handed on."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.checked = False
+
+    def _is(self, node: cst.CSTNode | None) -> bool:
+        return isinstance(node, cst.Name) and node.value == self.name
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if self._is(node.value) and node.attr.value in _RESULT_CHECKS:
+            self.checked = True
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if self._is(node.value):
+            self.checked = True
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if self._is(node.value):
+            self.checked = True
+
+
 _EXITS = {
     "sys.exit": "sys.exit",
     "builtins.exit": "exit",
@@ -581,7 +640,7 @@ _EXITS = {
 }
 
 
-class ExitInLibrary(_EntryAware):
+class ExitInLibrary(EntryAware):
     META = RuleMeta(
         id="REL011",
         name="exit-in-library",
@@ -616,16 +675,47 @@ class ExitInLibrary(_EntryAware):
         ),
         references=("https://docs.python.org/3/library/sys.html#sys.exit",),
         skip_tests=True,
-        options=(_ENTRY_OPTION,),
+        options=(ENTRY_OPTION,),
     )
     TRIGGERS = ("exit", "quit")
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        # Per enclosing function: does it own its process (forked it, or handles a signal)?
+        self._owns: list[bool] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._owns.append(_is_signal_handler(node))
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._owns.pop()
+
     def visit_Call(self, node: cst.Call) -> None:
-        if self.in_program:
+        name = self.context.qualified_name(node.func) or ""
+        if name in _FORKS and self._owns:
+            self._owns[-1] = True  # the code after a fork runs in a process it created
             return
-        shown = _EXITS.get(self.context.qualified_name(node.func) or "")
+        if self.in_program or (self._owns and self._owns[-1]):
+            return
+        shown = _EXITS.get(name)
         if shown is not None:
             self.report(
                 node,
                 f"`{shown}()` in library code ends the whole process; raise an exception instead",
             )
+
+
+_FORKS = frozenset({"os.fork", "os.forkpty"})
+_SIGNAL_PARAMS = re.compile(r"^_?(sig|signum|signo|signal|sig_num|signal_number|_)$")
+_FRAME_PARAMS = re.compile(r"^_?(frame|stack|stack_frame|_)$")
+
+
+def _is_signal_handler(node: cst.FunctionDef) -> bool:
+    """`def on_term(signum, frame)`: a handler the process owner installed to end it."""
+    params = [p.name.value for p in (*node.params.posonly_params, *node.params.params)]
+    return (
+        len(params) >= 2
+        and bool(_SIGNAL_PARAMS.match(params[-2]))
+        and bool(_FRAME_PARAMS.match(params[-1]))
+        and not (params[-2] == "_" and params[-1] == "_")
+    )
