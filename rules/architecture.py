@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
 import libcst as cst
-from guardrails.rules._names import MainBlockAware
+from guardrails.rules._entry import ENTRY_OPTION, EntryAware
 
 from guardrails.cst.helpers import code_of, literal_value
 from guardrails.cst.rule import CstRule, RuleContext
@@ -381,31 +382,40 @@ class FunctionTooComplex(CstRule):
 
 
 CONFIG_MODULES = [
-    "config",
-    "*.config",
-    "*.config.*",
-    "settings",
-    "*.settings",
-    "*.settings.*",
+    "config*",
+    "*.config*",
+    "*_config",
+    "settings*",
+    "*.settings*",
+    "*_settings",
     "conf",
     "*.conf",
+    "*.conf.*",
     "*.conftest",
     "conftest",
 ]
 
+_ENV_WRITES = frozenset({"setdefault", "update", "pop", "popitem", "clear", "copy"})
+"""`os.environ` methods that change the environment or hand all of it on; none reads a setting."""
 
-class EnvOutsideConfig(MainBlockAware):
+
+class EnvOutsideConfig(EntryAware):
     META = RuleMeta(
         id="ARC005",
         name="env-outside-config",
         category="architecture",
         severity="warning",
-        summary="`os.environ` or `os.getenv` is read outside the configured config modules.",
+        summary="`os.environ` or `os.getenv` is read outside the configured config modules and "
+        "the program's entry points.",
         why="Environment reads scattered through the code make configuration invisible: nobody "
         "can list what a service needs, defaults and parsing differ per call site, and tests "
         "must patch the environment.",
         remediation="Parse settings once at the boundary into a typed object (a dataclass or "
-        "pydantic `BaseSettings` in `app/config.py`) and pass it, or import it, where needed.",
+        "pydantic `BaseSettings` in `app/config.py`) and pass it, or import it, where needed. "
+        "Config modules (`config*`, `settings*`, `*_config`, `*_settings`, `conf`, `*.conf.*`) "
+        "and entry points (CLI modules, declared scripts, `__main__`) are that boundary; "
+        "writing the environment (`os.environ[k] = v`, `del`, `setdefault`, `update`, `pop`, "
+        "`os.putenv`) for a child process, or copying it whole, is not reading configuration.",
         bad=(
             Example(
                 'import os\n\n\ndef connect():\n    return os.environ["DATABASE_URL"]  # bad\n',
@@ -439,6 +449,7 @@ class EnvOutsideConfig(MainBlockAware):
                 item_kind=str,
                 weaker="more",  # every module listed is exempt
             ),
+            ENTRY_OPTION,
         ),
     )
     TRIGGERS = ("environ", "getenv")
@@ -449,6 +460,28 @@ class EnvOutsideConfig(MainBlockAware):
         module = context.module_name
         self._allowed = any(fnmatchcase(module, g) for g in context.options["config-modules"])
 
+    def _writes(self, environ: cst.BaseExpression) -> None:
+        """`environ` (in `environ[k] = v`, `del environ[k]`, `environ.update(...)`) is written."""
+        if self.context.qualified_name(environ) == "os.environ":
+            self._skip.add(id(environ))
+            if isinstance(environ, cst.Attribute):
+                self._skip.add(id(environ.value))
+
+    def _written_targets(self, targets: Sequence[cst.BaseExpression]) -> None:
+        for target in targets:
+            if isinstance(target, cst.Subscript):
+                self._writes(target.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._written_targets([t.target for t in node.targets])
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._written_targets([node.target])
+
+    def visit_Del(self, node: cst.Del) -> None:
+        targets = node.target.elements if isinstance(node.target, cst.Tuple) else ()
+        self._written_targets([node.target, *(e.value for e in targets)])
+
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if not isinstance(node.names, cst.ImportStar):
             for alias in node.names:
@@ -457,13 +490,15 @@ class EnvOutsideConfig(MainBlockAware):
                     self._skip.add(id(alias.asname.name))
 
     def _flag(self, node: cst.CSTNode, what: str) -> None:
-        if not self._allowed and not self.in_main_block:
+        if id(node) not in self._skip and not self._allowed and not self.in_program:
             self.report(
                 node, f"`{what}` read outside a config module; parse settings once at the boundary"
             )
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._skip.add(id(node.attr))
+        if node.attr.value in _ENV_WRITES:
+            self._writes(node.value)  # os.environ.update(...), .pop(...), .copy() ...
         if self.context.qualified_name(node) == "os.environ":
             self._skip.add(id(node.value))
             self._flag(node, code_of(node))
