@@ -54,6 +54,7 @@ from guardrails.rules.security_platform import (
     WeakHash,
 )
 from guardrails.rules.security_secrets import HardcodedSecret, InsecureRandomness, SecretInLog
+from guardrails.rules.validation import AssertForValidation
 
 from guardrails.backends.ruff import RuffMapping
 from guardrails.cst.rule import CstRule
@@ -79,6 +80,7 @@ CST_RULES: tuple[type[CstRule], ...] = (
     UnmanagedResource,
     BlockingCallInAsync,
     RetryWithoutBackoff,
+    AssertForValidation,
     UncheckedSubprocess,
     ExitInLibrary,
     DanglingTask,
