@@ -21,7 +21,6 @@ from guardrails.rules.architecture import (
 from guardrails.rules.concurrency import (
     BlockingCallInAsync,
     DanglingTask,
-    RetryWithoutBackoff,
     WaitWithoutTimeout,
 )
 from guardrails.rules.observability import (
@@ -42,6 +41,7 @@ from guardrails.rules.reliability import (
     UncheckedSubprocess,
     UnmanagedResource,
 )
+from guardrails.rules.retries import RetryWithoutBackoff
 from guardrails.rules.ruff_backed import MAPPINGS
 from guardrails.rules.security import DynamicCodeExecution, SubprocessShell, UnsafeDeserialization
 from guardrails.rules.security_platform import (

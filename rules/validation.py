@@ -114,11 +114,12 @@ class AssertForValidation(CstRule):
                 path="tests/test_bank.py",
             ),
             Example(
-                "def first_word(text: str | bytes, words: dict[str, int] | None) -> str:\n"
+                "def shortest(text: str | bytes, words: set[str] | None) -> str | None:\n"
                 "    assert isinstance(text, str)\n    assert words is not None\n"
                 "    found = [w for w in text.split() if w in words]\n"
-                "    assert len(found) <= len(words)  # an invariant of this function's own work\n"
-                "    return found[0]\n"
+                "    ranked = sorted(found, key=len)\n"
+                "    assert len(ranked) == len(found)  # an invariant of its own work\n"
+                "    return ranked[0] if ranked else None\n"
             ),
         ),
         references=(
