@@ -229,7 +229,10 @@ class WaitWithoutTimeout(CstRule):
         "the caller blocks forever, and a stuck thread is far harder to diagnose than a "
         "timeout error.",
         remediation="Pass a finite timeout and handle expiry: `jobs.get(timeout=5)` with "
-        "`except queue.Empty`, `thread.join(timeout=10)`, `future.result(timeout=30)`.",
+        "`except queue.Empty`, `thread.join(timeout=10)`, `future.result(timeout=30)`; for a "
+        "lock, `if not lock.acquire(timeout=5): raise TimeoutError(...)` then `try: ... "
+        "finally: lock.release()`. A plain `lock.acquire()` released in the `finally` of the "
+        "`try` right after it is managed like `with lock:` and is not reported.",
         bad=(
             Example(
                 "import queue\n\n\ndef next_job(jobs: queue.Queue[str]) -> str:\n"
@@ -256,6 +259,14 @@ class WaitWithoutTimeout(CstRule):
                 "    worker = threading.Thread(target=work)\n"
                 "    worker.start()\n    worker.join(10)\n    with LOCK:\n"
                 "        pass\n    return done.wait(timeout=30) and LOCK.acquire(blocking=False)\n"
+            ),
+            Example(
+                "import threading\n\nLOCK = threading.Lock()\nSEEN: set[str] = set()\n\n\n"
+                "def remember(key: str) -> None:\n    if not LOCK.acquire(timeout=5):\n"
+                '        raise TimeoutError("lock held for 5 s")\n'
+                "    try:\n        SEEN.add(key)\n    finally:\n        LOCK.release()\n\n\n"
+                "def forget(key: str) -> None:\n    LOCK.acquire()\n    try:\n"
+                "        SEEN.discard(key)\n    finally:\n        LOCK.release()\n"
             ),
         ),
         references=("https://docs.python.org/3/library/queue.html#queue.Queue.get",),

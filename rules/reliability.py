@@ -523,9 +523,11 @@ class UncheckedSubprocess(CstRule):
         name="unchecked-subprocess",
         category="reliability",
         severity="warning",
-        summary="`subprocess.run()` without `check=`: a failing command goes unnoticed.",
+        summary="`subprocess.run()` without `check=` whose result is discarded or never has its "
+        "`returncode` read: a failing command goes unnoticed.",
         why="`run()` returns normally when the command fails; unless the return code is "
-        "checked, the program carries on as if it had succeeded.",
+        "checked, the program carries on as if it had succeeded. A result that is returned, "
+        "passed on, or whose `returncode` is read is checked by someone and is not reported.",
         remediation="Pass `check=True` to raise `CalledProcessError` on failure, or "
         "`check=False` and inspect `result.returncode` yourself.",
         bad=(
@@ -549,6 +551,13 @@ class UncheckedSubprocess(CstRule):
                 '    result = subprocess.run(["alembic", "upgrade", "head"], check=False)\n'
                 '    if result.returncode != 0:\n        log.error("migration failed")\n'
                 "    return result.returncode == 0\n"
+            ),
+            Example(
+                "import subprocess\n\n\ndef has_man_page(program: str) -> bool:\n"
+                '    found = subprocess.run(["man", "-w", program], capture_output=True)\n'
+                "    return found.returncode == 0\n\n\n"
+                "def version(tool: str) -> subprocess.CompletedProcess[str]:\n"
+                '    return subprocess.run([tool, "--version"], capture_output=True, text=True)\n'
             ),
         ),
         references=("https://docs.python.org/3/library/subprocess.html#subprocess.run",),
@@ -646,9 +655,13 @@ class ExitInLibrary(EntryAware):
         name="exit-in-library",
         category="reliability",
         severity="error",
-        summary="`sys.exit()`, `exit()`, `quit()` or `os._exit()` outside a CLI entry point.",
+        summary="`sys.exit()`, `exit()`, `quit()` or `os._exit()` outside a CLI entry point "
+        "(entry-module globs, `[project.scripts]` targets, `__main__` blocks), a forked child "
+        "or a signal handler.",
         why="Exiting from library code kills whatever process imported it — a web worker, a "
-        "test run, a job scheduler — skipping the caller's error handling and cleanup.",
+        "test run, a job scheduler — skipping the caller's error handling and cleanup. Code "
+        "after `os.fork()` runs in a process the library created, and a `(signum, frame)` "
+        "handler was installed to end the process: exiting there is their job.",
         remediation="Raise a specific exception and let the entry point decide the exit code: "
         '`raise ConfigError("...")`, and exit only in the entry point: '
         '`if __name__ == "__main__": sys.exit(main())`.',
@@ -672,6 +685,11 @@ class ExitInLibrary(EntryAware):
                 'if __name__ == "__main__":\n    sys.exit(main())\n'
             ),
             Example("import sys\n\n\ndef main() -> None:\n    sys.exit(2)\n", path="app/cli.py"),
+            Example(
+                "import os\n\n\ndef daemonize() -> None:\n    if os.fork():\n"
+                "        os._exit(0)  # the parent's job is done; the child carries on\n"
+                "    os.setsid()\n"
+            ),
         ),
         references=("https://docs.python.org/3/library/sys.html#sys.exit",),
         skip_tests=True,

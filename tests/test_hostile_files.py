@@ -217,7 +217,10 @@ def test_pep695_files_semgrep_cannot_fully_parse_are_gr001(project) -> None:
 
 def test_file_ruff_cannot_read_is_gr001_naming_its_rules(project) -> None:
     # valid Python (a coding cookie), but Ruff reads only UTF-8
-    latin = b"# -*- coding: latin-1 -*-\nimport datetime\nNAME = '\xe9'\nNOW = datetime.datetime.now()\n"
+    latin = (
+        b"# -*- coding: latin-1 -*-\nimport datetime\nNAME = '\xe9'\n"
+        b"NOW = datetime.datetime.now()\n"
+    )
     project.write("latin.py", latin)
     # where no Ruff-backed rule applies, Ruff not reading the file costs nothing
     project.write("legacy/latin.py", latin)
