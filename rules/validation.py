@@ -75,13 +75,13 @@ class AssertForValidation(CstRule):
         name="assert-for-validation",
         category="reliability",
         severity="warning",
-        summary="`assert` validates input: its test reads a parameter of the enclosing function "
-        "(or `os.environ`, `sys.argv`). Asserts on the function's own computed state, and "
-        "type narrowing (`isinstance`, `is not None`, `assert False`), are not reported.",
+        summary="`assert` validates input: its test reads a parameter of the enclosing "
+        "function, or `os.environ` / `sys.argv`.",
         why="Assertions are removed when Python runs with `-O`, so a check of what a caller "
         "passed silently disappears in optimised deployments, and a failing assert raises a bare "
-        "AssertionError that callers cannot tell apart from a bug. Invariants on internal state "
-        "and type narrowing are what `assert` is for.",
+        "AssertionError that callers cannot tell apart from a bug. Invariants on the function's "
+        "own computed state and type narrowing (`isinstance`, `is not None`, `assert False` for "
+        "an unreachable branch) are what `assert` is for, and are not reported.",
         remediation='Raise a specific exception: `if amount <= 0: raise ValueError(f"amount must '
         'be positive, got {amount}")`; for types, `raise TypeError(...)`. Keep `assert` for '
         "tests, internal invariants and type narrowing (`assert isinstance(x, Foo)`, "
