@@ -160,7 +160,8 @@ class BareExcept(CstRule):
         "SystemExit.",
         why="A bare except also traps Ctrl-C, `sys.exit()` and task cancellation, hides "
         "programming errors such as NameError, and makes the failure you meant to handle "
-        "indistinguishable from every other one.",
+        "indistinguishable from every other one. A handler that ends in a bare `raise` lets "
+        "every exception through and is not reported.",
         remediation="Name the exceptions you expect (`except (ValueError, KeyError):`); where "
         "everything must be caught, write `except Exception:` and log it with the traceback.",
         bad=(
@@ -192,12 +193,21 @@ class BareExcept(CstRule):
     )
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.type is None:
+        if node.type is None and not _reraises(node.body):
             self.report(
                 node,
                 "bare `except:` also catches KeyboardInterrupt, SystemExit and "
                 "cancellation; name the exceptions you expect",
             )
+
+
+def _reraises(body: cst.BaseSuite) -> bool:
+    """A handler that ends in a bare `raise`: cleanup that lets every exception through."""
+    last = body.body[-1] if isinstance(body, cst.IndentedBlock) else body
+    if not isinstance(last, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        return False
+    final = last.body[-1]
+    return isinstance(final, cst.Raise) and final.exc is None
 
 
 _MUTABLE_CALLS = frozenset(

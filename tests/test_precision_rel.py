@@ -344,3 +344,27 @@ def test_rel009_message_is_its_own() -> None:
     assert "the parameter `amount`" in finding.message
     assert "python -O" in finding.message
     assert "S101" not in finding.message and "Use of `assert`" not in finding.message
+
+
+def test_rel002_bare_except_that_reraises_lets_everything_through() -> None:
+    source = """\
+        def close(conn, log):
+            try:
+                conn.close()
+            except:
+                log.exception("close failed")
+                raise
+            try:
+                conn.flush()
+            except: raise
+            try:
+                conn.sync()
+            except:
+                if conn.open:
+                    raise
+            try:
+                conn.reset()
+            except:
+                log.exception("reset failed")
+        """
+    assert_findings(source, {("REL002", 12), ("REL002", 17)}, select=["REL002"])
