@@ -11,7 +11,7 @@ from typing import Any
 import libcst as cst
 from guardrails.rules._entry import ENTRY_OPTION, EntryAware
 
-from guardrails.cst.helpers import code_of, literal_value
+from guardrails.cst.helpers import code_of, literal_value, string_value
 from guardrails.cst.rule import CstRule, RuleContext
 from guardrails.lines import split_lines
 from guardrails.model import Example, Option, RuleMeta
@@ -395,6 +395,19 @@ CONFIG_MODULES = [
     "conftest",
 ]
 
+PLATFORM_VARIABLES = frozenset(
+    {
+        # set by the OS, the shell, the terminal or the service manager: facts about the
+        # process's surroundings, not settings the application's operator chooses
+        "PATH", "PATHEXT", "PWD", "HOME", "USER", "USERNAME", "LOGNAME", "SHELL", "COMSPEC",
+        "SYSTEMROOT", "APPDATA", "LOCALAPPDATA", "TMPDIR", "TEMP", "TMP", "TERM",
+        "TERM_PROGRAM", "COLORTERM", "COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "ANSICON",
+        "ITERM_PROFILE", "WT_SESSION", "DISPLAY", "SSH_AUTH_SOCK", "NOTIFY_SOCKET", "LISTEN_PID",
+        "LISTEN_FDS", "LISTEN_FDNAMES", "VIRTUAL_ENV", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+        "XDG_DATA_HOME", "XDG_RUNTIME_DIR",
+    }
+)  # fmt: skip
+
 _ENV_WRITES = frozenset({"setdefault", "update", "pop", "popitem", "clear", "copy"})
 """`os.environ` methods that change the environment or hand all of it on; none reads a setting."""
 
@@ -415,7 +428,9 @@ class EnvOutsideConfig(EntryAware):
         "Config modules (`config*`, `settings*`, `*_config`, `*_settings`, `conf`, `*.conf.*`) "
         "and entry points (CLI modules, declared scripts, `__main__`) are that boundary; "
         "writing the environment (`os.environ[k] = v`, `del`, `setdefault`, `update`, `pop`, "
-        "`os.putenv`) for a child process, or copying it whole, is not reading configuration.",
+        "`os.putenv`) for a child process, copying it whole, or asking for a variable the "
+        "platform sets (`PATH`, `HOME`, `TERM`, `SSH_AUTH_SOCK`, `LISTEN_FDS`, ...) is not "
+        "reading configuration.",
         bad=(
             Example(
                 'import os\n\n\ndef connect():\n    return os.environ["DATABASE_URL"]  # bad\n',
@@ -460,8 +475,8 @@ class EnvOutsideConfig(EntryAware):
         module = context.module_name
         self._allowed = any(fnmatchcase(module, g) for g in context.options["config-modules"])
 
-    def _writes(self, environ: cst.BaseExpression) -> None:
-        """`environ` (in `environ[k] = v`, `del environ[k]`, `environ.update(...)`) is written."""
+    def _not_a_read(self, environ: cst.BaseExpression) -> None:
+        """This `os.environ` is written, handed on whole or asked for a platform variable."""
         if self.context.qualified_name(environ) == "os.environ":
             self._skip.add(id(environ))
             if isinstance(environ, cst.Attribute):
@@ -470,7 +485,7 @@ class EnvOutsideConfig(EntryAware):
     def _written_targets(self, targets: Sequence[cst.BaseExpression]) -> None:
         for target in targets:
             if isinstance(target, cst.Subscript):
-                self._writes(target.value)
+                self._not_a_read(target.value)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self._written_targets([t.target for t in node.targets])
@@ -481,6 +496,19 @@ class EnvOutsideConfig(EntryAware):
     def visit_Del(self, node: cst.Del) -> None:
         targets = node.target.elements if isinstance(node.target, cst.Tuple) else ()
         self._written_targets([node.target, *(e.value for e in targets)])
+
+    def _platform(self, key: cst.BaseExpression | None) -> bool:
+        return string_value(key) in PLATFORM_VARIABLES
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        index = node.slice[0].slice if len(node.slice) == 1 else None
+        if isinstance(index, cst.Index) and self._platform(index.value):
+            self._not_a_read(node.value)  # os.environ["PATH"]: not a setting
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        target = node.comparisons[0]
+        if isinstance(target.operator, (cst.In, cst.NotIn)) and self._platform(node.left):
+            self._not_a_read(target.comparator)  # "SSH_AUTH_SOCK" in os.environ
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if not isinstance(node.names, cst.ImportStar):
@@ -498,7 +526,7 @@ class EnvOutsideConfig(EntryAware):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._skip.add(id(node.attr))
         if node.attr.value in _ENV_WRITES:
-            self._writes(node.value)  # os.environ.update(...), .pop(...), .copy() ...
+            self._not_a_read(node.value)  # os.environ.update(...), .pop(...), .copy() ...
         if self.context.qualified_name(node) == "os.environ":
             self._skip.add(id(node.value))
             self._flag(node, code_of(node))
@@ -513,6 +541,14 @@ class EnvOutsideConfig(EntryAware):
             self._flag(node, node.value)
 
     def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        first = node.args[0].value if node.args else None
+        if self._platform(first):
+            if isinstance(func, cst.Attribute) and func.attr.value == "get":
+                self._not_a_read(func.value)  # os.environ.get("TERM")
+            elif self.context.qualified_name(func) == "os.getenv":
+                self._skip.update((id(node), id(func)))
+                return
         if isinstance(node.func, cst.Attribute) and self.context.qualified_name(node.func) == (
             "os.getenv"
         ):

@@ -368,3 +368,22 @@ def test_rel002_bare_except_that_reraises_lets_everything_through() -> None:
                 log.exception("reset failed")
         """
     assert_findings(source, {("REL002", 12), ("REL002", 17)}, select=["REL002"])
+
+
+def test_arc005_platform_variables_are_not_settings() -> None:
+    source = """\
+        import os
+        from os import getenv
+
+        def surroundings():
+            path = os.environ.get("PATH", "").split(os.pathsep)
+            home = os.environ["HOME"]
+            agent = "SSH_AUTH_SOCK" in os.environ
+            fds = int(os.getenv("LISTEN_FDS", "0"))
+            term = getenv("TERM")
+            return path, home, agent, fds, term
+
+        def settings():
+            return os.environ.get("DATABASE_URL"), getenv("APP_MODE"), "APP_DEBUG" in os.environ
+        """
+    assert_findings(source, {("ARC005", 13)}, path="app/service.py", select=["ARC005"])
