@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from guardrails.rules.architecture import (
-    EnvOutsideConfig,
     ForbiddenImport,
     FunctionTooComplex,
     LayerViolation,
@@ -23,6 +22,7 @@ from guardrails.rules.concurrency import (
     DanglingTask,
     WaitWithoutTimeout,
 )
+from guardrails.rules.environment import EnvOutsideConfig
 from guardrails.rules.observability import (
     BroadExceptUnlogged,
     ErrorLogWithoutTraceback,

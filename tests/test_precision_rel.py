@@ -387,3 +387,26 @@ def test_arc005_platform_variables_are_not_settings() -> None:
             return os.environ.get("DATABASE_URL"), getenv("APP_MODE"), "APP_DEBUG" in os.environ
         """
     assert_findings(source, {("ARC005", 13)}, path="app/service.py", select=["ARC005"])
+
+
+def test_arc005_saving_a_variable_to_restore_it_is_not_reading_config() -> None:
+    source = """\
+        import contextlib
+        import os
+
+        @contextlib.contextmanager
+        def set_environ(name, value):
+            old = os.environ.get(name)
+            os.environ[name] = value
+            try:
+                yield
+            finally:
+                if old is None:
+                    del os.environ[name]
+                else:
+                    os.environ[name] = old
+
+        def mode(name):
+            return os.environ.get(name)
+        """
+    assert_findings(source, {("ARC005", 17)}, path="app/service.py", select=["ARC005"])
