@@ -31,7 +31,7 @@ def _waits(name: str) -> bool:
 
 
 class _Names(cst.CSTVisitor):
-    """Names read in an expression or block (attribute names and keyword labels excluded)."""
+    """What an expression or block reads: names and dotted paths (`x`, `self`, `self.cursor`)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -41,6 +41,7 @@ class _Names(cst.CSTVisitor):
         self.found.add(node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self.found.add(code_of(node))
         walk(node.value, self)
         return False
 
@@ -55,15 +56,17 @@ def _names(node: cst.CSTNode) -> set[str]:
     return collector.found
 
 
-def _base_name(target: cst.BaseExpression) -> str | None:
-    """`x` for `x`, `x[...]`, `x.attr` (what an assignment changes)."""
-    while isinstance(target, (cst.Subscript, cst.Attribute)):
+def _changed(target: cst.BaseExpression) -> str | None:
+    """What an assignment changes: `x`, `self.cursor`; the container for `x[...] = ...`."""
+    while isinstance(target, cst.Subscript):
         target = target.value
-    return target.value if isinstance(target, cst.Name) else None
+    if isinstance(target, (cst.Name, cst.Attribute)):
+        return code_of(target)
+    return None
 
 
 class _Assigned(cst.CSTVisitor):
-    """Names (re)bound in a block, and those counted up or down (`n += 1`)."""
+    """Names and attributes (re)bound in a block, and those counted (`n += 1`)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -79,19 +82,19 @@ class _Assigned(cst.CSTVisitor):
             if isinstance(node.target, (cst.Tuple, cst.List))
             else [node.target]
         ):
-            name = _base_name(target)
+            name = _changed(target)
             if name is not None:
                 self.bound.add(name)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        name = _base_name(node.target)
+        name = _changed(node.target)
         if name is not None:
             self.bound.add(name)
-            if isinstance(node.target, cst.Name):
+            if not isinstance(node.target, cst.Subscript):
                 self.counted.add(name)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        name = _base_name(node.target)
+        name = _changed(node.target)
         if name is not None and node.value is not None:
             self.bound.add(name)
 

@@ -410,3 +410,32 @@ def test_arc005_saving_a_variable_to_restore_it_is_not_reading_config() -> None:
             return os.environ.get(name)
         """
     assert_findings(source, {("ARC005", 17)}, path="app/service.py", select=["ARC005"])
+
+
+def test_rel007_state_on_self_is_a_bound_or_an_advance_only_when_the_try_reads_it() -> None:
+    source = """\
+        class Reader:
+            def next_page(self):
+                while True:
+                    try:
+                        return self.fetch(self.cursor)
+                    except LookupError:
+                        self.cursor += 1
+
+            def counted(self):
+                while True:
+                    try:
+                        return self.connect()
+                    except OSError:
+                        self.retries += 1
+                        if self.retries > 5:
+                            raise
+
+            def hammer(self):
+                while True:
+                    try:
+                        return self.connect()
+                    except OSError:
+                        self.failures += 1
+        """
+    assert_findings(source, {("REL007", 19)}, path="app/service.py", select=["REL007"])
