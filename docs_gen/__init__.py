@@ -5,7 +5,7 @@ gives byte-identical files. The examples on each page are the very
 `Example` objects the test suite executes (`guardrails.testing`).
 
 - `rule_page`: one Markdown page per rule (What it does / Why it matters /
-  Example / Use instead / Fix / Options / References).
+  Example / Use instead / Fix / Options / Measured precision / References).
 - `index_page`: every rule, grouped by category.
 - `llms_txt`: a compact agent-context file, one line per policy.
 - `agents_md_section` / `merge_agents_md`: a marked section for AGENTS.md.
@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from guardrails.docs_gen import precision
 from guardrails.errors import UsageError
 from guardrails.model import RuleMeta
 
@@ -55,15 +56,43 @@ def _code(code: str, path: str, options: Mapping[str, object] | None = None) -> 
     return [*heading, "```python", code.rstrip(), "```", ""]
 
 
-def rule_page(meta: RuleMeta, backends: str = "") -> str:
-    """The Markdown page of one rule."""
+def _relations(meta: RuleMeta, subsumed_by: Sequence[str]) -> list[str]:
+    """Lines naming the rules this one reports for, or defers to, and other linters' codes."""
+    lines = []
+    if meta.subsumes:
+        lines.append(
+            f"Subsumes: {', '.join(meta.subsumes)} — on the same construct this rule's finding "
+            "is the only one, and its message names the others."
+        )
+    if subsumed_by:
+        lines.append(
+            f"Subsumed by: {', '.join(subsumed_by)} — on a construct both flag, only that "
+            "rule's finding is reported."
+        )
+    if meta.foreign_codes:
+        codes = ", ".join(f"`{code}`" for code in meta.foreign_codes)
+        lines.append(
+            f"Same concern in other linters: {codes} (their `# noqa`/`# nosec` comments "
+            "suppress this rule when `foreign-suppressions` is set)."
+        )
+    return [*lines, ""] if lines else []
+
+
+def rule_page(meta: RuleMeta, backends: str = "", subsumed_by: Sequence[str] = ()) -> str:
+    """The Markdown page of one rule; `subsumed_by` lists the rules that subsume it."""
     lines = [
         f"# {meta.id} {meta.name}",
         "",
         f"Category: {meta.category} · Default severity: {meta.severity} · "
         f"Engine: {backends or meta.backend} · Plugin: {meta.plugin or 'guardrails'}"
-        + (" · Skips test code" if meta.skip_tests else ""),
+        + (" · Skips test code" if meta.skip_tests else "")
+        + (
+            " · Off by default (turn on with `extend-select` or `--select ALL`)"
+            if not meta.default_enabled
+            else ""
+        ),
         "",
+        *_relations(meta, subsumed_by),
         "## What it does",
         "",
         meta.summary,
@@ -102,6 +131,7 @@ def rule_page(meta: RuleMeta, backends: str = "") -> str:
         lines.append("")
     else:
         lines += ["None.", ""]
+    lines += precision.rule_section(meta.id, meta.plugin)
     lines += ["## References", ""]
     lines += [f"- {_reference(ref)}" for ref in meta.references] or ["None."]
     return "\n".join(lines).rstrip() + "\n"
@@ -195,7 +225,16 @@ def merge_agents_md(existing: str, section: str) -> str:
 
 def site(metas: Sequence[RuleMeta], backends: Mapping[str, str]) -> dict[str, str]:
     """Every file of the docs folder: relative name -> content."""
-    files = {f"{meta.id}.md": rule_page(meta, backends.get(meta.id, "")) for meta in metas}
+    subsumed_by: dict[str, list[str]] = {}
+    for meta in metas:
+        for other in meta.subsumes:
+            subsumed_by.setdefault(other, []).append(meta.id)
+    files = {
+        f"{meta.id}.md": rule_page(
+            meta, backends.get(meta.id, ""), sorted(subsumed_by.get(meta.id, ()))
+        )
+        for meta in metas
+    }
     files["index.md"] = index_page(metas)
     files["llms.txt"] = llms_txt(metas)
     return dict(sorted(files.items()))

@@ -45,7 +45,7 @@ from guardrails.model import Edit, Fix, Violation
 from guardrails.project import declared_entry_modules
 from guardrails.safewrite import write_atomically
 
-FORMAT = 4  # 4: violations as rows of field values in `Violation` order
+FORMAT = 5  # 4: violations as rows of field values in `Violation` order; 5: suppressed_by
 _FIELDS = tuple(f.name for f in dataclasses.fields(Violation))
 _FIX = _FIELDS.index("fix")
 _INTS = frozenset({"line", "column", "end_line", "end_column"})
@@ -99,6 +99,8 @@ def run_key(plan: Any, plugins: Sequence[Any]) -> str:
                 sorted((k, repr(v)) for k, v in r.options.items()),
                 r.ruff_codes,
                 json.dumps(r.semgrep, sort_keys=True, default=str),
+                r.meta.subsumes,
+                r.meta.foreign_codes,
             )
             for r in plan.rules
         ],
@@ -111,6 +113,7 @@ def run_key(plan: Any, plugins: Sequence[Any]) -> str:
         # behind a shim) can find other things in the same bytes
         "backends": backend_identities(plan.rules),
         "max_file_size": getattr(settings, "max_file_size", None),
+        "foreign_suppressions": getattr(settings, "foreign_suppressions", ()),
     }
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -297,7 +297,7 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
                 found.append(engine_finding(RULE_CRASH, line, column, crash_message(failure)))
 
     result.violations = found
-    result.suppressions = suppressions.parse(text)
+    result.suppressions = suppressions.parse(text, plan.settings.foreign_suppressions)
     return result
 
 

@@ -438,12 +438,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         violations = sorted(
             violations + _weakenings(settings, plan, files, policy_base), key=Violation.sort_key
         )
+    suppressed = result.suppressed
     if changes is not None:
         violations = [v for v in violations if _changed(changes, v)]
+        suppressed = [v for v in suppressed if _changed(changes, v)]
     fail_on = args.fail_on or settings.fail_on
-    summary = Summary.of(violations, result.files, fail_on, hidden, stale)
+    summary = Summary.of(violations, result.files, fail_on, hidden, stale, len(suppressed))
 
-    render(args, plan, settings, violations, summary, sys.stdout)
+    render(args, plan, settings, violations, summary, sys.stdout, suppressed)
     sys.stdout.flush()
 
     if any(v.rule_id == RULE_CRASH.id for v in violations):
@@ -601,20 +603,25 @@ def render(
     violations: list[Violation],
     summary: Summary,
     out: TextIO,
+    suppressed: list[Violation] | None = None,
 ) -> None:
-    """Write the findings in the chosen output format."""
+    """Write the findings in the chosen output format.
+
+    `suppressed` findings (other linters' comments) appear in `json` and
+    `sarif` only, marked as suppressed; other formats count them in the summary.
+    """
     from guardrails.report import agent, github, json_format, rdjson, sarif, text
 
     fmt = args.output_format or default_output_format()
     if args.max_findings is not None and args.max_findings < 1:
         raise UsageError("--max-findings must be at least 1")
     if fmt == "json":
-        json_format.render(violations, summary, out)
+        json_format.render(violations, summary, out, suppressed)
     elif fmt == "jsonl":
         json_format.render_lines(violations, out)
     elif fmt == "sarif":
         rules = [(rule.meta, rule.severity) for rule in plan.rules]
-        sarif.render(violations, rules, settings.root, out)
+        sarif.render(violations, rules, settings.root, out, suppressed or ())
     elif fmt == "github":
         github.render(violations, summary, out)
         out.write(text.summary_line(summary) + "\n")

@@ -51,6 +51,8 @@ class Settings:
     policy_base: str | None = None  # git ref whose policy must not be weakened (GR005)
     policy_approvals: str | None = None  # approvals file, read at the policy base
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are reported unchecked
+    # other linters' comments honoured as suppressions ("noqa", "nosec"); see suppressions.py
+    foreign_suppressions: tuple[str, ...] = ()
 
     def where(self, key: str) -> str:
         """`pyproject.toml: [tool.guardrails] key` for error messages."""
@@ -162,7 +164,19 @@ KNOWN_KEYS = (
     "baseline",
     "cache-dir",
     "max-file-size",
+    "foreign-suppressions",
 )
+
+FOREIGN_KINDS = ("noqa", "nosec")
+"""Other linters' suppression comments `foreign-suppressions` may honour."""
+
+
+def _foreign_kinds(table: dict[str, Any], check: _Checker) -> tuple[str, ...]:
+    """`foreign-suppressions`: which other linters' comments to honour, each once."""
+    kinds = check.str_list(table.get("foreign-suppressions", []), "foreign-suppressions")
+    for kind in kinds:
+        check.choice(kind, "foreign-suppressions", FOREIGN_KINDS)
+    return tuple(dict.fromkeys(kinds))
 
 
 def load_settings(
@@ -257,4 +271,5 @@ def load_settings(
         policy_base=policy["policy-base"],
         policy_approvals=policy["policy-approvals"],
         max_file_size=max_file_size,
+        foreign_suppressions=_foreign_kinds(table, check),
     )

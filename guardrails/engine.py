@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guardrails import interrupts, suppressions
+from guardrails import foreign, interrupts, precedence, suppressions
 from guardrails.backends.ruff import start_ruff
 from guardrails.backends.semgrep import start_semgrep
 from guardrails.cache import Cache
@@ -62,6 +62,9 @@ class RunResult:
 
     files: int
     violations: list[Violation] = field(default_factory=list)
+    # findings another linter's comment suppressed (`foreign-suppressions`): reported
+    # as suppressed, never counted toward the exit code
+    suppressed: list[Violation] = field(default_factory=list)
 
 
 def default_jobs() -> int:
@@ -125,21 +128,36 @@ def finalize(
             for v in merged
         ]
     merged = _dedupe(merged)
-    if result.suppressions:
+    quiet: list[Violation] = []  # suppressed by another linter's comment: reported as such
+
+    def source() -> list[str]:
+        nonlocal lines
         if lines is None:
             lines = _read_lines(path, plan.settings.max_file_size)
+        return lines
+
+    if result.suppressions:
         shown = result.path
-        source = lines
 
         def engine_finding(meta: RuleMeta, line: int, column: int, message: str) -> Violation:
             return make_violation(
-                meta, shown, (line, column), (line, column + 1), message, source, backend="engine"
+                meta, shown, (line, column), (line, column + 1), message, source(), backend="engine"
             )
 
         merged = suppressions.apply(
             merged, result.suppressions, applicable, set(plan.known_ids), engine_finding
         )
-    return sorted(merged, key=Violation.sort_key)
+        others = [
+            (s.line, s.trailing, s.kind, s.codes)
+            for s in result.suppressions
+            if s.kind != suppressions.MARKER
+        ]
+        if others:
+            merged, quiet = foreign.mark_suppressed(merged, others, plan.foreign_codes)
+    # after suppressions: a comment suppresses exactly the ids it names (see precedence.py)
+    merged = precedence.subsume(merged, plan.subsumes, source)
+    quiet = precedence.subsume(quiet, plan.subsumes, source)
+    return sorted(merged + quiet, key=Violation.sort_key)
 
 
 Progress = Callable[[int], None]
@@ -329,7 +347,11 @@ def check_paths(
             cache.put(entries[index], found, valid_until)
         violations.extend(found)
     violations.sort(key=Violation.sort_key)
-    return RunResult(len(files), violations)
+    return RunResult(
+        len(files),
+        [v for v in violations if not v.suppressed_by],
+        [v for v in violations if v.suppressed_by],
+    )
 
 
 def _check_uncached(

@@ -97,6 +97,13 @@ class RuleMeta:
     docs_url: str = ""
     default_enabled: bool = True
     skip_tests: bool = False  # non-test rule: test code is exempt by default
+    # Ids whose finding on the same construct this rule's finding stands for
+    # (see `guardrails.precedence`): `except: pass` is one REL002, not three findings.
+    subsumes: tuple[str, ...] = ()
+    # Other linters' codes for the same concern (Ruff/flake8 `# noqa` codes, bandit
+    # `# nosec` ids such as "B602"): with `foreign-suppressions` on, their comments
+    # suppress this rule. Ruff-backed rules add their mapped Ruff codes themselves.
+    foreign_codes: tuple[str, ...] = ()
 
     @property
     def docs(self) -> str:
@@ -169,6 +176,9 @@ class Violation:
     source_line: str = ""
     backend: str = "libcst"
     fingerprint: str = ""
+    # Why the finding is reported as suppressed instead of active, e.g.
+    # "foreign-comment" (a `# noqa`/`# nosec` honoured by `foreign-suppressions`).
+    suppressed_by: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as plain JSON data, the fix included."""

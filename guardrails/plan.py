@@ -7,6 +7,7 @@ rules with their effective severity and options.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from guardrails.discovery import DEFAULT_EXCLUDES, Discovery, glob_match
 from guardrails.errors import ConfigError
 from guardrails.model import Option, RuleMeta
 from guardrails.plugins import build_registry
+from guardrails.precedence import closure
 from guardrails.registry import ActiveRule, PluginInfo, Registry, select_rules
 
 
@@ -26,6 +28,17 @@ class Plan:
     rules: tuple[ActiveRule, ...]
     known_ids: frozenset[str]
     plugins: tuple[PluginInfo, ...] = ()
+
+    @functools.cached_property
+    def subsumes(self) -> dict[str, frozenset[str]]:
+        """Each active rule's subsumed ids, transitively (see `guardrails.precedence`)."""
+        return closure({r.id: r.meta.subsumes for r in self.rules})
+
+    @functools.cached_property
+    def foreign_codes(self) -> dict[str, frozenset[str]]:
+        """Each active rule's `# noqa`/`# nosec` codes: declared ones and mapped Ruff codes."""
+        codes = {r.id: frozenset((*r.meta.foreign_codes, *r.ruff_codes)) for r in self.rules}
+        return {rule_id: found for rule_id, found in codes.items() if found}
 
     def is_test(self, relative: str) -> bool:
         """Whether a root-relative path is test code (`test-paths`)."""

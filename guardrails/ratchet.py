@@ -12,7 +12,8 @@ weakening where it was made:
   added to an allow-list) — each option declares which way is weaker;
 - a plugin removed from `plugins`;
 - the baseline grown (findings accepted without being fixed);
-- a new suppression comment in a checked file.
+- a new suppression comment in a checked file (with `foreign-suppressions`,
+  a new honoured `# noqa`/`# nosec` too), or `foreign-suppressions` grown.
 
 Strengthening is silent. Each finding carries an approval key; a weakening
 is approved by listing that key in the approvals file *as it is at REF* —
@@ -195,6 +196,15 @@ def _config_weakenings(
                 _line_of(config, "fail-on"),
             )
         )
+    for kind in sorted(set(new.foreign_suppressions) - set(old.foreign_suppressions)):
+        found.append(
+            Weakening(
+                f"foreign-suppressions:{kind}",
+                f"`# {kind}` comments now suppress guardrails findings (foreign-suppressions)",
+                config,
+                _line_of(config, "foreign-suppressions"),
+            )
+        )
     old_pfi = {pattern: set(ids) for pattern, ids in old.per_file_ignores}
     for pattern, ids in new.per_file_ignores:
         for rule_id in sorted(set(ids) - old_pfi.get(pattern, set())):
@@ -320,25 +330,28 @@ def _new_suppressions(base: _Base, settings: Settings, files: Iterable[Path]) ->
     from guardrails import suppressions
 
     found = []
+    kinds = settings.foreign_suppressions  # honoured `# noqa`/`# nosec` suppress too
     for path in files:
         text = ""
         with contextlib.suppress(OSError, UnicodeDecodeError):  # GR001 reports those files
             text = path.read_text(encoding="utf-8")
-        if suppressions.MARKER not in text:
+        lowered = text.lower() if kinds else ""
+        if suppressions.MARKER not in text and not any(kind in lowered for kind in kinds):
             continue
         old_text = base.read(path) or ""
-        before = Counter(_signature(s) for s in suppressions.parse(old_text))
-        for s in suppressions.parse(text):
+        before = Counter(_signature(s) for s in suppressions.parse(old_text, kinds))
+        for s in suppressions.parse(text, kinds):
             signature = _signature(s)
             if before[signature]:
                 before[signature] -= 1
                 continue
             relative = os.path.relpath(path.resolve(), settings.root)
-            ids = ",".join(s.ids) or "-"
+            ids = ",".join(s.ids or s.codes) or "-"
+            what = f"`# {s.kind}` " if s.kind != suppressions.MARKER else ""
             found.append(
                 Weakening(
                     f"suppression:{Path(relative).as_posix()}:{ids}",
-                    f"new suppression of {ids.replace(',', ', ')} "
+                    f"new {what}suppression of {ids.replace(',', ', ')} "
                     f"({s.reason or 'no reason given'})",
                     path,
                     s.line,
@@ -347,8 +360,8 @@ def _new_suppressions(base: _Base, settings: Settings, files: Iterable[Path]) ->
     return found
 
 
-def _signature(s: Any) -> tuple[tuple[str, ...], str]:
-    return (tuple(sorted(s.ids)), " ".join(s.reason.split()))
+def _signature(s: Any) -> tuple[str, tuple[str, ...], tuple[str, ...], str]:
+    return (s.kind, tuple(sorted(s.ids)), tuple(sorted(s.codes)), " ".join(s.reason.split()))
 
 
 _KEY_LINE = re.compile(r"^\s*([^#\s][^#]*?)\s*(#.*)?$")

@@ -5,7 +5,9 @@ that spans several lines, on the finding's last line, where a formatter
 often moves trailing comments). A comment alone on its line applies to the
 next line that holds code. Comments are found with `tokenize`, so the same
 text inside a string literal is not a suppression. Backend-native comments
-(`# noqa`, `# nosemgrep`) are not honoured: one syntax, one place to audit.
+(`# noqa`, `# nosemgrep`) are not honoured: one syntax, one place to audit —
+unless `foreign-suppressions` opts in to a project's existing `# noqa` /
+`# nosec` triage (parsed here too, applied by `guardrails.foreign`).
 
 `until=` makes a suppression temporary: it is honoured up to and including
 that date, then the finding is reported again together with a GR006 finding
@@ -23,6 +25,7 @@ import tokenize
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from guardrails import foreign
 from guardrails.diagnostics import (
     EXPIRED_SUPPRESSION,
     SUPPRESSION_WITHOUT_REASON,
@@ -51,6 +54,8 @@ class Suppression:
     until: datetime.date | None = None  # honoured up to and including this day
     bad_until: str | None = None  # the text of an `until=` that is not a date
     used: set[str] = field(default_factory=set)
+    kind: str = MARKER  # or a foreign kind ("noqa", "nosec"), applied by `guardrails.foreign`
+    codes: tuple[str, ...] = ()  # a foreign comment's codes; () for a blanket one
 
     def active(self, today: datetime.date) -> bool:
         """Whether it suppresses anything today."""
@@ -64,9 +69,14 @@ class Suppression:
         return self.trailing and violation.end_line == self.line
 
 
-def parse(source: str) -> list[Suppression]:
-    """Every suppression comment in `source` (tokenized only if the marker occurs)."""
-    if MARKER not in source:
+def parse(source: str, foreign_kinds: tuple[str, ...] = ()) -> list[Suppression]:
+    """Every suppression comment in `source` (tokenized only if a marker occurs).
+
+    With `foreign_kinds` (e.g. ("noqa",)), those linters' comments are
+    returned too, as suppressions of that `kind`.
+    """
+    lowered = source.lower() if foreign_kinds else ""
+    if MARKER not in source and not any(kind in lowered for kind in foreign_kinds):
         return []
     comments: list[tuple[int, int, str, bool]] = []
     code_lines: set[int] = set()
@@ -93,6 +103,12 @@ def parse(source: str) -> list[Suppression]:
     for line, column, text, trailing in comments:
         match = _COMMENT.search(text)
         if not match:
+            other = foreign.parse_comment(text, foreign_kinds) if foreign_kinds else None
+            if other is not None:
+                kind, codes = other
+                found.append(
+                    Suppression(line, column + 1, (), "", line, trailing, kind=kind, codes=codes)
+                )
             continue
         raw_ids = (match.group("ids") or "[]")[1:-1]
         ids = tuple(part.strip() for part in raw_ids.split(",") if part.strip())
@@ -143,6 +159,7 @@ def apply(
     finding at (line, column) with a message.
     """
     today = today or datetime.date.today()
+    suppressions = [s for s in suppressions if s.kind == MARKER]
     active = [s for s in suppressions if s.active(today)]
     kept = []
     for violation in violations:

@@ -148,6 +148,7 @@ def _banned_map(value: Any) -> str | None:
 class ForbiddenImport(CstRule):
     META = RuleMeta(
         id="ARC002",
+        foreign_codes=("TID251",),
         name="forbidden-import",
         category="architecture",
         severity="error",
@@ -270,6 +271,7 @@ class _Measure:
 class FunctionTooComplex(CstRule):
     META = RuleMeta(
         id="ARC004",
+        foreign_codes=("C901", "PLR0912", "PLR0915"),
         name="function-too-complex",
         category="architecture",
         severity="warning",
@@ -389,6 +391,7 @@ def _one_of_visibility(value: Any) -> str | None:
 class UntypedPublicApi(CstRule):
     META = RuleMeta(
         id="ARC006",
+        foreign_codes=("ANN001", "ANN002", "ANN003", "ANN201", "ANN204", "ANN205", "ANN206"),
         name="untyped-public-api",
         category="architecture",
         severity="warning",
@@ -505,6 +508,7 @@ class UntypedPublicApi(CstRule):
 class WildcardImport(CstRule):
     META = RuleMeta(
         id="ARC007",
+        foreign_codes=("F403",),
         name="wildcard-import",
         category="architecture",
         severity="warning",
@@ -546,6 +550,7 @@ _TODO = re.compile(r"\b(TODO|FIXME|XXX)\b")
 class TodoWithoutTicket(CstRule):
     META = RuleMeta(
         id="ARC008",
+        foreign_codes=("TD003", "FIX001", "FIX002", "FIX003"),
         name="todo-without-ticket",
         category="architecture",
         severity="info",

@@ -37,6 +37,10 @@ _BLOCKING = {
 class BlockingCallInAsync(CstRule):
     META = RuleMeta(
         id="REL006",
+        foreign_codes=(
+            *("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222"),
+            *("ASYNC230", "ASYNC251"),
+        ),
         name="blocking-call-in-async",
         category="reliability",
         severity="error",
@@ -110,6 +114,7 @@ class BlockingCallInAsync(CstRule):
 class DanglingTask(CstRule):
     META = RuleMeta(
         id="REL012",
+        foreign_codes=("RUF006",),
         name="dangling-task",
         category="reliability",
         severity="error",

@@ -70,6 +70,7 @@ def logging_call(rule: CstRule, node: cst.Call) -> str | None:
 class NonConstantLogMessage(CstRule):
     META = RuleMeta(
         id="OBS002",
+        foreign_codes=("G001", "G002", "G003", "G004"),
         name="non-constant-log-message",
         category="observability",
         severity="warning",
@@ -161,6 +162,8 @@ def _only_ignores(body: cst.BaseSuite) -> str | None:
 class SwallowedException(CstRule):
     META = RuleMeta(
         id="OBS005",
+        subsumes=("OBS006",),
+        foreign_codes=("S110", "S112", "B110", "B112"),
         name="swallowed-exception",
         category="observability",
         severity="warning",
@@ -285,6 +288,7 @@ def _reraises(handler: cst.ExceptHandler) -> bool:
 class ErrorLogWithoutTraceback(_HandlerTracker):
     META = RuleMeta(
         id="OBS003",
+        foreign_codes=("TRY400",),
         name="error-log-without-traceback",
         category="observability",
         severity="warning",
@@ -389,6 +393,7 @@ class RaiseWithoutCause(_HandlerTracker):
 class PrintInLibrary(EntryAware):
     META = RuleMeta(
         id="OBS001",
+        foreign_codes=("T201",),
         name="print-in-library",
         category="observability",
         severity="warning",
@@ -442,6 +447,7 @@ _ROOT_LOG_FUNCS = frozenset(f"logging.{m}" for m in LOG_METHODS)
 class RootOrNamedLogger(CstRule):
     META = RuleMeta(
         id="OBS004",
+        foreign_codes=("LOG015",),
         name="root-or-named-logger",
         category="observability",
         severity="warning",
@@ -562,6 +568,7 @@ class _HandlingFinder(cst.CSTVisitor):
 class BroadExceptUnlogged(CstRule):
     META = RuleMeta(
         id="OBS006",
+        foreign_codes=("BLE001",),
         name="broad-except-unlogged",
         category="observability",
         severity="warning",

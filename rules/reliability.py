@@ -51,6 +51,7 @@ _TIMEOUT_POSITION = {"request": 8, "urlopen": 2}
 class HttpWithoutTimeout(CstRule):
     META = RuleMeta(
         id="REL001",
+        foreign_codes=("S113", "B113"),
         name="http-without-timeout",
         category="reliability",
         severity="error",
@@ -153,6 +154,8 @@ class HttpWithoutTimeout(CstRule):
 class BareExcept(CstRule):
     META = RuleMeta(
         id="REL002",
+        subsumes=("OBS005", "OBS006"),
+        foreign_codes=("E722",),
         name="bare-except",
         category="reliability",
         severity="error",
@@ -229,6 +232,7 @@ _MUTABLE_LITERALS = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cs
 class MutableDefaultArgument(CstRule):
     META = RuleMeta(
         id="REL003",
+        foreign_codes=("B006", "B008"),
         name="mutable-default-argument",
         category="reliability",
         severity="error",
@@ -456,6 +460,7 @@ _READERS = re.compile(
 class UnmanagedResource(CstRule):
     META = RuleMeta(
         id="REL004",
+        foreign_codes=("SIM115",),
         name="unmanaged-resource",
         category="reliability",
         severity="warning",
@@ -530,6 +535,7 @@ class UnmanagedResource(CstRule):
 class UncheckedSubprocess(CstRule):
     META = RuleMeta(
         id="REL010",
+        foreign_codes=("PLW1510",),
         name="unchecked-subprocess",
         category="reliability",
         severity="warning",

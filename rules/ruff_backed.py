@@ -48,6 +48,7 @@ NAIVE_DATETIME = RuleMeta(
 
 RAISE_WITHOUT_CAUSE = RuleMeta(
     id="OBS007",
+    foreign_codes=("B904",),
     name="raise-without-cause",
     category="observability",
     severity="warning",

@@ -39,6 +39,7 @@ _ALWAYS_SHELL = frozenset(
 class SubprocessShell(CstRule):
     META = RuleMeta(
         id="SEC001",
+        foreign_codes=("S602", "S604", "S605", "B602", "B604", "B605"),
         name="subprocess-shell",
         category="security",
         severity="error",
@@ -112,6 +113,7 @@ _CODE_BUILTINS = {"builtins.eval": "eval", "builtins.exec": "exec", "builtins.co
 class DynamicCodeExecution(CstRule):
     META = RuleMeta(
         id="SEC002",
+        foreign_codes=("S102", "S307", "B102", "B307"),
         name="dynamic-code-execution",
         category="security",
         severity="error",
@@ -222,6 +224,7 @@ _UNSAFE_LOADERS = frozenset(
 class UnsafeDeserialization(CstRule):
     META = RuleMeta(
         id="SEC003",
+        foreign_codes=("S301", "S302", "S506", "B301", "B302", "B506"),
         name="unsafe-deserialization",
         category="security",
         severity="error",

@@ -28,6 +28,7 @@ _WEAK_HASHES = {"md5", "sha1", "md4", "md5-sha1", "ripemd160"}
 class WeakHash(CstRule):
     META = RuleMeta(
         id="SEC005",
+        foreign_codes=("S303", "S324", "B303", "B324"),
         name="weak-hash",
         category="security",
         severity="error",
@@ -98,6 +99,7 @@ _HTTP_CLIENT_PREFIXES = ("requests.", "httpx.", "aiohttp.", "urllib3.", "boto3."
 class TlsVerificationDisabled(CstRule):
     META = RuleMeta(
         id="SEC007",
+        foreign_codes=("S323", "S501", "B323", "B501"),
         name="tls-verification-disabled",
         category="security",
         severity="error",
@@ -180,6 +182,7 @@ def is_none_literal(node: cst.BaseExpression) -> bool:
 class InsecureTempfile(CstRule):
     META = RuleMeta(
         id="SEC008",
+        foreign_codes=("S306", "B306"),
         name="insecure-tempfile",
         category="security",
         severity="error",
@@ -268,6 +271,10 @@ _XML_PARSERS = frozenset(
 class UnsafeXmlParser(CstRule):
     META = RuleMeta(
         id="SEC010",
+        foreign_codes=(
+            *("S313", "S314", "S315", "S316", "S317", "S318", "S319", "S320"),
+            *("B313", "B314", "B315", "B316", "B317", "B318", "B319", "B320"),
+        ),
         name="unsafe-xml-parser",
         category="security",
         severity="error",
@@ -329,6 +336,7 @@ class UnsafeXmlParser(CstRule):
 class UnsafeArchiveExtraction(CstRule):
     META = RuleMeta(
         id="SEC011",
+        foreign_codes=("S202", "B202"),
         name="unsafe-archive-extraction",
         category="security",
         severity="error",
@@ -395,6 +403,7 @@ _HOST_NAME = re.compile(
 class BindAllInterfaces(CstRule):
     META = RuleMeta(
         id="SEC012",
+        foreign_codes=("S104", "B104"),
         name="bind-all-interfaces",
         category="security",
         severity="warning",
@@ -493,6 +502,7 @@ _PATH_METHODS = {"chmod": 0, "mkdir": 0, "touch": 0, "lchmod": 0}
 class PermissiveFileMode(CstRule):
     META = RuleMeta(
         id="SEC013",
+        foreign_codes=("S103", "B103"),
         name="permissive-file-mode",
         category="security",
         severity="error",

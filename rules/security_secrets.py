@@ -26,6 +26,7 @@ from guardrails.model import Example, RuleMeta
 class HardcodedSecret(CstRule):
     META = RuleMeta(
         id="SEC004",
+        foreign_codes=("S105", "S106", "S107", "B105", "B106", "B107"),
         name="hardcoded-secret",
         category="security",
         severity="error",
@@ -168,6 +169,7 @@ def _random_call(rule: CstRule, node: cst.CSTNode) -> cst.Call | None:
 class InsecureRandomness(CstRule):
     META = RuleMeta(
         id="SEC009",
+        foreign_codes=("S311", "B311"),
         name="insecure-randomness",
         category="security",
         severity="error",

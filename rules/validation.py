@@ -72,6 +72,9 @@ def _parameters(node: cst.FunctionDef) -> frozenset[str]:
 class AssertForValidation(CstRule):
     META = RuleMeta(
         id="REL009",
+        # Ruff's and bandit's codes for `assert`: their suppression comments silence
+        # it when `foreign-suppressions` opts in
+        foreign_codes=("S101", "B101"),
         name="assert-for-validation",
         category="reliability",
         severity="warning",

@@ -59,7 +59,8 @@ def test_exit_zero_and_fail_on(project) -> None:
 def test_json_shape(project) -> None:
     project.write("app/service.py", BAD)
     data = project.run("check", "--output-format", "json").json()
-    assert set(data) == {"version", "violations", "summary"}
+    assert set(data) == {"version", "violations", "suppressed", "summary"}
+    assert data["suppressed"] == []  # only `foreign-suppressions` fills it
     (violation,) = data["violations"]
     assert violation["rule_id"] == "SEC001"
     assert violation["name"] == "subprocess-shell"

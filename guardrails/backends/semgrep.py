@@ -86,6 +86,8 @@ _META_FIELDS = {
     "default_enabled": bool,
     "docs_url": str,
     "triggers": list,
+    "subsumes": list,
+    "foreign_codes": list,
 }
 _REQUIRED = ("name", "category", "severity", "summary", "why", "remediation")
 
@@ -128,6 +130,8 @@ def _meta_from(fields: dict[str, Any], where: str) -> RuleMeta:
         skip_tests=fields.get("skip_tests", False),
         default_enabled=fields.get("default_enabled", True),
         docs_url=fields.get("docs_url", ""),
+        subsumes=tuple(str(i) for i in fields.get("subsumes", [])),
+        foreign_codes=tuple(str(c) for c in fields.get("foreign_codes", [])),
     )
 
 

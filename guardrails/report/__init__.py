@@ -48,6 +48,7 @@ class Summary:
     failing: int = 0
     baseline_hidden: int = 0
     baseline_stale: int = 0
+    suppressed: int = 0  # findings other linters' comments suppressed (`foreign-suppressions`)
 
     @classmethod
     def of(
@@ -57,11 +58,13 @@ class Summary:
         fail_on: str,
         baseline_hidden: int = 0,
         baseline_stale: int = 0,
+        suppressed: int = 0,
     ) -> Summary:
         threshold = severity_rank(fail_on)
         return cls(
             baseline_hidden=baseline_hidden,
             baseline_stale=baseline_stale,
+            suppressed=suppressed,
             files=files,
             total=len(violations),
             by_category=dict(sorted(Counter(v.category for v in violations).items())),

@@ -33,6 +33,8 @@ FIELDS = (
 def violation_dict(v: Violation) -> dict[str, Any]:
     data = {name: getattr(v, name) for name in FIELDS}
     data["fix"] = v.fix.to_dict() if v.fix is not None else None
+    # why it is listed under "suppressed", e.g. "foreign-comment"; null for active findings
+    data["suppressed_by"] = v.suppressed_by or None
     return data
 
 
@@ -42,7 +44,21 @@ def render_lines(violations: list[Violation], out: TextIO) -> None:
         out.write(json.dumps(violation_dict(v)) + "\n")
 
 
-def render(violations: list[Violation], summary: Summary, out: TextIO) -> None:
+def _rows(violations: list[Violation]) -> str:
+    """The JSON array of `violations`, one finding per line."""
+    # Each encoded by json's C encoder: `indent=` makes json fall back to its
+    # pure-Python encoder, seconds on a large report.
+    rows = ",\n".join(f"    {json.dumps(violation_dict(v))}" for v in violations)
+    return f"[{chr(10) + rows + chr(10) + '  ' if rows else ''}]"
+
+
+def render(
+    violations: list[Violation],
+    summary: Summary,
+    out: TextIO,
+    suppressed: list[Violation] | None = None,
+) -> None:
+    """The report; `suppressed` (other linters' comments) listed apart, never counted."""
     summary_data = {
         "files": summary.files,
         "total": summary.total,
@@ -52,12 +68,11 @@ def render(violations: list[Violation], summary: Summary, out: TextIO) -> None:
         "by_severity": summary.by_severity,
         "by_rule": summary.by_rule,
         "baseline": {"hidden": summary.baseline_hidden, "stale": summary.baseline_stale},
+        "suppressed": summary.suppressed,
     }
-    # One finding per line, each encoded by json's C encoder: `indent=` makes
-    # json fall back to its pure-Python encoder, seconds on a large report.
-    rows = ",\n".join(f"    {json.dumps(violation_dict(v))}" for v in violations)
     out.write(
         f'{{\n  "version": {json.dumps(__version__)},\n'
-        f'  "violations": [{chr(10) + rows + chr(10) + "  " if rows else ""}],\n'
+        f'  "violations": {_rows(violations)},\n'
+        f'  "suppressed": {_rows(suppressed or [])},\n'
         f'  "summary": {json.dumps(summary_data)}\n}}\n'
     )

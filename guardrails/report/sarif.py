@@ -84,6 +84,7 @@ def _region(start_line: int, start_col: int, end_line: int, end_col: int) -> dic
 
 
 def _result(v: Violation, index: int, root: Path) -> dict[str, Any]:
+    """One SARIF result; a suppressed finding carries an in-source suppression."""
     uri = _uri(v.path, root)
     location = {"uri": uri}
     if not uri.startswith("file:"):
@@ -103,6 +104,10 @@ def _result(v: Violation, index: int, root: Path) -> dict[str, Any]:
         ],
         "partialFingerprints": {FINGERPRINT_KEY: v.fingerprint},
     }
+    if v.suppressed_by:
+        result["suppressions"] = [
+            {"kind": "inSource", "justification": f"suppressed by {v.suppressed_by}"}
+        ]
     if v.fix is not None:
         result["fixes"] = [
             {
@@ -130,8 +135,14 @@ def document(
     violations: Sequence[Violation],
     rules: Sequence[tuple[RuleMeta, str]],
     root: Path,
+    suppressed: Sequence[Violation] = (),
 ) -> dict[str, Any]:
-    """The SARIF log for `violations`, listing every active rule (meta, severity)."""
+    """The SARIF log for `violations`, listing every active rule (meta, severity).
+
+    `suppressed` findings (other linters' comments) are results too, with a
+    `suppressions` entry, as SARIF viewers expect.
+    """
+    violations = sorted([*violations, *suppressed], key=Violation.sort_key)
     metas = list(rules)
     known = {meta.id for meta, _ in metas}
     for v in violations:  # engine diagnostics can appear without being "active"
@@ -179,6 +190,7 @@ def render(
     rules: Sequence[tuple[RuleMeta, str]],
     root: Path,
     out: TextIO,
+    suppressed: Sequence[Violation] = (),
 ) -> None:
-    out.write(json.dumps(document(violations, rules, root), indent=2))
+    out.write(json.dumps(document(violations, rules, root, suppressed), indent=2))
     out.write("\n")

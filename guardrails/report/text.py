@@ -32,6 +32,11 @@ def summary_line(summary: Summary) -> str:
         )
     if summary.baseline_hidden:
         line += f" {_plural(summary.baseline_hidden, 'finding')} hidden by the baseline."
+    if summary.suppressed:
+        line += (
+            f" {_plural(summary.suppressed, 'finding')} suppressed by `# noqa`/`# nosec` comments"
+            " (foreign-suppressions)."
+        )
     if summary.baseline_stale:
         line += (
             f" {_plural(summary.baseline_stale, 'baseline entry')} no longer match"
