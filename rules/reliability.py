@@ -676,8 +676,9 @@ class ExitInLibrary(EntryAware):
         "or a signal handler.",
         why="Exiting from library code kills whatever process imported it — a web worker, a "
         "test run, a job scheduler — skipping the caller's error handling and cleanup. Code "
-        "after `os.fork()` runs in a process the library created, and a `(signum, frame)` "
-        "handler was installed to end the process: exiting there is their job.",
+        "after a successful `os.fork()` runs in a process the library created, and a signal "
+        "handler (`(signum, frame)` parameters, or named for a signal) was installed to end "
+        "the process: exiting there is their job.",
         remediation="Raise a specific exception and let the entry point decide the exit code: "
         '`raise ConfigError("...")`, and exit only in the entry point: '
         '`if __name__ == "__main__": sys.exit(main())`.',
@@ -718,18 +719,37 @@ class ExitInLibrary(EntryAware):
         # Per enclosing function: does it own its process (forked it, or handles a signal)?
         self._owns: list[bool] = []
 
+        # except handlers of a `try` that forks: there the fork failed, no child exists
+        self._fork_failed: set[int] = set()
+        self._in_fork_failure = 0
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._owns.append(_is_signal_handler(node))
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._owns.pop()
 
+    def visit_Try(self, node: cst.Try) -> None:
+        if self._owns and self._owns[-1]:
+            return  # already in a child: a second fork failing leaves the child to exit
+        forks = _ForkFinder(self.context)
+        walk(node.body, forks)
+        if forks.found:
+            self._fork_failed.update(id(handler) for handler in node.handlers)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._in_fork_failure += id(node) in self._fork_failed
+
+    def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._in_fork_failure -= id(node) in self._fork_failed
+
     def visit_Call(self, node: cst.Call) -> None:
         name = self.context.qualified_name(node.func) or ""
         if name in _FORKS and self._owns:
             self._owns[-1] = True  # the code after a fork runs in a process it created
             return
-        if self.in_program or (self._owns and self._owns[-1]):
+        owned = self._owns and self._owns[-1] and not self._in_fork_failure
+        if self.in_program or owned:
             return
         shown = _EXITS.get(name)
         if shown is not None:
@@ -740,12 +760,31 @@ class ExitInLibrary(EntryAware):
 
 
 _FORKS = frozenset({"os.fork", "os.forkpty"})
+
+
+class _ForkFinder(cst.CSTVisitor):
+    """Whether a block calls `os.fork()` (outside nested functions)."""
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__()
+        self.context = context
+        self.found = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.context.qualified_name(node.func) in _FORKS:
+            self.found = True
 _SIGNAL_PARAMS = re.compile(r"^_?(sig|signum|signo|signal|sig_num|signal_number|_)$")
+_SIGNAL_WORD = re.compile(r"^(signal|sig(term|int|quit|abrt|hup|chld|alrm|winch|usr[12]))$")
 _FRAME_PARAMS = re.compile(r"^_?(frame|stack|stack_frame|_)$")
 
 
 def _is_signal_handler(node: cst.FunctionDef) -> bool:
-    """`def on_term(signum, frame)`: a handler the process owner installed to end it."""
+    """`def on_term(signum, frame)` or `def handle_abort_signal(self)`: installed to end it."""
+    if any(_SIGNAL_WORD.match(word) for word in node.name.value.lower().split("_")):
+        return True
     params = [p.name.value for p in (*node.params.posonly_params, *node.params.params)]
     return (
         len(params) >= 2

@@ -42,16 +42,16 @@ class _Reads(cst.CSTVisitor):
 
 
 def _narrows(test: cst.BaseExpression, context: RuleContext) -> bool:
-    """Type narrowing a checker relies on: `isinstance`, `is (not) None`, `assert False`."""
+    """Type narrowing a checker relies on: `isinstance`, `is not None`, `assert False`."""
     if isinstance(test, cst.BooleanOperation):
         return _narrows(test.left, context) and _narrows(test.right, context)
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         return _narrows(test.expression, context)
     if isinstance(test, cst.Call):
         return context.qualified_name(test.func) in _NARROWING_CALLS
-    if isinstance(test, cst.Comparison):
+    if isinstance(test, cst.Comparison):  # `x is not None`; `x is None` demands, not narrows
         return all(
-            isinstance(c.operator, (cst.Is, cst.IsNot))
+            isinstance(c.operator, cst.IsNot)
             and isinstance(c.comparator, cst.Name)
             and c.comparator.value == "None"
             for c in test.comparisons

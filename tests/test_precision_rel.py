@@ -202,13 +202,29 @@ CASES = {
             def handle_quit(self, sig, frame):
                 sys.exit(0)
 
+            def handle_abort_signal(self):
+                sys.exit(1)
+
         def on_crash():
             os._exit(1)
 
         def stop(code, frame_count):
             sys.exit(code)
+
+        def detach():
+            try:
+                if os.fork() > 0:
+                    return
+            except OSError:
+                os._exit(1)
+            os.setsid()
+            try:
+                if os.fork() > 0:
+                    os._exit(0)
+            except OSError:
+                os._exit(1)
         """,
-        {("REL011", 24), ("REL011", 27)},
+        {("REL011", 27), ("REL011", 30), ("REL011", 37)},
     ),
     "rel013-acquire-released-in-finally-is-managed": (
         """\
@@ -439,3 +455,13 @@ def test_rel007_state_on_self_is_a_bound_or_an_advance_only_when_the_try_reads_i
                         self.failures += 1
         """
     assert_findings(source, {("REL007", 19)}, path="app/service.py", select=["REL007"])
+
+
+def test_rel009_is_none_demands_a_value_it_does_not_narrow() -> None:
+    source = """\
+        def annotate(field_info, default):
+            assert field_info is None, "cannot combine annotations"
+            assert default is not None
+            return default
+        """
+    assert_findings(source, {("REL009", 2)}, path="app/service.py", select=["REL009"])
