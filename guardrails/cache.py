@@ -4,7 +4,8 @@ A file's entry is keyed by a digest of its bytes *and* of everything else
 that can change its findings: the guardrails version, every loaded plugin
 and its version, the active rules with their severity and options, the
 settings that scope rules (test paths, per-file ignores, source roots) and
-the file's own path and module name (ARC001/ARC002 depend on them). Entries
+the file's own path and module name (ARC001/ARC002 depend on them), and the
+commands the project declares (entry modules exempt OBS001/REL011/ARC005). Entries
 hold the file's final findings — after every backend and suppressions — so
 only changed files go to LibCST, Semgrep and Ruff. A file with a dated
 suppression (`until=`) records the day its findings stop holding; after that
@@ -41,6 +42,7 @@ from guardrails._version import __version__
 from guardrails.backends.process import backend_identities
 from guardrails.discovery import read_source
 from guardrails.model import Edit, Fix, Violation
+from guardrails.project import declared_entry_modules
 from guardrails.safewrite import write_atomically
 
 FORMAT = 5  # 4: violations as rows of field values in `Violation` order; 5: suppressed_by
@@ -106,6 +108,7 @@ def run_key(plan: Any, plugins: Sequence[Any]) -> str:
         "per_file_ignores": settings.per_file_ignores,
         "src": [str(s) for s in settings.src],
         "root": str(settings.root),
+        "entry_points": sorted(declared_entry_modules(settings.root)),
         # a new ruff or semgrep (another path, a replaced binary, an upgrade
         # behind a shim) can find other things in the same bytes
         "backends": backend_identities(plan.rules),

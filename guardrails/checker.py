@@ -231,9 +231,12 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
     found: list[Violation] = []
     if cst_rules:
         mod_name, is_package = module_name(path, plan.settings.src)
+        root = plan.settings.root
         try:
             try:
-                outcome = run_rules(module, text, shown, mod_name, is_package, cst_rules, is_test)
+                outcome = run_rules(
+                    module, text, shown, mod_name, is_package, cst_rules, is_test, root
+                )
             except RecursionError:
                 outcome = _with_deep_stack(
                     run_rules,
@@ -244,6 +247,7 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
                     is_package,
                     cst_rules,
                     is_test,
+                    root,
                 )
         except Exception as exc:  # the engine's own name tracking failed
             invalid = _validation_error(text)

@@ -57,8 +57,7 @@ def _exit_when_orphaned_timer(parent: int) -> None:
     """`exit_when_orphaned` on a timer signal: cheaper in a fresh fork than a thread."""
 
     def check(signum: int, frame: object) -> None:
-        if os.getppid() != parent:
-            # guardrails: ignore[REL011] the run that forked this child is gone
+        if os.getppid() != parent:  # the run that forked this child is gone
             os._exit(1)
 
     signal.signal(signal.SIGALRM, check)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from guardrails.rules.architecture import (
-    EnvOutsideConfig,
     ForbiddenImport,
     FunctionTooComplex,
     LayerViolation,
@@ -21,9 +20,9 @@ from guardrails.rules.architecture import (
 from guardrails.rules.concurrency import (
     BlockingCallInAsync,
     DanglingTask,
-    RetryWithoutBackoff,
     WaitWithoutTimeout,
 )
+from guardrails.rules.environment import EnvOutsideConfig
 from guardrails.rules.exception_handling import (
     BroadExceptUnlogged,
     ErrorLogWithoutTraceback,
@@ -44,6 +43,7 @@ from guardrails.rules.reliability import (
     UncheckedSubprocess,
     UnmanagedResource,
 )
+from guardrails.rules.retries import RetryWithoutBackoff
 from guardrails.rules.ruff_backed import MAPPINGS
 from guardrails.rules.security import DynamicCodeExecution, SubprocessShell, UnsafeDeserialization
 from guardrails.rules.security_platform import (
@@ -56,6 +56,7 @@ from guardrails.rules.security_platform import (
     WeakHash,
 )
 from guardrails.rules.security_secrets import HardcodedSecret, InsecureRandomness, SecretInLog
+from guardrails.rules.validation import AssertForValidation
 
 from guardrails.backends.ruff import RuffMapping
 from guardrails.cst.rule import CstRule
@@ -81,6 +82,7 @@ CST_RULES: tuple[type[CstRule], ...] = (
     UnmanagedResource,
     BlockingCallInAsync,
     RetryWithoutBackoff,
+    AssertForValidation,
     UncheckedSubprocess,
     ExitInLibrary,
     DanglingTask,

@@ -8,7 +8,6 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 import libcst as cst
-from guardrails.rules._names import MainBlockAware
 from guardrails.rules._typed import declares_typed
 
 from guardrails.cst.helpers import code_of, literal_value
@@ -381,111 +380,6 @@ class FunctionTooComplex(CstRule):
             if too_many:
                 parts.append(f"{measure.statements} statements > {self.options['max-statements']}")
             self.report(node.name, f"`{node.name.value}` is too complex: {', '.join(parts)}")
-
-
-CONFIG_MODULES = [
-    "config",
-    "*.config",
-    "*.config.*",
-    "settings",
-    "*.settings",
-    "*.settings.*",
-    "conf",
-    "*.conf",
-    "*.conftest",
-    "conftest",
-]
-
-
-class EnvOutsideConfig(MainBlockAware):
-    META = RuleMeta(
-        id="ARC005",
-        name="env-outside-config",
-        category="architecture",
-        severity="warning",
-        summary="`os.environ` or `os.getenv` is read outside the configured config modules.",
-        why="Environment reads scattered through the code make configuration invisible: nobody "
-        "can list what a service needs, defaults and parsing differ per call site, and tests "
-        "must patch the environment.",
-        remediation="Parse settings once at the boundary into a typed object (a dataclass or "
-        "pydantic `BaseSettings` in `app/config.py`) and pass it, or import it, where needed.",
-        bad=(
-            Example(
-                'import os\n\n\ndef connect():\n    return os.environ["DATABASE_URL"]  # bad\n',
-                path="app/db.py",
-            ),
-            Example(
-                'from os import getenv\n\nDEBUG = getenv("DEBUG") == "1"  # bad\n',
-                path="app/views.py",
-            ),
-        ),
-        good=(
-            Example(
-                "import os\nfrom dataclasses import dataclass\n\n\n@dataclass(frozen=True)\n"
-                "class Settings:\n    database_url: str\n\n\n"
-                'def load() -> Settings:\n    return Settings(os.environ["DATABASE_URL"])\n',
-                path="app/config.py",
-            ),
-            Example(
-                "from app.config import load\n\nSETTINGS = load()\n\n\n"
-                "def connect() -> str:\n    return SETTINGS.database_url\n",
-                path="app/db.py",
-            ),
-        ),
-        skip_tests=True,
-        options=(
-            Option(
-                "config-modules",
-                list,
-                CONFIG_MODULES,
-                "module globs allowed to read the environment",
-                item_kind=str,
-                weaker="more",  # every module listed is exempt
-            ),
-        ),
-    )
-    TRIGGERS = ("environ", "getenv")
-
-    def __init__(self, context: RuleContext) -> None:
-        super().__init__(context)
-        self._skip: set[int] = set()
-        module = context.module_name
-        self._allowed = any(fnmatchcase(module, g) for g in context.options["config-modules"])
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if not isinstance(node.names, cst.ImportStar):
-            for alias in node.names:
-                self._skip.add(id(alias.name))
-                if alias.asname is not None:
-                    self._skip.add(id(alias.asname.name))
-
-    def _flag(self, node: cst.CSTNode, what: str) -> None:
-        if not self._allowed and not self.in_main_block:
-            self.report(
-                node, f"`{what}` read outside a config module; parse settings once at the boundary"
-            )
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._skip.add(id(node.attr))
-        if self.context.qualified_name(node) == "os.environ":
-            self._skip.add(id(node.value))
-            self._flag(node, code_of(node))
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if id(node) in self._skip:
-            return
-        if node.value in ("environ", "getenv") and self.context.qualified_name(node) in (
-            "os.environ",
-            "os.getenv",
-        ):
-            self._flag(node, node.value)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Attribute) and self.context.qualified_name(node.func) == (
-            "os.getenv"
-        ):
-            self._skip.add(id(node.func.attr))
-            self._flag(node, "os.getenv")
 
 
 _VISIBILITY = ("no-underscore", "all", "dunder-all")

@@ -1,8 +1,9 @@
-"""Reliability rules about async code, threads and retries (REL006, REL007, REL012, REL013)."""
+"""Reliability rules about async code and threads (REL006, REL012, REL013)."""
 
 from __future__ import annotations
 
-import re
+import itertools
+from collections.abc import Sequence
 
 import libcst as cst
 from guardrails.rules.reliability import _REQUESTS_FUNCS, _REQUESTS_SESSIONS, _VERBS
@@ -11,14 +12,12 @@ from guardrails.cst.helpers import (
     argument,
     code_of,
     is_false,
-    is_true,
     kwargs_may_supply,
 )
 from guardrails.cst.rule import (
     CstRule,
     RuleContext,
 )
-from guardrails.cst.traverse import walk
 from guardrails.model import Example, RuleMeta
 
 _BLOCKING = {
@@ -110,144 +109,6 @@ class BlockingCallInAsync(CstRule):
                 node,
                 f"`{code_of(node.func)}()` blocks the event loop inside `async def`; use {instead}",
             )
-
-
-_SLEEPS = re.compile(r"(^|\.)(sleep|wait|backoff|retry|expo|on_exception)\b")
-
-
-class _RetryScan(cst.CSTVisitor):
-    """Inside one `while` loop (not nested loops or functions): retried `try`s and sleeps."""
-
-    def __init__(self, rule: CstRule, loop: cst.While) -> None:
-        super().__init__()
-        self.rule = rule
-        self.loop = loop
-        self.retries = False
-        self.waits = False
-
-    def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_While(self, inner: cst.While) -> bool:
-        return inner is self.loop
-
-    def visit_Try(self, attempt: cst.Try) -> None:
-        # A retry: success leaves the loop, failure goes round again.
-        if _exits(attempt.body) and any(
-            not _leaves_loop(handler.body) for handler in attempt.handlers
-        ):
-            self.retries = True
-
-    def visit_Call(self, call: cst.Call) -> None:
-        name = self.rule.context.qualified_name(call.func) or code_of(call.func)
-        if _SLEEPS.search(name):
-            self.waits = True
-
-
-class RetryWithoutBackoff(CstRule):
-    META = RuleMeta(
-        id="REL007",
-        name="retry-without-backoff",
-        category="reliability",
-        severity="warning",
-        summary="An unbounded loop catches an error and tries again at once: no sleep, no "
-        "backoff, no attempt limit.",
-        why="When the dependency is down, the loop retries as fast as it can forever: it burns "
-        "CPU, floods logs and hammers the failing service so it cannot recover.",
-        remediation="Bound the attempts and back off exponentially: `for attempt in range(5):` "
-        "… `time.sleep(min(30, 2 ** attempt))`, or use `tenacity` "
-        "(`@retry(stop=stop_after_attempt(5), wait=wait_exponential())`).",
-        bad=(
-            Example(
-                "def connect(factory):\n    while True:  # bad\n        try:\n"
-                "            return factory()\n        except ConnectionError:\n"
-                "            continue\n"
-            ),
-            Example(
-                "def drain(queue, handle) -> None:\n    while True:  # bad\n        try:\n"
-                "            handle(queue.pop())\n            break\n"
-                "        except TimeoutError:\n            pass\n"
-            ),
-        ),
-        good=(
-            Example(
-                "import socket\nimport time\nfrom collections.abc import Callable\n\n\n"
-                "def connect(factory: Callable[[], socket.socket]) -> socket.socket:\n"
-                "    for attempt in range(5):\n"
-                "        try:\n            return factory()\n        except ConnectionError:\n"
-                "            time.sleep(min(30, 2**attempt))\n"
-                '    raise ConnectionError("gave up after 5 attempts")\n'
-            ),
-            Example(
-                "import queue\nimport time\nfrom collections.abc import Callable\n\n\n"
-                "def worker(jobs: queue.Queue[str], handle: Callable[[str], None]) -> None:\n"
-                "    while True:\n"
-                "        try:\n            handle(jobs.get(timeout=5))\n"
-                "        except queue.Empty:\n            time.sleep(1)\n"
-            ),
-        ),
-        references=(
-            "https://tenacity.readthedocs.io/",
-            "https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/",
-        ),
-    )
-    TRIGGERS = ("while",)
-
-    def visit_While(self, node: cst.While) -> None:
-        if not is_true(node.test):
-            return  # a loop condition is an attempt bound
-        scan = _RetryScan(self, node)
-        walk(node, scan)
-        if scan.retries and not scan.waits:
-            self.report(
-                node,
-                "`while True` retries after an error immediately and forever; "
-                "bound the attempts and back off",
-            )
-
-
-class _ExitFinder(cst.CSTVisitor):
-    """Finds a `return` or `break` outside nested loops and functions."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found = False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_For(self, node: cst.For) -> bool:
-        return False
-
-    def visit_While(self, node: cst.While) -> bool:
-        return False
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self.found = True
-
-    def visit_Break(self, node: cst.Break) -> None:
-        self.found = True
-
-
-def _exits(body: cst.BaseSuite) -> bool:
-    """Whether a block contains a `return` or `break` (outside nested loops and functions)."""
-    finder = _ExitFinder()
-    walk(body, finder)
-    return finder.found
-
-
-def _leaves_loop(body: cst.BaseSuite) -> bool:
-    """Whether an except body ends the loop (break/return/raise) on its own."""
-    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
-    for statement in statements:
-        smalls = (
-            statement.body
-            if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite))
-            else []
-        )
-        if any(isinstance(s, (cst.Break, cst.Return, cst.Raise)) for s in smalls):
-            return True
-    return False
 
 
 class DanglingTask(CstRule):
@@ -373,7 +234,10 @@ class WaitWithoutTimeout(CstRule):
         "the caller blocks forever, and a stuck thread is far harder to diagnose than a "
         "timeout error.",
         remediation="Pass a finite timeout and handle expiry: `jobs.get(timeout=5)` with "
-        "`except queue.Empty`, `thread.join(timeout=10)`, `future.result(timeout=30)`.",
+        "`except queue.Empty`, `thread.join(timeout=10)`, `future.result(timeout=30)`; for a "
+        "lock, `if not lock.acquire(timeout=5): raise TimeoutError(...)` then `try: ... "
+        "finally: lock.release()`. A plain `lock.acquire()` released in the `finally` of the "
+        "`try` right after it is managed like `with lock:` and is not reported.",
         bad=(
             Example(
                 "import queue\n\n\ndef next_job(jobs: queue.Queue[str]) -> str:\n"
@@ -401,14 +265,50 @@ class WaitWithoutTimeout(CstRule):
                 "    worker.start()\n    worker.join(10)\n    with LOCK:\n"
                 "        pass\n    return done.wait(timeout=30) and LOCK.acquire(blocking=False)\n"
             ),
+            Example(
+                "import threading\n\nLOCK = threading.Lock()\nSEEN: set[str] = set()\n\n\n"
+                "def remember(key: str) -> None:\n    if not LOCK.acquire(timeout=5):\n"
+                '        raise TimeoutError("lock held for 5 s")\n'
+                "    try:\n        SEEN.add(key)\n    finally:\n        LOCK.release()\n\n\n"
+                "def forget(key: str) -> None:\n    LOCK.acquire()\n    try:\n"
+                "        SEEN.discard(key)\n    finally:\n        LOCK.release()\n"
+            ),
         ),
         references=("https://docs.python.org/3/library/queue.html#queue.Queue.get",),
     )
     TRIGGERS = ("get", "join", "wait", "acquire", "result", "put")
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._managed: set[int] = set()  # acquire() calls released in a following `finally`
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._pair_acquires(node.body)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._pair_acquires(node.body)
+
+    def visit_Try(self, node: cst.Try) -> None:
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        if body:  # try: lock.acquire() ... finally: lock.release()
+            self._manage(body[0], node)
+
+    def _pair_acquires(self, body: Sequence[cst.BaseStatement]) -> None:
+        """lock.acquire() directly followed by try: ... finally: lock.release()."""
+        for statement, following in itertools.pairwise(body):
+            if isinstance(following, cst.Try):
+                self._manage(statement, following)
+
+    def _manage(self, statement: cst.BaseStatement, attempt: cst.Try) -> None:
+        call = _acquire_call(statement)
+        if call is not None and attempt.finalbody is not None:
+            receiver = code_of(call.func.value)  # type: ignore[attr-defined]
+            if f"{receiver}.release()" in code_of(attempt.finalbody.body):
+                self._managed.add(id(call))
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if not isinstance(func, cst.Attribute):
+        if not isinstance(func, cst.Attribute) or id(node) in self._managed:
             return
         name = self.context.qualified_name(func) or ""
         base, _, method = name.rpartition(".")
@@ -436,3 +336,17 @@ class WaitWithoutTimeout(CstRule):
     def _nonblocking(self, node: cst.Call, position: int) -> bool:
         block = argument(node, "block", position)
         return block is not None and is_false(block.value)
+
+
+def _acquire_call(statement: cst.BaseStatement) -> cst.Call | None:
+    """The call of a statement that is only `x.acquire()`."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    expression = statement.body[0]
+    if not isinstance(expression, cst.Expr) or not isinstance(expression.value, cst.Call):
+        return None
+    call = expression.value
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "acquire" and not call.args:
+        return call
+    return None

@@ -7,14 +7,13 @@ The rules about what `except` blocks do with errors live in
 from __future__ import annotations
 
 import re
-from fnmatch import fnmatchcase
 
 import libcst as cst
-from guardrails.rules._names import MainBlockAware, has_main_guard
+from guardrails.rules._entry import ENTRY_OPTION, EntryAware
 
 from guardrails.cst.helpers import argument, code_of, is_dynamic_string, keyword, string_value
-from guardrails.cst.rule import CstRule, NodeEdit, NodeFix, RuleContext, replace
-from guardrails.model import Example, Option, RuleMeta
+from guardrails.cst.rule import CstRule, NodeEdit, NodeFix, replace
+from guardrails.model import Example, RuleMeta
 
 LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
@@ -133,54 +132,7 @@ class NonConstantLogMessage(CstRule):
             )
 
 
-ENTRY_MODULES = [
-    "__main__",
-    "*.__main__",
-    "cli",
-    "*.cli",
-    "*.cli.*",
-    "manage",
-    "*.management.commands.*",
-    "scripts.*",
-    "*.scripts.*",
-    "bin.*",
-    "tools.*",
-    "setup",
-    "noxfile",
-    "fabfile",
-]
-
-
-class _EntryAware(MainBlockAware):
-    """Knows whether code runs as a program: an entry module, a script, a `__main__` block."""
-
-    def __init__(self, context: RuleContext) -> None:
-        super().__init__(context)
-        self._script = False
-
-    def visit_Module(self, node: cst.Module) -> None:
-        module = self.context.module_name
-        self._script = has_main_guard(node) or any(
-            fnmatchcase(module, pattern) for pattern in self.options["entry-modules"]
-        )
-
-    @property
-    def in_program(self) -> bool:
-        return self._script or self.in_main_block
-
-
-_ENTRY_OPTION = Option(
-    "entry-modules",
-    list,
-    ENTRY_MODULES,
-    "module globs of CLI / entry-point code where this is fine (modules with an "
-    '`if __name__ == "__main__":` block always are)',
-    item_kind=str,
-    weaker="more",  # every module listed is exempt
-)
-
-
-class PrintInLibrary(_EntryAware):
+class PrintInLibrary(EntryAware):
     META = RuleMeta(
         id="OBS001",
         foreign_codes=("T201",),
@@ -215,7 +167,7 @@ class PrintInLibrary(_EntryAware):
         ),
         references=("https://docs.python.org/3/howto/logging.html#when-to-use-logging",),
         skip_tests=True,
-        options=(_ENTRY_OPTION,),
+        options=(ENTRY_OPTION,),
     )
     TRIGGERS = ("print",)
 

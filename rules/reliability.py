@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable
 
 import libcst as cst
+from guardrails.rules._entry import ENTRY_OPTION, EntryAware
 from guardrails.rules._names import clip
-from guardrails.rules.observability import _ENTRY_OPTION, _EntryAware
 
 from guardrails.cst.helpers import (
     argument,
@@ -163,7 +163,8 @@ class BareExcept(CstRule):
         "SystemExit.",
         why="A bare except also traps Ctrl-C, `sys.exit()` and task cancellation, hides "
         "programming errors such as NameError, and makes the failure you meant to handle "
-        "indistinguishable from every other one.",
+        "indistinguishable from every other one. A handler that ends in a bare `raise` lets "
+        "every exception through and is not reported.",
         remediation="Name the exceptions you expect (`except (ValueError, KeyError):`); where "
         "everything must be caught, write `except Exception:` and log it with the traceback.",
         bad=(
@@ -195,12 +196,21 @@ class BareExcept(CstRule):
     )
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.type is None:
+        if node.type is None and not _reraises(node.body):
             self.report(
                 node,
                 "bare `except:` also catches KeyboardInterrupt, SystemExit and "
                 "cancellation; name the exceptions you expect",
             )
+
+
+def _reraises(body: cst.BaseSuite) -> bool:
+    """A handler that ends in a bare `raise`: cleanup that lets every exception through."""
+    last = body.body[-1] if isinstance(body, cst.IndentedBlock) else body
+    if not isinstance(last, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        return False
+    final = last.body[-1]
+    return isinstance(final, cst.Raise) and final.exc is None
 
 
 _MUTABLE_CALLS = frozenset(
@@ -529,9 +539,11 @@ class UncheckedSubprocess(CstRule):
         name="unchecked-subprocess",
         category="reliability",
         severity="warning",
-        summary="`subprocess.run()` without `check=`: a failing command goes unnoticed.",
+        summary="`subprocess.run()` without `check=` whose result is discarded or never has its "
+        "`returncode` read: a failing command goes unnoticed.",
         why="`run()` returns normally when the command fails; unless the return code is "
-        "checked, the program carries on as if it had succeeded.",
+        "checked, the program carries on as if it had succeeded. A result that is returned, "
+        "passed on, or whose `returncode` is read is checked by someone and is not reported.",
         remediation="Pass `check=True` to raise `CalledProcessError` on failure, or "
         "`check=False` and inspect `result.returncode` yourself.",
         bad=(
@@ -556,14 +568,53 @@ class UncheckedSubprocess(CstRule):
                 '    if result.returncode != 0:\n        log.error("migration failed")\n'
                 "    return result.returncode == 0\n"
             ),
+            Example(
+                "import subprocess\n\n\ndef has_man_page(program: str) -> bool:\n"
+                '    found = subprocess.run(["man", "-w", program], capture_output=True)\n'
+                "    return found.returncode == 0\n\n\n"
+                "def version(tool: str) -> subprocess.CompletedProcess[str]:\n"
+                '    return subprocess.run([tool, "--version"], capture_output=True, text=True)\n'
+            ),
         ),
         references=("https://docs.python.org/3/library/subprocess.html#subprocess.run",),
         fix="unsafe",
     )
     TRIGGERS = ("run",)
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._scopes: list[cst.CSTNode] = []
+        self._handled: set[int] = set()  # run() calls whose result is checked or handed on
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._scopes.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.pop()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self._handled.add(id(node.value))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self._handled.add(id(node.value))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value in _RESULT_CHECKS:
+            self._handled.add(id(node.value))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        target = node.targets[0].target if len(node.targets) == 1 else None
+        if isinstance(target, cst.Name) and isinstance(node.value, cst.Call):
+            use = _ResultUse(target.value)
+            walk(self._scopes[-1], use)
+            if use.checked:
+                self._handled.add(id(node.value))
+
     def visit_Call(self, node: cst.Call) -> None:
-        if self.context.qualified_name(node.func) != "subprocess.run":
+        if self.context.qualified_name(node.func) != "subprocess.run" or id(node) in self._handled:
             return
         if keyword(node, "check") is not None or kwargs_may_supply(node, "check"):
             return
@@ -579,6 +630,33 @@ class UncheckedSubprocess(CstRule):
         )
 
 
+_RESULT_CHECKS = frozenset({"returncode", "check_returncode"})
+
+
+class _ResultUse(cst.CSTVisitor):
+    """Whether a variable holding a `run()` result has its exit status read or is handed on."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.checked = False
+
+    def _is(self, node: cst.CSTNode | None) -> bool:
+        return isinstance(node, cst.Name) and node.value == self.name
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if self._is(node.value) and node.attr.value in _RESULT_CHECKS:
+            self.checked = True
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if self._is(node.value):
+            self.checked = True
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if self._is(node.value):
+            self.checked = True
+
+
 _EXITS = {
     "sys.exit": "sys.exit",
     "builtins.exit": "exit",
@@ -587,15 +665,20 @@ _EXITS = {
 }
 
 
-class ExitInLibrary(_EntryAware):
+class ExitInLibrary(EntryAware):
     META = RuleMeta(
         id="REL011",
         name="exit-in-library",
         category="reliability",
         severity="error",
-        summary="`sys.exit()`, `exit()`, `quit()` or `os._exit()` outside a CLI entry point.",
+        summary="`sys.exit()`, `exit()`, `quit()` or `os._exit()` outside a CLI entry point "
+        "(entry-module globs, `[project.scripts]` targets, `__main__` blocks), a forked child "
+        "or a signal handler.",
         why="Exiting from library code kills whatever process imported it — a web worker, a "
-        "test run, a job scheduler — skipping the caller's error handling and cleanup.",
+        "test run, a job scheduler — skipping the caller's error handling and cleanup. Code "
+        "after a successful `os.fork()` runs in a process the library created, and a signal "
+        "handler (`(signum, frame)` parameters, or named for a signal) was installed to end "
+        "the process: exiting there is their job.",
         remediation="Raise a specific exception and let the entry point decide the exit code: "
         '`raise ConfigError("...")`, and exit only in the entry point: '
         '`if __name__ == "__main__": sys.exit(main())`.',
@@ -619,19 +702,93 @@ class ExitInLibrary(_EntryAware):
                 'if __name__ == "__main__":\n    sys.exit(main())\n'
             ),
             Example("import sys\n\n\ndef main() -> None:\n    sys.exit(2)\n", path="app/cli.py"),
+            Example(
+                "import os\n\n\ndef daemonize() -> None:\n    if os.fork():\n"
+                "        os._exit(0)  # the parent's job is done; the child carries on\n"
+                "    os.setsid()\n"
+            ),
         ),
         references=("https://docs.python.org/3/library/sys.html#sys.exit",),
         skip_tests=True,
-        options=(_ENTRY_OPTION,),
+        options=(ENTRY_OPTION,),
     )
     TRIGGERS = ("exit", "quit")
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        # Per enclosing function: does it own its process (forked it, or handles a signal)?
+        self._owns: list[bool] = []
+
+        # except handlers of a `try` that forks: there the fork failed, no child exists
+        self._fork_failed: set[int] = set()
+        self._in_fork_failure = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._owns.append(_is_signal_handler(node))
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._owns.pop()
+
+    def visit_Try(self, node: cst.Try) -> None:
+        if self._owns and self._owns[-1]:
+            return  # already in a child: a second fork failing leaves the child to exit
+        forks = _ForkFinder(self.context)
+        walk(node.body, forks)
+        if forks.found:
+            self._fork_failed.update(id(handler) for handler in node.handlers)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._in_fork_failure += id(node) in self._fork_failed
+
+    def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._in_fork_failure -= id(node) in self._fork_failed
+
     def visit_Call(self, node: cst.Call) -> None:
-        if self.in_program:
+        name = self.context.qualified_name(node.func) or ""
+        if name in _FORKS and self._owns:
+            self._owns[-1] = True  # the code after a fork runs in a process it created
             return
-        shown = _EXITS.get(self.context.qualified_name(node.func) or "")
+        owned = self._owns and self._owns[-1] and not self._in_fork_failure
+        if self.in_program or owned:
+            return
+        shown = _EXITS.get(name)
         if shown is not None:
             self.report(
                 node,
                 f"`{shown}()` in library code ends the whole process; raise an exception instead",
             )
+
+
+_FORKS = frozenset({"os.fork", "os.forkpty"})
+
+
+class _ForkFinder(cst.CSTVisitor):
+    """Whether a block calls `os.fork()` (outside nested functions)."""
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__()
+        self.context = context
+        self.found = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.context.qualified_name(node.func) in _FORKS:
+            self.found = True
+_SIGNAL_PARAMS = re.compile(r"^_?(sig|signum|signo|signal|sig_num|signal_number|_)$")
+_SIGNAL_WORD = re.compile(r"^(signal|sig(term|int|quit|abrt|hup|chld|alrm|winch|usr[12]))$")
+_FRAME_PARAMS = re.compile(r"^_?(frame|stack|stack_frame|_)$")
+
+
+def _is_signal_handler(node: cst.FunctionDef) -> bool:
+    """`def on_term(signum, frame)` or `def handle_abort_signal(self)`: installed to end it."""
+    if any(_SIGNAL_WORD.match(word) for word in node.name.value.lower().split("_")):
+        return True
+    params = [p.name.value for p in (*node.params.posonly_params, *node.params.params)]
+    return (
+        len(params) >= 2
+        and bool(_SIGNAL_PARAMS.match(params[-2]))
+        and bool(_FRAME_PARAMS.match(params[-1]))
+        and not (params[-2] == "_" and params[-1] == "_")
+    )

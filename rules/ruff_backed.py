@@ -46,49 +46,6 @@ NAIVE_DATETIME = RuleMeta(
     ),
 )
 
-ASSERT_FOR_VALIDATION = RuleMeta(
-    id="REL009",
-    foreign_codes=("B101",),
-    name="assert-for-validation",
-    category="reliability",
-    severity="warning",
-    summary="`assert` is used to check conditions in non-test code.",
-    why="Assertions are removed when Python runs with `-O`, so the check silently disappears "
-    "in optimised deployments, and a failing assert raises a bare AssertionError that callers "
-    "cannot tell apart from a bug.",
-    remediation='Raise a specific exception: `if amount <= 0: raise ValueError(f"amount must '
-    'be positive, got {amount}")`. Keep `assert` for tests and for type narrowing of '
-    "impossible states.",
-    bad=(
-        Example(
-            "def withdraw(balance: int, amount: int) -> int:\n"
-            '    assert amount > 0, "amount must be positive"  # bad\n'
-            "    return balance - amount\n"
-        ),
-        Example(
-            "def load(config: dict) -> str:\n"
-            '    assert "url" in config  # bad\n    return config["url"]\n'
-        ),
-    ),
-    good=(
-        Example(
-            "def withdraw(balance: int, amount: int) -> int:\n    if amount <= 0:\n"
-            '        raise ValueError(f"amount must be positive, got {amount}")\n'
-            "    return balance - amount\n"
-        ),
-        Example(
-            "from bank import withdraw\n\n\ndef test_withdraw() -> None:\n"
-            "    assert withdraw(10, 3) == 7\n",
-            path="tests/test_bank.py",
-        ),
-    ),
-    references=(
-        "https://docs.python.org/3/reference/simple_stmts.html#the-assert-statement",
-        "https://docs.astral.sh/ruff/rules/assert/",
-    ),
-    skip_tests=True,
-)
-
 RAISE_WITHOUT_CAUSE = RuleMeta(
     id="OBS007",
     foreign_codes=("B904",),
@@ -172,6 +129,5 @@ FINALLY_SWALLOWS = RuleMeta(
 
 MAPPINGS = (
     RuffMapping("REL005", ("DTZ002", "DTZ003", "DTZ004", "DTZ005", "DTZ006"), meta=NAIVE_DATETIME),
-    RuffMapping("REL009", ("S101",), meta=ASSERT_FOR_VALIDATION),
     RuffMapping("REL008", ("B012",), meta=FINALLY_SWALLOWS),
 )

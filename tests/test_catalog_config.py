@@ -91,7 +91,9 @@ def test_limits_from_config(project) -> None:
 
 
 TEST_AND_ENTRY = {
-    "tests/test_orders.py": "def test_total():\n    assert 1 + 1 == 2\n    print('debug')\n",
+    "tests/test_orders.py": (
+        "def test_total(order):\n    assert order.total == 2\n    print('debug')\n"
+    ),
     "conftest.py": "import sys\n\n\ndef pytest_configure(config):\n    print('setup')\n",
     "app/cli.py": "import sys\n\n\ndef main() -> None:\n    print('usage')\n    sys.exit(2)\n",
     "app/tool.py": (

@@ -227,10 +227,10 @@ def test_bad_command_line_config_exits_2_with_one_line(project) -> None:
 # ------------------------------------------------------------------ broken Semgrep and Ruff
 
 VIEW = (
-    "from django.db import connection\n\n\ndef search(request):\n"
+    "import datetime\n\nfrom django.db import connection\n\n\ndef search(request):\n"
     '    term = request.GET.get("q", "")\n    with connection.cursor() as cur:\n'
     "        cur.execute(\"SELECT id FROM docs WHERE title = '%s'\" % term)\n"
-    "    assert term\n"
+    "    return datetime.datetime.now()\n"
 )
 # what the fake tool does (after answering `--version` as the real one does)
 BROKEN_TOOL = {
@@ -256,7 +256,7 @@ def _fake_tool(directory: Path, tool: str, body: str) -> dict[str, str]:
 def _broken_run(project, tmp_path: Path, tool: str, body: str):
     project.write("app/views.py", VIEW)
     env = _fake_tool(tmp_path / "bin", tool, body)
-    selected = "SEC006" if tool == "semgrep" else "REL009"
+    selected = "SEC006" if tool == "semgrep" else "REL005"
     return project.run("check", "--no-cache", "--select", selected, env=env)
 
 

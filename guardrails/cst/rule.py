@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import libcst as cst
@@ -91,6 +92,9 @@ class RuleContext:
     metadata: Mapping[Any, Mapping[cst.CSTNode, Any]] = field(default_factory=dict)
     reports: list[Report] = field(default_factory=list)
     statements: list[cst.CSTNode] = field(default_factory=list)  # the walk's statement stack
+    # The project root (where the config is, else the working directory): rules
+    # that read project metadata, e.g. pyproject's entry points, look there.
+    root: Path | None = None
 
     def qualified_name(self, node: cst.CSTNode) -> str | None:
         """What `node` refers to, by import and assignment, e.g. `subprocess.run`.

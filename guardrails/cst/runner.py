@@ -14,6 +14,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import libcst as cst
@@ -173,6 +174,7 @@ def run_rules(
     is_package: bool,
     active: Sequence[ActiveRule],
     is_test: bool = False,
+    root: Path | None = None,
 ) -> CstOutcome:
     """Instantiate the rules for this file and traverse the module once.
 
@@ -212,6 +214,7 @@ def run_rules(
             metadata=metadata,
             reports=reports,
             statements=statements,
+            root=root,
         )
         contexts.append(context)
         unresolved = [broken[d] for d in rule.impl.METADATA_DEPENDENCIES if d in broken]
