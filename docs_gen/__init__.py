@@ -132,7 +132,7 @@ def rule_page(meta: RuleMeta, backends: str = "", subsumed_by: Sequence[str] = (
         lines.append("")
     else:
         lines += ["None.", ""]
-    lines += precision.rule_section(meta.id, meta.plugin)
+    lines += precision.rule_section(meta.id, meta.plugin, meta.severity_note)
     lines += ["## References", ""]
     lines += [f"- {_reference(ref)}" for ref in meta.references] or ["None."]
     return "\n".join(lines).rstrip() + "\n"

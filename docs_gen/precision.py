@@ -32,11 +32,16 @@ def _precision(stats: dict[str, Any]) -> str:
     return "-" if stats["precision"] is None else f"{stats['precision']:.2f}"
 
 
-def rule_section(rule_id: str, plugin: str, results: dict[str, Any] | None = None) -> list[str]:
-    """The 'Measured precision' lines of a built-in rule's page (none for plugin rules)."""
+def rule_section(
+    rule_id: str, plugin: str, severity_note: str = "", results: dict[str, Any] | None = None
+) -> list[str]:
+    """The 'Measured precision' lines of a built-in rule's page (none for plugin rules).
+
+    `severity_note` says why the measurement gave the rule its default severity."""
     results = results if results is not None else load()
+    note = [severity_note, ""] if severity_note else []
     if plugin != BUILTIN_PLUGIN or results is None:
-        return []
+        return ["## Default severity", "", *note] if note else []
     where = f"[precision ledger](../precision.md#{rule_id.lower()})"
     count = len(results["projects"])
     lines = f"{results['totals']['lines']:,}"
@@ -52,7 +57,7 @@ def rule_section(rule_id: str, plugin: str, results: dict[str, Any] | None = Non
             f"({stats['tp']} tp, {stats['fp']} fp, {stats['noisy']} noisy). Every non-tp "
             f"verdict with its reason: {where}."
         )
-    return ["## Measured precision", "", text, ""]
+    return ["## Measured precision", "", text, "", *note]
 
 
 def precision_page(results: dict[str, Any]) -> str:

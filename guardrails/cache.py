@@ -329,10 +329,13 @@ class Cache:
             self.enabled = False  # e.g. a committed `.guardrails_cache` symlink leading out
             self.warning = f"cache disabled: {self.directory} resolves outside the project root"
 
-    def entry(self, shown: str, module: str, data: bytes) -> Path:
-        """Where the findings for this content at this path are stored."""
+    def entry(self, shown: str, module: str, data: bytes, facts: str = "") -> Path:
+        """Where the findings for this content at this path are stored.
+
+        `facts` are what rules read about the file's surroundings besides its bytes
+        (e.g. whether its package declares typing), so changing them re-checks it."""
         digest = hashlib.sha256()
-        for part in (self.key, shown, module):
+        for part in (self.key, shown, module, facts):
             # surrogateescape: a file name need not be UTF-8 (its bytes come back as-is)
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(data)

@@ -55,6 +55,11 @@ DEFAULT_EXCLUDES = (
     "venv",
     "__pypackages__",
     "__pycache__",
+    # copies of other projects' code (pip's `_vendor`, `vendored/`): not the project's
+    # to fix. Plain `vendor` is left checked: in applications it often names a domain
+    # module (suppliers), and skipping it would be a silent false clean.
+    "_vendor",
+    "vendored",
     "_build",
     "build",
     "dist",

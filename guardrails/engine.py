@@ -37,6 +37,7 @@ from guardrails.isolation import check_isolated, exit_when_orphaned, interrupts_
 from guardrails.lines import split_lines
 from guardrails.model import FileResult, RuleMeta, Violation
 from guardrails.plan import Plan, build_plan
+from guardrails.typed import surroundings_typed
 
 # --------------------------------------------------------------- parallel run
 _WORKER_PLAN: list[Plan] = []  # one entry per worker process, set by the initializer
@@ -298,13 +299,18 @@ def _cached(
     """Findings already cached, and the entry each file's findings belong in."""
     hits: dict[int, list[Violation]] = {}
     entries: dict[int, Path] = {}
+    typed: dict[Path, bool] = {}  # per folder: files beside each other share the answer
     for index, path in enumerate(files):
         if index in skip:
             continue
         data = _bytes(path, plan.settings.max_file_size)
         if data is None:
             continue  # unreadable: the LibCST pass reports it (GR001)
-        entry = cache.entry(display_path(path), module_name(path, plan.settings.src)[0], data)
+        module = module_name(path, plan.settings.src)[0]
+        if path.parent not in typed:
+            typed[path.parent] = surroundings_typed(path, plan.settings.root)
+        facts = f"typed={typed[path.parent]}"
+        entry = cache.entry(display_path(path), module, data, facts)
         entries[index] = entry
         found = cache.get(entry)
         if found is not None:

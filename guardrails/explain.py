@@ -26,6 +26,8 @@ def explain_text(meta: RuleMeta) -> str:
         "What to do instead",
         f"  {meta.remediation}",
     ]
+    if meta.severity_note:
+        lines += ["", "Why this severity", f"  {meta.severity_note}"]
     for title, examples in (("Example (flagged)", meta.bad), ("Use instead", meta.good)):
         for example in examples:
             lines += ["", title]

@@ -104,6 +104,9 @@ class RuleMeta:
     # `# nosec` ids such as "B602"): with `foreign-suppressions` on, their comments
     # suppress this rule. Ruff-backed rules add their mapped Ruff codes themselves.
     foreign_codes: tuple[str, ...] = ()
+    # Why the rule has its default severity, or is off by default, when its measured
+    # precision on real code decided it (shown on its docs page and by `explain`).
+    severity_note: str = ""
 
     @property
     def docs(self) -> str:

@@ -8,12 +8,12 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 import libcst as cst
-from guardrails.rules._typed import declares_typed
 
 from guardrails.cst.helpers import code_of, literal_value
 from guardrails.cst.rule import CstRule, RuleContext
 from guardrails.lines import split_lines
 from guardrails.model import Example, Option, RuleMeta
+from guardrails.typed import declares_typed
 
 
 def _imports(rule: CstRule, node: cst.Import | cst.ImportFrom) -> list[tuple[str, cst.CSTNode]]:
@@ -462,7 +462,7 @@ class UntypedPublicApi(CstRule):
         self._stack: list[str] = []  # "class:<name>" or "function"
         self._exported: set[str] | None = None
         self._checked = not context.options["typed-only"] or declares_typed(
-            context.path, context.source
+            context.path, context.source, context.root
         )
 
     def visit_Module(self, node: cst.Module) -> None:

@@ -208,9 +208,12 @@ def test_default_excludes_without_git(project) -> None:
     project.write("app.py", BAD)
     project.write(".venv/lib/x.py", BAD)
     project.write("node_modules/pkg/x.py", BAD)
+    project.write("pkg/_vendor/six.py", BAD)  # other projects' code copied in
+    project.write("pkg/vendored/pint/x.py", BAD)
+    project.write("shop/vendor/orders.py", BAD)  # a domain module named vendor stays checked
     project.write("stubs/app.pyi", "import os\ndef f() -> None: ...\nos.system('x')\n")
     paths = {p for p, _, _ in project.run("check", "--output-format", "json").ids()}
-    assert paths == {"app.py", "stubs/app.pyi"}
+    assert paths == {"app.py", "stubs/app.pyi", "shop/vendor/orders.py"}
 
 
 def test_missing_path_is_usage_error(project) -> None:

@@ -444,3 +444,24 @@ def test_obs005_options() -> None:
         select=["OBS005"],
         options=nothing_ignorable,
     )
+
+
+def test_arc006_marker_added_later_rechecks_cached_files(project) -> None:
+    project.write("pyproject.toml", "[tool.guardrails]\n")
+    project.write("lib/__init__.py", "")
+    project.write("lib/parse.py", UNTYPED_API)
+    check = ("check", "--output-format", "json", "--select", "ARC006")
+    assert project.run(*check).ids() == []
+    project.write("lib/py.typed", "")  # the file's bytes are unchanged; its package is not
+    assert project.run(*check).ids() == [("lib/parse.py", "ARC006", 1)]
+
+
+def test_arc006_reads_no_type_checker_config_above_the_project_root(project) -> None:
+    # a strict mypy setting in a folder above the root is not this project's to read
+    (project.root.parent / "mypy.ini").write_text("[mypy]\nstrict = true\n")
+    project.write("pyproject.toml", "[tool.guardrails]\n")
+    project.write("parse.py", UNTYPED_API)
+    check = ("check", "--output-format", "json", "--select", "ARC006")
+    assert project.run(*check).ids() == []
+    project.write("mypy.ini", "[mypy]\nstrict = true\n")
+    assert project.run(*check).ids() == [("parse.py", "ARC006", 1)]

@@ -12,14 +12,13 @@ and asks for a migration nobody decided on. Code declares itself typed by
 - an inline comment in the file itself: `# mypy: disallow-untyped-defs`,
   `# mypy: strict` or `# pyright: strict`.
 
-The project is the nearest directory above the file holding a
-`pyproject.toml`, `setup.cfg`, `mypy.ini`, `.mypy.ini`,
-`pyrightconfig.json`, `.git` or `.hg`. Lookups are a few `stat` calls per
-file; parsed configuration files are memoised by path, size and mtime, so a
-long-lived process sees edits. The per-file result cache is keyed by the
-file's bytes and the guardrails settings, not by these markers: after adding
-a `py.typed` or changing type-checker settings, `guardrails clean` (or
-`--no-cache`) makes unchanged files pick the change up.
+The project is the nearest directory above the file, and not above the
+guardrails project root, holding a `pyproject.toml`, `setup.cfg`, `mypy.ini`,
+`.mypy.ini`, `pyrightconfig.json`, `.git` or `.hg`: nothing outside the root
+is read. Lookups are a few `stat` calls per file; parsed configuration files
+are memoised by path, size and mtime, so a long-lived process sees edits.
+The result cache keys each file on `surroundings_typed` too, so adding a
+`py.typed` or changing type-checker settings re-checks the files it affects.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ import re
 from pathlib import Path
 
 from guardrails.config import tomllib
+from guardrails.discovery import read_source
 
 _PROJECT_MARKERS = (
     "pyproject.toml",
@@ -47,13 +47,23 @@ _MYPY_OPTIONS = ("strict", "disallow_untyped_defs")
 _TRUE = frozenset({"true", "1", "yes", "on"})
 
 
-def declares_typed(path: str, source: str) -> bool:
+_CONFIG_BYTES = 1 << 20
+
+
+def declares_typed(path: str, source: str, root: Path | None = None) -> bool:
     """Whether the file at `path` with text `source` is in code declared typed."""
-    return (
-        _inline_marker(source)
-        or _in_typed_package(Path(os.path.abspath(path)).parent)
-        or _project_typed(Path(os.path.abspath(path)).parent)
-    )
+    return _inline_marker(source) or surroundings_typed(Path(path), root)
+
+
+def surroundings_typed(path: Path, root: Path | None = None) -> bool:
+    """Whether the package or project around `path` (not above `root`) declares typing."""
+    folder = Path(os.path.abspath(path)).parent
+    top = Path(os.path.abspath(root)) if root is not None else None
+    return _in_typed_package(folder, top) or _project_typed(folder, top)
+
+
+def _within(folder: Path, top: Path | None) -> bool:
+    return top is None or folder == top or top in folder.parents
 
 
 def _inline_marker(source: str) -> bool:
@@ -70,10 +80,10 @@ def _inline_marker(source: str) -> bool:
     return False
 
 
-def _in_typed_package(directory: Path) -> bool:
+def _in_typed_package(directory: Path, top: Path | None) -> bool:
     """A `py.typed` in this package directory or any package enclosing it."""
     # os.path's checks answer False on any OSError (an unreadable folder, say)
-    while os.path.isfile(directory / "__init__.py"):
+    while _within(directory, top) and os.path.isfile(directory / "__init__.py"):
         if os.path.isfile(directory / "py.typed"):
             return True
         if directory.parent == directory:
@@ -82,9 +92,11 @@ def _in_typed_package(directory: Path) -> bool:
     return False
 
 
-def _project_typed(directory: Path) -> bool:
+def _project_typed(directory: Path, top: Path | None) -> bool:
     """The nearest project's type-checker settings require annotations."""
     for folder in (directory, *directory.parents):
+        if not _within(folder, top):
+            return False
         present = [folder / name for name in _PROJECT_MARKERS if os.path.exists(folder / name)]
         if present:
             files = [p for p in present if os.path.isfile(p)]
@@ -105,17 +117,17 @@ def _config_typed(path: str, size: int, mtime_ns: int) -> bool:
     """Whether one configuration file asks for full annotations (memoised by stamp)."""
     name = os.path.basename(path)
     try:
+        # bounded, regular files only: a FIFO named pyproject.toml must not hang a run
+        text = read_source(Path(path), _CONFIG_BYTES).decode("utf-8")
         if name == "pyproject.toml":
-            with open(path, "rb") as handle:
-                tools = tomllib.load(handle).get("tool", {})
+            tools = tomllib.loads(text).get("tool", {})
             return _mypy_typed(tools.get("mypy", {})) or any(
                 _pyright_typed(tools.get(key, {})) for key in ("pyright", "basedpyright")
             )
         if name == "pyrightconfig.json":
-            with open(path, encoding="utf-8") as handle:
-                return _pyright_typed(json.load(handle))
+            return _pyright_typed(json.loads(text))
         parser = configparser.ConfigParser(interpolation=None)
-        parser.read(path, encoding="utf-8")
+        parser.read_string(text)
         return parser.has_section("mypy") and _mypy_typed(dict(parser.items("mypy")))
     except (OSError, ValueError, UnicodeDecodeError, configparser.Error, AttributeError):
         return False  # an unreadable or malformed file declares nothing
