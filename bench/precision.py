@@ -75,6 +75,10 @@ PROJECTS = (
     Project("gunicorn", "27.0.1", kind="server"),
     Project("flower", "2.2.0", kind="web application"),
     Project("pgcli", "4.7.1", kind="CLI application"),
+    Project("changedetection.io", "0.60.10", kind="web application"),
+    Project("locust", "2.47.0", kind="load-testing application"),
+    Project("radicale", "3.9.0", kind="CalDAV server"),
+    Project("pypiserver", "2.4.2", kind="web application"),
 )
 
 
@@ -89,7 +93,7 @@ def unpack(project: Project, work: Path) -> Path:
          "--no-deps", "--only-binary", ":all:", "-d", str(wheels), project.requirement],
         check=True,
     )  # fmt: skip
-    prefix = project.name.replace("-", "_").lower() + "-" + project.version + "-"
+    prefix = re.sub(r"[-_.]+", "_", project.name).lower() + "-" + project.version + "-"
     wheel = next(w for w in wheels.glob("*.whl") if w.name.lower().startswith(prefix))
     partial = root.with_suffix(".partial")
     with zipfile.ZipFile(wheel) as archive:
