@@ -18,7 +18,7 @@ from guardrails.cst.rule import (
     CstRule,
     RuleContext,
 )
-from guardrails.model import Example, RuleMeta
+from guardrails.model import Example, Option, RuleMeta
 
 _BLOCKING = {
     "time.sleep": "await asyncio.sleep(...)",
@@ -28,10 +28,11 @@ _BLOCKING = {
     "subprocess.check_output": "await asyncio.create_subprocess_exec(...)",
     "os.system": "await asyncio.create_subprocess_exec(...)",
     "urllib.request.urlopen": "an async HTTP client (httpx.AsyncClient, aiohttp)",
-    "builtins.open": "await asyncio.to_thread(...) or aiofiles",
     "builtins.input": "await asyncio.to_thread(input, ...)",
     "socket.create_connection": "await asyncio.open_connection(...)",
 }
+_FILE_IO = {"builtins.open": "await asyncio.to_thread(...) or aiofiles"}
+"""Reported only with `check-file-io`: a local file read is usually over in microseconds."""
 
 
 class BlockingCallInAsync(CstRule):
@@ -44,10 +45,12 @@ class BlockingCallInAsync(CstRule):
         name="blocking-call-in-async",
         category="reliability",
         severity="error",
-        summary="A blocking call (`time.sleep`, `requests`, `subprocess.run`, sync `open`, ...) "
+        summary="A blocking call (`time.sleep`, `requests`, `subprocess.run`, `input`, ...) "
         "runs directly inside `async def`.",
         why="A blocking call stops the whole event loop: every other request, heartbeat and "
-        "timeout on it waits until the call returns.",
+        "timeout on it waits until the call returns. Sync file I/O (`open`) is reported only "
+        "with `check-file-io`: on real code it was almost always a small local read (a bundled "
+        "script, a config file) that a reviewer would not change.",
         remediation="Await the async equivalent (`await asyncio.sleep()`, `httpx.AsyncClient`, "
         "`asyncio.create_subprocess_exec`) or move the call to a thread with "
         "`await asyncio.to_thread(fn, *args)`.",
@@ -75,6 +78,15 @@ class BlockingCallInAsync(CstRule):
             ),
         ),
         references=("https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code",),
+        options=(
+            Option(
+                "check-file-io",
+                bool,
+                False,
+                "also report sync file I/O (`open`) inside `async def`",
+                weaker="lower",  # false checks less than true
+            ),
+        ),
     )
     TRIGGERS = ("async",)
 
@@ -99,6 +111,8 @@ class BlockingCallInAsync(CstRule):
             return
         name = self.context.qualified_name(node.func) or ""
         instead = _BLOCKING.get(name)
+        if instead is None and self.options["check-file-io"]:
+            instead = _FILE_IO.get(name)
         base, _, method = name.rpartition(".")
         if instead is None and (
             name in _REQUESTS_FUNCS or (base in _REQUESTS_SESSIONS and method in _VERBS)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import libcst as cst
 from guardrails.rules._entry import ENTRY_OPTION, EntryAware
 from guardrails.rules._names import clip
+from guardrails.rules._param_use import only_read
 
 from guardrails.cst.helpers import (
     argument,
@@ -237,10 +238,12 @@ class MutableDefaultArgument(CstRule):
         category="reliability",
         severity="error",
         summary="A parameter's default is a mutable object (list, dict, set, ...), created "
-        "once and shared by every call.",
+        "once and shared by every call, and the function may change it or let it out "
+        "(mutates, returns, stores or passes it on).",
         why="Defaults are evaluated once, when the function is defined; a list or dict default "
         "that is mutated keeps the changes for the next caller, so results depend on call "
-        "history and leak data between requests.",
+        "history and leak data between requests. A default the function only reads "
+        "(`.get`, `in`, iteration, `len`) is not reported: nothing can change it.",
         remediation="Default to `None` and create the object inside the function: "
         "`def add(item, items: list[str] | None = None):` then "
         "`items = [] if items is None else items`.",
@@ -270,6 +273,10 @@ class MutableDefaultArgument(CstRule):
                 "def tally(words: tuple[str, ...] = (), seen: frozenset[str] = frozenset()) "
                 "-> int:\n    return len(set(words) - seen)\n"
             ),
+            Example(
+                "def label(key: str, names: dict[str, str] = {}) -> str:\n"
+                "    return names.get(key, key)\n"
+            ),
         ),
         references=(
             "https://docs.python.org/3/reference/compound_stmts.html#function-definitions",
@@ -288,16 +295,20 @@ class MutableDefaultArgument(CstRule):
     )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._check(node.params, _first_statement(node.body))
+        self._check(node.params, node.body, _first_statement(node.body))
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
-        self._check(node.params, None)
+        self._check(node.params, node.body, None)
 
-    def _check(self, params: cst.Parameters, first: cst.BaseStatement | None) -> None:
+    def _check(
+        self, params: cst.Parameters, body: cst.CSTNode, first: cst.BaseStatement | None
+    ) -> None:
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             default = param.default
             if default is None or not self._mutable(default):
                 continue
+            if only_read(body, param.name.value):
+                continue  # `ctx={}` only looked into: the shared object never changes
             self.report(
                 default,
                 f"`{param.name.value}` defaults to the mutable `{clip(code_of(default), 30)}`, "

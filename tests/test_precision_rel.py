@@ -284,6 +284,54 @@ CASES = {
         """,
         {("ARC005", 15)},
     ),
+    "rel003-defaults-only-read": (
+        """\
+        def label(key, names={}, seen=[]):
+            if key in seen or not names:
+                return key
+            return names.get(key, key).upper() + str(len(seen))
+
+        def render(ctx={}, *, parts=[]):
+            for part in parts:
+                logger.debug("part %s of %r", part, ctx)
+            return ",".join(parts) + str(sorted(ctx.items()))
+
+        def add(item, items=[]):
+            items.append(item)
+
+        def tally(counts={}):
+            return counts
+
+        def remember(self, cache={}):
+            self.cache = cache
+
+        def fill(value, out={}):
+            out["k"] = value
+
+        def grow(extra, acc=[]):
+            acc += extra
+
+        def forget(key, known={}):
+            del known[key]
+
+        def hand_off(rows=[]):
+            process(rows)
+
+        def alias(rows=[]):
+            mine = rows
+            mine.append(1)
+        """,
+        {
+            ("REL003", 11),
+            ("REL003", 14),
+            ("REL003", 17),
+            ("REL003", 20),
+            ("REL003", 23),
+            ("REL003", 26),
+            ("REL003", 29),
+            ("REL003", 32),
+        },
+    ),
 }
 
 
@@ -465,3 +513,22 @@ def test_rel009_is_none_demands_a_value_it_does_not_narrow() -> None:
             return default
         """
     assert_findings(source, {("REL009", 2)}, path="app/service.py", select=["REL009"])
+
+
+def test_rel006_file_io_only_with_its_option() -> None:
+    source = """\
+        import time
+
+        async def handler(path):
+            with open(path) as handle:
+                script = handle.read()
+            time.sleep(1)
+            return script
+        """
+    assert_findings(source, {("REL006", 6)}, select=["REL006"])
+    assert_findings(
+        source,
+        {("REL006", 4), ("REL006", 6)},
+        select=["REL006"],
+        options={"REL006": {"check-file-io": True}},
+    )
