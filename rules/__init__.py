@@ -22,6 +22,7 @@ from guardrails.rules.concurrency import (
     DanglingTask,
     WaitWithoutTimeout,
 )
+from guardrails.rules.defaults import MutableDefaultArgument
 from guardrails.rules.environment import EnvOutsideConfig
 from guardrails.rules.exception_handling import (
     BroadExceptUnlogged,
@@ -39,7 +40,6 @@ from guardrails.rules.reliability import (
     BareExcept,
     ExitInLibrary,
     HttpWithoutTimeout,
-    MutableDefaultArgument,
     UncheckedSubprocess,
     UnmanagedResource,
 )

@@ -82,17 +82,15 @@ class _Reads:
                 return func.value in _READ_CALLS
             # `",".join(p)`, `names.get(p)`, `logger.debug("%r", p)`
             return isinstance(func, cst.Attribute) and func.attr.value in _READ_METHODS | _LOGS
-        if isinstance(parent, cst.ComparisonTarget) or isinstance(parent, cst.Comparison):
+        if isinstance(parent, (cst.ComparisonTarget, cst.Comparison)):
             return True  # `x in p`, `p == q`, `p is None`
         if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is use:
             return True
         if isinstance(parent, (cst.If, cst.While, cst.IfExp)) and parent.test is use:
             return True
-        if isinstance(parent, cst.UnaryOperation):
-            return True  # `not p`
-        if isinstance(parent, cst.FormattedStringExpression):
-            return True
-        return False  # returned, stored, aliased, rebound, passed on: it may change
+        # `not p`, `f"{p}"`: read; anything else (returned, stored, aliased, rebound,
+        # passed on) may change it
+        return isinstance(parent, (cst.UnaryOperation, cst.FormattedStringExpression))
 
 
 def _is_target(node: cst.CSTNode, parents: tuple[cst.CSTNode, ...]) -> bool:
