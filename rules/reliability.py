@@ -52,11 +52,14 @@ class HttpWithoutTimeout(CstRule):
         name="http-without-timeout",
         category="reliability",
         severity="error",
+        skip_tests=True,
         summary="An HTTP call can wait forever: no `timeout=` for requests/urllib, or "
         "`timeout=None` for any client.",
         why="requests and urllib wait indefinitely by default; one unresponsive server then "
         "holds a worker, a thread or a connection-pool slot forever and the service stalls "
-        "without an error to alert on. httpx has a finite default that `timeout=None` removes.",
+        "without an error to alert on. httpx has a finite default that `timeout=None` removes. "
+        "Test code is exempt: the runner's timeout bounds a hung test, and it holds no "
+        "production worker.",
         remediation="Pass an explicit finite timeout on every call, e.g. "
         "`requests.get(url, timeout=10)` or `session.post(url, json=body, timeout=(3.05, 27))`; "
         "for httpx keep the default or pass `timeout=httpx.Timeout(10.0)`.",
@@ -155,7 +158,11 @@ class BareExcept(CstRule):
         foreign_codes=("E722",),
         name="bare-except",
         category="reliability",
-        severity="error",
+        severity="warning",
+        severity_note="Warning, not an error: on the precision ledger's projects about half of the "
+        "bare excepts were best-effort teardown (closing a pipe, unlinking a temp file) that a "
+        "reviewer leaves alone. Still worth naming the exception; not worth failing trust in "
+        "every error.",
         summary="A bare `except:` catches every exception, including KeyboardInterrupt and "
         "SystemExit.",
         why="A bare except also traps Ctrl-C, `sys.exit()` and task cancellation, hides "
@@ -521,7 +528,11 @@ class ExitInLibrary(EntryAware):
         id="REL011",
         name="exit-in-library",
         category="reliability",
-        severity="error",
+        severity="warning",
+        severity_note="Warning, not an error: whether code is a library or the program itself "
+        "cannot always be seen from one file. On the precision ledger's projects most exits "
+        "were in servers' and CLIs' own process management (an arbiter, a CLI driver, a "
+        "validation step only `main()` calls). Declare such modules in `entry-modules`.",
         summary="`sys.exit()`, `exit()`, `quit()` or `os._exit()` outside a CLI entry point "
         "(entry-module globs, `[project.scripts]` targets, `__main__` blocks), a forked child "
         "or a signal handler.",

@@ -532,3 +532,14 @@ def test_rel006_file_io_only_with_its_option() -> None:
         select=["REL006"],
         options={"REL006": {"check-file-io": True}},
     )
+
+
+def test_rel001_leaves_test_code_alone() -> None:
+    source = """\
+        import requests
+
+        def fetch(url):
+            return requests.get(url).json()
+        """
+    assert_findings(source, set(), path="tests/test_smtp.py", select=["REL001"])
+    assert_findings(source, {("REL001", 4)}, path="app/client.py", select=["REL001"])
