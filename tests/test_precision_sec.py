@@ -1,0 +1,77 @@
+"""False-positive classes of the security rules, found on real projects.
+
+Each case pairs the false positive (no finding) with its true-positive twin
+(still reported), and asserts the exact (id, line) pairs with the real engine.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from guardrails.testing import assert_findings
+
+CASES = {
+    "sec004-identifier-shaped-values": (
+        """\
+        from django.core import signing
+
+        SESSION_KEY = "_auth_user_id"
+        INTERNAL_RESET_SESSION_TOKEN = "_password_reset_token"
+        API_KEY_HEADER = "X-Api-Key"
+        SECRET_KEY_SETTING = "SECRET_KEY"
+        token_cache_key = "auth:{user_id}:token"
+        session_token = "session-%s"
+        signing_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        _TOKEN = rb"[!#$%&'*+\\-.^_`|~0-9A-Za-z]+"
+
+
+        class Storage:
+            session_key = "_messages"
+
+        def sign(value):
+            return signing.dumps(value, salt="django.core.signing")
+
+        DB_PASSWORD = "hunter2-prod"
+        session_token = "session-a8f7d6e5c4b3"
+        signing_salt = "q8Zr!x2Lw"
+        """,
+        {("SEC004", 19), ("SEC004", 20), ("SEC004", 21)},
+    ),
+    "sec005-properties-truncations-fallbacks": (
+        """\
+        import hashlib
+        import os
+        from hashlib import md5, sha1
+
+        try:
+            from hashlib import sha256 as checksum
+        except ImportError:
+            from hashlib import md5 as checksum
+
+        def salt():
+            return os.urandom(sha1().digest_size)
+
+        def css_class(name, engine):
+            suffix = md5(name.encode()).hexdigest()[:6]
+            algo = getattr(engine, "hash_algo", None)
+            if algo is None:
+                algo = sha1
+            return suffix + algo(name.encode()).hexdigest() + checksum(b"x").hexdigest()
+
+        def sign(payload, engine):
+            hasher = hashlib.sha1
+            first = hasher(payload).hexdigest()
+            second = md5(payload).hexdigest()[:20]
+            third = hashlib.md5(payload).hexdigest()
+            return first + second + third + str(sha1(payload).digest_size)
+        """,
+        {("SEC005", 22), ("SEC005", 23), ("SEC005", 24), ("SEC005", 25)},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_precision(name: str) -> None:
+    source, expected = CASES[name]
+    probed = {rule_id for rule_id, _ in expected} | {name.split("-")[0].upper()[:6]}
+    assert_findings(source, expected, select=sorted(probed))
