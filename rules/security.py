@@ -191,6 +191,20 @@ _PICKLE_LIKE = {
     "yaml.full_load": "yaml.full_load",
     "yaml.full_load_all": "yaml.full_load_all",
 }
+# Serializer calls whose output, read straight back, is an object of this process (a copy).
+_IN_PROCESS_DUMPS = frozenset(
+    f"{name}()"
+    for name in (
+        "pickle.dumps",
+        "_pickle.dumps",
+        "cPickle.dumps",
+        "dill.dumps",
+        "cloudpickle.dumps",
+        "marshal.dumps",
+        "jsonpickle.encode",
+        "jsonpickle.dumps",
+    )
+)
 _YAML_LOAD = ("yaml.load", "yaml.load_all")
 _SAFE_LOADERS = frozenset(
     {
@@ -272,6 +286,9 @@ class UnsafeDeserialization(CstRule):
             return
         shown = code_of(node.func)
         if name in _PICKLE_LIKE:
+            data = node.args[0].value if node.args and not node.args[0].keyword else None
+            if data is not None and self.context.qualified_name(data) in _IN_PROCESS_DUMPS:
+                return  # `loads(dumps(x))` copies an object of this process: nothing untrusted
             self.report(
                 node,
                 f"`{shown}()` deserializes with {_PICKLE_LIKE[name]}, which can "

@@ -67,6 +67,23 @@ CASES = {
         """,
         {("SEC005", 22), ("SEC005", 23), ("SEC005", 24), ("SEC005", 25)},
     ),
+    "sec003-in-process-round-trip": (
+        """\
+        import pickle
+        from pickle import dumps as freeze, loads as thaw
+
+        def copy(value):
+            return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
+        def ensure_serializable(value):
+            return thaw(freeze(value))
+
+        def restore(blob):
+            first = pickle.loads(blob)
+            return first, thaw(freeze(blob) + blob)
+        """,
+        {("SEC003", 11), ("SEC003", 12)},
+    ),
 }
 
 
