@@ -84,6 +84,44 @@ CASES = {
         """,
         {("SEC003", 11), ("SEC003", 12)},
     ),
+    "sec006-quoted-identifiers-and-placeholders": (
+        """\
+        from psycopg2 import sql
+
+        def ok(cur, connection, qn, table, keys, ids, fks):
+            cur.execute("DESCRIBE %s" % connection.ops.quote_name(table))
+            cur.execute("DELETE FROM %s WHERE k IN (%s)" % (qn(table), ", ".join(["%s"] * len(keys))))
+            cur.execute(f"SELECT * FROM t WHERE id IN ({','.join('?' for _ in ids)})", ids)
+            cur.execute("SELECT {} FROM {}".format(qn("a"), sql.Identifier(table)))
+            cur.execute("INSERT INTO t VALUES (%s)" % ",".join(["QUOTE(?)"] * len(keys)), keys)
+            cur.execute("SELECT * FROM " + connection.ops.quote_name(table) + " WHERE a = %s", ids)
+            cur.execute("SELECT " + ", ".join(["{}".format(qn(fk)) for fk in fks]))
+            quote_name = connection.ops.quote_name
+            quoted = quote_name(table)
+            cur.execute("SELECT %s FROM %s" % (quote_name("k"), quoted))
+            cur.execute(cur.sql_rename % {"old": cur.quote_name("idx_%s" % table)})
+
+        def bad(cur, connection, qn, table, email, ids, fks):
+            placeholders = ", ".join("?" for _ in ids)
+            cur.execute(f"SELECT * FROM {table} WHERE id IN ({placeholders})", ids)
+            cur.execute("SELECT %s FROM %s" % (qn("a"), table))
+            cur.execute("SELECT {c} FROM t WHERE e = '{e}'".format(c=qn("a"), e=email))
+            cur.execute("SELECT * FROM " + connection.ops.quote_name(table) + " WHERE a = " + email)
+            cur.execute("SELECT " + ", ".join(["{}".format(fk) for fk in fks]))
+            cur.execute("SELECT " + ", ".join(["a", email]))
+            query = "SELECT * FROM t WHERE a = '%s'" % email
+            cur.execute(query)
+        """,
+        {
+            ("SEC006", 18),
+            ("SEC006", 19),
+            ("SEC006", 20),
+            ("SEC006", 21),
+            ("SEC006", 22),
+            ("SEC006", 23),
+            ("SEC006", 25),
+        },
+    ),
 }
 
 
