@@ -9,6 +9,7 @@ from guardrails.rules._names import (
     snake,
     terminal_name,
 )
+from guardrails.rules._xml_parsers import HardenedParsers
 
 from guardrails.cst.helpers import (
     argument,
@@ -396,6 +397,13 @@ class UnsafeXmlParser(CstRule):
     )
     TRIGGERS = ("xml",)
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._parsers: HardenedParsers | None = None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._parsers = HardenedParsers(node)
+
     def visit_Call(self, node: cst.Call) -> None:
         name = self.context.qualified_name(node.func)
         if name not in _XML_PARSERS:
@@ -403,13 +411,25 @@ class UnsafeXmlParser(CstRule):
         first = argument(node, "source", 0) or argument(node, "text", 0)
         if first is not None and is_literal_string(first.value):
             return  # a constant document in the source is not external data
-        if name.startswith("lxml.") and argument(node, "parser", 1) is not None:
-            return
+        parser = _parser_argument(node, name)
+        if parser is not None and (
+            name.startswith("lxml.")
+            or (self._parsers is not None and self._parsers.is_hardened(parser))
+        ):
+            return  # the caller chose the parser; lxml's and hardened ones are safe
         self.report(
             node,
             f"`{code_of(node.func)}()` parses XML with entity expansion; use "
             "defusedxml for data from outside",
         )
+
+
+def _parser_argument(call: cst.Call, name: str) -> cst.BaseExpression | None:
+    """The parser a parse call is given, if any (`sax.parse`'s second argument is a handler)."""
+    if name.startswith("xml.sax.") or name.endswith(".XMLParser"):
+        return None
+    found = argument(call, "parser", 2 if name.endswith(".iterparse") else 1)
+    return found.value if found is not None else None
 
 
 class UnsafeArchiveExtraction(CstRule):

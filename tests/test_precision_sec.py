@@ -90,7 +90,7 @@ CASES = {
 
         def ok(cur, connection, qn, table, keys, ids, fks):
             cur.execute("DESCRIBE %s" % connection.ops.quote_name(table))
-            cur.execute("DELETE FROM %s WHERE k IN (%s)" % (qn(table), ", ".join(["%s"] * len(keys))))
+            cur.execute("DELETE FROM %s WHERE k IN (%s)" % (qn(table), ",".join(["%s"] * len(ids))))
             cur.execute(f"SELECT * FROM t WHERE id IN ({','.join('?' for _ in ids)})", ids)
             cur.execute("SELECT {} FROM {}".format(qn("a"), sql.Identifier(table)))
             cur.execute("INSERT INTO t VALUES (%s)" % ",".join(["QUOTE(?)"] * len(keys)), keys)
@@ -121,6 +121,36 @@ CASES = {
             ("SEC006", 23),
             ("SEC006", 25),
         },
+    ),
+    "sec010-hardened-parser-given": (
+        """\
+        import xml.etree.ElementTree as ET
+        from xml.dom import minidom, pulldom
+        from xml.sax.expatreader import ExpatParser
+
+        import defusedxml.expatreader
+        from lxml import etree
+
+
+        class DefusedExpatParser(ExpatParser):
+            pass
+
+
+        class Deserializer:
+            def __init__(self, stream):
+                self.events = pulldom.parse(stream, self._make_parser())
+                self.tree = ET.parse(stream, parser=SAFE)
+                self.doc = minidom.parse(stream, defusedxml.expatreader.create_parser())
+                self.raw = pulldom.parse(stream, ExpatParser())
+                self.plain = ET.fromstring(stream.read())
+
+            def _make_parser(self):
+                return DefusedExpatParser()
+
+
+        SAFE = etree.XMLParser(resolve_entities=False, no_network=True)
+        """,
+        {("SEC010", 18), ("SEC010", 19)},
     ),
 }
 
