@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
-from guardrails.rules._names import (
-    snake,
-    terminal_name,
-)
+from guardrails.rules._bind_uses import BindUses, is_host_name
+from guardrails.rules._names import terminal_name
 from guardrails.rules._xml_parsers import HardenedParsers
 
 from guardrails.cst.helpers import (
@@ -492,10 +488,6 @@ class UnsafeArchiveExtraction(CstRule):
 
 
 _ALL_INTERFACES = ("0.0.0.0", "::", "[::]")
-_HOST_NAME = re.compile(
-    r"(?i)^(host|hostname|bind|bind_host|bind_address|listen|listen_host|"
-    r"listen_address|address|addr|server_host|server_name)$"
-)
 
 
 class BindAllInterfaces(CstRule):
@@ -558,30 +550,60 @@ class BindAllInterfaces(CstRule):
                 self.report(host, f"`{code_of(func)}()` binds to every network interface")
                 return
         for arg in node.args:
-            if (
-                arg.keyword is not None
-                and _is_host_name(arg.keyword.value)
-                and self._any(arg.value)
-            ):
+            if arg.keyword is not None and is_host_name(arg.keyword.value) and self._any(arg.value):
                 self.report(
                     arg.value,
                     f"`{arg.keyword.value}={code_of(arg.value)}` listens on "
                     "every network interface",
                 )
 
+    def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
+        self._reaching: set[str] | None = None
+
+    def _never_bound(self, target: cst.BaseExpression) -> bool:
+        """A plain name whose uses here are text or comparisons, never a bind/`host=`/return;
+        a module constant nobody here uses may be imported, so it counts as bound."""
+        if not isinstance(target, cst.Name):
+            return False
+        if self._reaching is None:
+            uses = BindUses()
+            walk(self._module, uses)
+            self._reaching = uses.reaching
+        if target.value in self._reaching:
+            return False
+        return self.context.names.scope.kind != "module" or _is_read(self._module, target.value)
+
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             name = terminal_name(target.target)
-            if name and _is_host_name(name) and self._any(node.value):
+            if (
+                name
+                and is_host_name(name)
+                and self._any(node.value)
+                and not self._never_bound(target.target)
+            ):
                 self.report(node.value, f"`{name}` binds to every network interface")
 
 
-def _is_host_name(name: str) -> bool:
-    """`host`, `BIND_ADDRESS`, `server_host`, ... but not `hostname_pattern`."""
-    words = snake(name)
-    return bool(_HOST_NAME.match(words)) or words.endswith(
-        ("_host", "_bind", "_address", "_addr", "_listen")
-    )
+def _is_read(module: cst.Module, name: str) -> bool:
+    """Whether `name` occurs in `module` other than as an assignment target."""
+    finder = _NameReads(name)
+    walk(module, finder)
+    return finder.found
+
+
+class _NameReads(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.found = False
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
+        return not isinstance(node.target, cst.Name)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found = self.found or node.value == self.name
 
 
 _MODE_CALLS = {

@@ -152,6 +152,34 @@ CASES = {
         """,
         {("SEC010", 18), ("SEC010", 19)},
     ),
+    "sec012-address-never-bound": (
+        """\
+        import socket
+
+        import uvicorn
+
+        DOCS_DEFAULT_HOST = "0.0.0.0"
+        HELP = f"--host defaults to {DOCS_DEFAULT_HOST}"
+        BIND_HOST = "0.0.0.0"
+
+
+        def banner(raw_addr, port):
+            if raw_addr == "0":
+                addr = "0.0.0.0"
+            else:
+                addr = raw_addr
+            return f"Starting server at http://{addr}:{port}/"
+
+
+        def serve(port):
+            listen_addr = "0.0.0.0"
+            sock = socket.socket()
+            sock.bind((listen_addr, port))
+            host = "::"
+            uvicorn.run("app:api", host=host, port=port)
+        """,
+        {("SEC012", 7), ("SEC012", 19), ("SEC012", 22)},
+    ),
 }
 
 
