@@ -12,7 +12,7 @@ from guardrails.cst.helpers import (
     is_true,
     keyword,
 )
-from guardrails.cst.rule import CstRule
+from guardrails.cst.rule import CstRule, RuleContext
 from guardrails.model import Example, RuleMeta
 
 _SHELL_CAPABLE = frozenset(
@@ -150,19 +150,37 @@ class DynamicCodeExecution(CstRule):
     )
     TRIGGERS = ("eval", "exec", "compile")
 
-    def visit_Call(self, node: cst.Call) -> None:
-        name = self.context.qualified_name(node.func)
-        short = _CODE_BUILTINS.get(name or "")
-        if short is None or not node.args:
-            return
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._judged: set[cst.Call] = set()  # `compile()` calls judged with their `exec()`
+
+    def _source(self, node: cst.Call) -> cst.BaseExpression | None:
+        """The code a call of eval/exec/compile runs, or None if it is not one."""
+        if _CODE_BUILTINS.get(self.context.qualified_name(node.func) or "") is None:
+            return None
+        if not node.args:
+            return None
         source = argument(node, "source", 0)
         if source is None or source.star:
             source = node.args[0]
-        if is_literal_string(source.value):
+        return source.value
+
+    def visit_Call(self, node: cst.Call) -> None:
+        source = self._source(node)
+        if source is None or node in self._judged:
             return
+        if isinstance(source, cst.Call) and (inner := self._source(source)) is not None:
+            # `exec(compile(code, ...))` runs `code`: one finding, on the outer call
+            self._judged.add(source)
+            source = inner
+        elif self.context.qualified_name(source) == "builtins.compile()":
+            return  # `exec(compiled)`: the `compile()` that built it is judged
+        if is_literal_string(source):
+            return
+        short = _CODE_BUILTINS[self.context.qualified_name(node.func) or ""]
         self.report(
             node,
-            f"`{short}()` executes code built at run time from `{clip(code_of(source.value))}`",
+            f"`{short}()` executes code built at run time from `{clip(code_of(source))}`",
         )
 
 

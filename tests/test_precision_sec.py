@@ -6,9 +6,11 @@ Each case pairs the false positive (no finding) with its true-positive twin
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
-from guardrails.testing import assert_findings
+from guardrails.testing import assert_findings, run
 
 CASES = {
     "sec004-identifier-shaped-values": (
@@ -188,3 +190,19 @@ def test_precision(name: str) -> None:
     source, expected = CASES[name]
     probed = {rule_id for rule_id, _ in expected} | {name.split("-")[0].upper()[:6]}
     assert_findings(source, expected, select=sorted(probed))
+
+
+def test_sec002_exec_of_compile_is_one_finding() -> None:
+    source = textwrap.dedent(
+        """\
+        def load(path, env):
+            with open(path) as f:
+                exec(compile(f.read(), path, "exec"), env)
+            code = compile(f.read(), path, "exec")
+            exec(code, env)
+            exec(compile("x = 1", "<const>", "exec"), env)
+            return eval(compile(path, "<x>", "eval"))
+        """
+    )
+    found = sorted((v.rule_id, v.line, v.column) for v in run(source, select=["SEC002"]))
+    assert found == [("SEC002", 3, 9), ("SEC002", 4, 12), ("SEC002", 7, 12)]
