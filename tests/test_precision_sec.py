@@ -182,6 +182,29 @@ CASES = {
         """,
         {("SEC012", 7), ("SEC012", 19), ("SEC012", 22)},
     ),
+    "sec015-helper-called-by-a-view": (
+        """\
+        import subprocess
+
+        from django.utils.safestring import mark_safe
+
+
+        def flatpage(request, url):
+            page = load(url)
+            return render_flatpage(request, page)
+
+
+        def render_flatpage(request, page):
+            page.title = mark_safe(page.title)
+            return page
+
+
+        def convert(request, name):
+            subprocess.run("pandoc " + name, shell=True)
+            return render_flatpage(request, name)
+        """,
+        {("SEC015", 17)},
+    ),
 }
 
 
