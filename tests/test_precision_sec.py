@@ -205,6 +205,41 @@ CASES = {
         """,
         {("SEC015", 17)},
     ),
+    "sec017-constants-and-escaped-values": (
+        """\
+        import markupsafe
+        from django.utils.html import format_html
+        from django.utils.safestring import mark_safe
+        from markupsafe import Markup, escape
+
+
+        def ok(i, n, value, name, flag):
+            a = mark_safe(' class="end"' if i == n else "")
+            b = mark_safe(format_html("<b>{}</b>", value))
+            c = Markup('<a href="{u}">{t}</a>'.format(u=escape(value), t=str(escape(name))))
+            d = Markup(f"<b>{markupsafe.escape(value)}</b>")
+            e = mark_safe("<i>%s</i>" % markupsafe.escape(value))
+            text = "<b>on</b>" if flag else "<i>off</i>"
+            return Markup(text), a, b, c, d, e
+
+
+        def bad(value, name, template, label):
+            g = Markup(f"<b>{value}</b>")
+            h = Markup('<a href="{u}">{t}</a>'.format(u=markupsafe.escape(value), t=name))
+            k = mark_safe(value.title)
+            m = mark_safe(template.format(id=markupsafe.escape(value)))
+            o = mark_safe("<i>%s</i>" % value)
+            return Markup(label if label else "-"), g, h, k, m, o
+        """,
+        {
+            ("SEC017", 18),
+            ("SEC017", 19),
+            ("SEC017", 20),
+            ("SEC017", 21),
+            ("SEC017", 22),
+            ("SEC017", 23),
+        },
+    ),
 }
 
 
