@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import libcst as cst
 from guardrails.rules._bind_uses import BindUses, is_host_name
 from guardrails.rules._names import terminal_name
@@ -221,6 +223,34 @@ class TlsVerificationDisabled(CstRule):
     )
     TRIGGERS = ("verify", "CERT_NONE", "check_hostname", "_create_unverified_context", "ssl")
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        # Inside `if not verify:` / `CERT_REQUIRED if verify else CERT_NONE` the code honours
+        # the caller's choice; inside `x == CERT_NONE` it only reads a setting.
+        self._exempt = 0
+
+    def visit_If(self, node: cst.If) -> None:
+        self._exempt += _tests_verify_option(node.test)
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self._exempt -= _tests_verify_option(original_node.test)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._exempt += _is_verify_choice(node)
+
+    def leave_IfExp(self, original_node: cst.IfExp) -> None:
+        self._exempt -= _is_verify_choice(original_node)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self._exempt += 1
+
+    def leave_Comparison(self, original_node: cst.Comparison) -> None:
+        self._exempt -= 1
+
+    def report(self, node: cst.CSTNode, message: str, **kwargs: Any) -> None:
+        if not self._exempt:
+            super().report(node, message, **kwargs)
+
     def visit_Call(self, node: cst.Call) -> None:
         name = self.context.qualified_name(node.func) or ""
         if name in ("ssl._create_unverified_context", "ssl._create_stdlib_context"):
@@ -254,6 +284,18 @@ class TlsVerificationDisabled(CstRule):
                 )
             ):
                 self.report(node.value, f"`{code_of(attr)} = False` turns off TLS verification")
+
+
+def _tests_verify_option(test: cst.BaseExpression) -> bool:
+    """`if not verify:`, `elif self.verify_ssl is False:`, `if args.insecure:`."""
+    text = code_of(test).lower()
+    return "verify" in text or "insecure" in text
+
+
+def _is_verify_choice(node: cst.IfExp) -> bool:
+    """`CERT_REQUIRED if verify else CERT_NONE`: both settings offered, the option decides."""
+    branches = code_of(node.body) + code_of(node.orelse)
+    return _tests_verify_option(node.test) or "CERT_REQUIRED" in branches
 
 
 def is_none_literal(node: cst.BaseExpression) -> bool:

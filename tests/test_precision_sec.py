@@ -240,6 +240,32 @@ CASES = {
             ("SEC017", 23),
         },
     ),
+    "sec007-honoured-option-and-comparison": (
+        """\
+        import ssl
+
+        import requests
+
+
+        def context(verify, broker_ssl):
+            if broker_ssl.get("cert_reqs") == ssl.CERT_NONE:
+                return None
+            reqs = ssl.CERT_REQUIRED if verify else ssl.CERT_NONE
+            if verify is False:
+                ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+            return reqs
+
+
+        def fetch(url):
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            return requests.get(url, verify=False, timeout=5)
+        """,
+        {("SEC007", 19), ("SEC007", 20), ("SEC007", 21)},
+    ),
 }
 
 
