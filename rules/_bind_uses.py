@@ -71,6 +71,7 @@ class BindUses(cst.CSTVisitor):
         self.reaching: set[str] = set()
         self._calls: list[bool] = []
         self._depth = 0
+        self._attributes: set[cst.Name] = set()
 
     def visit_Call(self, node: cst.Call) -> None:
         self._calls.append(is_bind_call(node))
@@ -94,7 +95,9 @@ class BindUses(cst.CSTVisitor):
             return False  # an address written into a message or URL is not bound
         if self._enters(node):
             self._depth += 1
-        if self._depth and isinstance(node, cst.Name):
+        if isinstance(node, cst.Attribute):
+            self._attributes.add(node.attr)  # `self.addr` reads no variable `addr`
+        elif self._depth and isinstance(node, cst.Name) and node not in self._attributes:
             self.reaching.add(node.value)
         return super().on_visit(node)
 

@@ -165,7 +165,8 @@ CASES = {
         BIND_HOST = "0.0.0.0"
 
 
-        def banner(raw_addr, port):
+        def banner(raw_addr, port, server):
+            server.run(server.addr, port)
             if raw_addr == "0":
                 addr = "0.0.0.0"
             else:
@@ -180,7 +181,7 @@ CASES = {
             host = "::"
             uvicorn.run("app:api", host=host, port=port)
         """,
-        {("SEC012", 7), ("SEC012", 19), ("SEC012", 22)},
+        {("SEC012", 7), ("SEC012", 20), ("SEC012", 23)},
     ),
     "sec015-helper-called-by-a-view": (
         """\
