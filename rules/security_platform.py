@@ -121,7 +121,9 @@ class WeakHash(CstRule):
         ):
             self.report(node, f"`{code_of(node.func)}` is a broken hash for security use")
             return
-        if algorithm is None or node in self._not_hashing or self._is_fallback(node.func):
+        if algorithm is None or node in self._not_hashing:
+            return
+        if name != "hashlib.new" and self._is_fallback(node.func):
             return
         flag = keyword(node, "usedforsecurity")
         if flag is not None and is_false(flag.value):

@@ -66,8 +66,12 @@ CASES = {
             second = md5(payload).hexdigest()[:20]
             third = hashlib.md5(payload).hexdigest()
             return first + second + third + str(sha1(payload).digest_size)
+
+        def by_name(payload):
+            from hashlib import new
+            return new("md5", payload).hexdigest()
         """,
-        {("SEC005", 22), ("SEC005", 23), ("SEC005", 24), ("SEC005", 25)},
+        {("SEC005", 22), ("SEC005", 23), ("SEC005", 24), ("SEC005", 25), ("SEC005", 29)},
     ),
     "sec003-in-process-round-trip": (
         """\
