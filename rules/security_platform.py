@@ -59,6 +59,11 @@ class WeakHash(CstRule):
                 "def etag(body: bytes) -> str:\n"
                 '    return hashlib.new("sha1", body, usedforsecurity=False).hexdigest()\n'
             ),
+            Example(
+                "import hashlib\nimport os\n\n\ndef css_suffix(name: str) -> str:\n"
+                "    return hashlib.md5(name.encode()).hexdigest()[:6]\n\n\n"
+                "def new_salt() -> bytes:\n    return os.urandom(hashlib.sha1().digest_size)\n"
+            ),
         ),
         references=("CWE-328", "https://docs.python.org/3/library/hashlib.html"),
     )
