@@ -91,7 +91,7 @@ _PLACEHOLDER = re.compile(
 # `{name}`, `{0}`, `%s`, `%(name)s`, `$name`, `${name}`: slots filled at run time.
 _FORMAT_SLOT = re.compile(
     r"\{[^{}]*\}|%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]"
-    r"|(?<![A-Za-z0-9])\$\{?[A-Za-z_]\w*\}?"
+    r"|\$\{\w+\}|(?<![A-Za-z0-9])\$[A-Z_][A-Z0-9_]*\b"
 )
 # Regular-expression syntax no credential contains: groups, classes with quantifiers, escapes.
 _REGEX_SYNTAX = re.compile(r"\(\?|\\[dwsbDWSB]|\[\^|[\])][+*?]|[\])]\{\d")
