@@ -88,9 +88,37 @@ _PLACEHOLDER = re.compile(
 )
 
 
+# `{name}`, `{0}`, `%s`, `%(name)s`, `$name`, `${name}`: slots filled at run time.
+_FORMAT_SLOT = re.compile(
+    r"\{[^{}]*\}|%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]"
+    r"|\$\{\w+\}|(?<![A-Za-z0-9])\$[A-Z_][A-Z0-9_]*\b"
+)
+# Regular-expression syntax no credential contains: groups, classes with quantifiers, escapes.
+_REGEX_SYNTAX = re.compile(r"\(\?|\\[dwsbDWSB]|\[\^|[\])][+*?]|[\])]\{\d")
+# A word: lower, UPPER, Capitalized or camelCase pieces (`getSessionAuthHash`).
+_WORD = re.compile(r"[A-Za-z][a-z]+(?:[A-Z][a-z]+)*|[A-Z]+|[a-z]+")
+
+
+def is_identifier_shaped(value: str) -> bool:
+    """Words joined by `_ . - : /` (`_auth_user_id`, `django.core.signing`, `X-Api-Key`).
+
+    Names, keys, namespaces and headers have this shape; a credential has entropy:
+    digits or symbols inside its words (`hunter2-prod`, `s3cr3t!x`).
+    """
+    parts = [part for part in re.split(r"[._\-:/]+", value) if part]
+    return bool(parts) and all(_WORD.fullmatch(part) for part in parts)
+
+
 def looks_like_real_secret(value: str, name: str = "") -> bool:
     """A literal that could be a credential, not a placeholder, label, URL or env-var name."""
+    if _REGEX_SYNTAX.search(value):  # a pattern describing tokens, not a token
+        return False
+    template = _FORMAT_SLOT.sub(" ", value)
+    if template != value:  # a format string: only its fixed text can be a secret
+        return any(looks_like_real_secret(chunk, name) for chunk in template.split())
     if len(value) < 6 or any(ch.isspace() for ch in value):
+        return False
+    if is_identifier_shaped(value):
         return False
     if _PLACEHOLDER.match(value) or snake(value) == snake(name):
         return False

@@ -12,7 +12,7 @@ from guardrails.cst.helpers import (
     is_true,
     keyword,
 )
-from guardrails.cst.rule import CstRule
+from guardrails.cst.rule import CstRule, RuleContext
 from guardrails.model import Example, RuleMeta
 
 _SHELL_CAPABLE = frozenset(
@@ -152,19 +152,37 @@ class DynamicCodeExecution(CstRule):
     )
     TRIGGERS = ("eval", "exec", "compile")
 
-    def visit_Call(self, node: cst.Call) -> None:
-        name = self.context.qualified_name(node.func)
-        short = _CODE_BUILTINS.get(name or "")
-        if short is None or not node.args:
-            return
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._judged: set[cst.Call] = set()  # `compile()` calls judged with their `exec()`
+
+    def _source(self, node: cst.Call) -> cst.BaseExpression | None:
+        """The code a call of eval/exec/compile runs, or None if it is not one."""
+        if _CODE_BUILTINS.get(self.context.qualified_name(node.func) or "") is None:
+            return None
+        if not node.args:
+            return None
         source = argument(node, "source", 0)
         if source is None or source.star:
             source = node.args[0]
-        if is_literal_string(source.value):
+        return source.value
+
+    def visit_Call(self, node: cst.Call) -> None:
+        source = self._source(node)
+        if source is None or node in self._judged:
             return
+        if isinstance(source, cst.Call) and (inner := self._source(source)) is not None:
+            # `exec(compile(code, ...))` runs `code`: one finding, on the outer call
+            self._judged.add(source)
+            source = inner
+        elif self.context.qualified_name(source) == "builtins.compile()":
+            return  # `exec(compiled)`: the `compile()` that built it is judged
+        if is_literal_string(source):
+            return
+        short = _CODE_BUILTINS[self.context.qualified_name(node.func) or ""]
         self.report(
             node,
-            f"`{short}()` executes code built at run time from `{clip(code_of(source.value))}`",
+            f"`{short}()` executes code built at run time from `{clip(code_of(source))}`",
         )
 
 
@@ -193,6 +211,20 @@ _PICKLE_LIKE = {
     "yaml.full_load": "yaml.full_load",
     "yaml.full_load_all": "yaml.full_load_all",
 }
+# Serializer calls whose output, read straight back, is an object of this process (a copy).
+_IN_PROCESS_DUMPS = frozenset(
+    f"{name}()"
+    for name in (
+        "pickle.dumps",
+        "_pickle.dumps",
+        "cPickle.dumps",
+        "dill.dumps",
+        "cloudpickle.dumps",
+        "marshal.dumps",
+        "jsonpickle.encode",
+        "jsonpickle.dumps",
+    )
+)
 _YAML_LOAD = ("yaml.load", "yaml.load_all")
 _SAFE_LOADERS = frozenset(
     {
@@ -275,6 +307,9 @@ class UnsafeDeserialization(CstRule):
             return
         shown = code_of(node.func)
         if name in _PICKLE_LIKE:
+            data = node.args[0].value if node.args and not node.args[0].keyword else None
+            if data is not None and self.context.qualified_name(data) in _IN_PROCESS_DUMPS:
+                return  # `loads(dumps(x))` copies an object of this process: nothing untrusted
             self.report(
                 node,
                 f"`{shown}()` deserializes with {_PICKLE_LIKE[name]}, which can "

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
 import libcst as cst
-from guardrails.rules._names import (
-    snake,
-    terminal_name,
-)
+from guardrails.rules._bind_uses import BindUses, is_host_name
+from guardrails.rules._names import terminal_name
+from guardrails.rules._xml_parsers import HardenedParsers
 
 from guardrails.cst.helpers import (
     argument,
@@ -19,7 +18,8 @@ from guardrails.cst.helpers import (
     positional,
     string_value,
 )
-from guardrails.cst.rule import CstRule, NodeFix, replace
+from guardrails.cst.rule import CstRule, NodeFix, RuleContext, replace
+from guardrails.cst.traverse import walk
 from guardrails.model import Example, RuleMeta
 
 _WEAK_HASHES = {"md5", "sha1", "md4", "md5-sha1", "ripemd160"}
@@ -60,10 +60,56 @@ class WeakHash(CstRule):
                 "def etag(body: bytes) -> str:\n"
                 '    return hashlib.new("sha1", body, usedforsecurity=False).hexdigest()\n'
             ),
+            Example(
+                "import hashlib\nimport os\n\n\ndef css_suffix(name: str) -> str:\n"
+                "    return hashlib.md5(name.encode()).hexdigest()[:6]\n\n\n"
+                "def new_salt() -> bytes:\n    return os.urandom(hashlib.sha1().digest_size)\n"
+            ),
         ),
         references=("CWE-328", "https://docs.python.org/3/library/hashlib.html"),
     )
     TRIGGERS = ("md5", "sha1", "md4", "new", "MD5", "SHA1", "ripemd")
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._not_hashing: set[cst.Call] = set()  # weak constructors whose output is harmless
+        self._module: cst.Module | None = None
+        self._alternatives: dict[str, set[bool]] | None = None  # name -> weak hash per binding
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        # `sha1().digest_size`: a property of the algorithm, nothing is hashed
+        value = node.value
+        if isinstance(value, cst.Call) and not value.args and node.attr.value in _HASH_PROPERTIES:
+            self._not_hashing.add(value)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        # `md5(x).hexdigest()[:6]`: a digest cut to 64 bits or less is a short label; a
+        # birthday search on it takes 2**32 steps whatever the algorithm, so MD5 is no weaker
+        call = node.value
+        if not (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and isinstance(call.func.value, cst.Call)
+            and len(node.slice) == 1
+        ):
+            return
+        bits_per_unit = {"hexdigest": 4, "digest": 8}.get(call.func.attr.value)
+        kept = _slice_length(node.slice[0].slice)
+        if bits_per_unit and kept is not None and kept * bits_per_unit <= 64:
+            self._not_hashing.add(call.func.value)
+
+    def _is_fallback(self, func: cst.BaseExpression) -> bool:
+        """`h = md5` only where sha256 is missing: the name is also bound to another algorithm."""
+        if not isinstance(func, cst.Name) or self._module is None:
+            return False
+        if self._alternatives is None:  # looked up once, and only for calls through a name
+            finder = _BindingFinder()
+            walk(self._module, finder)
+            self._alternatives = finder.weak_by_name
+        return False in self._alternatives.get(func.value, ())
 
     def visit_Call(self, node: cst.Call) -> None:
         name = self.context.qualified_name(node.func) or ""
@@ -81,7 +127,9 @@ class WeakHash(CstRule):
         ):
             self.report(node, f"`{code_of(node.func)}` is a broken hash for security use")
             return
-        if algorithm is None:
+        if algorithm is None or node in self._not_hashing:
+            return
+        if name != "hashlib.new" and self._is_fallback(node.func):
             return
         flag = keyword(node, "usedforsecurity")
         if flag is not None and is_false(flag.value):
@@ -91,6 +139,50 @@ class WeakHash(CstRule):
             f"{algorithm.upper()} via `{code_of(node.func)}()` is broken for "
             "security use; pass `usedforsecurity=False` if this is only a checksum",
         )
+
+
+_HASH_PROPERTIES = frozenset({"digest_size", "block_size", "name"})
+
+
+def _slice_length(index: cst.BaseSlice) -> int | None:
+    """How many items `[:n]` / `[0:n]` keeps, when both ends are literal."""
+    if not isinstance(index, cst.Slice) or index.step is not None:
+        return None
+    lower = index.lower
+    if lower is not None and not (isinstance(lower, cst.Integer) and lower.evaluated_value == 0):
+        return None
+    upper = index.upper
+    return upper.evaluated_value if isinstance(upper, cst.Integer) else None
+
+
+class _BindingFinder(cst.CSTVisitor):
+    """Every binding of a plain name in a module, and whether it names a weak hash."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weak_by_name: dict[str, set[bool]] = {}
+
+    def _bind(self, name: str, value: cst.CSTNode | None) -> None:
+        if value is None or (isinstance(value, cst.Name) and value.value == "None"):
+            return  # "not available" is no alternative algorithm
+        last = value.value if isinstance(value, cst.Name) else None
+        if isinstance(value, cst.Attribute):
+            last = value.attr.value
+        self.weak_by_name.setdefault(name, set()).add((last or "").lower() in _WEAK_HASHES)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self._bind(target.target.value, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self._bind(node.target.value, node.value)
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        bound = node.asname.name if node.asname is not None else node.name
+        if isinstance(bound, cst.Name):
+            self._bind(bound.value, node.name)
 
 
 _HTTP_CLIENT_PREFIXES = ("requests.", "httpx.", "aiohttp.", "urllib3.", "boto3.")
@@ -140,6 +232,34 @@ class TlsVerificationDisabled(CstRule):
     )
     TRIGGERS = ("verify", "CERT_NONE", "check_hostname", "_create_unverified_context", "ssl")
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        # Inside `if not verify:` / `CERT_REQUIRED if verify else CERT_NONE` the code honours
+        # the caller's choice; inside `x == CERT_NONE` it only reads a setting.
+        self._exempt = 0
+
+    def visit_If(self, node: cst.If) -> None:
+        self._exempt += _tests_verify_option(node.test)
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self._exempt -= _tests_verify_option(original_node.test)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._exempt += _is_verify_choice(node)
+
+    def leave_IfExp(self, original_node: cst.IfExp) -> None:
+        self._exempt -= _is_verify_choice(original_node)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self._exempt += 1
+
+    def leave_Comparison(self, original_node: cst.Comparison) -> None:
+        self._exempt -= 1
+
+    def report(self, node: cst.CSTNode, message: str, **kwargs: Any) -> None:
+        if not self._exempt:
+            super().report(node, message, **kwargs)
+
     def visit_Call(self, node: cst.Call) -> None:
         name = self.context.qualified_name(node.func) or ""
         if name in ("ssl._create_unverified_context", "ssl._create_stdlib_context"):
@@ -173,6 +293,18 @@ class TlsVerificationDisabled(CstRule):
                 )
             ):
                 self.report(node.value, f"`{code_of(attr)} = False` turns off TLS verification")
+
+
+def _tests_verify_option(test: cst.BaseExpression) -> bool:
+    """`if not verify:`, `elif self.verify_ssl is False:`, `if args.insecure:`."""
+    text = code_of(test).lower()
+    return "verify" in text or "insecure" in text
+
+
+def _is_verify_choice(node: cst.IfExp) -> bool:
+    """`CERT_REQUIRED if verify else CERT_NONE`: both settings offered, the option decides."""
+    branches = code_of(node.body) + code_of(node.orelse)
+    return _tests_verify_option(node.test) or "CERT_REQUIRED" in branches
 
 
 def is_none_literal(node: cst.BaseExpression) -> bool:
@@ -317,6 +449,13 @@ class UnsafeXmlParser(CstRule):
     )
     TRIGGERS = ("xml",)
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._parsers: HardenedParsers | None = None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._parsers = HardenedParsers(node)
+
     def visit_Call(self, node: cst.Call) -> None:
         name = self.context.qualified_name(node.func)
         if name not in _XML_PARSERS:
@@ -324,13 +463,25 @@ class UnsafeXmlParser(CstRule):
         first = argument(node, "source", 0) or argument(node, "text", 0)
         if first is not None and is_literal_string(first.value):
             return  # a constant document in the source is not external data
-        if name.startswith("lxml.") and argument(node, "parser", 1) is not None:
-            return
+        parser = _parser_argument(node, name)
+        if parser is not None and (
+            name.startswith("lxml.")
+            or (self._parsers is not None and self._parsers.is_hardened(parser))
+        ):
+            return  # the caller chose the parser; lxml's and hardened ones are safe
         self.report(
             node,
             f"`{code_of(node.func)}()` parses XML with entity expansion; use "
             "defusedxml for data from outside",
         )
+
+
+def _parser_argument(call: cst.Call, name: str) -> cst.BaseExpression | None:
+    """The parser a parse call is given, if any (`sax.parse`'s second argument is a handler)."""
+    if name.startswith("xml.sax.") or name.endswith(".XMLParser"):
+        return None
+    found = argument(call, "parser", 2 if name.endswith(".iterparse") else 1)
+    return found.value if found is not None else None
 
 
 class UnsafeArchiveExtraction(CstRule):
@@ -394,10 +545,6 @@ class UnsafeArchiveExtraction(CstRule):
 
 
 _ALL_INTERFACES = ("0.0.0.0", "::", "[::]")
-_HOST_NAME = re.compile(
-    r"(?i)^(host|hostname|bind|bind_host|bind_address|listen|listen_host|"
-    r"listen_address|address|addr|server_host|server_name)$"
-)
 
 
 class BindAllInterfaces(CstRule):
@@ -461,30 +608,60 @@ class BindAllInterfaces(CstRule):
                 self.report(host, f"`{code_of(func)}()` binds to every network interface")
                 return
         for arg in node.args:
-            if (
-                arg.keyword is not None
-                and _is_host_name(arg.keyword.value)
-                and self._any(arg.value)
-            ):
+            if arg.keyword is not None and is_host_name(arg.keyword.value) and self._any(arg.value):
                 self.report(
                     arg.value,
                     f"`{arg.keyword.value}={code_of(arg.value)}` listens on "
                     "every network interface",
                 )
 
+    def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
+        self._reaching: set[str] | None = None
+
+    def _never_bound(self, target: cst.BaseExpression) -> bool:
+        """A plain name whose uses here are text or comparisons, never a bind/`host=`/return;
+        a module constant nobody here uses may be imported, so it counts as bound."""
+        if not isinstance(target, cst.Name):
+            return False
+        if self._reaching is None:
+            uses = BindUses()
+            walk(self._module, uses)
+            self._reaching = uses.reaching
+        if target.value in self._reaching:
+            return False
+        return self.context.names.scope.kind != "module" or _is_read(self._module, target.value)
+
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             name = terminal_name(target.target)
-            if name and _is_host_name(name) and self._any(node.value):
+            if (
+                name
+                and is_host_name(name)
+                and self._any(node.value)
+                and not self._never_bound(target.target)
+            ):
                 self.report(node.value, f"`{name}` binds to every network interface")
 
 
-def _is_host_name(name: str) -> bool:
-    """`host`, `BIND_ADDRESS`, `server_host`, ... but not `hostname_pattern`."""
-    words = snake(name)
-    return bool(_HOST_NAME.match(words)) or words.endswith(
-        ("_host", "_bind", "_address", "_addr", "_listen")
-    )
+def _is_read(module: cst.Module, name: str) -> bool:
+    """Whether `name` occurs in `module` other than as an assignment target."""
+    finder = _NameReads(name)
+    walk(module, finder)
+    return finder.found
+
+
+class _NameReads(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.found = False
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
+        return not isinstance(node.target, cst.Name)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found = self.found or node.value == self.name
 
 
 _MODE_CALLS = {

@@ -61,6 +61,10 @@ class HardcodedSecret(CstRule):
                 '    client.post("/login", json={"password": password, "token_type": "bearer"})\n'
             ),
             Example(
+                'SESSION_KEY = "_auth_user_id"\nsigning_salt = "django.core.signing"\n'
+                'cache_token_key = "user:{user_id}:token"\n'
+            ),
+            Example(
                 "def test_login(client) -> None:\n"
                 '    assert client.login(password="fake-password-for-tests")\n',
                 path="tests/test_login.py",
