@@ -241,7 +241,12 @@ class WaitWithoutTimeout(CstRule):
         id="REL013",
         name="wait-without-timeout",
         category="reliability",
-        severity="warning",
+        severity="info",
+        severity_note=(
+            "Info, not a warning: on the precision ledger's projects most untimed waits were on "
+            "events the same process always sets (a shutdown flag, a worker's exit), which a "
+            "reviewer leaves alone."
+        ),
         summary="A blocking wait has no timeout: `queue.get()`, `thread.join()`, "
         "`event.wait()`, `lock.acquire()`, `future.result()`.",
         why="If the other side never delivers — a crashed producer, a deadlock, a hung worker — "

@@ -203,7 +203,13 @@ class SwallowedException(CstRule):
         foreign_codes=("S110", "S112", "B110", "B112"),
         name="swallowed-exception",
         category="observability",
-        severity="warning",
+        severity="info",
+        severity_note=(
+            "Info, not a warning: on the precision ledger's projects about nine in ten swallowed "
+            "exceptions were deliberate (try-this-then-that parsing, probing an optional feature, "
+            "best-effort cleanup). It still shows every one; raise it to a warning in service code "
+            "that must not lose errors."
+        ),
         summary="An `except` block only `pass`es, `continue`s or is `...`: the error vanishes.",
         why="A swallowed exception leaves no trace: the operation silently did not happen, and "
         "whoever debugs the consequence has no log line, metric or traceback to start from. "
@@ -675,7 +681,12 @@ class BroadExceptUnlogged(CstRule):
         foreign_codes=("BLE001",),
         name="broad-except-unlogged",
         category="observability",
-        severity="warning",
+        severity="info",
+        severity_note=(
+            "Info, not a warning: on the precision ledger's projects most catch-alls that fell "
+            "back to a default were commented, deliberate fallbacks; fewer than one in five hid "
+            "an error a reviewer would want logged."
+        ),
         summary="`except Exception` (or `BaseException`, or bare `except:`) handles every error "
         "without logging it, re-raising it, passing it on or returning an error value.",
         why="A catch-all that neither records nor propagates the error turns every bug — typos, "

@@ -9,7 +9,12 @@ NAIVE_DATETIME = RuleMeta(
     id="REL005",
     name="naive-datetime",
     category="reliability",
-    severity="warning",
+    severity="info",
+    severity_note=(
+        "Info, not a warning: on the precision ledger's projects nearly every naive `now()` was "
+        "a local time for display, a log file name or a duration, where a timezone changes "
+        "nothing. Raise it where timestamps are stored or compared across machines."
+    ),
     summary="A datetime is created without a timezone: `datetime.now()`/`today()` without `tz`, "
     "`utcnow()`, `utcfromtimestamp()`, `fromtimestamp()` without `tz`.",
     why="Naive datetimes carry no timezone, so they compare and subtract wrongly against aware "
