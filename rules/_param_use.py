@@ -34,6 +34,15 @@ _READ_CALLS = frozenset(
 )  # fmt: skip
 """Builtins that read (or copy) an argument without changing it."""
 
+_ARG_READERS = frozenset(
+    {
+        "join", "get", "format", "index", "count", "startswith", "endswith", "update",
+        "extend", "issubset", "issuperset", "isdisjoint", "union", "intersection",
+        "difference", "symmetric_difference", "write", "writelines",
+    }
+)  # fmt: skip
+"""Methods that read an argument's contents and keep none of it (`d.update(p)` copies)."""
+
 _LOGS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "trace"}
 )
@@ -58,6 +67,14 @@ class _Reads:
         if isinstance(node, cst.Name) and node.value == self.name:
             yield node, parents
             return
+        if isinstance(node, cst.Attribute):
+            # `self.lookup` names an attribute, not the parameter `lookup`
+            yield from self._uses(node.value, (*parents, node))
+            return
+        if isinstance(node, cst.Arg):
+            # `f(lookup=x)`: the keyword is the callee's parameter name
+            yield from self._uses(node.value, (*parents, node))
+            return
         for child in children(node):
             yield from self._uses(child, (*parents, node))
 
@@ -80,8 +97,12 @@ class _Reads:
             func = call.func
             if isinstance(func, cst.Name):
                 return func.value in _READ_CALLS
-            # `",".join(p)`, `names.get(p)`, `logger.debug("%r", p)`
-            return isinstance(func, cst.Attribute) and func.attr.value in _READ_METHODS | _LOGS
+            # `",".join(p)`, `env.update(p)`, `logger.debug("%r", p)`: read, not kept
+            return isinstance(func, cst.Attribute) and func.attr.value in _ARG_READERS | _LOGS
+        if isinstance(parent, cst.AssignTarget) or (
+            isinstance(parent, (cst.For, cst.CompFor)) and parent.target is use
+        ):
+            return True  # `p = ["."]` rebinds the name; the shared default is untouched
         if isinstance(parent, (cst.ComparisonTarget, cst.Comparison)):
             return True  # `x in p`, `p == q`, `p is None`
         if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is use:

@@ -42,7 +42,13 @@ class SubprocessShell(CstRule):
         foreign_codes=("S602", "S604", "S605", "B602", "B604", "B605"),
         name="subprocess-shell",
         category="security",
-        severity="error",
+        severity="warning",
+        severity_note=(
+            "Warning, not an error: on the precision ledger's real projects most `shell=True` "
+            "calls ran a constant command, or one whose every value was already passed through "
+            "`shlex.quote`; a reviewer looks, but rarely changes them. Request data reaching a "
+            "shell is SEC015's finding."
+        ),
         summary="A command runs through the system shell (`shell=True`, `os.system`, `os.popen`).",
         why="The shell re-parses the command string, so any value interpolated into it can add "
         "commands of its own (command injection, CWE-78); quoting by hand is easy to get wrong.",
@@ -116,7 +122,13 @@ class DynamicCodeExecution(CstRule):
         foreign_codes=("S102", "S307", "B102", "B307"),
         name="dynamic-code-execution",
         category="security",
-        severity="error",
+        severity="warning",
+        severity_note=(
+            "Warning, not an error: on the precision ledger's real projects every `eval`/`exec` "
+            "was a deliberate feature fed by the developer (an interactive shell command, loading "
+            "a Python config file, a template engine). Review each one; untrusted data reaching "
+            "it is SEC015's finding."
+        ),
         summary="`eval`, `exec` or `compile` runs a string that is not a literal.",
         why="Code built at run time executes with the program's full privileges; if any part of "
         "it comes from input, an attacker runs arbitrary code (CWE-95).",
@@ -259,7 +271,12 @@ class UnsafeDeserialization(CstRule):
         foreign_codes=("S301", "S302", "S506", "B301", "B302", "B506"),
         name="unsafe-deserialization",
         category="security",
-        severity="error",
+        severity="warning",
+        severity_note=(
+            "Warning, not an error: on the precision ledger's real projects most unpickling read "
+            "back bytes the same service had written (cache back-ends, its own state files), "
+            "which a reviewer accepts. Untrusted bytes reaching it are SEC015's finding."
+        ),
         summary="Data is deserialized with a format that can construct arbitrary objects "
         "(pickle, marshal, shelve, unsafe YAML loaders, jsonpickle).",
         why="Loading pickle-like data or YAML with a non-safe loader runs code chosen by whoever "

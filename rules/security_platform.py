@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import libcst as cst
@@ -28,10 +29,16 @@ _WEAK_HASHES = {"md5", "sha1", "md4", "md5-sha1", "ripemd160"}
 class WeakHash(CstRule):
     META = RuleMeta(
         id="SEC005",
+        skip_tests=True,  # a test hashes, parses or binds its own fixtures
         foreign_codes=("S303", "S324", "B303", "B324"),
         name="weak-hash",
         category="security",
-        severity="error",
+        severity="warning",
+        severity_note=(
+            "Warning, not an error: on the precision ledger's real projects MD5 and SHA-1 were "
+            "almost always checksums, ETags or cache keys that protect nothing; say so with "
+            "`usedforsecurity=False`."
+        ),
         summary="MD5 or SHA-1 is used without `usedforsecurity=False`.",
         why="MD5 and SHA-1 collisions are practical; used for signatures, integrity checks, "
         "tokens or passwords they let an attacker forge or match values (CWE-328).",
@@ -237,6 +244,7 @@ class TlsVerificationDisabled(CstRule):
         # Inside `if not verify:` / `CERT_REQUIRED if verify else CERT_NONE` the code honours
         # the caller's choice; inside `x == CERT_NONE` it only reads a setting.
         self._exempt = 0
+        self._server_side = 0  # inside `wrap_socket(..., server_side=True)`: client certs
 
     def visit_If(self, node: cst.If) -> None:
         self._exempt += _tests_verify_option(node.test)
@@ -260,7 +268,11 @@ class TlsVerificationDisabled(CstRule):
         if not self._exempt:
             super().report(node, message, **kwargs)
 
+    def leave_Call(self, original_node: cst.Call) -> None:
+        self._server_side -= _serves(original_node)
+
     def visit_Call(self, node: cst.Call) -> None:
+        self._server_side += _serves(node)
         name = self.context.qualified_name(node.func) or ""
         if name in ("ssl._create_unverified_context", "ssl._create_stdlib_context"):
             self.report(node, f"`{code_of(node.func)}()` creates a context that verifies nothing")
@@ -277,11 +289,38 @@ class TlsVerificationDisabled(CstRule):
                     f"`{code_of(node.func)}()`",
                 )
 
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        if node.attr.value == "CERT_NONE" and self.context.qualified_name(node) == "ssl.CERT_NONE":
-            self.report(node, "`ssl.CERT_NONE` accepts any certificate, including forged ones")
+    # `ssl.CERT_NONE` is reported where it is applied — set as a verify mode, passed to a
+    # call, or stored under a cert_reqs/verify key — not where a config table or an option's
+    # default merely names it (`{"none": CERT_NONE, "required": CERT_REQUIRED}`).
+
+    def _cert_none(self, node: cst.BaseExpression | None) -> bool:
+        return (
+            isinstance(node, cst.Attribute)
+            and node.attr.value == "CERT_NONE"
+            and self.context.qualified_name(node) == "ssl.CERT_NONE"
+        )
+
+    def _report_cert_none(self, node: cst.BaseExpression) -> None:
+        self.report(node, "`ssl.CERT_NONE` accepts any certificate, including forged ones")
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if self._cert_none(node.value) and not self._server_side:
+            self._report_cert_none(node.value)
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        key = string_value(node.key) or ""
+        if self._cert_none(node.value) and _VERIFY_KEY.search(key):
+            self._report_cert_none(node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if self._cert_none(node.value) and _VERIFY_KEY.search(code_of(node.target)):
+            self._report_cert_none(node.value)  # type: ignore[arg-type]
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if self._cert_none(node.value) and any(
+            _VERIFY_KEY.search(code_of(t.target)) for t in node.targets
+        ):
+            self._report_cert_none(node.value)
         for target in node.targets:
             attr = target.target
             if not isinstance(attr, cst.Attribute) or not is_false(node.value):
@@ -293,6 +332,16 @@ class TlsVerificationDisabled(CstRule):
                 )
             ):
                 self.report(node.value, f"`{code_of(attr)} = False` turns off TLS verification")
+
+
+_VERIFY_KEY = re.compile(r"verify_mode|cert_reqs|verify", re.IGNORECASE)
+"""Where a certificate mode is applied: `ctx.verify_mode`, `cert_reqs=`, `ssl_cert_reqs`."""
+
+
+def _serves(node: cst.Call) -> bool:
+    """`wrap_socket(..., server_side=True)`: CERT_NONE there means no client certificate."""
+    arg = keyword(node, "server_side")
+    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "True"
 
 
 def _tests_verify_option(test: cst.BaseExpression) -> bool:
@@ -403,6 +452,7 @@ _XML_PARSERS = frozenset(
 class UnsafeXmlParser(CstRule):
     META = RuleMeta(
         id="SEC010",
+        skip_tests=True,  # a test hashes, parses or binds its own fixtures
         foreign_codes=(
             *("S313", "S314", "S315", "S316", "S317", "S318", "S319", "S320"),
             *("B313", "B314", "B315", "B316", "B317", "B318", "B319", "B320"),
@@ -550,6 +600,7 @@ _ALL_INTERFACES = ("0.0.0.0", "::", "[::]")
 class BindAllInterfaces(CstRule):
     META = RuleMeta(
         id="SEC012",
+        skip_tests=True,  # a test hashes, parses or binds its own fixtures
         foreign_codes=("S104", "B104"),
         name="bind-all-interfaces",
         category="security",
@@ -682,7 +733,11 @@ class PermissiveFileMode(CstRule):
         foreign_codes=("S103", "B103"),
         name="permissive-file-mode",
         category="security",
-        severity="error",
+        severity="warning",
+        severity_note=(
+            "Warning, not an error: on the precision ledger's real projects the permissive modes "
+            "found were create modes that the umask narrows, the way `open()` itself behaves."
+        ),
         summary="A file or directory is created or chmod-ed world-writable (`0o777`, `0o666`, "
         "`stat.S_IWOTH`).",
         why="Any local user or compromised service can then replace the file's content or plant "

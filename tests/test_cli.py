@@ -227,7 +227,7 @@ def test_jobs_give_identical_output(project) -> None:
         body = BAD if index % 3 == 0 else CLEAN
         project.write(
             f"pkg/mod_{index:02d}.py",
-            body + ("\ndef f(x: list = []) -> None:\n    pass\n" * (index % 2)),
+            body + ("\ndef f(x: list = []) -> None:\n    x.append(1)\n" * (index % 2)),
         )
     serial = project.run("check", "--output-format", "json", "--jobs", "1")
     parallel = project.run("check", "--output-format", "json", "--jobs", "2")

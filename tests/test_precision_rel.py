@@ -294,6 +294,10 @@ CASES = {
         def render(ctx={}, *, parts=[]):
             for part in parts:
                 logger.debug("part %s of %r", part, ctx)
+            if not parts:
+                parts = ["."]
+            env.update(ctx)
+            self.ctx = build(ctx=1, parts=2)
             return ",".join(parts) + str(sorted(ctx.items()))
 
         def add(item, items=[]):
@@ -317,20 +321,14 @@ CASES = {
         def hand_off(rows=[]):
             process(rows)
 
+        def keep(rows=[]):
+            KEPT.append(rows)
+
         def alias(rows=[]):
             mine = rows
             mine.append(1)
         """,
-        {
-            ("REL003", 11),
-            ("REL003", 14),
-            ("REL003", 17),
-            ("REL003", 20),
-            ("REL003", 23),
-            ("REL003", 26),
-            ("REL003", 29),
-            ("REL003", 32),
-        },
+        {("REL003", line) for line in (15, 18, 21, 24, 27, 30, 33, 36, 39)},
     ),
 }
 

@@ -295,3 +295,45 @@ def test_sec002_exec_of_compile_is_one_finding() -> None:
     )
     found = sorted((v.rule_id, v.line, v.column) for v in run(source, select=["SEC002"]))
     assert found == [("SEC002", 3, 9), ("SEC002", 4, 12), ("SEC002", 7, 12)]
+
+
+@pytest.mark.parametrize(
+    ("rule", "source", "line"),
+    [
+        ("SEC005", "import hashlib\n\ndef etag(b):\n    return hashlib.md5(b).hexdigest()\n", 4),
+        (
+            "SEC010",
+            "import xml.etree.ElementTree as ET\n\ndef feed(t):\n    return ET.fromstring(t)\n",
+            4,
+        ),
+        ("SEC012", "import socket\n\ndef serve(s):\n    s.bind((\"0.0.0.0\", 2525))\n", 4),
+    ],
+)
+def test_test_code_is_exempt_and_the_same_code_elsewhere_is_not(rule, source, line) -> None:
+    # a test hashes, parses and binds its own fixtures; the same lines in the app are findings
+    assert_findings(source, set(), path="tests/test_feed.py", select=[rule])
+    assert_findings(source, {(rule, line)}, path="app/feed.py", select=[rule])
+
+
+def test_sec007_cert_none_is_reported_where_applied_not_where_named() -> None:
+    assert_findings(
+        """\
+        import ssl
+
+        MODES = {"none": ssl.CERT_NONE, "required": ssl.CERT_REQUIRED}
+
+        class CertReqs:
+            default = ssl.CERT_NONE
+
+        def serve(sock, cert, key):
+            return ssl.wrap_socket(sock, cert, key, server_side=True, cert_reqs=ssl.CERT_NONE)
+
+        def connect(sock, broker):
+            ctx = ssl.create_default_context()
+            ctx.verify_mode = ssl.CERT_NONE
+            broker.use_ssl = {"ssl_cert_reqs": ssl.CERT_NONE}
+            return ssl.wrap_socket(sock, cert_reqs=ssl.CERT_NONE)
+        """,
+        {("SEC007", 13), ("SEC007", 14), ("SEC007", 15)},
+        select=["SEC007"],
+    )

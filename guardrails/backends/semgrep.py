@@ -88,6 +88,7 @@ _META_FIELDS = {
     "triggers": list,
     "subsumes": list,
     "foreign_codes": list,
+    "severity_note": str,
 }
 _REQUIRED = ("name", "category", "severity", "summary", "why", "remediation")
 
@@ -132,6 +133,7 @@ def _meta_from(fields: dict[str, Any], where: str) -> RuleMeta:
         docs_url=fields.get("docs_url", ""),
         subsumes=tuple(str(i) for i in fields.get("subsumes", [])),
         foreign_codes=tuple(str(c) for c in fields.get("foreign_codes", [])),
+        severity_note=" ".join(fields.get("severity_note", "").split()),
     )
 
 
