@@ -490,7 +490,8 @@ class ErrorLogWithoutTraceback(_HandlerTracker):
                 "logger = logging.getLogger(__name__)\n\n\n"
                 "def main(path: str) -> None:\n    try:\n        load(path)\n"
                 "    except ValueError as err:\n"
-                '        logger.error("invalid config %s: %s", path, err)\n        sys.exit(2)\n'
+                '        logger.error("invalid config %s: %s", path, err)\n        sys.exit(2)\n',
+                path="app/__main__.py",  # a program's entry point: exiting is its job
             ),
         ),
         references=("https://docs.python.org/3/library/logging.html#logging.Logger.exception",),
@@ -731,7 +732,8 @@ class BroadExceptUnlogged(CstRule):
                 "def main(job: Job) -> None:\n    try:\n        job.run()\n"
                 "    except Exception:\n"
                 '        print("job failed, see the job log", file=sys.stderr)\n'
-                "        sys.exit(1)\n"
+                "        sys.exit(1)\n",
+                path="app/__main__.py",  # a program's entry point: printing and exiting is its job
             ),
         ),
         references=("CWE-396", "https://docs.python.org/3/tutorial/errors.html"),

@@ -155,12 +155,12 @@ def test_fix_before_a_with_statement(project) -> None:
     # `With.lpar` is one optional paren, not a list: anchoring edits must cope.
     path = project.write(
         "app.py",
-        "def read(paths: list = []) -> list:\n    with open(paths[0]) as handle:\n"
+        "def read(paths: list = []) -> list:\n    with open(paths.pop()) as handle:\n"
         "        return [handle.read()]\n",
     )
     result = project.run("fix", "--select", "REL003", "--unsafe-fixes")
     assert result.code == 0, result.out + result.err
     assert path.read_text() == (
         "def read(paths: list | None = None) -> list:\n    if paths is None:\n        paths = []\n"
-        "    with open(paths[0]) as handle:\n        return [handle.read()]\n"
+        "    with open(paths.pop()) as handle:\n        return [handle.read()]\n"
     )

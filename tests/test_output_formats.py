@@ -26,7 +26,7 @@ import subprocess
 def restart(name: str, cur: object, tags: list = []) -> object:  # noqa: B006
     subprocess.run(f"systemctl restart {name}", shell=True, check=True)
     cur.execute(f"UPDATE services SET restarted = 1 WHERE name = '{name}'")
-    return datetime.datetime.utcnow()
+    return datetime.datetime.utcnow(), tags
 """
 
 
@@ -34,6 +34,8 @@ def restart(name: str, cur: object, tags: list = []) -> object:  # noqa: B006
 def findings_project(project):
     project.write("app/service.py", SOURCE)
     project.write("app/__init__.py", "")
+    # SEC001 is a warning by default; raised here so every format's error mapping is covered
+    project.write("pyproject.toml", '[tool.guardrails.severity]\nSEC001 = "error"\n')
     return project
 
 

@@ -142,6 +142,6 @@ def test_the_command_scores_an_unpacked_project(tmp_path: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     row = next(line for line in proc.stdout.splitlines() if line.startswith("SEC001"))
-    assert row.split() == ["SEC001", "error", "1", "200.00", "1", "1", "0", "0", "1.00"]
-    assert "error precision 1.0 over 1 judged of 1" in proc.stdout
+    assert row.split() == ["SEC001", "warning", "1", "200.00", "1", "1", "0", "0", "1.00"]
+    assert "1 judged in all" in proc.stdout
     assert list(csv.DictReader(todo.open())) == []

@@ -27,7 +27,7 @@ def restore_invoice(blob: bytes) -> object:
 
 def charge(customer_id: str, amount: int, tags: list[str] = []) -> int:
     logger.info(f"charging {customer_id}")
-    response = API.post("https://billing.internal/charge", json={"id": customer_id, "amount": amount})
+    response = API.post("https://billing.internal/charge", json={"id": customer_id, "amount": amount, "tags": tags})
     return response.status_code
 
 
