@@ -465,7 +465,13 @@ class UncheckedSubprocess(CstRule):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         target = node.targets[0].target if len(node.targets) == 1 else None
-        if isinstance(target, cst.Name) and isinstance(node.value, cst.Call):
+        if (
+            isinstance(target, cst.Name)
+            and isinstance(node.value, cst.Call)
+            # only a run() result is worth a walk of the scope: every assignment would
+            # make the rule quadratic in the size of a module
+            and self.context.qualified_name(node.value.func) == "subprocess.run"
+        ):
             use = _ResultUse(target.value)
             walk(self._scopes[-1], use)
             if use.checked:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 from guardrails.rules._names import clip
+from guardrails.rules._shell_quoting import quotes_every_value
 
 from guardrails.cst.helpers import (
     argument,
@@ -78,6 +79,13 @@ class SubprocessShell(CstRule):
                 "import subprocess\n\n\ndef restart(service: str) -> None:\n"
                 '    subprocess.run(["systemctl", "restart", service], shell=False, check=True)\n'
             ),
+            Example(
+                "import shlex\nimport subprocess\n\n\ndef count_lines(path: str) -> bytes:\n"
+                "    # a pipe needs the shell: every value spliced in is quoted\n"
+                '    command = f"cat {shlex.quote(path)} | wc -l"\n'
+                "    done = subprocess.run(command, shell=True, check=True, capture_output=True)\n"
+                "    return done.stdout\n"
+            ),
         ),
         references=(
             "CWE-78",
@@ -86,12 +94,38 @@ class SubprocessShell(CstRule):
     )
     TRIGGERS = ("subprocess", "os", "asyncio", "system", "popen")
 
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        # per function: every value assigned to each plain name so far, so that
+        # `command = hook % {"user": shlex.quote(user)}` is seen at `Popen(command, ...)`
+        self._assigned: list[dict[str, list[cst.BaseExpression]]] = [{}]
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._assigned.append({})
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._assigned.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self._assigned[-1].setdefault(target.target.value, []).append(node.value)
+
+    def _quoted_command(self, command: cst.BaseExpression) -> bool:
+        """Built with `shlex.quote()` for every value: the form the remediation asks for."""
+        resolve = self.context.qualified_name
+        if isinstance(command, cst.Name) and command.value in self._assigned[-1]:
+            return all(quotes_every_value(v, resolve) for v in self._assigned[-1][command.value])
+        return quotes_every_value(command, resolve)
+
     def visit_Call(self, node: cst.Call) -> None:
         name = self.context.qualified_name(node.func)
         if name not in _ALWAYS_SHELL and name not in _SHELL_CAPABLE:
             return
         shown = code_of(node.func)
         command = argument(node, "args", 0) or argument(node, "cmd", 0)
+        if command is not None and self._quoted_command(command.value):
+            return
         built = (
             command is not None
             and not is_literal_string(command.value)

@@ -337,3 +337,30 @@ def test_sec007_cert_none_is_reported_where_applied_not_where_named() -> None:
         {("SEC007", 13), ("SEC007", 14), ("SEC007", 15)},
         select=["SEC007"],
     )
+
+
+def test_sec001_command_quoted_as_its_remediation_says_is_not_reported() -> None:
+    assert_findings(
+        """\
+        import os
+        import shlex
+        import subprocess
+
+        def hook(template, user, paths, flag):
+            command = template % {"user": shlex.quote(user), "n": 3}
+            subprocess.Popen(command, shell=True)
+            subprocess.run(f"tar -czf {shlex.quote(user)}.tgz", shell=True)
+            os.system("rm " + " ".join(shlex.quote(p) for p in paths))
+            subprocess.run(f"tar -czf {user}.tgz", shell=True)
+            loose = template % {"user": user}
+            subprocess.Popen(loose, shell=True)
+            os.system("rm " + " ".join(paths))
+            mixed = template % (shlex.quote(user),)
+            if flag:
+                mixed = template % (user,)
+            subprocess.Popen(mixed, shell=True)
+            subprocess.run("ls -l", shell=True)
+        """,
+        {("SEC001", 10), ("SEC001", 12), ("SEC001", 13), ("SEC001", 17), ("SEC001", 18)},
+        select=["SEC001"],
+    )
