@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import importlib
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from importlib import metadata as importlib_metadata
@@ -31,6 +32,9 @@ from guardrails.registry import PluginInfo, Registry
 
 BUILTIN_PLUGIN = "guardrails.rules"
 ENTRY_POINT_GROUP = "guardrails"
+AUTOLOAD_OFF_ENV = "GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD"
+"""Set (non-empty) to skip entry-point plugins, as `PYTEST_DISABLE_PLUGIN_AUTOLOAD` does for
+pytest: a run then sees only the built-in rules and the modules `plugins = [...]` names."""
 
 
 def _one_line(exc: BaseException) -> str:
@@ -56,9 +60,7 @@ def plugin_manager(
     pm.register(builtin, name=BUILTIN_PLUGIN)
     infos.append(PluginInfo(BUILTIN_PLUGIN, "builtin", _version.__version__))
 
-    for entry in sorted(
-        importlib_metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name
-    ):
+    for entry in _entry_points():
         if pm.has_plugin(entry.name):
             continue
         try:
@@ -92,6 +94,13 @@ def plugin_manager(
         _register(pm, plugin, name)
         infos.append(PluginInfo(name, "inline"))
     return pm, infos
+
+
+def _entry_points() -> list[importlib_metadata.EntryPoint]:
+    """Installed plugins in name order; none when autoloading is switched off."""
+    if os.environ.get(AUTOLOAD_OFF_ENV):
+        return []
+    return sorted(importlib_metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
 
 
 def _register(pm: pluggy.PluginManager, plugin: Any, name: str) -> None:

@@ -1,17 +1,105 @@
-"""Shared fixtures: run the real `guardrails` CLI in a scratch project."""
+"""Shared fixtures: run the real `guardrails` CLI in a scratch project, hermetically.
+
+The suite must give the same answer wherever it starts: inside a coding agent (whose variables
+switch the output format), with colour or format variables set, from another directory, with
+another `guardrails` earlier on PATH, with plugins installed or a global git config. So the whole
+session runs in an environment built from scratch (`hermetic_environment`), from a private HOME,
+and every subprocess runs the code under test (this interpreter, its scripts first on PATH, no
+PYTHONPATH). Entry-point plugins are off for the tests in this folder; a test that wants the
+installed example plugin asks for the `entry_point_plugins` fixture.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import sysconfig
+import tempfile
 import textwrap
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+import guardrails
+
+CODE_UNDER_TEST = Path(guardrails.__file__).resolve().parent.parent
+"""The directory whose `guardrails` package these tests import, and so test."""
+
+REPO = Path(__file__).resolve().parent.parent
+"""This checkout (docs, examples, plugins): never found through the current directory."""
+
+SCRIPTS = Path(sysconfig.get_path("scripts"))
+"""Where this interpreter's `guardrails`, `semgrep`, `ruff` and `pre-commit` are installed."""
+
+_KEPT = ("TMPDIR", "SYSTEMROOT")
+_KEPT_PREFIXES = ("PYTEST_", "COV_CORE_", "COVERAGE_", "MUTANT_UNDER_TEST", "HYPOTHESIS_")
+
+
+def hermetic_environment(home: Path, base: Mapping[str, str]) -> dict[str, str]:
+    """An environment from scratch: nothing of the caller's but PATH, temp dir and test-runner
+    plumbing; a private HOME; git blind to global and system config; the code under test first."""
+    path = [str(SCRIPTS), str(Path(sys.executable).parent), base.get("PATH", os.defpath)]
+    env = {k: v for k, v in base.items() if k in _KEPT or k.startswith(_KEPT_PREFIXES)}
+    env.update(
+        PATH=os.pathsep.join(dict.fromkeys(path)),
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        LANG="C.UTF-8",
+        LC_ALL="C.UTF-8",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=str(home / ".gitconfig"),
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.com",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.com",
+    )
+    return env
+
+
+_HOME: Path | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Swap the caller's environment and directory for hermetic ones, for the whole session."""
+    global _HOME
+    _HOME = Path(tempfile.mkdtemp(prefix="guardrails-tests-home-"))
+    (_HOME / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n")
+    env = hermetic_environment(_HOME, os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _HOME is not None:
+        shutil.rmtree(_HOME, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _from_a_neutral_directory() -> None:
+    """Tests start in the private HOME (after collection, which needs the invocation directory):
+    a test that found files through the current directory would pass only from the checkout."""
+    assert _HOME is not None
+    os.chdir(_HOME)
+
+
+@pytest.fixture(autouse=True)
+def _only_the_plugins_a_test_installs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plugins installed in this environment (the example one, a user's own) stay out."""
+    monkeypatch.setenv("GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD", "1")
+
+
+@pytest.fixture
+def entry_point_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """For a test about installed plugins: entry points load again."""
+    monkeypatch.delenv("GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD")
+    yield
 
 
 @dataclass
@@ -43,9 +131,17 @@ class Project:
             path.write_text(textwrap.dedent(content))
         return path
 
-    def run(self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
-        environment = {**os.environ, **(env or {})}
-        environment.pop("GUARDRAILS_DEBUG", None)
+    def run(
+        self, *args: str, cwd: Path | None = None, env: Mapping[str, str | None] | None = None
+    ) -> Run:
+        """`python -m guardrails ARGS` in the project; `env` adds (or, with None, removes)
+        variables of the hermetic environment."""
+        environment = dict(os.environ)
+        for key, value in (env or {}).items():
+            if value is None:
+                environment.pop(key, None)
+            else:
+                environment[key] = value
         proc = subprocess.run(
             [sys.executable, "-m", "guardrails", *args],
             cwd=cwd or self.root,
@@ -58,19 +154,7 @@ class Project:
         return Run(proc.returncode, proc.stdout, proc.stderr)
 
     def git(self, *args: str) -> None:
-        subprocess.run(
-            ["git", *args],
-            cwd=self.root,
-            check=True,
-            capture_output=True,
-            env={
-                **os.environ,
-                "GIT_AUTHOR_NAME": "t",
-                "GIT_AUTHOR_EMAIL": "t@example.com",
-                "GIT_COMMITTER_NAME": "t",
-                "GIT_COMMITTER_EMAIL": "t@example.com",
-            },
-        )
+        subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True)
 
 
 @pytest.fixture

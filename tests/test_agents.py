@@ -15,7 +15,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from guardrails.config import tomllib
@@ -180,7 +179,6 @@ def test_init_refuses_to_touch_files_it_cannot_parse(project) -> None:
 
 
 # ------------------------------------------------------------------ MCP server
-mcp = pytest.importorskip("mcp")
 
 
 async def _session_calls(root: Path, calls: list[tuple[str, dict[str, object]]]):

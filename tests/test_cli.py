@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
+
+from conftest import SCRIPTS
 
 BAD = """\
 import subprocess
@@ -275,8 +276,8 @@ def test_explain(project) -> None:
 
 
 def test_console_script_is_installed(project) -> None:
-    exe = shutil.which("guardrails")
-    assert exe is not None
+    exe = SCRIPTS / "guardrails"  # this interpreter's, never another one earlier on PATH
+    assert exe.is_file()
     project.write("app.py", BAD)
     proc = subprocess.run(
         [exe, "check", "--output-format", "json"],

@@ -25,7 +25,7 @@ def test_committed_docs_are_current() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_generation_is_deterministic_and_matches_the_rules(project) -> None:
+def test_generation_is_deterministic_and_matches_the_rules(project, entry_point_plugins) -> None:
     first = project.run("docs", "--out", "a")
     second = project.run("docs", "--out", "b")
     assert first.code == second.code == 0, first.err

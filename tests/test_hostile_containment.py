@@ -62,7 +62,6 @@ def outside(project) -> Path:
 
 
 # ------------------------------------------------------------------ MCP
-mcp = pytest.importorskip("mcp")
 
 
 async def _mcp_calls(root: Path, calls: list[tuple[str, dict[str, object]]]):

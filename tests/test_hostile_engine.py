@@ -268,7 +268,6 @@ def test_native_crash_in_fix_agent_hook_and_mcp(project) -> None:
     assert hook.returncode == 2 and "GR001" in hook.stderr and "SIGSEGV" in hook.stderr
     assert "Traceback" not in hook.stderr
 
-    pytest.importorskip("mcp")
     from mcp import ClientSession, StdioServerParameters
     from mcp.client.stdio import stdio_client
 
@@ -365,7 +364,7 @@ def guardrails_rules():
 """
 
 
-def test_gr003_names_the_plugin_for_every_kind_of_source(project) -> None:
+def test_gr003_names_the_plugin_for_every_kind_of_source(project, entry_point_plugins) -> None:
     """`plugin )` was printed: the rule class's META, not the registry's, was read."""
     site = project.root.parent / "site"
     (site / "hostile_ep-1.0.dist-info").mkdir(parents=True)

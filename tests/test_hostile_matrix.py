@@ -416,7 +416,6 @@ def test_malicious_hook_input_is_ignored_quietly(project, agent: str, cases: lis
     assert (project.root / "app.py").read_text() == SHELL
 
 
-mcp = pytest.importorskip("mcp")
 
 MCP_CALLS = [
     ("paths_not_a_list", "check", {"paths": 5}),

@@ -56,7 +56,7 @@ def test_committed_numbers_meet_the_bars() -> None:
     assert ledger.problems(results) == []
 
 
-def test_builtin_rule_pages_link_the_ledger_and_plugin_pages_do_not() -> None:
+def test_builtin_rule_pages_link_the_ledger_and_plugin_pages_do_not(entry_point_plugins) -> None:
     registry = build_registry(Settings(root=REPO, src=(REPO,)))
     sec001 = rule_page(registry.rules["SEC001"])
     assert "## Measured precision" in sec001
