@@ -1,0 +1,334 @@
+"""Mutation testing: how many deliberate breakages of guardrails does the suite notice?
+
+`python bench/mutation.py` runs cosmic-ray over the core modules and the rules, each module
+against the tests that exercise it, and writes the score per module to
+`bench/mutation/results.json` and `docs/mutation.md`. It is slow (each mutant is a pytest run)
+and so is not part of the test suite; `--module` narrows it, `--jobs` runs modules side by side.
+
+Why cosmic-ray: it changes the module on disk, so the many tests that run the real CLI in a
+subprocess see the mutant too (tools that swap code in-process would count those tests as
+missing). Mutating on disk is why every job works in its own clone of the committed tree, with
+its own virtualenv: the user's checkout is never touched.
+
+A surviving mutant is either killed by a new test or listed in `bench/mutation/equivalent.csv`
+with a one-line reason (`module,operator,line_text,reason`, where `line_text` is the stripped
+source line, so entries survive edits elsewhere in the file). Mutants inside annotations are
+skipped before they run: with postponed evaluation (`from __future__ import annotations`)
+an annotation is never executed, so no test can tell them apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import concurrent.futures
+import csv
+import datetime
+import json
+import os
+import queue
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "mutation" / "results.json"
+EQUIVALENT = REPO / "bench" / "mutation" / "equivalent.csv"
+PAGE = REPO / "docs" / "mutation.md"
+
+CORE_BAR = 0.85
+RULES_BAR = 0.75
+
+# Module -> the tests that exercise it (a mutant is run against these only, stopping at the
+# first failure). Paths of tests that do not exist yet are ignored.
+_SELECTION = ["tests/test_catalog_config.py", "tests/test_guard_selection.py"]
+_SELECTION += ["tests/test_props_selection.py", "tests/test_cli.py"]
+_REPORTS = ["tests/test_output_formats.py", "tests/test_guard_reports.py", "tests/test_cli.py"]
+_RULES = ["tests/test_rule_examples.py", "tests/test_rule_traps.py", "tests/test_guard_rules.py"]
+_RULES += ["tests/test_precision_sec.py", "tests/test_precision_rel.py"]
+_RULES += ["tests/test_precision_obs.py", "tests/test_subsumption.py"]
+CORE: dict[str, list[str]] = {
+    "guardrails/suppressions.py": [
+        "tests/test_suppressions.py",
+        "tests/test_guard_suppressions.py",
+        "tests/test_props_fingerprints.py",
+    ],
+    "guardrails/fingerprint.py": [
+        "tests/test_props_fingerprints.py",
+        "tests/test_guard_baseline.py",
+        "tests/test_baseline_diff.py",
+    ],
+    "guardrails/baseline.py": ["tests/test_guard_baseline.py", "tests/test_baseline_diff.py"],
+    "guardrails/config.py": _SELECTION,
+    "guardrails/registry.py": _SELECTION,
+    "guardrails/discovery.py": ["tests/test_guard_discovery.py", "tests/test_cli.py"],
+    "guardrails/fixer.py": [
+        "tests/test_props_edits.py",
+        "tests/test_guard_fix.py",
+        "tests/test_fix.py",
+        "tests/test_hostile_fix.py",
+    ],
+    "guardrails/report/text.py": _REPORTS,
+    "guardrails/report/json_format.py": _REPORTS,
+    "guardrails/report/sarif.py": _REPORTS,
+    "guardrails/report/github.py": _REPORTS,
+    "guardrails/report/rdjson.py": _REPORTS,
+    "guardrails/report/agent.py": [*_REPORTS, "tests/test_hostile_io.py"],
+}
+RULES: dict[str, list[str]] = {
+    str(path.relative_to(REPO)): _RULES
+    for path in sorted((REPO / "rules").glob("*.py"))
+    if not path.name.startswith("_") or path.name == "__init__.py"
+}
+RULES.pop("rules/__init__.py", None)
+
+
+@dataclass
+class Score:
+    """One module's outcome; `equivalent` survivors are listed with a reason, not counted."""
+
+    module: str
+    kind: str  # "core" or "rules"
+    mutants: int
+    skipped: int
+    killed: int
+    equivalent: int
+    survivors: list[dict[str, object]]
+
+    @property
+    def score(self) -> float:
+        counted = self.mutants - self.skipped - self.equivalent
+        return self.killed / counted if counted else 1.0
+
+
+def _run(argv: list[str], cwd: Path, **kwargs: object) -> None:
+    subprocess.run(argv, cwd=cwd, check=True, capture_output=True, **kwargs)  # type: ignore[call-overload]
+
+
+def _clone(work: Path, slot: int) -> tuple[Path, Path]:
+    """A clone of the committed tree and a virtualenv that imports guardrails from it."""
+    clone = work / f"clone{slot}"
+    venv = work / f"venv{slot}"
+    if not clone.exists():
+        _run(["git", "clone", "--quiet", str(REPO), str(clone)], cwd=work)
+    _run(["git", "fetch", "--quiet", str(REPO), "HEAD"], cwd=clone)
+    _run(["git", "reset", "--quiet", "--hard", "FETCH_HEAD"], cwd=clone)
+    if not venv.exists():
+        _run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], cwd=work)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-deps"]
+    _run([*pip, "-e", str(clone)], cwd=work)
+    return clone, venv
+
+
+def _annotation_lines(source: str) -> set[tuple[int, int, int, int]]:
+    """Spans (line, col, end line, end col) of every annotation in a module."""
+    spans = set()
+    for node in ast.walk(ast.parse(source)):
+        annotations = []
+        if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+            annotations.append(node.annotation)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
+            annotations.append(node.returns)
+        for ann in annotations:
+            assert ann.end_lineno is not None and ann.end_col_offset is not None
+            spans.add((ann.lineno, ann.col_offset, ann.end_lineno, ann.end_col_offset))
+    return spans
+
+
+def _inside(pos: tuple[int, int], end: tuple[int, int], spans: set) -> bool:
+    return any((a, b) <= tuple(pos) and tuple(end) <= (c, d) for a, b, c, d in spans)
+
+
+def _skip_annotations(session: Path, module: Path) -> None:
+    """Mark mutants inside annotations as skipped: postponed annotations never run."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+    spans = _annotation_lines(module.read_text())
+    with use_db(session, WorkDB.Mode.open) as db:
+        for item in db.work_items:
+            if all(_inside(m.start_pos, m.end_pos, spans) for m in item.mutations):
+                skipped = WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output="annotation")
+                db.set_result(item.job_id, skipped)
+
+
+def _equivalents() -> dict[tuple[str, str, str], str]:
+    if not EQUIVALENT.exists():
+        return {}
+    with EQUIVALENT.open(newline="") as handle:
+        return {
+            (row["module"], row["operator"], row["line_text"]): row["reason"]
+            for row in csv.DictReader(handle)
+        }
+
+
+def _score(module: str, kind: str, session: Path, source: str) -> Score:
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
+
+    lines = source.splitlines()
+    equivalent = _equivalents()
+    with use_db(session, WorkDB.Mode.open) as db:
+        items = {item.job_id: item for item in db.work_items}
+        results = dict(db.results)
+    skipped = killed = same = 0
+    survivors = []
+    for job_id, item in items.items():
+        result = results.get(job_id)
+        (mutation,) = item.mutations
+        if result is not None and result.worker_outcome == WorkerOutcome.SKIPPED:
+            skipped += 1
+        elif result is not None and result.test_outcome in (
+            TestOutcome.KILLED,
+            TestOutcome.INCOMPETENT,  # the mutant cannot even be imported or run
+        ):
+            killed += 1
+        else:
+            row = mutation.start_pos[0]
+            text = lines[row - 1].strip() if 0 < row <= len(lines) else ""
+            if (module, mutation.operator_name, text) in equivalent:
+                same += 1
+            else:
+                survivors.append({"operator": mutation.operator_name, "line": row, "text": text})
+    survivors.sort(key=lambda v: (v["line"], v["operator"]))
+    return Score(module, kind, len(items), skipped, killed, same, survivors)
+
+
+def _mutate(module: str, tests: list[str], kind: str, slots: queue.Queue, work: Path) -> Score:
+    slot = slots.get()
+    try:
+        clone, venv = _clone(work, slot)
+        tests = [t for t in tests if (clone / t).exists()]
+        name = module.replace("/", "_").removesuffix(".py")
+        config = work / f"{name}.toml"
+        session = work / f"{name}.sqlite"
+        session.unlink(missing_ok=True)
+        command = [str(venv / "bin" / "python"), "-m", "pytest", "-x", "-q", "-n", "0"]
+        command += ["-p", "no:cacheprovider", "-p", "no:randomly", *tests]
+        config.write_text(
+            "[cosmic-ray]\n"
+            f'module-path = "{module}"\n'
+            "timeout = 300.0\n"
+            "excluded-modules = []\n"
+            f"test-command = {json.dumps(' '.join(command))}\n"
+            '[cosmic-ray.distributor]\nname = "local"\n'
+        )
+        cosmic = str(Path(sys.executable).parent / "cosmic-ray")
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        _run([cosmic, "init", str(config), str(session)], cwd=clone, env=env)
+        _skip_annotations(session, clone / module)
+        _run([cosmic, "exec", str(config), str(session)], cwd=clone, env=env)
+        _run(["git", "checkout", "--quiet", "--", "."], cwd=clone)  # nothing left mutated
+        return _score(module, kind, session, (clone / module).read_text())
+    finally:
+        slots.put(slot)
+
+
+def render(scores: list[Score], day: str, commit: str) -> str:
+    """docs/mutation.md from the results (the test suite checks they agree)."""
+
+    def total(kind: str) -> str:
+        chosen = [s for s in scores if s.kind == kind]
+        counted = sum(s.mutants - s.skipped - s.equivalent for s in chosen)
+        killed = sum(s.killed for s in chosen)
+        return f"{killed}/{counted} = {killed / counted:.2f}" if counted else "not run"
+
+    out = [
+        "# Mutation score",
+        "",
+        "How many deliberate breakages of guardrails the test suite notices. Each mutant is one",
+        "small change to one module (a flipped comparison, a removed `not`, a changed number, a",
+        "loop that never runs); it is *killed* when a test that exercises the module fails.",
+        "Reproduce with `python bench/mutation.py` (see `bench/README.md`); the measured",
+        "precision of the rules on real code is in [precision.md](precision.md).",
+        "",
+        f"Measured on {day} at commit `{commit}` with cosmic-ray.",
+        f"Bars: at least {CORE_BAR:.0%} killed on the core modules, {RULES_BAR:.0%} on the rules.",
+        "",
+        f"- core modules: {total('core')}",
+        f"- rules: {total('rules')}",
+        "",
+        "| module | mutants | skipped (annotations) | equivalent | killed | score |",
+        "|---|---|---|---|---|---|",
+    ]
+    for s in scores:
+        out.append(
+            f"| `{s.module}` | {s.mutants} | {s.skipped} | {s.equivalent} | {s.killed} "
+            f"| {s.score:.2f} |"
+        )
+    survivors = [(s.module, v) for s in scores for v in s.survivors]
+    out += ["", "## Surviving mutants", ""]
+    if not survivors:
+        out.append(
+            "None: each is killed or listed as equivalent in `bench/mutation/equivalent.csv`."
+        )
+    for module, v in survivors:
+        out.append(f"- `{module}:{v['line']}` {v['operator']}: `{v['text']}`")
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--module", action="append", help="only this module (repeatable)")
+    parser.add_argument("--core", action="store_true", help="only the core modules")
+    parser.add_argument("--rules", action="store_true", help="only the rules")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--work", type=Path, default=Path.home() / ".cache/guardrails-mutation")
+    parser.add_argument("--write", action="store_true", help="update results.json and the page")
+    args = parser.parse_args(argv)
+    targets = [(m, t, "core") for m, t in CORE.items()] if not args.rules else []
+    targets += [(m, t, "rules") for m, t in RULES.items()] if not args.core else []
+    if args.module:
+        targets = [t for t in targets if t[0] in args.module]
+        unknown = set(args.module) - {t[0] for t in targets}
+        if unknown:
+            parser.error(f"not a mutation target: {', '.join(sorted(unknown))}")
+    args.work.mkdir(parents=True, exist_ok=True)
+    slots: queue.Queue = queue.Queue()
+    for slot in range(max(1, args.jobs)):
+        slots.put(slot)
+    with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        futures = [pool.submit(_mutate, m, t, k, slots, args.work) for m, t, k in targets]
+        fresh = []
+        for future in concurrent.futures.as_completed(futures):
+            score = future.result()
+            fresh.append(score)
+            counted = score.mutants - score.skipped - score.equivalent
+            print(
+                f"{score.module}: {score.killed} killed of {counted} ({score.score:.2f}), "
+                f"{len(score.survivors)} surviving",
+                flush=True,
+            )
+    if args.write:
+        previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"modules": []}
+        kept = {m["module"]: m for m in previous["modules"]}
+        for s in fresh:
+            kept[s.module] = {**s.__dict__}
+        order = list(CORE) + list(RULES)
+        modules = sorted(
+            kept.values(),
+            key=lambda m: order.index(m["module"]) if m["module"] in order else len(order),
+        )
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        data = {"date": datetime.date.today().isoformat(), "commit": commit, "modules": modules}
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(data, indent=1) + "\n")
+        PAGE.write_text(page_from(data))
+    return 0
+
+
+def page_from(data: dict) -> str:
+    """The page for a results.json document."""
+    scores = [Score(**m) for m in data["modules"]]
+    return render(scores, data["date"], data["commit"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
