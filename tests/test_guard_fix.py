@@ -58,9 +58,27 @@ class Rewrites(CstRule):
             self.report(node, "assigns one", fix=fix)
 
 
+class Breaks(CstRule):
+    META = RuleMeta(id="TST015", name="breaks", category="reliability",
+                    severity="error", summary="s", why="w", remediation="r", fix="safe")
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == "gone":  # LibCST parses the result, Python does not (non-ASCII bytes)
+            self.report(node, "gone", fix=NodeFix((replace(node, 'b"\\u00e9"'),), "safe"))
+
+
+class Idle(CstRule):
+    META = RuleMeta(id="TST016", name="idle", category="reliability",
+                    severity="error", summary="s", why="w", remediation="r", fix="safe")
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == "same":  # a fix that changes nothing
+            self.report(node, "same", fix=NodeFix((replace(node, "same"),), "safe"))
+
+
 @hookimpl
 def guardrails_rules():
-    return [Renames, Statement, Rewrites]
+    return [Renames, Statement, Rewrites, Breaks, Idle]
 """
 
 
@@ -219,4 +237,22 @@ def test_a_fix_that_lost_an_overlap_is_applied_by_the_next_pass(plugin_project: 
     assert (result.code, result.err) == (0, "")
     assert result.out == (
         "fixed 2 in app.py\nAll checks passed (1 file checked).\nFixed 2 findings in 1 file.\n"
+    )
+
+
+def test_fix_writes_nothing_that_python_cannot_parse_or_that_changes_nothing(
+    plugin_project: Any,
+) -> None:
+    broken = plugin_project.write("broken.py", b"value = gone\n")
+    idle = plugin_project.write("idle.py", b"value = same\n")
+    result = plugin_project.run("fix", "--select", "TST015,TST016", "broken.py", "idle.py")
+    assert broken.read_bytes() == b"value = gone\n"
+    assert idle.read_bytes() == b"value = same\n"
+    assert result.code == 1
+    assert result.err == (
+        "guardrails: broken.py: a fix produced code that does not parse; file left unchanged\n"
+    )
+    assert result.out.startswith("broken.py:1:9: TST015 gone\n")
+    assert result.out.endswith(
+        "Found 2 findings: 2 reliability (2 files checked).\nFixed 0 findings in 0 files.\n"
     )
