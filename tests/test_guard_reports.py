@@ -581,3 +581,19 @@ def test_text_without_findings_is_only_the_summary_line() -> None:
     out = io.StringIO()
     text.render([], summary_of([], files=2), out, color=False)
     assert out.getvalue() == "All checks passed (2 files checked).\n"
+
+
+def test_github_output_is_writable_as_utf8_for_undecodable_file_names() -> None:
+    odd = dataclasses.replace(INFO, path="a\udcffb.py", message="m\udcfe")
+    out = io.StringIO()
+    github.render([odd], summary_of([]), out)
+    line = out.getvalue().encode("utf-8").decode("utf-8")  # no lone surrogate left
+    assert line.startswith("::notice file=a\\udcffb.py,line=2,")
+    assert "::m\\xfe%0Ahelp: " in line
+
+
+def test_agent_escapes_line_breaks_in_paths_and_messages() -> None:
+    odd = dataclasses.replace(INFO, path="x\n## y.py", message="m\n# z", source_line="a\rb")
+    out = io.StringIO()
+    agent.render([odd], summary_of([odd]), {}, out)
+    assert out.getvalue().endswith("- x\\n## y.py:2 m\\n# z\n  `a\\rb`\n")
