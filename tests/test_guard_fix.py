@@ -101,10 +101,13 @@ class Renames(CstRule):
             self.report(node, "old name", fix=NodeFix((replace(node, "new"),), "safe"))
 
 
+PYPROJECT = '[tool.guardrails]\nplugins = ["tools.fixes"]\n'
+
+
 @pytest.fixture
 def plugin_project(project: Any) -> Any:
     project.write("tools/fixes.py", PLUGIN)
-    project.write("pyproject.toml", '[tool.guardrails]\nplugins = ["tools.fixes"]\n')
+    project.write("pyproject.toml", PYPROJECT)
     return project
 
 
@@ -207,6 +210,10 @@ def test_fix_applies_every_fix_and_reports_exactly(plugin_project: Any) -> None:
     assert path.read_text() == "new = 2\nvalue = new + new\nprint(new)\n"
     ast.parse(path.read_text())
 
+    nothing = plugin_project.run("fix", "--select", "TST011", "--diff", "app.py")
+    assert (nothing.code, nothing.out) == (0, "")
+    assert nothing.err == "Would fix 0 findings in 0 files.\n"
+
 
 def test_fix_leaves_the_overlapping_loser_and_reports_it_remaining(plugin_project: Any) -> None:
     path = plugin_project.write("app.py", "old = 1\nkeep = 3\n")
@@ -243,6 +250,9 @@ def test_a_fix_that_lost_an_overlap_is_applied_by_the_next_pass(plugin_project: 
 def test_fix_writes_nothing_that_python_cannot_parse_or_that_changes_nothing(
     plugin_project: Any,
 ) -> None:
+    # info findings do not fail the run: only the fix that would not parse makes it exit 1
+    info = '[tool.guardrails.severity]\nTST015 = "info"\nTST016 = "info"\n'
+    plugin_project.write("pyproject.toml", PYPROJECT + info)
     broken = plugin_project.write("broken.py", b"value = gone\n")
     idle = plugin_project.write("idle.py", b"value = same\n")
     result = plugin_project.run("fix", "--select", "TST015,TST016", "broken.py", "idle.py")
@@ -255,4 +265,17 @@ def test_fix_writes_nothing_that_python_cannot_parse_or_that_changes_nothing(
     assert result.out.startswith("broken.py:1:9: TST015 gone\n")
     assert result.out.endswith(
         "Found 2 findings: 2 reliability (2 files checked).\nFixed 0 findings in 0 files.\n"
+    )
+
+
+def test_fix_exits_zero_when_what_remains_is_below_fail_on(plugin_project: Any) -> None:
+    plugin_project.write(
+        "pyproject.toml", PYPROJECT + '[tool.guardrails.severity]\nTST013 = "info"\n'
+    )
+    path = plugin_project.write("app.py", "old = 1\n")
+    result = plugin_project.run("fix", "--select", "TST011,TST013", "app.py")
+    assert path.read_text() == "new = 1\n"
+    assert result.code == 0
+    assert result.out.endswith(
+        "Found 1 finding: 1 observability (1 file checked).\nFixed 1 finding in 1 file.\n"
     )
