@@ -191,17 +191,27 @@ def test_sarif_fixes_carry_the_exact_replacements_and_only_for_fixable_findings(
 
 
 def test_sarif_regions_of_real_findings_count_code_points(root: Path) -> None:
-    source = 'import subprocess\nx = "é€𝄞"; subprocess.run("ls", shell=True)\n'
-    found = run(source, select=["SEC001", "REL010"])
+    source = (
+        "import datetime\nimport subprocess\n"
+        'x = "é€𝄞"; subprocess.run("ls", shell=True)\n'
+        'y = "𝄞"; t = datetime.datetime.utcnow()\n'
+    )
+    found = run(source, select=["SEC001", "REL010", "REL005"])
     results = {r["ruleId"]: r for r in sarif.document(found, [], root)["runs"][0]["results"]}
-    region = {"startLine": 2, "startColumn": 12, "endLine": 2, "endColumn": 44}
+
+    def region(rule_id: str) -> dict:
+        return results[rule_id]["locations"][0]["physicalLocation"]["region"]
+
+    # LibCST findings: `subprocess.run(...)` is code points 12-43 of line 3
     for rule_id in ("SEC001", "REL010"):
-        assert results[rule_id]["locations"][0]["physicalLocation"]["region"] == region
+        assert region(rule_id) == {"startLine": 3, "startColumn": 12, "endLine": 3, "endColumn": 44}
+    # a Ruff finding: `datetime.datetime.utcnow()` is code points 14-39 of line 4
+    assert region("REL005") == {"startLine": 4, "startColumn": 14, "endLine": 4, "endColumn": 40}
     assert "fixes" not in results["SEC001"]
     (change,) = results["REL010"]["fixes"][0]["artifactChanges"]
     assert change["replacements"] == [
         {
-            "deletedRegion": {"startLine": 2, "startColumn": 43, "endLine": 2, "endColumn": 43},
+            "deletedRegion": {"startLine": 3, "startColumn": 43, "endLine": 3, "endColumn": 43},
             "insertedContent": {"text": ", check=True"},
         }
     ]
