@@ -146,9 +146,13 @@ def test_conflicting_fixes_are_not_applied_blindly(project) -> None:
     project.write("tools/fixes.py", BROKEN_FIX_PLUGIN)
     project.write("pyproject.toml", '[tool.guardrails]\nplugins = ["tools.fixes"]\n')
     path = project.write("app.py", "old = 1\n")
-    project.run("fix", "--select", "TST011,TST012", "app.py")
-    # One of the two edits of the same range wins; the other no longer applies.
-    assert path.read_text() in ("new = 1\n", "newer = 1\n")
+    result = project.run("fix", "--select", "TST011,TST012", "app.py")
+    # Both rewrite the same name: the first in report order (TST011) wins; TST012's
+    # edit is not applied on top of it, and after the rename it no longer applies.
+    assert path.read_text() == "new = 1\n"
+    assert (result.code, result.err) == (0, "")
+    assert result.out.startswith("fixed 1 in app.py\n")
+    assert result.out.endswith("Fixed 1 finding in 1 file.\n")
 
 
 def test_fix_before_a_with_statement(project) -> None:

@@ -18,6 +18,7 @@ assert "uri-reference" in FORMATS.checkers, "install the `test` extra (rfc3986-v
 def validate_sarif(log: object) -> None:
     jsonschema.Draft4Validator(SCHEMA, format_checker=FORMATS).validate(log)
 
+
 SOURCE = """\
 import datetime
 import subprocess
@@ -67,18 +68,45 @@ def test_sarif_validates_and_lists_every_active_rule(findings_project) -> None:
 
 def test_sarif_carries_fixes(project) -> None:
     project.write(
-        "tools/acme.py",
-        "from guardrails import RuffMapping, hookimpl\n\n"
-        "@hookimpl\ndef guardrails_ruff_mappings():\n"
-        "    return [RuffMapping('REL002', ('E722',))]\n",
+        "app.py",
+        "import datetime\n\nfrom flask import Flask\n\napp = Flask(__name__)\n"
+        "NOW = datetime.datetime.now()\n\n\n"
+        "def rebuild(run):\n    try:\n        run()\n    except KeyError as err:\n"
+        "        raise ValueError(1)\n\n\n"
+        'if __name__ == "__main__":\n    app.run(debug=True)\n',
     )
-    project.write(
-        "pyproject.toml", '[tool.guardrails]\nplugins = ["tools.acme"]\nselect = ["REL005"]\n'
-    )
-    project.write("app.py", "import datetime\n\nNOW = datetime.datetime.now()\n")
-    log = json.loads(project.run("check", "--output-format", "sarif", "app.py").out)
+    select = ("--select", "OBS007,REL005,SEC014")
+    log = json.loads(project.run("check", *select, "--output-format", "sarif", "app.py").out)
     validate_sarif(log)
-    assert log["runs"][0]["results"][0]["ruleId"] == "REL005"
+    results = {r["ruleId"]: r for r in log["runs"][0]["results"]}
+    location = {"uri": "app.py", "uriBaseId": "%SRCROOT%"}
+
+    def change(region: tuple[int, int, int, int], text: str) -> dict:
+        keys = ("startLine", "startColumn", "endLine", "endColumn")
+        return {
+            "artifactLocation": location,
+            "replacements": [
+                {
+                    "deletedRegion": dict(zip(keys, region, strict=True)),
+                    "insertedContent": {"text": text},
+                }
+            ],
+        }
+
+    # a LibCST rule's fix (an insertion), a Semgrep rule's (a replacement), none for REL005
+    assert results["OBS007"]["fixes"] == [
+        {
+            "description": {"text": "add `from err`"},
+            "artifactChanges": [change((13, 28, 13, 28), " from err")],
+        }
+    ]
+    assert results["SEC014"]["fixes"] == [
+        {
+            "description": {"text": "Fix SEC014"},
+            "artifactChanges": [change((17, 5, 17, 24), "app.run(debug=False)")],
+        }
+    ]
+    assert "fixes" not in results["REL005"]
 
 
 def test_agent_output_is_compact_markdown(findings_project) -> None:
