@@ -285,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"not a mutation target: {', '.join(sorted(unknown))}")
     args.work.mkdir(parents=True, exist_ok=True)
+    head = ["git", "rev-parse", "--short", "HEAD"]  # what the clones check out
+    commit = subprocess.run(head, cwd=REPO, capture_output=True, text=True, check=True).stdout
     slots: queue.Queue = queue.Queue()
     for slot in range(max(1, args.jobs)):
         slots.put(slot)
@@ -310,14 +312,11 @@ def main(argv: list[str] | None = None) -> int:
             kept.values(),
             key=lambda m: order.index(m["module"]) if m["module"] in order else len(order),
         )
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        data = {"date": datetime.date.today().isoformat(), "commit": commit, "modules": modules}
+        data = {
+            "date": datetime.date.today().isoformat(),
+            "commit": commit.strip(),
+            "modules": modules,
+        }
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(data, indent=1) + "\n")
         PAGE.write_text(page_from(data))
