@@ -181,6 +181,8 @@ def test_per_file_ignores_drop_rules_for_matching_paths_only(tmp_path: Path) -> 
         "scripts/*" = ["SEC"]
         "legacy/**" = ["ALL"]
         "app/models.py" = ["REL003"]
+        "fixtures" = ["SEC002"]
+        "*_pb2.py" = ["SEC001"]
         """,
     )
     plan = build_plan(load_settings(tmp_path), _registry())
@@ -194,6 +196,11 @@ def test_per_file_ignores_drop_rules_for_matching_paths_only(tmp_path: Path) -> 
     assert ids("legacy/deep/old.py") == set()
     assert ids("app/models.py") == everything - {"REL003"}
     assert ids("other/scripts/ops.py") == everything  # a pattern with "/" is anchored
+    # one without "/" matches any single component, folders included
+    assert ids("tests/fixtures/data.py") == everything - {"SEC002"}
+    assert ids("fixtures.py") == everything
+    assert ids("gen/api_pb2.py") == everything - {"SEC001"}
+    assert ids("gen/api_pb2.py/x.py") == everything - {"SEC001"}
 
 
 # ------------------------------------------------------------ the real CLI
