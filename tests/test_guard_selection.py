@@ -255,3 +255,28 @@ def test_cli_layers_end_to_end(project) -> None:
         "OBS",
     )
     assert (result.code, result.ids()) == (0, [])
+
+
+# ----------------------------------------------------------------- severity
+def test_severity_all_sets_every_rule_and_longer_prefixes_override_it(tmp_path: Path) -> None:
+    _config(
+        tmp_path,
+        "pyproject.toml",
+        """\
+        [tool.guardrails]
+        select = ["SEC001", "SEC002", "OBS001", "REL003"]
+        [tool.guardrails.severity]
+        SEC001 = "info"
+        SEC = "warning"
+        ALL = "error"
+        """,
+    )
+    plan = build_plan(load_settings(tmp_path), _registry())
+    severities = {rule.id: rule.severity for rule in plan.rules}
+    assert {k: severities[k] for k in ("SEC001", "SEC002", "OBS001", "REL003", "GR003")} == {
+        "SEC001": "info",
+        "SEC002": "warning",
+        "OBS001": "error",
+        "REL003": "error",
+        "GR003": "error",
+    }
