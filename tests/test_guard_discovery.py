@@ -254,3 +254,13 @@ def test_src_layout_names_modules_for_rules_end_to_end(project) -> None:
     project.write("pyproject.toml", SRC_CONFIG.format(src='src = ["."]'))
     result = project.run("check", "--no-cache", "--output-format", "json")
     assert (result.code, result.ids()) == (0, [])
+
+
+def test_force_exclude_skips_named_paths_inside_a_virtualenv(tmp_path: Path) -> None:
+    """What pre-commit passes (`--force-exclude` + file names) agrees with `check .`."""
+    _write(tmp_path, VENV_TREE)
+    named = ("env3/lib/site.py", "tools/env/lib/deep/mod.py", "venv/lib/b.py", "tools/helper.py")
+    assert _found(tmp_path, *named) == set(named)  # named without --force-exclude: checked
+    assert _found(tmp_path, *named, force_exclude=True) == {"tools/helper.py"}
+    assert _found(tmp_path, "env3", "tools/env/lib", force_exclude=True) == set()
+    assert _found(tmp_path, "env3", "tools") == {"env3/lib/site.py", "tools/helper.py"}
