@@ -49,6 +49,9 @@ def _write(root: Path, files: dict[str, str]) -> None:
 
 def _found(root: Path, *named: str, force_exclude: bool = False) -> set[str]:
     """Root-relative files a run in `root` would check for these command-line paths."""
+    config = root / "pyproject.toml"
+    if not config.exists():  # never pick up a config from a folder above the test's
+        config.write_text("[tool.guardrails]\n", encoding="utf-8")
     settings = load_settings(root)
     paths = [root / name for name in named] or [root]
     files = discover(paths, discovery_for(settings), force_exclude)
@@ -57,6 +60,7 @@ def _found(root: Path, *named: str, force_exclude: bool = False) -> set[str]:
 
 # --------------------------------------------------------- paths named on the CLI
 def test_named_directory_and_file_are_checked_despite_default_excludes(project) -> None:
+    project.write("pyproject.toml", "[tool.guardrails]\n")
     project.write("app.py", BAD)
     project.write("build/gen.py", BAD)
     project.write("build/dist/nested.py", BAD)  # excluded again below the named folder

@@ -18,7 +18,7 @@ ALWAYS_ON = {"GR001", "GR003"}  # engine findings no selection switches off
 @functools.lru_cache(maxsize=1)
 def _registry() -> Registry:
     """The real registry (built-in rules and installed plugins), built once."""
-    return build_registry(Settings(root=Path.cwd().resolve()))
+    return build_registry(Settings(root=Path(__file__).resolve().parent))
 
 
 def _toy_registry() -> Registry:

@@ -66,7 +66,7 @@ def model(
 
 @functools.lru_cache(maxsize=1)
 def _real_registry() -> Registry:
-    return build_registry(Settings(root=Path.cwd().resolve()))
+    return build_registry(Settings(root=Path(__file__).resolve().parent))
 
 
 def _toy_registry() -> Registry:
@@ -134,7 +134,9 @@ def test_selection_matches_the_model_on_toy_rules(layers: list[SelectionLayer]) 
 def test_selection_matches_the_model_on_the_real_rules(layers: list[SelectionLayer]) -> None:
     """Through `build_plan`, as a run resolves it (every selector names a loaded rule)."""
     registry = _real_registry()
-    plan = build_plan(Settings(root=Path.cwd().resolve(), layers=tuple(layers)), registry)
+    plan = build_plan(
+        Settings(root=Path(__file__).resolve().parent, layers=tuple(layers)), registry
+    )
     expected = model(_defaults(registry), registry.always_on, layers)
     assert {rule.id for rule in plan.rules} == expected
 
