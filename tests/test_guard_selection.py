@@ -280,3 +280,27 @@ def test_severity_all_sets_every_rule_and_longer_prefixes_override_it(tmp_path: 
         "REL003": "error",
         "GR003": "error",
     }
+
+
+# ------------------------------------------------------- which config is read
+def test_nearest_pyproject_with_a_guardrails_table_is_the_config(tmp_path: Path) -> None:
+    outer = tmp_path / "outer"
+    inner = outer / "pkg" / "inner"
+    inner.mkdir(parents=True)
+    _config(outer, "pyproject.toml", '[tool.guardrails]\nselect = ["SEC001"]\n')
+    _config(inner, "pyproject.toml", "[tool.black]\nline-length = 100\n")  # no table: skipped
+    settings = load_settings(inner)
+    assert (settings.config_path, settings.root) == (outer / "pyproject.toml", outer.resolve())
+    assert _enabled(inner) == {"SEC001"} | ALWAYS_ON
+    _config(inner, "pyproject.toml", '[tool.guardrails]\nselect = ["REL003"]\n')
+    assert _enabled(inner) == {"REL003"} | ALWAYS_ON
+    assert load_settings(inner).root == inner.resolve()
+    isolated = load_settings(inner, isolated=True)
+    assert (isolated.config_path, isolated.layers) == (None, (SelectionLayer(),))
+
+
+def test_cli_id_lists_split_on_commas_and_repeat() -> None:
+    from guardrails.cli import _id_list
+
+    assert _id_list(None) is None
+    assert _id_list(["SEC001, REL", "OBS001", " ,ARC001,"]) == ("SEC001", "REL", "OBS001", "ARC001")
