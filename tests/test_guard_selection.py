@@ -304,3 +304,26 @@ def test_cli_id_lists_split_on_commas_and_repeat() -> None:
 
     assert _id_list(None) is None
     assert _id_list(["SEC001, REL", "OBS001", " ,ARC001,"]) == ("SEC001", "REL", "OBS001", "ARC001")
+
+
+# --------------------------------------------------------------- test-paths
+def test_test_paths_exempt_test_code_from_non_test_rules(tmp_path: Path) -> None:
+    non_test = {rid for rid, meta in _registry().rules.items() if meta.skip_tests}
+    assert "REL001" in non_test
+    _config(tmp_path, "pyproject.toml", "[tool.guardrails]\n")
+    plan = build_plan(load_settings(tmp_path), _registry())
+
+    def ids(relative: str) -> set[str]:
+        return {rule.id for rule in plan.rules_for(relative)}
+
+    for relative in ("tests/unit/helpers.py", "pkg/test_api.py", "api_test.py", "conftest.py"):
+        assert ids(relative) == _all_ids() - non_test, relative
+    for relative in ("pkg/testing.py", "contest.py", "pkg/api_tests.py", "latest/x.py"):
+        assert ids(relative) == _all_ids(), relative
+    _config(tmp_path, "pyproject.toml", '[tool.guardrails]\ntest-paths = ["checks"]\n')
+    plan = build_plan(load_settings(tmp_path), _registry())
+    assert ids("checks/x.py") == _all_ids() - non_test
+    assert ids("tests/test_api.py") == _all_ids()
+    _config(tmp_path, "pyproject.toml", "[tool.guardrails]\ntest-paths = []\n")  # switched off
+    plan = build_plan(load_settings(tmp_path), _registry())
+    assert ids("tests/test_api.py") == _all_ids()
