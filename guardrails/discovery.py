@@ -274,6 +274,12 @@ def _in_virtualenv(path: Path, stop: Path, memo: dict[Path, bool]) -> bool:
     return inside
 
 
+def _in_project_virtualenv(path: Path, root: Path) -> bool:
+    """True when a file or folder is inside (or is) a virtualenv below the project root."""
+    target = resolved(path)
+    return _in_virtualenv(target if path.is_file() else target / "-", root, {})
+
+
 def discover(
     paths: Sequence[Path], discovery: Discovery, force_exclude: bool = False
 ) -> list[Path]:
@@ -284,6 +290,8 @@ def discover(
     for path in paths:
         if not path.is_file() and not path.is_dir():
             raise UsageError(f"{path}: {_not_checkable(path) or 'not a file or directory'}")
+        if force_exclude and _in_project_virtualenv(path, discovery.root):
+            continue  # as a walk of the project skips it (what pre-commit hooks pass)
         if path.is_file():
             if not (force_exclude and discovery.excluded(path)):
                 found.setdefault(str(resolved(path)), path)

@@ -80,6 +80,11 @@ def _check_option(meta: RuleMeta, option: Option, value: Any, where: str) -> Any
     return value
 
 
+def _severity_order(item: tuple[str, str]) -> int:
+    """`[tool.guardrails.severity]` entries apply least specific first: `ALL`, then by length."""
+    return -1 if item[0] == "ALL" else len(item[0])
+
+
 def build_plan(settings: Settings, registry: Registry | None = None) -> Plan:
     """Validate ids and options against the registry; pick the active rules."""
     registry = registry or build_registry(settings)
@@ -112,8 +117,8 @@ def build_plan(settings: Settings, registry: Registry | None = None) -> Plan:
     for rule_id in sorted(active_ids):
         meta = registry.rules[rule_id]
         severity = meta.severity
-        for selector, level in sorted(settings.severity.items(), key=lambda kv: len(kv[0])):
-            if rule_id.startswith(selector):
+        for selector, level in sorted(settings.severity.items(), key=_severity_order):
+            if selector == "ALL" or rule_id.startswith(selector):
                 severity = level
         options = {**meta.option_defaults(), **settings.rule_options.get(rule_id, {})}
         rules.append(

@@ -3,8 +3,9 @@
 Selection follows Ruff: each layer (the config file, then the command line)
 may replace the set with `select`, add with `extend-select` and remove with
 `ignore`; within a layer the most specific selector wins (`ignore = ["SEC"]`
-with `select = ["SEC001"]` keeps SEC001). Selectors are ids or id prefixes,
-or `ALL`.
+with `select = ["SEC001"]` keeps SEC001; `ALL` is the least specific, and an
+`ignore` beats a select of equal specificity). Selectors are ids or id
+prefixes, or `ALL`.
 """
 
 from __future__ import annotations
