@@ -153,6 +153,50 @@ def _skip_annotations(session: Path, module: Path) -> None:
                 db.set_result(item.job_id, skipped)
 
 
+def _executed_lines(clone: Path, venv: Path, module: str, tests: list[str], work: Path) -> set[int]:
+    """Lines of `module` its tests execute, in-process or in the CLI subprocesses they start.
+
+    A mutant on any other line survives without running: no test can see it. Measured once
+    per module with coverage.py (`patch = subprocess` follows the CLI runs), this spares the
+    slowest case, a survivor, which runs every selected test.
+    """
+    name = module.replace("/", "_").removesuffix(".py")
+    data = work / f"{name}.coverage"
+    rc = work / f"{name}.coveragerc"
+    rc.write_text(
+        f"[run]\ndata_file = {data}\nparallel = true\npatch = subprocess, fork, _exit\n"
+        f"include = {clone / module}\n"
+    )
+    for old in work.glob(f"{name}.coverage*"):
+        old.unlink()
+    python = str(venv / "bin" / "python")
+    command = [python, "-m", "coverage", "run", f"--rcfile={rc}", "-m", "pytest", "-q", "-n", "0"]
+    command += ["-p", "no:cacheprovider", *tests]
+    subprocess.run(command, cwd=clone, capture_output=True, check=False)
+    _run([python, "-m", "coverage", "combine", f"--rcfile={rc}", "-q"], cwd=clone)
+    report = work / f"{name}.coverage.json"
+    _run([python, "-m", "coverage", "json", f"--rcfile={rc}", "-q", "-o", str(report)], cwd=clone)
+    files = json.loads(report.read_text())["files"]
+    return {line for entry in files.values() for line in entry["executed_lines"]}
+
+
+def _skip_unexecuted(session: Path, executed: set[int]) -> None:
+    """Mutants on lines no selected test runs are survivors: recorded, not run."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
+
+    survived = WorkResult(
+        worker_outcome=WorkerOutcome.NORMAL,
+        test_outcome=TestOutcome.SURVIVED,
+        output="not executed by its tests",
+    )
+    with use_db(session, WorkDB.Mode.open) as db:
+        done = {job_id for job_id, _ in db.results}
+        for item in db.work_items:
+            if item.job_id not in done and item.mutations[0].start_pos[0] not in executed:
+                db.set_result(item.job_id, survived)
+
+
 def _equivalents() -> dict[tuple[str, str, str], str]:
     if not EQUIVALENT.exists():
         return {}
@@ -163,36 +207,56 @@ def _equivalents() -> dict[tuple[str, str, str], str]:
         }
 
 
-def _score(module: str, kind: str, session: Path, source: str) -> Score:
+def _outcomes(session: Path) -> list[tuple[str, int, str]]:
+    """(operator, line, outcome) per mutant of a cosmic-ray session; outcome is `skipped`,
+    `killed` (a test failed, or the mutant could not even run), or `survived`."""
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
-    lines = source.splitlines()
-    equivalent = _equivalents()
     with use_db(session, WorkDB.Mode.open) as db:
-        items = {item.job_id: item for item in db.work_items}
+        items = db.work_items
         results = dict(db.results)
-    skipped = killed = same = 0
-    survivors = []
-    for job_id, item in items.items():
-        result = results.get(job_id)
+    rows = []
+    for item in items:
         (mutation,) = item.mutations
+        result = results.get(item.job_id)
         if result is not None and result.worker_outcome == WorkerOutcome.SKIPPED:
-            skipped += 1
+            outcome = "skipped"
         elif result is not None and result.test_outcome in (
             TestOutcome.KILLED,
-            TestOutcome.INCOMPETENT,  # the mutant cannot even be imported or run
+            TestOutcome.INCOMPETENT,
         ):
+            outcome = "killed"
+        else:
+            outcome = "survived"
+        rows.append((mutation.operator_name, mutation.start_pos[0], outcome))
+    return rows
+
+
+def tally(
+    module: str,
+    kind: str,
+    outcomes: list[tuple[str, int, str]],
+    source: str,
+    equivalent: dict[tuple[str, str, str], str],
+) -> Score:
+    """A module's score: survivors listed as equivalent (by operator and line text) don't count."""
+    lines = source.splitlines()
+    skipped = killed = same = 0
+    survivors: list[dict[str, object]] = []
+    for operator, row, outcome in outcomes:
+        if outcome == "skipped":
+            skipped += 1
+        elif outcome == "killed":
             killed += 1
         else:
-            row = mutation.start_pos[0]
             text = lines[row - 1].strip() if 0 < row <= len(lines) else ""
-            if (module, mutation.operator_name, text) in equivalent:
+            if (module, operator, text) in equivalent:
                 same += 1
             else:
-                survivors.append({"operator": mutation.operator_name, "line": row, "text": text})
+                survivors.append({"operator": operator, "line": row, "text": text})
     survivors.sort(key=lambda v: (v["line"], v["operator"]))
-    return Score(module, kind, len(items), skipped, killed, same, survivors)
+    return Score(module, kind, len(outcomes), skipped, killed, same, survivors)
 
 
 def _mutate(module: str, tests: list[str], kind: str, slots: queue.Queue, work: Path) -> Score:
@@ -218,9 +282,11 @@ def _mutate(module: str, tests: list[str], kind: str, slots: queue.Queue, work: 
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         _run([cosmic, "init", str(config), str(session)], cwd=clone, env=env)
         _skip_annotations(session, clone / module)
+        _skip_unexecuted(session, _executed_lines(clone, venv, module, tests, work))
         _run([cosmic, "exec", str(config), str(session)], cwd=clone, env=env)
         _run(["git", "checkout", "--quiet", "--", "."], cwd=clone)  # nothing left mutated
-        return _score(module, kind, session, (clone / module).read_text())
+        source = (clone / module).read_text()
+        return tally(module, kind, _outcomes(session), source, _equivalents())
     finally:
         slots.put(slot)
 

@@ -1,0 +1,93 @@
+"""bench/mutation.py: what it skips, how it scores, and that the published page is its numbers.
+
+The mutation run itself takes an hour (docs/testing.md); these check the parts that decide the
+published score, in-process.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+
+from conftest import REPO
+
+SCRIPT = REPO / "bench" / "mutation.py"
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("mutation_bench", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+SOURCE = """\
+from __future__ import annotations
+
+LIMIT: int | None = 3
+
+
+def f(a: dict[str, int] | None, b=1) -> list[int] | None:
+    x: int = a | b
+    return [x | 2]
+"""
+
+
+def test_only_mutants_wholly_inside_an_annotation_are_skipped() -> None:
+    bench = _bench()
+    spans = bench._annotation_lines(SOURCE)
+    inside = bench._inside
+    assert inside((3, 7), (3, 17), spans)  # LIMIT: int | None
+    assert inside((6, 9), (6, 30), spans)  # a: dict[str, int] | None
+    assert inside((6, 40), (6, 56), spans)  # -> list[int] | None
+    assert inside((7, 7), (7, 10), spans)  # x: int
+    assert not inside((7, 13), (7, 18), spans)  # = a | b (runs)
+    assert not inside((8, 12), (8, 17), spans)  # x | 2 (runs)
+    assert not inside((3, 7), (3, 22), spans)  # reaches past the annotation
+    assert not inside((6, 32), (6, 35), spans)  # b=1
+
+
+def test_score_counts_killed_over_mutants_that_could_be_told_apart() -> None:
+    bench = _bench()
+    source = "a = 1\nif a < 2:\n    b = a + 1\n"
+    outcomes = [
+        ("core/NumberReplacer", 1, "killed"),
+        ("core/ReplaceComparisonOperator_Lt_LtE", 2, "survived"),
+        ("core/ReplaceBinaryOperator_Add_Sub", 3, "survived"),
+        ("core/ReplaceBinaryOperator_Add_Mul", 3, "skipped"),
+        ("core/NumberReplacer", 3, "killed"),
+    ]
+    equivalent = {("m.py", "core/ReplaceBinaryOperator_Add_Sub", "b = a + 1"): "no reader"}
+    score = bench.tally("m.py", "core", outcomes, source, equivalent)
+    assert (score.mutants, score.skipped, score.killed, score.equivalent) == (5, 1, 2, 1)
+    assert score.score == 2 / 3
+    assert score.survivors == [
+        {"operator": "core/ReplaceComparisonOperator_Lt_LtE", "line": 2, "text": "if a < 2:"}
+    ]
+    nothing = bench.tally("m.py", "core", [("core/X", 1, "skipped")], source, {})
+    assert nothing.score == 1.0
+
+
+def test_equivalents_file_is_well_formed_and_every_entry_has_a_reason() -> None:
+    bench = _bench()
+    for (module, operator, text), reason in bench._equivalents().items():
+        assert (REPO / module).is_file(), module
+        assert operator.startswith("core/") and text and reason.strip(), (module, operator)
+        assert text in {line.strip() for line in (REPO / module).read_text().splitlines()}, (
+            f"{module}: no line {text!r} any more; drop or update the entry"
+        )
+
+
+def test_published_page_is_the_committed_results() -> None:
+    bench = _bench()
+    data = json.loads(bench.RESULTS.read_text())
+    assert bench.PAGE.read_text() == bench.page_from(data)
+    assert {m["module"] for m in data["modules"]} <= set(bench.CORE) | set(bench.RULES)
+    for module in data["modules"]:
+        assert (
+            module["killed"] + module["skipped"] + module["equivalent"] + len(module["survivors"])
+            == module["mutants"]
+        ), module["module"]
