@@ -133,13 +133,15 @@ def _date(text: str) -> tuple[datetime.date | None, str | None]:
     return None, text
 
 
-def valid_until(suppressions: Iterable[Suppression]) -> datetime.date | None:
+def valid_until(
+    suppressions: Iterable[Suppression], today: datetime.date | None = None
+) -> datetime.date | None:
     """The last day on which applying these suppressions gives today's result.
 
-    The earliest `until` still in the future: after it, a suppression
-    expires and the file's findings change although its text did not.
+    The earliest `until` not yet passed (`today` itself counts): after it, a
+    suppression expires and the file's findings change although its text did not.
     """
-    today = datetime.date.today()
+    today = today or datetime.date.today()
     dates = [s.until for s in suppressions if s.until is not None and s.until >= today]
     return min(dates) if dates else None
 
