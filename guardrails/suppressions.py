@@ -118,6 +118,8 @@ def parse(source: str, foreign_kinds: tuple[str, ...] = ()) -> list[Suppression]
         if expiry:
             reason = reason[expiry.end() :].strip().lstrip("-:—").strip()
             until, bad_until = _date(expiry.group("date"))
+        if not any(char.isalnum() for char in reason):
+            reason = ""  # `-`, `...`, `:` say nothing: no letter or digit, no reason
         target = line
         if not trailing:
             target = next((n for n in ordered_code if n > line), line)
