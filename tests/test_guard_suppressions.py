@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,18 @@ def test_cache_entry_without_expiry_never_goes_stale(tmp_path: Path) -> None:
     entry = cache.entry("app.py", "app", b"x = 1\n")
     cache.put(entry, [], None)
     assert cache.get(entry, today=datetime.date(2999, 1, 1)) == []
+
+
+def test_engine_caches_a_file_with_its_earliest_expiry(project) -> None:
+    project.write(
+        "app.py",
+        "import os\n"
+        "os.system('x')  # guardrails: ignore[SEC001] until=2999-03-04 why\n"
+        "os.system('y')  # guardrails: ignore[SEC001] until=2998-01-02 why\n",
+    )
+    project.write("plain.py", "x = 1\n")
+    result = project.run("check", "--cache-dir", ".c", "--output-format", "json")
+    assert result.code == 0 and result.ids() == [], result.out + result.err
+    stored = [json.loads(p.read_text()) for p in (project.root / ".c").glob("v*/*/*.json")]
+    assert sorted(map(str, (e["valid_until"] for e in stored))) == ["2998-01-02", "None"]
+    assert all(e["violations"] == [] for e in stored)
