@@ -51,14 +51,24 @@ def load(path: Path) -> list[dict[str, Any]]:
         raise ConfigError(f"{path}: cannot read baseline: {exc}") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}: baseline is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: baseline is nested too deeply to be a baseline") from None
     entries = data.get("findings") if isinstance(data, dict) else None
-    if not isinstance(entries, list) or not all(
-        isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries
-    ):
+    if not isinstance(entries, list) or not all(_well_formed(e) for e in entries):
         raise ConfigError(
-            f"{path}: not a guardrails baseline (expected findings with fingerprints)"
+            f"{path}: not a guardrails baseline (expected findings, each with a string "
+            "fingerprint, rule_id and path and an integer line)"
         )
     return entries
+
+
+def _well_formed(entry: object) -> bool:
+    """Whether an entry has what `apply` and `dump` read: a crash there is no error message."""
+    return (
+        isinstance(entry, dict)
+        and all(isinstance(entry.get(key), str) for key in ("fingerprint", "rule_id", "path"))
+        and type(entry.get("line")) is int
+    )
 
 
 def apply_file(

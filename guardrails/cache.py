@@ -342,7 +342,8 @@ class Cache:
         name = digest.hexdigest()
         return self.directory / f"v{FORMAT}" / name[:2] / f"{name}.json"
 
-    def get(self, entry: Path) -> list[Violation] | None:
+    def get(self, entry: Path, today: datetime.date | None = None) -> list[Violation] | None:
+        """The stored findings, or None when missing, foreign or past their `valid_until`."""
         if not self.enabled:
             return None
         try:
@@ -350,7 +351,9 @@ class Cache:
             # link to a device is a miss like any other foreign entry
             data = json.loads(read_source(entry, _MAX_ENTRY_BYTES).decode("utf-8"))
             until = data["valid_until"]
-            if until is not None and datetime.date.fromisoformat(until) < datetime.date.today():
+            if until is not None and datetime.date.fromisoformat(until) < (
+                today or datetime.date.today()
+            ):
                 return None  # a suppression in the file expired since
             if type(data["violations"]) is not list:
                 return None

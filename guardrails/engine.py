@@ -107,7 +107,11 @@ def _read_lines(path: Path, max_bytes: int) -> list[str]:
 
 
 def finalize(
-    plan: Plan, result: FileResult, external: Sequence[Violation], path: Path
+    plan: Plan,
+    result: FileResult,
+    external: Sequence[Violation],
+    path: Path,
+    today: datetime.date | None = None,
 ) -> list[Violation]:
     """Merge a file's findings from every backend; apply rule scope and suppressions."""
     applicable = {r.id for r in plan.rules_for(root_relative(path, plan.settings.root))}
@@ -146,7 +150,7 @@ def finalize(
             )
 
         merged = suppressions.apply(
-            merged, result.suppressions, applicable, set(plan.known_ids), engine_finding
+            merged, result.suppressions, applicable, set(plan.known_ids), engine_finding, today
         )
         others = [
             (s.line, s.trailing, s.kind, s.codes)
@@ -294,7 +298,11 @@ def _unchecked(plan: Plan, files: Sequence[Path]) -> dict[int, list[Violation]]:
 
 
 def _cached(
-    plan: Plan, files: Sequence[Path], cache: Cache, skip: Container[int] = ()
+    plan: Plan,
+    files: Sequence[Path],
+    cache: Cache,
+    skip: Container[int] = (),
+    today: datetime.date | None = None,
 ) -> tuple[dict[int, list[Violation]], dict[int, Path]]:
     """Findings already cached, and the entry each file's findings belong in."""
     hits: dict[int, list[Violation]] = {}
@@ -312,7 +320,7 @@ def _cached(
         facts = f"typed={typed[path.parent]}"
         entry = cache.entry(display_path(path), module, data, facts)
         entries[index] = entry
-        found = cache.get(entry)
+        found = cache.get(entry, today)
         if found is not None:
             hits[index] = found
     return hits, entries
@@ -324,6 +332,7 @@ def check_paths(
     jobs: int = 0,
     cache: Cache | None = None,
     progress: Progress | None = None,
+    today: datetime.date | None = None,
 ) -> RunResult:
     """Check `files` with every backend; the result is the same for any `jobs`.
 
@@ -331,16 +340,17 @@ def check_paths(
     Ruff start first and run while the LibCST pass works; a backend that
     cannot run or fails raises BackendError (exit code 2), so a failed
     backend never looks like a clean run. `progress(n)` is told as files finish.
+    `today` (default: the real one) is the day dated suppressions are judged on.
     """
     advance = progress or (lambda done: None)
     unchecked = _unchecked(plan, files)
-    hits, entries = _cached(plan, files, cache, unchecked) if cache is not None else ({}, {})
+    hits, entries = _cached(plan, files, cache, unchecked, today) if cache is not None else ({}, {})
     hits.update(unchecked)  # reported as they are, never cached
     advance(len(hits))
     todo_index = [index for index in range(len(files)) if index not in hits]
     violations: list[Violation] = [v for found in hits.values() for v in found]
     for done, found, valid_until, cacheable in _check_uncached(
-        plan, [files[index] for index in todo_index], jobs, advance
+        plan, [files[index] for index in todo_index], jobs, advance, today
     ):
         index = todo_index[done]
         # A fingerprint depends only on the file's own findings: computed once,
@@ -361,7 +371,11 @@ def check_paths(
 
 
 def _check_uncached(
-    plan: Plan, files: Sequence[Path], jobs: int, progress: Progress
+    plan: Plan,
+    files: Sequence[Path],
+    jobs: int,
+    progress: Progress,
+    today: datetime.date | None = None,
 ) -> Iterator[tuple[int, list[Violation], datetime.date | None, bool]]:
     """(index in `files`, final findings from every backend, until when they hold,
     whether they may be cached), any order.
@@ -393,8 +407,8 @@ def _check_uncached(
         done = [
             (
                 index,
-                finalize(plan, result, by_path.get(result.path, ()), files[index]),
-                suppressions.valid_until(result.suppressions),
+                finalize(plan, result, by_path.get(result.path, ()), files[index], today),
+                suppressions.valid_until(result.suppressions, today),
                 not isinstance(result, CrashedFile),
             )
             for index, result in waiting.items()

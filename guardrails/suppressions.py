@@ -118,6 +118,8 @@ def parse(source: str, foreign_kinds: tuple[str, ...] = ()) -> list[Suppression]
         if expiry:
             reason = reason[expiry.end() :].strip().lstrip("-:—").strip()
             until, bad_until = _date(expiry.group("date"))
+        if not any(char.isalnum() for char in reason):
+            reason = ""  # `-`, `...`, `:` say nothing: no letter or digit, no reason
         target = line
         if not trailing:
             target = next((n for n in ordered_code if n > line), line)
@@ -133,13 +135,15 @@ def _date(text: str) -> tuple[datetime.date | None, str | None]:
     return None, text
 
 
-def valid_until(suppressions: Iterable[Suppression]) -> datetime.date | None:
+def valid_until(
+    suppressions: Iterable[Suppression], today: datetime.date | None = None
+) -> datetime.date | None:
     """The last day on which applying these suppressions gives today's result.
 
-    The earliest `until` still in the future: after it, a suppression
-    expires and the file's findings change although its text did not.
+    The earliest `until` not yet passed (`today` itself counts): after it, a
+    suppression expires and the file's findings change although its text did not.
     """
-    today = datetime.date.today()
+    today = today or datetime.date.today()
     dates = [s.until for s in suppressions if s.until is not None and s.until >= today]
     return min(dates) if dates else None
 

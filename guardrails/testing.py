@@ -28,6 +28,7 @@ provides yet (they are registered as a plugin named `inline`)::
 
 from __future__ import annotations
 
+import datetime
 import functools
 import tempfile
 import textwrap
@@ -105,11 +106,13 @@ def run_many(
     options: Mapping[str, Mapping[str, object]] | None = None,
     inline: Inline = Inline(),
     src: Iterable[str] = (),
+    today: datetime.date | None = None,
 ) -> dict[str, list[Violation]]:
     """Findings per relative path for several files checked in one run.
 
     `src` names extra source roots (relative folders), so a file at
-    `case/acme/api/x.py` can be the module `acme.api.x`.
+    `case/acme/api/x.py` can be the module `acme.api.x`. `today` is the day
+    `until=` dates are judged on (default: the real one).
     """
     registry = _registry(Path.cwd().resolve(), inline)
     with tempfile.TemporaryDirectory(prefix="guardrails-test-") as tmp:
@@ -129,7 +132,7 @@ def run_many(
         plan = build_plan(settings, registry)
         shown = {display_path(path): path.relative_to(root).as_posix() for path in files}
         found: dict[str, list[Violation]] = {relative: [] for relative in sources}
-        for violation in check_paths(plan, files, jobs=1).violations:
+        for violation in check_paths(plan, files, jobs=1, today=today).violations:
             found[shown[violation.path]].append(violation)
     return found
 
@@ -142,10 +145,11 @@ def run(
     rules: Iterable[type[CstRule]] = (),
     semgrep_dirs: Iterable[str | Path] = (),
     ruff_mappings: Iterable[RuffMapping] = (),
+    today: datetime.date | None = None,
 ) -> list[Violation]:
-    """Findings for `source` (dedented) checked as the file `path` of a project."""
+    """Findings for `source` (dedented) checked as the file `path` of a project, on `today`."""
     inline = Inline.of(rules, semgrep_dirs, ruff_mappings)
-    return run_many({path: source}, select, options, inline)[path]
+    return run_many({path: source}, select, options, inline, today=today)[path]
 
 
 def assert_findings(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -178,10 +179,12 @@ def test_rdjson(findings_project) -> None:
 
 
 def test_fingerprints_survive_inserted_lines(findings_project) -> None:
-    before = {
-        v["rule_id"]: v["fingerprint"]
-        for v in findings_project.run("check", "--output-format", "json").json()["violations"]
-    }
+    found = findings_project.run("check", "--output-format", "json").json()["violations"]
+    before = {v["rule_id"]: v["fingerprint"] for v in found}
+    # not vacuous: every finding has its own 32-hex-digit fingerprint (empty ones would all match)
+    assert len(before) == len(found) >= 3
+    assert all(re.fullmatch(r"[0-9a-f]{32}", fingerprint) for fingerprint in before.values())
+    assert len(set(before.values())) == len(before)
     findings_project.write(
         "app/service.py",
         "# a new comment\n\n"

@@ -8,7 +8,7 @@ import json
 from guardrails.cache import Cache
 from guardrails.testing import assert_findings, run
 
-TODAY = datetime.date.today()
+DAY = datetime.date(2031, 5, 17)  # a fixed "today", injected: no test reads the wall clock
 
 
 def test_trailing_suppression_with_reason() -> None:
@@ -74,10 +74,9 @@ def test_suppression_without_reason_is_gr004() -> None:
 
 
 def test_gr004_can_be_switched_off_in_config() -> None:
-    found = run(
-        "import os\nos.system('sync')  # guardrails: ignore[SEC001]\n", select=["SEC", "GR002"]
-    )
-    assert found == []
+    source = "import os\nos.system('sync')  # guardrails: ignore[SEC001]\n"
+    assert [(v.rule_id, v.line) for v in run(source, select=["SEC", "GR004"])] == [("GR004", 2)]
+    assert run(source, select=["SEC", "GR002"]) == []
 
 
 def test_marker_inside_a_string_is_not_a_suppression() -> None:
@@ -91,8 +90,10 @@ def test_marker_inside_a_string_is_not_a_suppression() -> None:
 
 
 def test_suppression_for_inactive_rule_is_not_reported_unused() -> None:
-    found = run("x = 1  # guardrails: ignore[SEC001] reason\n", select=["REL"])
-    assert found == []
+    source = "x = 1  # guardrails: ignore[SEC001] reason\n"
+    # GR002 is on in both runs: only whether SEC001 ran differs
+    assert run(source, select=["REL", "GR002"]) == []
+    assert [(v.rule_id, v.line) for v in run(source, select=["SEC", "GR002"])] == [("GR002", 1)]
 
 
 def test_engine_rule_examples_show_what_they_claim() -> None:
@@ -114,13 +115,15 @@ def _dated(day: datetime.date | str, reason: str = "key rotation in OPS-112") ->
 
 
 def test_suppression_is_honoured_until_its_date_inclusive() -> None:
-    assert run(_dated(TODAY + datetime.timedelta(days=1))) == []
-    assert run(_dated(TODAY)) == []
+    assert run(_dated(DAY + datetime.timedelta(days=1)), today=DAY) == []
+    assert run(_dated(DAY), today=DAY) == []
+    found = run(_dated(DAY), today=DAY + datetime.timedelta(days=1))
+    assert [(v.rule_id, v.line) for v in found] == [("SEC001", 2), ("GR006", 2)]
 
 
 def test_expired_suppression_reports_the_finding_and_gr006_with_the_reason() -> None:
-    yesterday = TODAY - datetime.timedelta(days=1)
-    found = run(_dated(yesterday))
+    yesterday = DAY - datetime.timedelta(days=1)
+    found = run(_dated(yesterday), today=DAY)
     assert [(v.rule_id, v.line) for v in found] == [("SEC001", 2), ("GR006", 2)]
     message = found[1].message
     assert f"expired on {yesterday.isoformat()}" in message
@@ -130,21 +133,21 @@ def test_expired_suppression_reports_the_finding_and_gr006_with_the_reason() -> 
 
 def test_malformed_date_suppresses_nothing_and_is_reported() -> None:
     for written in ("2026-13-45", "31.12.2026", "tomorrow", ""):
-        found = run(_dated(written))
+        found = run(_dated(written), today=DAY)
         assert [(v.rule_id, v.line) for v in found] == [("SEC001", 2), ("GR006", 2)], written
         assert "not a YYYY-MM-DD date" in found[1].message
 
 
 def test_a_date_is_not_a_reason() -> None:
-    found = run(_dated(TODAY + datetime.timedelta(days=30), reason=""))
+    found = run(_dated(DAY + datetime.timedelta(days=30), reason=""), today=DAY)
     assert [(v.rule_id, v.line) for v in found] == [("GR004", 2)]
 
 
 def test_cache_entry_stops_at_the_first_expiry(tmp_path) -> None:
     cache = Cache(tmp_path, "key")
     entry = cache.entry("app.py", "app", b"x = 1\n")
-    cache.put(entry, [], TODAY)
-    assert cache.get(entry) == []
-    cache.put(entry, [], TODAY - datetime.timedelta(days=1))
-    assert json.loads(entry.read_text())["valid_until"] is not None
-    assert cache.get(entry) is None
+    cache.put(entry, [], DAY)
+    assert cache.get(entry, today=DAY) == []
+    cache.put(entry, [], DAY - datetime.timedelta(days=1))
+    assert json.loads(entry.read_text())["valid_until"] == "2031-05-16"
+    assert cache.get(entry, today=DAY) is None
