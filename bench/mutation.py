@@ -162,13 +162,13 @@ def _executed_lines(clone: Path, venv: Path, module: str, tests: list[str], work
     """
     name = module.replace("/", "_").removesuffix(".py")
     data = work / f"{name}.coverage"
-    rc = work / f"{name}.coveragerc"
+    rc = work / f"{name}.rc"
+    for old in work.glob(f"{name}.coverage*"):
+        old.unlink()
     rc.write_text(
         f"[run]\ndata_file = {data}\nparallel = true\npatch = subprocess, fork, _exit\n"
         f"include = {clone / module}\n"
     )
-    for old in work.glob(f"{name}.coverage*"):
-        old.unlink()
     python = str(venv / "bin" / "python")
     command = [python, "-m", "coverage", "run", f"--rcfile={rc}", "-m", "pytest", "-q", "-n", "0"]
     command += ["-p", "no:cacheprovider", *tests]
