@@ -217,3 +217,15 @@ def test_own_line_suppression_parses_the_same_however_spaced(a: str, b: str, rea
         3,
         False,
     )
+
+
+def test_fingerprints_are_stable_across_versions() -> None:
+    """Committed baselines hold these values: changing the scheme orphans every baseline entry
+    in every repository, so it takes a new `fingerprint.VERSION`, never a silent change."""
+    same = 'os.system("restart " + name)'
+    first, second, outside = _prints(
+        _v("SEC001", 3, same), _v("SEC001", 9, same), _v("SEC001", 1, "x", "/elsewhere/b.py")
+    )
+    assert first == "4ffa4dde07f10aa5c406b60393d74aad"
+    assert second == "5e8f17e365ffc5a2941ec2045f168579"  # the same code again: its rank counts
+    assert outside == "0ef124eeba9a9c72244a0b2468522baf"  # outside the root: the absolute path
