@@ -124,3 +124,18 @@ def test_rule_with_metadata_dependencies_gets_them(project) -> None:
     project.write("app.py", "COUNT = 0\n\n\ndef bump():\n    global COUNT\n    COUNT += 1\n")
     result = project.run("check", "--output-format", "json", "app.py")
     assert result.ids() == [("app.py", "TST002", 5)], result.err
+
+
+def test_autoload_switch_skips_installed_plugins_but_not_listed_ones(
+    project, entry_point_plugins
+) -> None:
+    def rows(*extra: str, **env: str | None) -> list[list[str]]:
+        result = project.run("plugins", *extra, env=env)
+        assert result.code == 0, result.err
+        return [line.split()[:2] for line in result.out.splitlines()]
+
+    assert ["acme", "entry-point"] in rows()
+    off = rows(GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD="1")
+    assert not any(name == "acme" or "acme" in name for name, _ in off), off
+    project.write("pyproject.toml", '[tool.guardrails]\nplugins = ["guardrails_acme"]\n')
+    assert ["guardrails_acme", "config"] in rows(GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD="1")
