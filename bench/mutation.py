@@ -214,6 +214,21 @@ def _skip_annotations(session: Path, module: Path) -> None:
                 db.set_result(item.job_id, skipped)
 
 
+def statement_lines(source: str) -> dict[int, int]:
+    """Each line of a module -> the first line of the innermost statement spanning it.
+
+    Coverage counts a statement by its first line; a mutant on the second line of a wrapped
+    condition ran if that statement did.
+    """
+    owner: dict[int, int] = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.stmt) and node.end_lineno is not None:
+            for line in range(node.lineno, node.end_lineno + 1):
+                if owner.get(line, 0) < node.lineno:
+                    owner[line] = node.lineno
+    return owner
+
+
 def _executed_lines(clone: Path, venv: Path, module: str, tests: list[str], work: Path) -> set[int]:
     """Lines of `module` its tests execute, in-process or in the CLI subprocesses they start.
 
@@ -240,8 +255,8 @@ def _executed_lines(clone: Path, venv: Path, module: str, tests: list[str], work
     return {line for entry in files.values() for line in entry["executed_lines"]}
 
 
-def _skip_unexecuted(session: Path, executed: set[int]) -> None:
-    """Mutants on lines no selected test runs are survivors: recorded, not run."""
+def _skip_unexecuted(session: Path, executed: set[int], source: str) -> None:
+    """Mutants in statements no selected test runs are survivors: recorded, not run."""
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
 
@@ -250,10 +265,12 @@ def _skip_unexecuted(session: Path, executed: set[int]) -> None:
         test_outcome=TestOutcome.SURVIVED,
         output="not executed by its tests",
     )
+    owner = statement_lines(source)
     with use_db(session, WorkDB.Mode.open) as db:
         done = {job_id for job_id, _ in db.results}
         for item in db.work_items:
-            if item.job_id not in done and item.mutations[0].start_pos[0] not in executed:
+            line = item.mutations[0].start_pos[0]
+            if item.job_id not in done and owner.get(line, line) not in executed:
                 db.set_result(item.job_id, survived)
 
 
@@ -341,7 +358,8 @@ def _mutate(module: str, tests: list[str], kind: str, slots: queue.Queue, work: 
         env = _ENV
         _run([cosmic, "init", str(config), str(session)], cwd=clone, env=env)
         _skip_annotations(session, clone / module)
-        _skip_unexecuted(session, _executed_lines(clone, venv, module, tests, work))
+        executed = _executed_lines(clone, venv, module, tests, work)
+        _skip_unexecuted(session, executed, (clone / module).read_text())
         _run([cosmic, "exec", str(config), str(session)], cwd=clone, env=env)
         _run(["git", "checkout", "--quiet", "--", "."], cwd=clone)  # nothing left mutated
         source = (clone / module).read_text()
@@ -374,7 +392,7 @@ def render(scores: list[Score], day: str, commit: str) -> str:
         f"- core modules: {total('core')}",
         f"- rules: {total('rules')}",
         "",
-        "| module | mutants | skipped (annotations, redundant variants) | equivalent | killed | score |",
+        "| module | mutants | skipped (annotation, redundant) | equivalent | killed | score |",
         "|---|---|---|---|---|---|",
     ]
     for s in scores:

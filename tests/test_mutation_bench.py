@@ -91,3 +91,8 @@ def test_published_page_is_the_committed_results() -> None:
             module["killed"] + module["skipped"] + module["equivalent"] + len(module["survivors"])
             == module["mutants"]
         ), module["module"]
+
+
+def test_a_wrapped_line_belongs_to_the_statement_coverage_counts() -> None:
+    owner = _bench().statement_lines("if (a\n    and b):\n    x = [\n        1,\n    ]\ny = 2\n")
+    assert owner == {1: 1, 2: 1, 3: 3, 4: 3, 5: 3, 6: 6}
