@@ -53,6 +53,7 @@ CORE: dict[str, list[str]] = {
         "tests/test_suppressions.py",
         "tests/test_guard_suppressions.py",
         "tests/test_props_fingerprints.py",
+        "tests/test_foreign_suppressions.py",
     ],
     "guardrails/fingerprint.py": [
         "tests/test_props_fingerprints.py",

@@ -260,3 +260,33 @@ def test_engine_caches_a_file_with_its_earliest_expiry(project) -> None:
     stored = [json.loads(p.read_text()) for p in (project.root / ".c").glob("v*/*/*.json")]
     assert sorted(map(str, (e["valid_until"] for e in stored))) == ["2998-01-02", "None"]
     assert all(e["violations"] == [] for e in stored)
+
+
+# --- where a suppression is, and sources that do not tokenize --------------------------------
+
+
+def test_suppression_positions_are_the_comments_own_line_and_column() -> None:
+    source = (
+        "import os\n"
+        "x = 1    # guardrails: ignore[SEC001] trailing\n"
+        "    # guardrails: ignore[SEC004] own line\n"
+        "y = 2\n"
+    )
+    trailing, own = suppressions.parse(source)
+    assert (trailing.line, trailing.column, trailing.trailing) == (2, 10, True)
+    assert (own.line, own.column, own.target_line, own.trailing) == (3, 5, 4, False)
+    found = {(v.rule_id, v.line, v.column) for v in run(source)}
+    assert found == {("GR002", 2, 10), ("GR002", 3, 5)}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = '''never closed  # guardrails: ignore[SEC001] r\n",  # tokenize.TokenError
+        "if x:\n        a = 1\n    b = 2  # guardrails: ignore[SEC001] r\n",  # IndentationError
+        "x = 1  # guardrails: ignore[SEC001] r\n)\n",  # unmatched bracket
+    ],
+)
+def test_a_source_that_does_not_tokenize_has_no_suppressions(source: str) -> None:
+    assert suppressions.parse(source) == []
+    assert suppressions.parse(source, ("noqa",)) == []
