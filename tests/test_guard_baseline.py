@@ -188,3 +188,33 @@ def test_a_well_formed_baseline_loads(tmp_path: Path) -> None:
     path = tmp_path / "b.json"
     path.write_text(_with(), encoding="utf-8")
     assert baseline.load(path) == [ENTRY]
+
+
+# --- the file itself: its exact format, and places it cannot be read from or written to --------
+
+
+def test_dump_is_sorted_one_entry_per_line_with_the_format_version() -> None:
+    entries = [
+        {"path": "b.py", "rule_id": "SEC001", "line": 2, "fingerprint": "f2", "message": "m"},
+        {"path": "a.py", "rule_id": "SEC001", "line": 9, "fingerprint": "f1", "message": "m"},
+    ]
+    assert baseline.dump(entries) == (
+        "{\n"
+        '  "version": 1,\n'
+        '  "findings": [\n'
+        '    {"fingerprint": "f1", "line": 9, "message": "m", "path": "a.py", "rule_id": "SEC001"},\n'
+        '    {"fingerprint": "f2", "line": 2, "message": "m", "path": "b.py", "rule_id": "SEC001"}\n'
+        "  ]\n"
+        "}\n"
+    )
+    assert baseline.dump([]) == '{\n  "version": 1,\n  "findings": []\n}\n'
+
+
+def test_an_unreadable_baseline_is_a_one_line_error(project) -> None:
+    project.write("app.py", "x = 1\n")
+    (project.root / "folder.json").mkdir()
+    read = project.run("check", "--baseline", "folder.json")
+    assert read.code == 2
+    assert read.err.strip().splitlines() == [
+        "guardrails: error: folder.json: cannot read baseline: a directory"
+    ]
