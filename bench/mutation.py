@@ -27,6 +27,7 @@ import datetime
 import json
 import os
 import queue
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -337,7 +338,20 @@ def tally(
     return Score(module, kind, len(outcomes), skipped, killed, same, survivors)
 
 
-def _mutate(module: str, tests: list[str], kind: str, slots: queue.Queue, work: Path) -> Score:
+def _requeue_survivors(session: Path) -> None:
+    """Forget the survivors' results, so `exec` runs them again against today's tests."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome
+
+    with use_db(session, WorkDB.Mode.open) as db:
+        survivors = [job for job, r in db.results if r.test_outcome == TestOutcome.SURVIVED]
+    with sqlite3.connect(session) as raw:  # cosmic-ray has no call to forget one result
+        raw.executemany("delete from work_results where job_id = ?", [(j,) for j in survivors])
+
+
+def _mutate(
+    module: str, tests: list[str], kind: str, slots: queue.Queue, work: Path, again: bool
+) -> Score:
     slot = slots.get()
     try:
         clone, venv = _clone(work, slot)
@@ -345,7 +359,8 @@ def _mutate(module: str, tests: list[str], kind: str, slots: queue.Queue, work: 
         name = module.replace("/", "_").removesuffix(".py")
         config = work / f"{name}.toml"
         session = work / f"{name}.sqlite"
-        session.unlink(missing_ok=True)
+        stamp = work / f"{name}.source"  # the module a session's mutants were made from
+        source = (clone / module).read_text()
         command = [str(venv / "bin" / "python"), "-m", "pytest", "-x", "-q", *_PYTEST, *tests]
         config.write_text(
             "[cosmic-ray]\n"
@@ -356,14 +371,18 @@ def _mutate(module: str, tests: list[str], kind: str, slots: queue.Queue, work: 
             '[cosmic-ray.distributor]\nname = "local"\n'
         )
         cosmic = str(Path(sys.executable).parent / "cosmic-ray")
-        env = _ENV
-        _run([cosmic, "init", str(config), str(session)], cwd=clone, env=env)
-        _skip_annotations(session, clone / module)
+        reuse = again and session.exists() and stamp.exists() and stamp.read_text() == source
+        if reuse:
+            _requeue_survivors(session)
+        else:
+            session.unlink(missing_ok=True)
+            _run([cosmic, "init", str(config), str(session)], cwd=clone, env=_ENV)
+            _skip_annotations(session, clone / module)
+            stamp.write_text(source)
         executed = _executed_lines(clone, venv, module, tests, work)
-        _skip_unexecuted(session, executed, (clone / module).read_text())
-        _run([cosmic, "exec", str(config), str(session)], cwd=clone, env=env)
+        _skip_unexecuted(session, executed, source)
+        _run([cosmic, "exec", str(config), str(session)], cwd=clone, env=_ENV)
         _run(["git", "checkout", "--quiet", "--", "."], cwd=clone)  # nothing left mutated
-        source = (clone / module).read_text()
         return tally(module, kind, _outcomes(session), source, _equivalents())
     finally:
         slots.put(slot)
@@ -420,6 +439,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--work", type=Path, default=Path.home() / ".cache/guardrails-mutation")
     parser.add_argument("--write", action="store_true", help="update results.json and the page")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="rerun only the last run's survivors (of modules unchanged since) against the tests",
+    )
     args = parser.parse_args(argv)
     targets = [(m, t, "core") for m, t in CORE.items()] if not args.rules else []
     targets += [(m, t, "rules") for m, t in RULES.items()] if not args.core else []
@@ -435,7 +459,9 @@ def main(argv: list[str] | None = None) -> int:
     for slot in range(max(1, args.jobs)):
         slots.put(slot)
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
-        futures = [pool.submit(_mutate, m, t, k, slots, args.work) for m, t, k in targets]
+        futures = [
+            pool.submit(_mutate, m, t, k, slots, args.work, args.survivors) for m, t, k in targets
+        ]
         fresh = []
         for future in concurrent.futures.as_completed(futures):
             score = future.result()
