@@ -290,3 +290,29 @@ def test_suppression_positions_are_the_comments_own_line_and_column() -> None:
 def test_a_source_that_does_not_tokenize_has_no_suppressions(source: str) -> None:
     assert suppressions.parse(source) == []
     assert suppressions.parse(source, ("noqa",)) == []
+
+
+def test_every_comment_is_judged_not_only_those_before_a_plain_or_expired_one() -> None:
+    day = datetime.date(2026, 6, 1)
+    source = (
+        "import os\n"
+        "# an ordinary comment first\n"
+        "x = 1  # guardrails: ignore until=2026-01-01 no ids, long expired\n"
+        "os.system('sync')  # guardrails: ignore[SEC001] until=2026-01-02 key rotation\n"
+        "y = 2  # guardrails: ignore[SEC001] nothing here\n"
+        "z = 3  # guardrails: ignore[SEC004]\n"
+    )
+    found = run(source, today=day)
+    assert sorted((v.rule_id, v.line) for v in found) == [
+        ("GR002", 5),
+        ("GR002", 6),
+        ("GR004", 6),
+        ("GR006", 3),
+        ("GR006", 4),
+        ("SEC001", 4),
+    ]
+    messages = {v.line: v.message for v in found if v.rule_id == "GR006"}
+    assert messages[3].startswith("suppression of nothing expired on 2026-01-01")
+    assert messages[4].startswith(
+        "suppression of SEC001 expired on 2026-01-02 (reason given: key rotation)"
+    )
