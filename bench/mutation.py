@@ -27,6 +27,8 @@ import datetime
 import json
 import os
 import queue
+import re
+import shlex
 import sqlite3
 import subprocess
 import sys
@@ -84,6 +86,15 @@ RULES: dict[str, list[str]] = {
     if not path.name.startswith("_") or path.name == "__init__.py"
 }
 RULES.pop("rules/__init__.py", None)
+
+
+def _keyword(module: str, kind: str) -> list[str]:
+    """For a rule module, `-k` naming its rule ids: its mutants meet only its own tests (test
+    names and parameter ids carry the rule id). Shared helpers (`rules/_*.py`) meet them all."""
+    if kind != "rules":
+        return []
+    ids = sorted(set(re.findall(r'\bid="([A-Z]+[0-9]{3})"', (REPO / module).read_text())))
+    return ["-k", " or ".join(ids)] if ids else []
 
 
 # One test process per mutant: only the plugins the tests need (no xdist, no benchmark), no
@@ -287,8 +298,9 @@ def _equivalents() -> dict[tuple[str, str, str], str]:
 
 
 def _outcomes(session: Path) -> list[tuple[str, int, str]]:
-    """(operator, line, outcome) per mutant of a cosmic-ray session; outcome is `skipped`,
-    `killed` (a test failed, or the mutant could not even run), or `survived`."""
+    """(operator, line, outcome) per mutant of a cosmic-ray session; outcome is `skipped` (not
+    run, or not made: cosmic-ray's "incompetent"), `killed` (a test failed or it timed out),
+    or `survived`."""
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
@@ -299,12 +311,12 @@ def _outcomes(session: Path) -> list[tuple[str, int, str]]:
     for item in items:
         (mutation,) = item.mutations
         result = results.get(item.job_id)
-        if result is not None and result.worker_outcome == WorkerOutcome.SKIPPED:
-            outcome = "skipped"
-        elif result is not None and result.test_outcome in (
-            TestOutcome.KILLED,
-            TestOutcome.INCOMPETENT,
+        if result is not None and (
+            result.worker_outcome == WorkerOutcome.SKIPPED
+            or result.test_outcome == TestOutcome.INCOMPETENT  # cosmic-ray could not make it
         ):
+            outcome = "skipped"
+        elif result is not None and result.test_outcome == TestOutcome.KILLED:
             outcome = "killed"
         else:
             outcome = "survived"
@@ -355,7 +367,7 @@ def _mutate(
     slot = slots.get()
     try:
         clone, venv = _clone(work, slot)
-        tests = [t for t in tests if (clone / t).exists()]
+        tests = [t for t in tests if (clone / t).exists()] + _keyword(module, kind)
         name = module.replace("/", "_").removesuffix(".py")
         config = work / f"{name}.toml"
         session = work / f"{name}.sqlite"
@@ -367,7 +379,7 @@ def _mutate(
             f'module-path = "{module}"\n'
             "timeout = 120.0\n"
             "excluded-modules = []\n"
-            f"test-command = {json.dumps(' '.join(command))}\n"
+            f"test-command = {json.dumps(shlex.join(command))}\n"
             '[cosmic-ray.distributor]\nname = "local"\n'
         )
         cosmic = str(Path(sys.executable).parent / "cosmic-ray")
