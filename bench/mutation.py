@@ -66,7 +66,7 @@ CORE: dict[str, list[str]] = {
         "tests/test_baseline_diff.py",
     ],
     "guardrails/baseline.py": ["tests/test_guard_baseline.py", "tests/test_baseline_diff.py"],
-    "guardrails/config.py": _SELECTION,
+    "guardrails/config.py": [*_SELECTION, "tests/test_hostile_containment.py"],
     "guardrails/registry.py": _SELECTION,
     "guardrails/discovery.py": ["tests/test_guard_discovery.py", "tests/test_cli.py"],
     "guardrails/fixer.py": [
