@@ -66,8 +66,13 @@ CORE: dict[str, list[str]] = {
         "tests/test_baseline_diff.py",
     ],
     "guardrails/baseline.py": ["tests/test_guard_baseline.py", "tests/test_baseline_diff.py"],
-    "guardrails/config.py": [*_SELECTION, "tests/test_hostile_containment.py"],
-    "guardrails/registry.py": _SELECTION,
+    "guardrails/config.py": [
+        "tests/test_guard_config.py",
+        *_SELECTION,
+        "tests/test_guard_discovery.py",
+        "tests/test_hostile_containment.py",
+    ],
+    "guardrails/registry.py": [*_SELECTION, "tests/test_positions.py"],
     "guardrails/discovery.py": ["tests/test_guard_discovery.py", "tests/test_cli.py"],
     "guardrails/fixer.py": [
         "tests/test_props_edits.py",

@@ -202,8 +202,10 @@ def test_dump_is_sorted_one_entry_per_line_with_the_format_version() -> None:
         "{\n"
         '  "version": 1,\n'
         '  "findings": [\n'
-        '    {"fingerprint": "f1", "line": 9, "message": "m", "path": "a.py", "rule_id": "SEC001"},\n'
-        '    {"fingerprint": "f2", "line": 2, "message": "m", "path": "b.py", "rule_id": "SEC001"}\n'
+        '    {"fingerprint": "f1", "line": 9, "message": "m", "path": "a.py", '
+        '"rule_id": "SEC001"},\n'
+        '    {"fingerprint": "f2", "line": 2, "message": "m", "path": "b.py", '
+        '"rule_id": "SEC001"}\n'
         "  ]\n"
         "}\n"
     )
