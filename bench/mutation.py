@@ -73,7 +73,12 @@ CORE: dict[str, list[str]] = {
         "tests/test_hostile_containment.py",
     ],
     "guardrails/registry.py": [*_SELECTION, "tests/test_positions.py"],
-    "guardrails/discovery.py": ["tests/test_guard_discovery.py", "tests/test_cli.py"],
+    "guardrails/discovery.py": [
+        "tests/test_guard_globs.py",
+        "tests/test_guard_discovery.py",
+        "tests/test_hostile_files.py",
+        "tests/test_cli.py",
+    ],
     "guardrails/fixer.py": [
         "tests/test_props_edits.py",
         "tests/test_guard_fix.py",

@@ -1,0 +1,97 @@
+"""Exclude globs as gitignore and Ruff write them: classes, negated classes, `./` and `**`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guardrails.discovery import glob_match
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "expected"),
+    [
+        ("gen_[ab].py", "pkg/gen_a.py", True),
+        ("gen_[ab].py", "pkg/gen_c.py", False),
+        ("gen_[!ab].py", "pkg/gen_c.py", True),  # `!` negates a class, as in gitignore
+        ("gen_[!ab].py", "pkg/gen_a.py", False),
+        ("x[0-9].py", "x7.py", True),
+        ("x[0-9].py", "xa.py", False),
+        ("a[\\]b", "a\\b", True),  # a backslash inside a class is literal
+        ("gen_[.py", "gen_[.py", True),  # an unclosed `[` is literal
+        ("gen_[.py", "gen_a.py", False),
+        ("./build", "build/x.py", True),  # a leading ./ anchors nothing extra
+        ("./build/", "build/x.py", True),
+        ("./src/gen", "src/gen/x.py", True),
+        ("./src/gen", "other/src/gen/x.py", False),
+        ("**/gen", "a/b/gen/x.py", True),
+        ("src/**/x.py", "src/a/b/x.py", True),
+        ("src/**/x.py", "lib/a/x.py", False),
+        ("?.py", "a.py", True),
+        ("?.py", "ab.py", False),
+        ("", "a.py", False),
+        ("   ", "a.py", False),
+    ],
+)
+def test_glob_match(pattern: str, path: str, expected: bool) -> None:
+    assert glob_match(pattern, path) is expected
+
+
+def test_a_named_directory_is_never_excluded_by_its_own_components() -> None:
+    assert glob_match("build", "build/x.py")
+    assert not glob_match("build", "build/x.py", skip=1)
+    assert glob_match("build", "build/build/x.py", skip=1)
+    assert not glob_match("out/build", "out/build/x.py", skip=2)
+    assert glob_match("out/build", "out/build/x.py", skip=1)
+
+
+def test_what_is_not_a_regular_file_is_named_and_never_opened(tmp_path) -> None:
+    import os
+    import socket
+
+    from guardrails.discovery import unchecked_reason
+
+    fifo = tmp_path / "fifo.py"
+    os.mkfifo(fifo)
+    loop = tmp_path / "loop.py"
+    loop.symlink_to(loop)
+    broken = tmp_path / "broken.py"
+    broken.symlink_to(tmp_path / "gone.py")
+    sock = tmp_path / "s.py"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(sock))
+    big = tmp_path / "big.py"
+    big.write_text("x = 1\n" * 10)  # 60 bytes
+    try:
+        reasons = {
+            p.name: unchecked_reason(p, 59)
+            for p in (fifo, loop, broken, sock, tmp_path, tmp_path / "missing.py", big)
+        }
+    finally:
+        server.close()
+    assert reasons == {
+        "fifo.py": "not checked: a FIFO (named pipe)",
+        "loop.py": "not checked: a symlink loop",
+        "broken.py": f"not checked: a broken symlink (to {str(tmp_path / 'gone.py')!r}, "
+        "which does not exist)",
+        "s.py": "not checked: a socket",
+        tmp_path.name: "not checked: a directory",
+        "missing.py": "not checked: no such file or directory",
+        "big.py": reasons["big.py"],
+    }
+    assert reasons["big.py"] is not None and "60" in reasons["big.py"]
+    assert unchecked_reason(big, 60) is None
+    assert unchecked_reason(Path("/dev/null"), 60) == "not checked: a character device"
+
+
+def test_without_git_on_path_the_tree_is_walked(tmp_path, monkeypatch) -> None:
+    from guardrails.discovery import Discovery, discover
+
+    (tmp_path / ".git").mkdir()  # looks like a work tree, but git cannot be run
+    (tmp_path / "app.py").write_text("x = 1\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "mod.py").write_text("y = 2\n")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools-here"))
+    found = discover([tmp_path], Discovery(tmp_path.resolve(), ()))
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in found) == ["app.py", "pkg/mod.py"]
