@@ -83,6 +83,8 @@ def test_what_is_not_a_regular_file_is_named_and_never_opened(tmp_path) -> None:
     assert reasons["big.py"] is not None and "60" in reasons["big.py"]
     assert unchecked_reason(big, 60) is None
     assert unchecked_reason(Path("/dev/null"), 60) == "not checked: a character device"
+    too_long = tmp_path / ("x" * 300 + ".py")
+    assert unchecked_reason(too_long, 60) == "not checked: cannot read file: File name too long"
 
 
 def test_without_git_on_path_the_tree_is_walked(tmp_path, monkeypatch) -> None:
