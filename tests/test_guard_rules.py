@@ -1,0 +1,207 @@
+"""Each built-in rule's boundaries: every listed API, keyword and threshold, both sides.
+
+A rule lists the calls it knows (`subprocess.getoutput`, `Session().send`, ...) and
+the numbers it compares against (`max-lines`, the world-writable bit). Each test
+names every entry of such a list on its own line and asserts the exact lines
+found, so dropping an entry, or moving a boundary by one, fails a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from guardrails.testing import run
+
+
+def found(
+    source: str,
+    rule_id: str,
+    options: Mapping[str, object] | None = None,
+    path: str = "example.py",
+) -> list[tuple[int, str]]:
+    """(line, message) of each finding of `rule_id` in `source`, sorted."""
+    violations = run(
+        source,
+        path=path,
+        select=[rule_id],
+        options={rule_id: options} if options else None,
+    )
+    return sorted((v.line, v.message) for v in violations if v.rule_id == rule_id)
+
+
+def lines(
+    source: str,
+    rule_id: str,
+    options: Mapping[str, object] | None = None,
+    path: str = "example.py",
+) -> list[int]:
+    """Lines of the findings of `rule_id` in `source` (one entry per finding)."""
+    return [line for line, _ in found(source, rule_id, options, path)]
+
+
+def marked(source: str) -> list[int]:
+    """Lines of `source` that end with the marker `# bad`."""
+    return [n for n, text in enumerate(source.splitlines(), 1) if text.endswith("# bad")]
+
+
+# --- SEC001 subprocess-shell -------------------------------------------------------------
+
+SEC001_SOURCE = """\
+import asyncio
+import asyncio.subprocess
+import os
+import subprocess
+
+
+async def go(cmd: str) -> None:
+    os.system(cmd)  # bad
+    os.popen(cmd)  # bad
+    subprocess.getoutput(cmd)  # bad
+    subprocess.getstatusoutput(cmd)  # bad
+    await asyncio.create_subprocess_shell(cmd)  # bad
+    await asyncio.subprocess.create_subprocess_shell(cmd)  # bad
+    subprocess.run(cmd, shell=True)  # bad
+    subprocess.call(cmd, shell=True)  # bad
+    subprocess.check_call(cmd, shell=True)  # bad
+    subprocess.check_output(cmd, shell=True)  # bad
+    subprocess.Popen(cmd, shell=True)  # bad
+    subprocess.run(cmd, shell=False)
+    subprocess.call(cmd)
+    subprocess.check_call([cmd], shell=False)
+    subprocess.check_output(cmd, shell=0)
+    subprocess.Popen(cmd)
+    subprocess.getoutput_other = None
+    await asyncio.create_subprocess_exec(cmd)
+"""
+
+
+def test_sec001_flags_every_always_shell_api_and_every_shell_true_api() -> None:
+    assert lines(SEC001_SOURCE, "SEC001") == marked(SEC001_SOURCE)
+
+
+def test_sec001_message_tells_a_built_command_from_a_constant_one() -> None:
+    source = (
+        "import subprocess\n\n\ndef go(name: str) -> None:\n"
+        '    subprocess.getoutput("uptime")\n'
+        '    subprocess.getstatusoutput("ls " + name)\n'
+        '    subprocess.run(["ls", name], shell=True)\n'
+    )
+    assert found(source, "SEC001") == [
+        (
+            5,
+            "`subprocess.getoutput()` runs its command through the system shell; "
+            "run the program directly with an argument list",
+        ),
+        (
+            6,
+            "`subprocess.getstatusoutput()` runs a command built at run time through the "
+            "system shell: any interpolated value can inject commands",
+        ),
+        (
+            7,
+            "`subprocess.run(..., shell=True)` runs its command through the system shell; "
+            "run the program directly with an argument list",
+        ),
+    ]
+
+
+def test_sec001_accepts_a_shell_command_whose_every_value_is_quoted() -> None:
+    source = (
+        "import shlex\nimport subprocess\n\n\ndef go(path: str, other: str) -> None:\n"
+        '    subprocess.getoutput(f"cat {shlex.quote(path)} | wc -l")\n'
+        '    command = f"cat {shlex.quote(path)} {other}"\n'
+        "    subprocess.run(command, shell=True)  # bad\n"
+        '    safe = "ls " + shlex.quote(other)\n'
+        "    subprocess.Popen(safe, shell=True)\n"
+    )
+    assert lines(source, "SEC001") == marked(source)
+
+
+# --- REL001 http-without-timeout -----------------------------------------------------------
+
+_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+
+REL001_REQUESTS = (
+    "import requests\nimport requests.api\nimport requests.sessions\nimport urllib.request\n\n\n"
+    "def go(url: str, prepared: object) -> None:\n"
+    + "".join(f"    requests.{verb}(url)  # bad\n" for verb in _VERBS)
+    + "".join(f"    requests.api.{verb}(url)  # bad\n" for verb in _VERBS)
+    + "".join(f"    requests.{verb}(url, timeout=5)\n" for verb in _VERBS)
+    + "".join(
+        f"    {ctor}.get(url)  # bad\n    {ctor}.get(url, timeout=5)\n"
+        for ctor in (
+            "requests.Session()",
+            "requests.session()",
+            "requests.sessions.Session()",
+            "requests.sessions.session()",
+        )
+    )
+    + "".join(f"    requests.Session().{m}(url)  # bad\n" for m in (*_VERBS, "send"))
+    + "    session = requests.Session()\n"
+    "    session.send(prepared)  # bad\n"
+    "    session.send(prepared, timeout=3)\n"
+    "    with requests.Session() as pooled:\n"
+    "        pooled.send(prepared)  # bad\n"
+    "    session.mount(url, None)\n"
+    "    urllib.request.urlopen(url)  # bad\n"
+    "    urllib.request.urlopen(url, None)  # bad\n"
+    "    urllib.request.urlopen(url, None, 5)\n"
+    '    session.request("GET", url, None, None, None, None, None, None, 5)\n'
+    '    session.request("GET", url, None, None, None, None, None, None)  # bad\n'
+    "    requests.get(url, **OPTIONS)\n"
+    '    requests.get(url, **{"timeout": 5})\n'
+    '    requests.get(url, **{"verify": True})  # bad\n'
+    "    requests.get(url, timeout=None)  # bad\n"
+)
+
+
+def test_rel001_flags_every_requests_and_urllib_call_without_timeout() -> None:
+    assert lines(REL001_REQUESTS, "REL001") == marked(REL001_REQUESTS)
+
+
+REL001_HTTPX = (
+    "import httpx\n\n\nasync def go(url: str, request: object) -> None:\n"
+    + "".join(
+        f"    httpx.{verb}(url)\n    httpx.{verb}(url, timeout=None)  # bad\n"
+        for verb in (*_VERBS, "stream")
+    )
+    + "    httpx.Client()\n    httpx.Client(timeout=None)  # bad\n"
+    "    httpx.AsyncClient()\n    httpx.AsyncClient(timeout=None)  # bad\n"
+    + "".join(
+        f"    httpx.Client().{m}(url)\n    httpx.Client().{m}(url, timeout=None)  # bad\n"
+        for m in (*_VERBS, "stream", "send")
+    )
+    + "    await httpx.AsyncClient().get(url, timeout=None)  # bad\n"
+    "    with httpx.Client() as client:\n"
+    "        client.send(request, timeout=None)  # bad\n"
+    "    httpx.get(url, timeout=httpx.Timeout(None))  # bad\n"
+    "    httpx.get(url, timeout=httpx.Timeout(None, connect=5.0))\n"
+    "    httpx.get(url, timeout=httpx.Timeout(10.0))\n"
+    "    httpx.get(url, timeout=10)\n"
+)
+
+
+def test_rel001_flags_httpx_only_where_the_timeout_is_switched_off() -> None:
+    assert lines(REL001_HTTPX, "REL001") == marked(REL001_HTTPX)
+
+
+def test_rel001_messages_name_the_call_and_the_missing_or_disabled_timeout() -> None:
+    source = (
+        "import httpx\nimport requests\n\n\ndef go(url: str, prepared: object) -> None:\n"
+        "    requests.Session().send(prepared)\n"
+        "    httpx.get(url, timeout=None)\n"
+    )
+    assert found(source, "REL001") == [
+        (
+            6,
+            "`requests.Session().send()` has no timeout and waits forever on a server that "
+            "stops answering",
+        ),
+        (7, "`httpx.get()` passes `timeout=None`, which disables the timeout"),
+    ]
+
+
+def test_rel001_leaves_test_code_alone() -> None:
+    source = "import requests\n\n\ndef test_fetch() -> None:\n    requests.get('http://x')\n"
+    assert lines(source, "REL001", path="tests/test_fetch.py") == []
+    assert lines(source, "REL001", path="fetch.py") == [5]
