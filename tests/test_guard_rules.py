@@ -205,3 +205,158 @@ def test_rel001_leaves_test_code_alone() -> None:
     source = "import requests\n\n\ndef test_fetch() -> None:\n    requests.get('http://x')\n"
     assert lines(source, "REL001", path="tests/test_fetch.py") == []
     assert lines(source, "REL001", path="fetch.py") == [5]
+
+
+# --- SEC007 tls-verification-disabled -----------------------------------------------------
+
+SEC007_SOURCE = """\
+import ssl
+from typing import Any
+
+import aiohttp
+import boto3
+import httpx
+import requests
+import urllib3
+
+import mylib
+from mylib import describe
+
+
+async def go(url: str, sock: Any, verify: bool) -> None:
+    requests.get(url, verify=False, timeout=5)  # bad
+    requests.get(url, verify=None, timeout=5)
+    requests.get(url, verify=True, timeout=5)
+    requests.get(url, verify=0, timeout=5)  # bad
+    httpx.Client(verify=False)  # bad
+    urllib3.PoolManager(cert_reqs=ssl.CERT_NONE)  # bad
+    boto3.client("s3", verify=False)  # bad
+    mylib.get(url, verify=False)
+    aiohttp.TCPConnector(ssl=False)  # bad
+    aiohttp.TCPConnector(verify_ssl=False)  # bad
+    aiohttp.TCPConnector(ssl=True)
+    async with aiohttp.ClientSession() as session:
+        await session.get(url, ssl=False)  # bad
+        await session.get(url)
+    session = requests.Session()
+    session.verify = False  # bad
+    session.verify = True
+    client = httpx.Client()
+    client.verify = False  # bad
+    other = mylib.Session()
+    other.verify = False
+    ssl._create_unverified_context()  # bad
+    ssl._create_stdlib_context()  # bad
+    ssl.create_default_context()
+    context = ssl.create_default_context()
+    context.check_hostname = False  # bad
+    context.check_hostname = True
+    context.verify_mode = ssl.CERT_NONE  # bad
+    context.verify_mode = ssl.CERT_REQUIRED
+    cert_reqs: int = ssl.CERT_NONE  # bad
+    options = {"cert_reqs": ssl.CERT_NONE}  # bad
+    modes = {"none": ssl.CERT_NONE, "required": ssl.CERT_REQUIRED}
+    ssl.wrap_socket(sock, server_side=True, cert_reqs=ssl.CERT_NONE)
+    ssl.wrap_socket(sock, cert_reqs=ssl.CERT_NONE)  # bad
+    if not verify:
+        context.verify_mode = ssl.CERT_NONE
+    if options.get("insecure"):
+        context.check_hostname = False
+    context.verify_mode = ssl.CERT_REQUIRED if verify else ssl.CERT_NONE
+    context.verify_mode = ssl.CERT_NONE if url else ssl.CERT_REQUIRED
+    strict = {"cert_reqs": ssl.CERT_NONE} if url else {"cert_reqs": ssl.CERT_REQUIRED}
+    loose = {"cert_reqs": ssl.CERT_NONE} if url else {}  # bad
+    if describe(ssl.CERT_NONE) == url:
+        return
+    describe(ssl.CERT_NONE)  # bad
+    urllib3.PoolManager(verify=False)  # bad
+"""
+
+
+def test_sec007_flags_every_listed_way_to_switch_verification_off() -> None:
+    assert lines(SEC007_SOURCE, "SEC007") == marked(SEC007_SOURCE)
+
+
+def test_sec007_messages_name_the_flag_and_the_call() -> None:
+    source = (
+        "import aiohttp\nimport requests\nimport ssl\n\n\n"
+        "async def go(url: str) -> None:\n"
+        "    aiohttp.TCPConnector(verify_ssl=False)\n"
+        "    session = requests.Session()\n"
+        "    session.verify = False\n"
+        "    ssl._create_unverified_context()\n"
+        "    ssl.wrap_socket(None, cert_reqs=ssl.CERT_NONE)\n"
+    )
+    assert found(source, "SEC007") == [
+        (
+            7,
+            "`verify_ssl=False` turns off TLS certificate verification for "
+            "`aiohttp.TCPConnector()`",
+        ),
+        (9, "`session.verify = False` turns off TLS verification"),
+        (10, "`ssl._create_unverified_context()` creates a context that verifies nothing"),
+        (11, "`ssl.CERT_NONE` accepts any certificate, including forged ones"),
+    ]
+
+
+# --- SEC013 permissive-file-mode ----------------------------------------------------------
+
+SEC013_SOURCE = """\
+import os
+import stat
+from pathlib import Path
+
+
+def go(p: str, fd: int) -> None:
+    os.chmod(p, 0o002)  # bad
+    os.chmod(p, 0o001)
+    os.chmod(p, 0o004)
+    os.chmod(p, 0o020)
+    os.chmod(p, 0o776)  # bad
+    os.chmod(p, 0o775)
+    os.chmod(p, 0o773)  # bad
+    os.chmod(p, 2)  # bad
+    os.chmod(p, 4)
+    os.chmod(p, 1)
+    os.chmod(p, 510)  # bad
+    os.chmod(p, 509)
+    os.chmod(p, 0x2)  # bad
+    os.chmod(p, 0b10)  # bad
+    os.chmod(p, 0o7_7_7)  # bad
+    os.chmod(p, stat.S_IWOTH)  # bad
+    os.chmod(p, stat.S_IRWXO)  # bad
+    os.chmod(p, stat.S_IROTH)
+    os.chmod(p, stat.S_IXOTH)
+    os.chmod(p, stat.S_IWGRP)
+    os.chmod(p, stat.S_IRWXU | stat.S_IRWXG)
+    os.chmod(p, stat.S_IRUSR | stat.S_IWOTH)  # bad
+    os.chmod(p, stat.S_IWOTH | stat.S_IRUSR)  # bad
+    os.chmod(p, 0o600 + 0o002)  # bad
+    os.chmod(p, 0o777 & 0o755)
+    os.chmod(p, mode=0o777)  # bad
+    os.fchmod(fd, 0o777)  # bad
+    os.lchmod(p, 0o777)  # bad
+    os.open(p, os.O_CREAT, 0o666)  # bad
+    os.open(p, os.O_CREAT, 0o644)
+    os.open(p, 0o777)
+    os.mkdir(p, 0o777)  # bad
+    os.makedirs(p, 0o777)  # bad
+    os.mkfifo(p, 0o666)  # bad
+    Path(p).chmod(0o777)  # bad
+    Path(p).lchmod(0o777)  # bad
+    Path(p).mkdir(0o777)  # bad
+    Path(p).touch(0o666)  # bad
+    Path(p).touch(0o644)
+    Path(p).write_text(0o777)
+    p.mkdir(mode=0o777)  # bad
+    p.chmod(0o777)
+"""
+
+
+def test_sec013_flags_exactly_the_world_writable_bit_in_every_form_and_call() -> None:
+    assert lines(SEC013_SOURCE, "SEC013") == marked(SEC013_SOURCE)
+
+
+def test_sec013_message_quotes_the_mode() -> None:
+    source = "import os\n\n\ndef go(p: str) -> None:\n    os.mkdir(p, 0o777)\n"
+    assert found(source, "SEC013") == [(5, "mode `0o777` makes this world-writable")]
