@@ -540,3 +540,140 @@ def test_arc004_counts_each_statement_and_branch_kind_as_c901_does() -> None:
         expected.append((line, f"`{name}` is too complex: {', '.join(parts)}"))
     options = {"max-complexity": 1, "max-statements": 1}
     assert found(source, "ARC004", options) == sorted(expected)
+
+
+# --- SEC002 dynamic-code-execution --------------------------------------------------------
+
+SEC002_SOURCE = """\
+import builtins
+
+
+def go(source: str, env: dict) -> None:
+    eval(source)  # bad
+    exec(source, env)  # bad
+    compile(source, "<hook>", "exec")  # bad
+    builtins.eval(source)  # bad
+    eval("1 + 1")
+    exec("x = 1")
+    compile("x = 1", "<string>", "exec")
+    exec(compile(source, "<hook>", "exec"))  # bad
+    exec(compile("x = 1", "<string>", "exec"))
+    code = compile(source, "<hook>", "exec")  # bad
+    exec(code)
+    eval(source=source)  # bad
+    eval()
+"""
+
+
+def test_sec002_flags_each_builtin_once_and_skips_literal_code() -> None:
+    assert lines(SEC002_SOURCE, "SEC002") == marked(SEC002_SOURCE)
+
+
+def test_sec002_message_names_the_builtin_and_the_code() -> None:
+    source = (
+        "def go(a: str) -> None:\n    exec(compile(a, 'f', 'exec'))\n    compile(a, 'f', 'eval')\n"
+    )
+    assert found(source, "SEC002") == [
+        (2, "`exec()` executes code built at run time from `a`"),
+        (3, "`compile()` executes code built at run time from `a`"),
+    ]
+
+
+# --- SEC003 unsafe-deserialization --------------------------------------------------------
+
+_PICKLE_LIKE = {
+    "pickle.load": "pickle",
+    "pickle.loads": "pickle",
+    "pickle.Unpickler": "pickle",
+    "_pickle.load": "pickle",
+    "_pickle.loads": "pickle",
+    "cPickle.load": "pickle",
+    "cPickle.loads": "pickle",
+    "dill.load": "dill",
+    "dill.loads": "dill",
+    "cloudpickle.load": "cloudpickle",
+    "cloudpickle.loads": "cloudpickle",
+    "marshal.load": "marshal",
+    "marshal.loads": "marshal",
+    "shelve.open": "shelve (pickle)",
+    "shelve.DbfilenameShelf": "shelve (pickle)",
+    "jsonpickle.decode": "jsonpickle",
+    "jsonpickle.loads": "jsonpickle",
+    "pandas.read_pickle": "pandas.read_pickle (pickle)",
+    "joblib.load": "joblib (pickle)",
+    "yaml.unsafe_load": "yaml.unsafe_load",
+    "yaml.unsafe_load_all": "yaml.unsafe_load_all",
+    "yaml.full_load": "yaml.full_load",
+    "yaml.full_load_all": "yaml.full_load_all",
+}
+_DUMPS = (
+    "pickle.dumps",
+    "_pickle.dumps",
+    "cPickle.dumps",
+    "dill.dumps",
+    "cloudpickle.dumps",
+    "marshal.dumps",
+    "jsonpickle.encode",
+    "jsonpickle.dumps",
+)
+_MODULES = ("pickle", "_pickle", "cPickle", "dill", "cloudpickle", "marshal", "shelve")
+_MODULES += ("jsonpickle", "pandas", "joblib", "yaml", "yaml.loader", "yaml.cyaml")
+
+
+def test_sec003_names_every_pickle_like_api_and_its_format() -> None:
+    head = "".join(f"import {m}\n" for m in _MODULES) + "\n\ndef go(blob: bytes) -> None:\n"
+    calls = [f"    {api}(blob)\n" for api in _PICKLE_LIKE]
+    first = head.count("\n") + 1
+    assert found(head + "".join(calls), "SEC003") == [
+        (
+            first + i,
+            f"`{api}()` deserializes with {kind}, which can run code chosen by whoever "
+            "produced the data",
+        )
+        for i, (api, kind) in enumerate(_PICKLE_LIKE.items())
+    ]
+
+
+def test_sec003_reading_back_a_copy_made_in_process_is_not_flagged() -> None:
+    head = "".join(f"import {m}\n" for m in _MODULES) + "\n\ndef go(obj: object) -> None:\n"
+    body = "".join(f"    pickle.loads({dump}(obj))\n" for dump in _DUMPS)
+    body += "    pickle.loads(json.dumps(obj))  # bad\n    pickle.loads(data=pickle.dumps(obj))  # bad\n"
+    source = head + body
+    assert lines(source, "SEC003") == marked(source)
+
+
+SEC003_YAML = """\
+import yaml
+import yaml.cyaml
+import yaml.loader
+
+
+def go(text: str) -> None:
+    yaml.load(text)  # bad
+    yaml.load_all(text)  # bad
+    yaml.load(text, yaml.Loader)  # bad
+    yaml.load(text, Loader=yaml.Loader)  # bad
+    yaml.load(text, Loader=yaml.UnsafeLoader)  # bad
+    yaml.load(text, Loader=yaml.FullLoader)  # bad
+    yaml.load(text, Loader=yaml.CLoader)  # bad
+    yaml.load(text, Loader=yaml.CUnsafeLoader)  # bad
+    yaml.load(text, Loader=yaml.CFullLoader)  # bad
+    yaml.load(text, Loader=yaml.loader.Loader)  # bad
+    yaml.load(text, Loader=yaml.loader.UnsafeLoader)  # bad
+    yaml.load_all(text, Loader=yaml.loader.FullLoader)  # bad
+    yaml.load(text, yaml.SafeLoader)
+    yaml.load(text, Loader=yaml.CSafeLoader)
+    yaml.load(text, Loader=yaml.BaseLoader)
+    yaml.load(text, Loader=yaml.cyaml.CBaseLoader)
+    yaml.load_all(text, Loader=yaml.loader.SafeLoader)
+    yaml.safe_load(text)
+    yaml.safe_load_all(text)
+"""
+
+
+def test_sec003_yaml_load_is_flagged_without_a_loader_or_with_an_unsafe_one() -> None:
+    assert lines(SEC003_YAML, "SEC003") == marked(SEC003_YAML)
+    assert found("import yaml\nyaml.load_all('a')\nyaml.load('a', yaml.Loader)\n", "SEC003") == [
+        (2, "`yaml.load_all()` without a safe `Loader` can construct arbitrary Python objects"),
+        (3, "`yaml.load()` with `yaml.Loader` can construct arbitrary Python objects"),
+    ]
