@@ -117,96 +117,6 @@ def test_sec001_accepts_a_shell_command_whose_every_value_is_quoted() -> None:
     assert lines(source, "SEC001") == marked(source)
 
 
-# --- REL001 http-without-timeout -----------------------------------------------------------
-
-_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
-
-REL001_REQUESTS = (
-    "import requests\nimport requests.api\nimport requests.sessions\nimport urllib.request\n\n\n"
-    "def go(url: str, prepared: object) -> None:\n"
-    + "".join(f"    requests.{verb}(url)  # bad\n" for verb in _VERBS)
-    + "".join(f"    requests.api.{verb}(url)  # bad\n" for verb in _VERBS)
-    + "".join(f"    requests.{verb}(url, timeout=5)\n" for verb in _VERBS)
-    + "".join(
-        f"    {ctor}.get(url)  # bad\n    {ctor}.get(url, timeout=5)\n"
-        for ctor in (
-            "requests.Session()",
-            "requests.session()",
-            "requests.sessions.Session()",
-            "requests.sessions.session()",
-        )
-    )
-    + "".join(f"    requests.Session().{m}(url)  # bad\n" for m in (*_VERBS, "send"))
-    + "    session = requests.Session()\n"
-    "    session.send(prepared)  # bad\n"
-    "    session.send(prepared, timeout=3)\n"
-    "    with requests.Session() as pooled:\n"
-    "        pooled.send(prepared)  # bad\n"
-    "    session.mount(url, None)\n"
-    "    urllib.request.urlopen(url)  # bad\n"
-    "    urllib.request.urlopen(url, None)  # bad\n"
-    "    urllib.request.urlopen(url, None, 5)\n"
-    '    session.request("GET", url, None, None, None, None, None, None, 5)\n'
-    '    session.request("GET", url, None, None, None, None, None, None)  # bad\n'
-    "    requests.get(url, **OPTIONS)\n"
-    '    requests.get(url, **{"timeout": 5})\n'
-    '    requests.get(url, **{"verify": True})  # bad\n'
-    "    requests.get(url, timeout=None)  # bad\n"
-)
-
-
-def test_rel001_flags_every_requests_and_urllib_call_without_timeout() -> None:
-    assert lines(REL001_REQUESTS, "REL001") == marked(REL001_REQUESTS)
-
-
-REL001_HTTPX = (
-    "import httpx\n\n\nasync def go(url: str, request: object) -> None:\n"
-    + "".join(
-        f"    httpx.{verb}(url)\n    httpx.{verb}(url, timeout=None)  # bad\n"
-        for verb in (*_VERBS, "stream")
-    )
-    + "    httpx.Client()\n    httpx.Client(timeout=None)  # bad\n"
-    "    httpx.AsyncClient()\n    httpx.AsyncClient(timeout=None)  # bad\n"
-    + "".join(
-        f"    httpx.Client().{m}(url)\n    httpx.Client().{m}(url, timeout=None)  # bad\n"
-        for m in (*_VERBS, "stream", "send")
-    )
-    + "    await httpx.AsyncClient().get(url, timeout=None)  # bad\n"
-    "    with httpx.Client() as client:\n"
-    "        client.send(request, timeout=None)  # bad\n"
-    "    httpx.get(url, timeout=httpx.Timeout(None))  # bad\n"
-    "    httpx.get(url, timeout=httpx.Timeout(None, connect=5.0))\n"
-    "    httpx.get(url, timeout=httpx.Timeout(10.0))\n"
-    "    httpx.get(url, timeout=10)\n"
-)
-
-
-def test_rel001_flags_httpx_only_where_the_timeout_is_switched_off() -> None:
-    assert lines(REL001_HTTPX, "REL001") == marked(REL001_HTTPX)
-
-
-def test_rel001_messages_name_the_call_and_the_missing_or_disabled_timeout() -> None:
-    source = (
-        "import httpx\nimport requests\n\n\ndef go(url: str, prepared: object) -> None:\n"
-        "    requests.Session().send(prepared)\n"
-        "    httpx.get(url, timeout=None)\n"
-    )
-    assert found(source, "REL001") == [
-        (
-            6,
-            "`requests.Session().send()` has no timeout and waits forever on a server that "
-            "stops answering",
-        ),
-        (7, "`httpx.get()` passes `timeout=None`, which disables the timeout"),
-    ]
-
-
-def test_rel001_leaves_test_code_alone() -> None:
-    source = "import requests\n\n\ndef test_fetch() -> None:\n    requests.get('http://x')\n"
-    assert lines(source, "REL001", path="tests/test_fetch.py") == []
-    assert lines(source, "REL001", path="fetch.py") == [5]
-
-
 # --- SEC007 tls-verification-disabled -----------------------------------------------------
 
 SEC007_SOURCE = """\
@@ -362,186 +272,6 @@ def test_sec013_message_quotes_the_mode() -> None:
     assert found(source, "SEC013") == [(5, "mode `0o777` makes this world-writable")]
 
 
-# --- ARC003 module-too-long ---------------------------------------------------------------
-
-
-def test_arc003_counts_every_physical_line_and_flags_only_past_the_limit() -> None:
-    at_limit = '"""Doc."""\n\n# a comment\n\nX = 1\n'  # 5 lines, blank and comment ones included
-    assert found(at_limit, "ARC003", {"max-lines": 5}) == []
-    assert found(at_limit + "\n", "ARC003", {"max-lines": 5}) == [
-        (1, "module has 6 lines, more than the limit of 5")
-    ]
-    assert found(at_limit + "Y = 2", "ARC003", {"max-lines": 5}) == [
-        (1, "module has 6 lines, more than the limit of 5")
-    ]
-    assert found(at_limit, "ARC003", {"max-lines": 4}) == [
-        (1, "module has 5 lines, more than the limit of 4")
-    ]
-    assert found("X = 1\r" * 5, "ARC003", {"max-lines": 5}) == []
-    assert lines("X = 1\r\n" * 6, "ARC003", {"max-lines": 5}) == [1]
-
-
-def test_arc003_default_limit_is_800_lines() -> None:
-    assert found("X = 1\n" * 800, "ARC003") == []
-    assert found("X = 1\n" * 801, "ARC003") == [
-        (1, "module has 801 lines, more than the limit of 800")
-    ]
-
-
-# --- ARC004 function-too-complex ----------------------------------------------------------
-
-
-def _branches(count: int) -> str:
-    """A function of complexity `count + 1`: one `if` per branch."""
-    body = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(count))
-    return f"def route(x: int) -> int:\n{body}    return x\n"
-
-
-def _statements(count: int) -> str:
-    """A function of exactly `count` statements and complexity 1."""
-    body = "".join(f"    x += {i}\n" for i in range(count - 1))
-    return f"def tally(x: int) -> int:\n{body}    return x\n"
-
-
-def test_arc004_default_complexity_limit_is_15() -> None:
-    assert found(_branches(14), "ARC004") == []
-    assert found(_branches(15), "ARC004") == [(1, "`route` is too complex: complexity 16 > 15")]
-
-
-def test_arc004_default_statement_limit_is_60() -> None:
-    assert found(_statements(60), "ARC004") == []
-    assert found(_statements(61), "ARC004") == [(1, "`tally` is too complex: 61 statements > 60")]
-
-
-def test_arc004_options_move_both_limits() -> None:
-    options = {"max-complexity": 3, "max-statements": 7}
-    assert found(_branches(2) + "\n\n" + _statements(7), "ARC004", options) == []
-    assert found(_branches(3) + "\n\n" + _statements(7), "ARC004", options) == [
-        (1, "`route` is too complex: complexity 4 > 3"),
-    ]
-    assert found(_branches(4) + "\n\n" + _statements(8), "ARC004", options) == [
-        (1, "`route` is too complex: complexity 5 > 3, 9 statements > 7"),
-        (13, "`tally` is too complex: 8 statements > 7"),
-    ]
-
-
-ARC004_SOURCE = """\
-def f_if(x):
-    if x:
-        pass
-
-
-def f_elif(x, y):
-    if x:
-        pass
-    elif y:
-        pass
-    else:
-        pass
-
-
-def f_for(x):
-    for _ in x:
-        pass
-
-
-async def f_while(x):
-    while x:
-        pass
-
-
-def f_try():
-    try:
-        pass
-    except ValueError:
-        pass
-    except KeyError:
-        pass
-    finally:
-        pass
-
-
-def f_trystar():
-    try:
-        pass
-    except* ValueError:
-        pass
-
-
-def f_with(x):
-    with x:
-        pass
-
-
-def f_match(x):
-    match x:
-        case 1:
-            pass
-        case _:
-            pass
-
-
-def f_flat(x, a, b):
-    return [i for i in x if i and a or b]
-
-
-def f_semicolons():
-    a = 1; b = 2
-
-
-def f_suite(x):
-    if x: a = 1; b = 2
-
-
-def outer(x):
-    def inner(y):
-        if y:
-            pass
-
-    return inner
-
-
-def f_class():
-    class Local:
-        a = 1
-        b = 2
-
-        def method(self, x):
-            while x:
-                pass
-
-    return Local
-"""
-
-
-def test_arc004_counts_each_statement_and_branch_kind_as_c901_does() -> None:
-    source = ARC004_SOURCE
-    complexity = {
-        "f_if": (2, 2),
-        "f_elif": (3, 5),
-        "f_for": (2, 2),
-        "f_while": (2, 2),
-        "f_try": (3, 5),
-        "f_trystar": (2, 3),
-        "f_with": (1, 2),
-        "f_match": (3, 3),
-        "f_semicolons": (1, 2),
-        "f_suite": (2, 3),
-        "outer": (1, 2),
-        "inner": (2, 2),
-        "f_class": (1, 2),
-        "method": (2, 2),
-    }
-    expected = []
-    for name, (branches, statements) in complexity.items():
-        parts = [f"complexity {branches} > 1"] if branches > 1 else []
-        parts.append(f"{statements} statements > 1")
-        line = next(n for n, t in enumerate(source.splitlines(), 1) if f"def {name}(" in t)
-        expected.append((line, f"`{name}` is too complex: {', '.join(parts)}"))
-    options = {"max-complexity": 1, "max-statements": 1}
-    assert found(source, "ARC004", options) == sorted(expected)
-
-
 # --- SEC002 dynamic-code-execution --------------------------------------------------------
 
 SEC002_SOURCE = """\
@@ -637,7 +367,8 @@ def test_sec003_names_every_pickle_like_api_and_its_format() -> None:
 def test_sec003_reading_back_a_copy_made_in_process_is_not_flagged() -> None:
     head = "".join(f"import {m}\n" for m in _MODULES) + "\n\ndef go(obj: object) -> None:\n"
     body = "".join(f"    pickle.loads({dump}(obj))\n" for dump in _DUMPS)
-    body += "    pickle.loads(json.dumps(obj))  # bad\n    pickle.loads(data=pickle.dumps(obj))  # bad\n"
+    body += "    pickle.loads(json.dumps(obj))  # bad\n"
+    body += "    pickle.loads(data=pickle.dumps(obj))  # bad\n"
     source = head + body
     assert lines(source, "SEC003") == marked(source)
 
@@ -676,4 +407,234 @@ def test_sec003_yaml_load_is_flagged_without_a_loader_or_with_an_unsafe_one() ->
     assert found("import yaml\nyaml.load_all('a')\nyaml.load('a', yaml.Loader)\n", "SEC003") == [
         (2, "`yaml.load_all()` without a safe `Loader` can construct arbitrary Python objects"),
         (3, "`yaml.load()` with `yaml.Loader` can construct arbitrary Python objects"),
+    ]
+
+
+# --- SEC005 weak-hash ---------------------------------------------------------------------
+
+SEC005_SOURCE = """\
+import _hashlib
+import hashlib
+from cryptography.hazmat.primitives import hashes
+
+FAST = True
+
+
+def go(data: bytes) -> None:
+    hashlib.md5(data)  # bad
+    hashlib.sha1(data)  # bad
+    _hashlib.openssl_md5(data)  # bad
+    _hashlib.openssl_sha1(data)  # bad
+    hashes.MD5()  # bad
+    hashes.SHA1()  # bad
+    hashlib.new("md5")  # bad
+    hashlib.new("MD5", data)  # bad
+    hashlib.new("sha1")  # bad
+    hashlib.new("md4")  # bad
+    hashlib.new("md5-sha1")  # bad
+    hashlib.new("ripemd160")  # bad
+    hashlib.new(name="md5")  # bad
+    hashlib.new("sha256")
+    hashlib.sha256(data)
+    hashes.SHA256()
+    hashlib.md5(data, usedforsecurity=False)
+    hashlib.new("md5", usedforsecurity=False)
+    hashlib.md5(data, usedforsecurity=True)  # bad
+    hashlib.md5(data).hexdigest()[:16]
+    hashlib.md5(data).hexdigest()[:17]  # bad
+    hashlib.md5(data).hexdigest()[0:16]
+    hashlib.md5(data).hexdigest()[1:16]  # bad
+    hashlib.md5(data).hexdigest()[:16:2]  # bad
+    hashlib.sha1(data).digest()[:8]
+    hashlib.sha1(data).digest()[:9]  # bad
+    hashlib.md5(data).hexdigest()[5]  # bad
+    hashlib.md5().digest_size
+    hashlib.md5().block_size
+    hashlib.sha1().name
+    hashlib.md5(data).digest_size  # bad
+    hashlib.md5().hexdigest()  # bad
+    hasher = hashlib.md5
+    if FAST:
+        hasher = hashlib.sha256
+    hasher(data)
+    weak = hashlib.md5
+    weak(data)  # bad
+"""
+
+
+def test_sec005_flags_every_weak_constructor_and_spares_short_labels_and_properties() -> None:
+    assert lines(SEC005_SOURCE, "SEC005") == marked(SEC005_SOURCE)
+
+
+def test_sec005_messages_name_the_algorithm_and_the_call() -> None:
+    source = (
+        "import _hashlib\nimport hashlib\nfrom cryptography.hazmat.primitives import hashes\n"
+        "hashlib.new('MD5-SHA1')\n_hashlib.openssl_sha1()\nhashes.MD5()\n"
+    )
+    advice = " is broken for security use; pass `usedforsecurity=False` if this is only a checksum"
+    assert found(source, "SEC005") == [
+        (4, "MD5-SHA1 via `hashlib.new()`" + advice),
+        (5, "SHA1 via `_hashlib.openssl_sha1()`" + advice),
+        (6, "`hashes.MD5` is a broken hash for security use"),
+    ]
+
+
+def test_sec005_leaves_test_code_alone() -> None:
+    source = "import hashlib\n\n\ndef test_x() -> None:\n    hashlib.md5(b'x')\n"
+    assert lines(source, "SEC005", path="tests/test_x.py") == []
+    assert lines(source, "SEC005", path="x.py") == [5]
+
+
+# --- SEC010 unsafe-xml-parser -------------------------------------------------------------
+
+_XML_PARSERS = (
+    "xml.etree.ElementTree.parse",
+    "xml.etree.ElementTree.fromstring",
+    "xml.etree.ElementTree.XML",
+    "xml.etree.ElementTree.iterparse",
+    "xml.etree.ElementTree.fromstringlist",
+    "xml.etree.ElementTree.XMLParser",
+    "xml.etree.cElementTree.parse",
+    "xml.etree.cElementTree.fromstring",
+    "xml.etree.cElementTree.XML",
+    "xml.etree.cElementTree.iterparse",
+    "xml.dom.minidom.parse",
+    "xml.dom.minidom.parseString",
+    "xml.dom.pulldom.parse",
+    "xml.dom.pulldom.parseString",
+    "xml.sax.parse",
+    "xml.sax.parseString",
+    "xml.sax.make_parser",
+    "xml.dom.expatbuilder.parse",
+    "xml.dom.expatbuilder.parseString",
+    "lxml.etree.parse",
+    "lxml.etree.fromstring",
+    "lxml.etree.XML",
+    "lxml.etree.iterparse",
+)
+SEC010_SOURCE = (
+    "".join(f"import {m}\n" for m in sorted({p.rsplit(".", 1)[0] for p in _XML_PARSERS}))
+    + "\n\ndef go(data, parser, handler):\n"
+    + "".join(f"    {p}(data)  # bad\n" for p in _XML_PARSERS)
+    + """\
+    xml.etree.ElementTree.fromstring("<a/>")
+    xml.dom.minidom.parseString(data)  # bad
+    lxml.etree.parse(data, parser)
+    lxml.etree.fromstring(data, parser=parser)
+    lxml.etree.iterparse(data, ("end",), parser)
+    lxml.etree.iterparse(data, parser)  # bad
+    xml.etree.ElementTree.parse(data, parser)  # bad
+    xml.sax.parse(data, handler)  # bad
+    hardened = lxml.etree.XMLParser(resolve_entities=False)
+    careless = lxml.etree.XMLParser(resolve_entities=True)
+    xml.etree.ElementTree.parse(data, careless)  # bad
+    xml.etree.ElementTree.parse(data, hardened)
+"""
+)
+
+
+def test_sec010_flags_every_listed_parser_unless_given_a_safe_parser_or_a_literal() -> None:
+    assert lines(SEC010_SOURCE, "SEC010") == marked(SEC010_SOURCE)
+    assert found("import xml.sax\nxml.sax.parseString(data)\n", "SEC010") == [
+        (
+            2,
+            "`xml.sax.parseString()` parses XML with entity expansion; use defusedxml for "
+            "data from outside",
+        )
+    ]
+
+
+# --- SEC011 unsafe-archive-extraction -----------------------------------------------------
+
+SEC011_SOURCE = """\
+import shutil
+import tarfile
+import zipfile
+
+
+def go(path: str, dest: str, member: str) -> None:
+    tarfile.open(path).extractall(dest)  # bad
+    tarfile.open(path).extract(member, dest)  # bad
+    tarfile.TarFile(path).extractall(dest)  # bad
+    tarfile.TarFile.open(path).extractall(dest)  # bad
+    with tarfile.open(path) as tar:
+        tar.extractall(dest)  # bad
+        tar.extractall(dest, filter="data")
+        tar.extract(member, dest, filter="tar")
+        tar.getmembers()
+    shutil.unpack_archive(path, dest)  # bad
+    shutil.unpack_archive(path, dest, filter="data")
+    zipfile.ZipFile(path).extractall(dest)
+    shutil.make_archive(path, "gztar")
+"""
+
+
+def test_sec011_flags_each_tar_extraction_without_a_filter() -> None:
+    assert lines(SEC011_SOURCE, "SEC011") == marked(SEC011_SOURCE)
+
+
+# --- SEC012 bind-all-interfaces -----------------------------------------------------------
+
+SEC012_SOURCE = """\
+import socket
+import socketserver
+
+import uvicorn
+
+
+def go(sock: socket.socket, app: object, handler: object) -> None:
+    sock.bind(("0.0.0.0", 8080))  # bad
+    sock.bind(("::", 8080))  # bad
+    sock.bind(("[::]", 8080))  # bad
+    sock.bind(("", 8080))  # bad
+    sock.bind(("127.0.0.1", 8080))
+    sock.bind(("::1", 8080))
+    sock.connect_ex(("0.0.0.0", 80))  # bad
+    socket.create_server(("0.0.0.0", 80))  # bad
+    socketserver.TCPServer(("0.0.0.0", 80), handler)  # bad
+    socket.create_connection(("0.0.0.0", 80))
+    socket.create_server(("", 80))
+    uvicorn.run(app, host="0.0.0.0")  # bad
+    uvicorn.run(app, host="::")  # bad
+    uvicorn.run(app, bind_address="0.0.0.0")  # bad
+    uvicorn.run(app, listen="0.0.0.0")  # bad
+    uvicorn.run(app, host="127.0.0.1")
+    uvicorn.run(app, hostname_pattern="0.0.0.0")
+    host = "0.0.0.0"  # bad
+    uvicorn.run(app, host=host)
+    default = "0.0.0.0"
+    if default == "x":
+        pass
+    server_addr = "0.0.0.0"
+    print(server_addr)
+
+
+LISTEN_HOST = "0.0.0.0"  # bad
+"""
+
+
+def test_sec012_flags_each_any_address_form_where_it_is_bound() -> None:
+    assert lines(SEC012_SOURCE, "SEC012") == marked(SEC012_SOURCE)
+    assert found(SEC012_SOURCE, "SEC012")[-2:] == [
+        (25, "`host` binds to every network interface"),
+        (34, "`LISTEN_HOST` binds to every network interface"),
+    ]
+    assert found(SEC012_SOURCE, "SEC012")[7] == (
+        19,
+        '`host="0.0.0.0"` listens on every network interface',
+    )
+
+
+# --- SEC008 insecure-tempfile -------------------------------------------------------------
+
+
+def test_sec008_flags_mktemp_however_it_is_imported_and_nothing_else() -> None:
+    source = (
+        "import tempfile\nfrom tempfile import mktemp as pick\n\n\ndef go() -> None:\n"
+        "    tempfile.mktemp()\n    pick()\n    tempfile.mkstemp()\n"
+        "    tempfile.NamedTemporaryFile()\n"
+    )
+    assert found(source, "SEC008") == [
+        (6, "`tempfile.mktemp()` only picks a name; another process can create that file first"),
+        (7, "`pick()` only picks a name; another process can create that file first"),
     ]

@@ -1,0 +1,184 @@
+"""Architecture rules' numeric thresholds, both sides, and what each counts."""
+
+from __future__ import annotations
+
+from test_guard_rules import found, lines
+
+# --- ARC003 module-too-long ---------------------------------------------------------------
+
+
+def test_arc003_counts_every_physical_line_and_flags_only_past_the_limit() -> None:
+    at_limit = '"""Doc."""\n\n# a comment\n\nX = 1\n'  # 5 lines, blank and comment ones included
+    assert found(at_limit, "ARC003", {"max-lines": 5}) == []
+    assert found(at_limit + "\n", "ARC003", {"max-lines": 5}) == [
+        (1, "module has 6 lines, more than the limit of 5")
+    ]
+    assert found(at_limit + "Y = 2", "ARC003", {"max-lines": 5}) == [
+        (1, "module has 6 lines, more than the limit of 5")
+    ]
+    assert found(at_limit, "ARC003", {"max-lines": 4}) == [
+        (1, "module has 5 lines, more than the limit of 4")
+    ]
+    assert found("X = 1\r" * 5, "ARC003", {"max-lines": 5}) == []
+    assert lines("X = 1\r\n" * 6, "ARC003", {"max-lines": 5}) == [1]
+
+
+def test_arc003_default_limit_is_800_lines() -> None:
+    assert found("X = 1\n" * 800, "ARC003") == []
+    assert found("X = 1\n" * 801, "ARC003") == [
+        (1, "module has 801 lines, more than the limit of 800")
+    ]
+
+
+# --- ARC004 function-too-complex ----------------------------------------------------------
+
+
+def _branches(count: int) -> str:
+    """A function of complexity `count + 1`: one `if` per branch."""
+    body = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(count))
+    return f"def route(x: int) -> int:\n{body}    return x\n"
+
+
+def _statements(count: int) -> str:
+    """A function of exactly `count` statements and complexity 1."""
+    body = "".join(f"    x += {i}\n" for i in range(count - 1))
+    return f"def tally(x: int) -> int:\n{body}    return x\n"
+
+
+def test_arc004_default_complexity_limit_is_15() -> None:
+    assert found(_branches(14), "ARC004") == []
+    assert found(_branches(15), "ARC004") == [(1, "`route` is too complex: complexity 16 > 15")]
+
+
+def test_arc004_default_statement_limit_is_60() -> None:
+    assert found(_statements(60), "ARC004") == []
+    assert found(_statements(61), "ARC004") == [(1, "`tally` is too complex: 61 statements > 60")]
+
+
+def test_arc004_options_move_both_limits() -> None:
+    options = {"max-complexity": 3, "max-statements": 7}
+    assert found(_branches(2) + "\n\n" + _statements(7), "ARC004", options) == []
+    assert found(_branches(3) + "\n\n" + _statements(7), "ARC004", options) == [
+        (1, "`route` is too complex: complexity 4 > 3"),
+    ]
+    assert found(_branches(4) + "\n\n" + _statements(8), "ARC004", options) == [
+        (1, "`route` is too complex: complexity 5 > 3, 9 statements > 7"),
+        (13, "`tally` is too complex: 8 statements > 7"),
+    ]
+
+
+ARC004_SOURCE = """\
+def f_if(x):
+    if x:
+        pass
+
+
+def f_elif(x, y):
+    if x:
+        pass
+    elif y:
+        pass
+    else:
+        pass
+
+
+def f_for(x):
+    for _ in x:
+        pass
+
+
+async def f_while(x):
+    while x:
+        pass
+
+
+def f_try():
+    try:
+        pass
+    except ValueError:
+        pass
+    except KeyError:
+        pass
+    finally:
+        pass
+
+
+def f_trystar():
+    try:
+        pass
+    except* ValueError:
+        pass
+
+
+def f_with(x):
+    with x:
+        pass
+
+
+def f_match(x):
+    match x:
+        case 1:
+            pass
+        case _:
+            pass
+
+
+def f_flat(x, a, b):
+    return [i for i in x if i and a or b]
+
+
+def f_semicolons():
+    a = 1; b = 2
+
+
+def f_suite(x):
+    if x: a = 1; b = 2
+
+
+def outer(x):
+    def inner(y):
+        if y:
+            pass
+
+    return inner
+
+
+def f_class():
+    class Local:
+        a = 1
+        b = 2
+
+        def method(self, x):
+            while x:
+                pass
+
+    return Local
+"""
+
+
+def test_arc004_counts_each_statement_and_branch_kind_as_c901_does() -> None:
+    source = ARC004_SOURCE
+    complexity = {
+        "f_if": (2, 2),
+        "f_elif": (3, 5),
+        "f_for": (2, 2),
+        "f_while": (2, 2),
+        "f_try": (3, 5),
+        "f_trystar": (2, 3),
+        "f_with": (1, 2),
+        "f_match": (3, 3),
+        "f_semicolons": (1, 2),
+        "f_suite": (2, 3),
+        "outer": (1, 2),
+        "inner": (2, 2),
+        "f_class": (1, 2),
+        "method": (2, 2),
+    }
+    expected = []
+    for name, (branches, statements) in complexity.items():
+        parts = [f"complexity {branches} > 1"] if branches > 1 else []
+        parts.append(f"{statements} statements > 1")
+        line = next(n for n, t in enumerate(source.splitlines(), 1) if f"def {name}(" in t)
+        expected.append((line, f"`{name}` is too complex: {', '.join(parts)}"))
+    options = {"max-complexity": 1, "max-statements": 1}
+    assert found(source, "ARC004", options) == sorted(expected)
