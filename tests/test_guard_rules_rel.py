@@ -92,3 +92,182 @@ def test_rel001_leaves_test_code_alone() -> None:
     source = "import requests\n\n\ndef test_fetch() -> None:\n    requests.get('http://x')\n"
     assert lines(source, "REL001", path="tests/test_fetch.py") == []
     assert lines(source, "REL001", path="fetch.py") == [5]
+
+
+# --- REL004 unmanaged-resource ------------------------------------------------------------
+
+_RESOURCES = (
+    "open",
+    "io.open",
+    "codecs.open",
+    "socket.socket",
+    "socket.create_connection",
+    "tempfile.TemporaryFile",
+    "tempfile.NamedTemporaryFile",
+    "tempfile.SpooledTemporaryFile",
+    "tempfile.TemporaryDirectory",
+    "sqlite3.connect",
+    "urllib.request.urlopen",
+    "zipfile.ZipFile",
+    "tarfile.open",
+    "gzip.open",
+    "bz2.open",
+    "lzma.open",
+)
+REL004_SOURCE = (
+    "".join(f"import {m}\n" for m in sorted({r.rpartition(".")[0] for r in _RESOURCES} - {""}))
+    + "import json\n\n\ndef go(path: str, sink: object) -> object:\n"
+    + "".join(f"    h{i} = {r}(path)  # bad\n    h{i}.read()\n" for i, r in enumerate(_RESOURCES))
+    + """\
+    plain = open(path)  # bad
+    plain.close()
+    read = open(path)  # bad
+    json.load(read)
+    shown = open(path)  # bad
+    print(shown)
+    other = io.StringIO(path)
+    other.read()
+    closed = open(path)
+    try:
+        closed.read()
+    finally:
+        closed.close()
+    stopped = socket.socket()
+    try:
+        pass
+    finally:
+        stopped.shutdown(2)
+    cleaned = tempfile.TemporaryDirectory()
+    try:
+        pass
+    finally:
+        cleaned.cleanup()
+    detached = open(path)
+    try:
+        pass
+    finally:
+        detached.detach()
+    given = open(path)
+    sink.register(given)
+    stored = open(path)
+    sink.handle = stored
+    entered = open(path)
+    with entered:
+        pass
+    returned = open(path)
+    paired = open(path)
+    if path:
+        return returned
+    return path, paired
+
+
+def gen(path: str) -> object:
+    yielded = open(path)
+    yield yielded
+
+
+HELD = open("x")
+"""
+)
+
+
+def test_rel004_flags_every_listed_resource_not_closed_returned_or_handed_on() -> None:
+    assert lines(REL004_SOURCE, "REL004") == marked(REL004_SOURCE)
+
+
+# --- REL011 exit-in-library ---------------------------------------------------------------
+
+REL011_SOURCE = """\
+import os
+import sys
+
+
+def fail() -> None:
+    sys.exit(1)  # bad
+    exit(1)  # bad
+    quit()  # bad
+    os._exit(1)  # bad
+    os.abort()
+
+
+def on_term(signum, frame) -> None:
+    sys.exit(0)
+
+
+def handler(sig, _frame) -> None:
+    sys.exit(0)
+
+
+def handle_sigint() -> None:
+    sys.exit(0)
+
+
+def reap(_, __) -> None:
+    sys.exit(0)
+
+
+def two_underscores(_, _stack) -> None:
+    sys.exit(0)
+
+
+def not_a_handler(signal_name, frames) -> None:
+    sys.exit(0)  # bad
+
+
+def daemonize() -> None:
+    try:
+        pid = os.fork()
+    except OSError:
+        sys.exit(1)  # bad
+    if pid == 0:
+        os._exit(0)
+
+
+def pty_child() -> None:
+    os.forkpty()
+    sys.exit(0)
+"""
+
+
+def test_rel011_flags_each_exit_outside_entry_points_forks_and_signal_handlers() -> None:
+    assert lines(REL011_SOURCE, "REL011", path="lib/util.py") == marked(REL011_SOURCE)
+    assert found("import os\nos._exit(3)\n", "REL011", path="lib/util.py") == [
+        (2, "`os._exit()` in library code ends the whole process; raise an exception instead")
+    ]
+    assert lines("import sys\nsys.exit(3)\n", "REL011", path="tests/test_cli.py") == []
+    script = REL011_SOURCE + 'if __name__ == "__main__":\n    fail()\n'
+    assert lines(script, "REL011", path="lib/util.py") == []
+    assert lines(REL011_SOURCE, "REL011", path="lib/__main__.py") == []
+
+
+# --- REL010 unchecked-subprocess ----------------------------------------------------------
+
+REL010_SOURCE = """\
+import subprocess
+
+
+def go(cmd: list[str], opts: dict) -> object:
+    subprocess.run(cmd)  # bad
+    subprocess.run(cmd, check=True)
+    subprocess.run(cmd, check=False)
+    subprocess.run(cmd, **opts)
+    subprocess.run(cmd, **{"text": True})  # bad
+    done = subprocess.run(cmd)
+    if done.returncode:
+        pass
+    checked = subprocess.run(cmd)
+    checked.check_returncode()
+    ignored = subprocess.run(cmd)  # bad
+    print(ignored.stdout)
+    passed = subprocess.run(cmd)
+    log(passed)
+    log(subprocess.run(cmd))
+    subprocess.run(cmd).returncode
+    subprocess.call(cmd)
+    returned = subprocess.run(cmd)
+    return returned
+"""
+
+
+def test_rel010_flags_a_run_whose_exit_status_nobody_reads() -> None:
+    assert lines(REL010_SOURCE, "REL010") == marked(REL010_SOURCE)
