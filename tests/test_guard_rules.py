@@ -26,6 +26,8 @@ def found(
         select=[rule_id],
         options={rule_id: options} if options else None,
     )
+    broken = [f"{v.rule_id} {v.message}" for v in violations if v.rule_id in ("GR001", "GR003")]
+    assert not broken, f"the rule failed instead of judging the code: {broken}"
     return sorted((v.line, v.message) for v in violations if v.rule_id == rule_id)
 
 
