@@ -271,3 +271,56 @@ def go(cmd: list[str], opts: dict) -> object:
 
 def test_rel010_flags_a_run_whose_exit_status_nobody_reads() -> None:
     assert lines(REL010_SOURCE, "REL010") == marked(REL010_SOURCE)
+
+
+# --- REL006 blocking-call-in-async --------------------------------------------------------
+
+_BLOCKING = {
+    "time.sleep": "await asyncio.sleep(...)",
+    "subprocess.run": "await asyncio.create_subprocess_exec(...)",
+    "subprocess.call": "await asyncio.create_subprocess_exec(...)",
+    "subprocess.check_call": "await asyncio.create_subprocess_exec(...)",
+    "subprocess.check_output": "await asyncio.create_subprocess_exec(...)",
+    "os.system": "await asyncio.create_subprocess_exec(...)",
+    "urllib.request.urlopen": "an async HTTP client (httpx.AsyncClient, aiohttp)",
+    "input": "await asyncio.to_thread(input, ...)",
+    "socket.create_connection": "await asyncio.open_connection(...)",
+    "requests.get": "an async HTTP client (httpx.AsyncClient, aiohttp)",
+    "requests.api.delete": "an async HTTP client (httpx.AsyncClient, aiohttp)",
+    "requests.Session().post": "an async HTTP client (httpx.AsyncClient, aiohttp)",
+    "requests.sessions.session().request": "an async HTTP client (httpx.AsyncClient, aiohttp)",
+}
+_REL006_HEAD = (
+    "import os\nimport socket\nimport subprocess\nimport time\nimport urllib.request\n"
+    "import requests\nimport requests.api\nimport requests.sessions\n\n\n"
+)
+
+
+def test_rel006_names_every_blocking_call_and_its_async_replacement() -> None:
+    body = "".join(f"    {call}(x)\n" for call in _BLOCKING)
+    source = _REL006_HEAD + "async def go(x):\n" + body
+    first = _REL006_HEAD.count("\n") + 2
+    assert found(source, "REL006") == [
+        (first + i, f"`{call}()` blocks the event loop inside `async def`; use {instead}")
+        for i, (call, instead) in enumerate(_BLOCKING.items())
+    ]
+
+
+def test_rel006_only_inside_async_def_and_open_only_with_check_file_io() -> None:
+    source = _REL006_HEAD + (
+        "def sync(x):\n    time.sleep(x)\n\n\n"
+        "async def go(x):\n"
+        "    open(x)\n"
+        "    worker = lambda: time.sleep(x)\n"
+        "    def inner():\n        time.sleep(x)\n"
+        "    requests.Session().mount(x, None)\n"
+        "    time.sleep(x)\n"
+    )
+    last = source.count("\n")
+    assert lines(source, "REL006") == [last]
+    opened = last - 5
+    assert lines(source, "REL006", {"check-file-io": True}) == [opened, last]
+    assert found(source, "REL006", {"check-file-io": True})[0][1] == (
+        "`open()` blocks the event loop inside `async def`; use "
+        "await asyncio.to_thread(...) or aiofiles"
+    )
