@@ -324,3 +324,101 @@ def test_rel006_only_inside_async_def_and_open_only_with_check_file_io() -> None
         "`open()` blocks the event loop inside `async def`; use "
         "await asyncio.to_thread(...) or aiofiles"
     )
+
+
+# --- REL012 dangling-task -----------------------------------------------------------------
+
+REL012_SOURCE = """\
+import asyncio
+
+import uvloop
+
+
+async def go(coro, loop: asyncio.AbstractEventLoop, tg, app) -> None:
+    asyncio.create_task(coro)  # bad
+    asyncio.ensure_future(coro)  # bad
+    asyncio.get_event_loop().create_task(coro)  # bad
+    asyncio.get_running_loop().create_task(coro)  # bad
+    asyncio.new_event_loop().create_task(coro)  # bad
+    loop.create_task(coro)  # bad
+    uvloop.new_event_loop().create_task(coro)  # bad
+    uvloop.new_event_loop().run_until_complete(coro)
+    tg.create_task(coro)
+    app.loop_factory().run(coro)
+    task = asyncio.create_task(coro)
+    await asyncio.ensure_future(coro)
+    app.tasks.add(asyncio.create_task(coro))
+    asyncio.gather(coro)
+"""
+
+
+def test_rel012_flags_each_discarded_task_factory() -> None:
+    assert lines(REL012_SOURCE, "REL012") == marked(REL012_SOURCE)
+
+
+# --- REL013 wait-without-timeout ----------------------------------------------------------
+
+_QUEUES = ("queue.Queue", "queue.LifoQueue", "queue.PriorityQueue", "multiprocessing.Queue")
+_QUEUES += ("multiprocessing.JoinableQueue", "multiprocessing.Manager().Queue")
+_WAITERS = (
+    ("threading.Thread", "join"),
+    ("multiprocessing.Process", "join"),
+    ("threading.Timer", "join"),
+    ("threading.Event", "wait"),
+    ("multiprocessing.Event", "wait"),
+    ("threading.Barrier", "wait"),
+    ("threading.Lock", "acquire"),
+    ("threading.RLock", "acquire"),
+    ("threading.Semaphore", "acquire"),
+    ("threading.BoundedSemaphore", "acquire"),
+    ("threading.Condition", "acquire"),
+    ("threading.Condition", "wait"),
+    ("multiprocessing.Lock", "acquire"),
+    ("concurrent.futures.Future", "result"),
+    ("concurrent.futures.Future", "exception"),
+    ("concurrent.futures.ThreadPoolExecutor().submit", "result"),
+)
+REL013_SOURCE = (
+    "import concurrent.futures\nimport multiprocessing\nimport queue\nimport threading\n\n\n"
+    "def go(item, opts):\n"
+    + "".join(
+        f"    {q}().get()  # bad\n    {q}().get(True, 5)\n    {q}().get(timeout=5)\n"
+        f"    {q}().get(False)\n    {q}().get(block=False)\n"
+        f"    {q}().put(item)  # bad\n    {q}().put(item, True, 5)\n    {q}().put(item, False)\n"
+        for q in _QUEUES
+    )
+    + "    queue.SimpleQueue().get()  # bad\n    queue.SimpleQueue().put(item)\n"
+    + "".join(f"    {t}().{m}()  # bad\n    {t}().{m}(5)\n" for t, m in _WAITERS)
+    + """\
+    threading.Thread().start()
+    threading.Event().set()
+    threading.Lock().acquire(**opts)
+    lock = threading.Lock()
+    lock.acquire()
+    try:
+        pass
+    finally:
+        lock.release()
+    other = threading.Lock()
+    other.acquire()  # bad
+    try:
+        pass
+    finally:
+        lock.release()
+    try:
+        lock.acquire()
+        pass
+    finally:
+        lock.release()
+    lock.acquire()  # bad
+    item.get()
+"""
+)
+
+
+def test_rel013_flags_every_listed_wait_without_a_timeout() -> None:
+    assert lines(REL013_SOURCE, "REL013") == marked(REL013_SOURCE)
+    source = "import queue\nqueue.Queue().get()\n"
+    assert found(source, "REL013") == [
+        (2, "`queue.Queue().get()` can block forever; pass a timeout")
+    ]
