@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from guardrails.testing import run
+from guardrails.testing import run, run_many
 
 
 def found(
@@ -639,4 +639,71 @@ def test_sec008_flags_mktemp_however_it_is_imported_and_nothing_else() -> None:
     assert found(source, "SEC008") == [
         (6, "`tempfile.mktemp()` only picks a name; another process can create that file first"),
         (7, "`pick()` only picks a name; another process can create that file first"),
+    ]
+
+
+# --- SEC014 debug-enabled (Semgrep: one run for every case) -------------------------------
+
+SEC014_APP = """\
+import asyncio
+
+from flask import Flask
+from werkzeug.serving import run_simple
+
+app = Flask(__name__)
+app.run(debug=True)  # bad
+app.run(host="0.0.0.0", port=80, debug=True)  # bad
+app.run(debug=False)
+asyncio.run(main(), debug=True)
+run_simple("localhost", 5000, app, use_debugger=True)  # bad
+run_simple("localhost", 5000, app, use_evalex=True)  # bad
+run_simple("localhost", 5000, app, use_reloader=True)
+app.debug = True  # bad
+app.config["DEBUG"] = True  # bad
+app.config.update(SECRET="x", DEBUG=True)  # bad
+app.config.update(DEBUG=False)
+app.config["TESTING"] = True
+"""
+SEC014_FLAGGED_SETTINGS = (
+    "settings.py",
+    "mysite/settings.py",
+    "conf/settings/prod.py",
+    "conf/settings/eu/base.py",
+    "prod_settings.py",
+)
+SEC014_SPARED_SETTINGS = (
+    "conf/settings/dev.py",
+    "conf/settings/local.py",
+    "conf/settings/test_ci.py",
+    "settings_dev.py",
+    "settings_local.py",
+    "settings_test.py",
+    "mysite/dev_settings.py",
+    "local_settings.py",
+    "test_settings.py",
+    "config.py",
+)
+
+
+def test_sec014_flags_each_debug_pattern_and_only_production_settings_modules() -> None:
+    sources = {p: "DEBUG = True\n" for p in SEC014_FLAGGED_SETTINGS + SEC014_SPARED_SETTINGS}
+    sources["app.py"] = SEC014_APP
+    sources["nested/settings.py"] = "def f():\n    DEBUG = True\n\n\nclass C:\n    DEBUG = True\n"
+    results = run_many(sources, select=["SEC014"])
+    got = {path: sorted(v.line for v in found) for path, found in results.items()}
+    assert got.pop("app.py") == marked(SEC014_APP)
+    assert got == {
+        **{p: [1] for p in SEC014_FLAGGED_SETTINGS},
+        **{p: [] for p in SEC014_SPARED_SETTINGS},
+        "nested/settings.py": [],
+    }
+    messages = sorted({v.message for v in results["app.py"]})
+    assert messages == [
+        "`app.run(..., debug=True)` starts the server with its debugger on, which serves an "
+        "interactive debugger and tracebacks to anyone who can reach it",
+        "`app` is configured with debug mode on in code",
+        "`run_simple` is started with the interactive Werkzeug debugger",
+    ]
+    assert [v.message for v in results["settings.py"]] == [
+        "`DEBUG = True` in a settings module ships Django's debug pages to every visitor"
     ]
