@@ -707,3 +707,71 @@ def test_sec014_flags_each_debug_pattern_and_only_production_settings_modules() 
     assert [v.message for v in results["settings.py"]] == [
         "`DEBUG = True` in a settings module ships Django's debug pages to every visitor"
     ]
+
+
+# --- SEC006 sql-string-building (Semgrep) -------------------------------------------------
+
+SEC006_SOURCE = """\
+import pandas
+import sqlalchemy
+import sqlalchemy.sql
+import sqlalchemy.sql.expression
+from django.db.models.expressions import RawSQL
+
+
+def go(cur, conn, Model, name, rows, ids):
+    cur.execute(f"SELECT * FROM t WHERE name = '{name}'")  # bad
+    cur.execute("SELECT * FROM t WHERE name = '%s'" % name)  # bad
+    cur.execute("SELECT * FROM %s WHERE id = %s" % (name, 1))  # bad
+    cur.execute("SELECT * FROM %(t)s" % {"t": name})  # bad
+    cur.execute("SELECT * FROM {}".format(name))  # bad
+    cur.execute("SELECT * FROM {t}".format(t=name))  # bad
+    cur.execute("SELECT * FROM " + name)  # bad
+    cur.execute(name + " LIMIT 1")  # bad
+    cur.executemany(f"INSERT INTO {name} VALUES (?)", rows)  # bad
+    cur.executescript(f"DROP TABLE {name}")  # bad
+    conn.exec_driver_sql(f"SELECT {name}")  # bad
+    Model.objects.raw(f"SELECT {name}")  # bad
+    sqlalchemy.text(f"SELECT {name}")  # bad
+    sqlalchemy.sql.text(f"SELECT {name}")  # bad
+    sqlalchemy.sql.expression.text(f"SELECT {name}")  # bad
+    pandas.read_sql(f"SELECT {name}", conn)  # bad
+    pandas.read_sql_query(f"SELECT {name}", conn)  # bad
+    RawSQL(f"SELECT {name}", ())  # bad
+    query = "SELECT * FROM t WHERE id = " + name
+    cur.execute(query)  # bad
+    cur.execute("SELECT * FROM t WHERE name = ?", (name,))
+    cur.execute("SELECT * FROM t" + " LIMIT 1")
+    cur.execute(f"SELECT * FROM {quote_ident(name)}")
+    placeholders = ", ".join("?" for _ in ids)
+    cur.execute(f"SELECT * FROM t WHERE id IN ({placeholders})", ids)
+    print(f"SELECT {name}")
+"""
+
+
+def test_sec006_flags_every_way_of_splicing_into_every_listed_sql_sink() -> None:
+    assert lines(SEC006_SOURCE, "SEC006") == marked(SEC006_SOURCE)
+    assert found(SEC006_SOURCE, "SEC006")[-1] == (
+        28,
+        "SQL passed as `query` is built with string formatting or concatenation; a value "
+        "spliced into it can change the query (SQL injection)",
+    )
+
+
+def test_sec006_each_sink_alone_still_triggers_the_rule() -> None:
+    sources = {
+        "frames.py": "import pandas as pd\n\n\ndef go(c, n):\n    pd.read_sql(f'SELECT {n}', c)\n",
+        "raw.py": (
+            "from django.db.models.expressions import RawSQL\n\n\n"
+            "def go(n):\n    return RawSQL('SELECT ' + n, ())\n"
+        ),
+        "core.py": "from sqlalchemy import text\n\n\ndef go(n):\n    return text(f'SELECT {n}')\n",
+        "cursor.py": "def go(cur, n):\n    cur.executescript(f'DROP {n}')\n",
+    }
+    results = run_many(sources, select=["SEC006"])
+    assert {path: [v.line for v in found] for path, found in results.items()} == {
+        "frames.py": [5],
+        "raw.py": [5],
+        "core.py": [5],
+        "cursor.py": [2],
+    }
