@@ -422,3 +422,58 @@ def test_rel013_flags_every_listed_wait_without_a_timeout() -> None:
     assert found(source, "REL013") == [
         (2, "`queue.Queue().get()` can block forever; pass a timeout")
     ]
+
+
+# --- REL005 naive-datetime and REL008 finally-swallows (Ruff-backed) ----------------------
+
+REL005_SOURCE = """\
+import datetime
+from datetime import timezone
+
+
+def go(ts: float) -> None:
+    datetime.datetime.today()  # bad
+    datetime.datetime.utcnow()  # bad
+    datetime.datetime.utcfromtimestamp(ts)  # bad
+    datetime.datetime.now()  # bad
+    datetime.datetime.fromtimestamp(ts)  # bad
+    datetime.datetime.now(timezone.utc)
+    datetime.datetime.fromtimestamp(ts, tz=timezone.utc)
+    datetime.date.fromisoformat("2020-01-01")
+"""
+
+
+def test_rel005_maps_each_listed_ruff_datetime_code() -> None:
+    assert lines(REL005_SOURCE, "REL005") == marked(REL005_SOURCE)
+
+
+REL008_SOURCE = """\
+def go(jobs: list) -> int:
+    for job in jobs:
+        try:
+            job.run()
+        finally:
+            continue  # bad
+    for job in jobs:
+        try:
+            job.run()
+        finally:
+            break  # bad
+    try:
+        return 1
+    finally:
+        return 2  # bad
+
+
+def fine(jobs: list) -> int:
+    try:
+        pass
+    finally:
+        for job in jobs:
+            continue
+    return 0
+"""
+
+
+def test_rel008_flags_return_break_and_continue_in_finally() -> None:
+    assert lines(REL008_SOURCE, "REL008") == marked(REL008_SOURCE)
