@@ -775,3 +775,72 @@ def test_sec006_each_sink_alone_still_triggers_the_rule() -> None:
         "core.py": [5],
         "cursor.py": [2],
     }
+
+
+# --- SEC009 insecure-randomness -----------------------------------------------------------
+
+_RANDOM_FUNCS = ("random", "randint", "randrange", "choice", "choices", "sample", "shuffle")
+_RANDOM_FUNCS += ("getrandbits", "randbytes", "uniform")
+_RANDOM_SECRET_WORDS = [
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "api_key",
+    "secret_key",
+    "private_key",
+    "signing_key",
+    "nonce",
+    "salt",
+    "otp",
+    "pin",
+    "session_id",
+    "sessionid",
+    "csrf",
+    "csrf_token",
+    "verifier",
+    "challenge",
+    "reset_code",
+    "verification_code",
+    "auth_code",
+    "one_time_code",
+    "invite_code",
+    "recovery_code",
+]
+
+
+def test_sec009_flags_every_random_function_feeding_a_secret() -> None:
+    body = "".join(f"    token = random.{f}(x)\n" for f in _RANDOM_FUNCS)
+    source = "import random\n\n\ndef go(x):\n" + body
+    assert lines(source, "SEC009") == list(range(5, 5 + len(_RANDOM_FUNCS)))
+
+
+def test_sec009_flags_every_secret_name_and_spares_other_names() -> None:
+    body = "".join(f"    user_{w} = random.random()  # bad\n" for w in _RANDOM_SECRET_WORDS)
+    body += "".join(f"    {w}s = random.random()  # bad\n" for w in _RANDOM_SECRET_WORDS[:3])
+    source = (
+        "import random\nimport secrets\n\n\ndef go(x, obj):\n"
+        + body
+        + (
+            "    tokenizer = random.random()\n"
+            "    pin_count = random.randint(1, 9)\n"
+            "    colour = random.choice(x)\n"
+            "    token = secrets.token_hex()\n"
+            "    obj.csrf_token = random.random()  # bad\n"
+            "    obj['nonce'] = random.random()  # bad\n"
+            "    salt: float = random.random()  # bad\n"
+            "    send(otp=random.randint(0, 9))  # bad\n"
+            "    send(delay=random.random())\n"
+            "\n\ndef generate_token():\n    return random.random()  # bad\n"
+            "\n\ndef random_salt():\n    return str(random.getrandbits(8))  # bad\n"
+            "\n\ndef make_colour():\n    return random.random()\n"
+        )
+    )
+    assert lines(source, "SEC009") == marked(source)
+    assert found("import random\nnonce = random.getrandbits(64)\n", "SEC009") == [
+        (
+            2,
+            "`nonce` comes from `random.getrandbits()`, which is predictable; use the "
+            "`secrets` module",
+        )
+    ]
