@@ -1,0 +1,210 @@
+"""Semgrep-backed and secret-name security rules' boundaries (see test_guard_rules)."""
+
+from __future__ import annotations
+
+from test_guard_rules import found, lines, marked
+
+from guardrails.testing import run_many
+
+# --- SEC014 debug-enabled (Semgrep: one run for every case) -------------------------------
+
+SEC014_APP = """\
+import asyncio
+
+from flask import Flask
+from werkzeug.serving import run_simple
+
+app = Flask(__name__)
+app.run(debug=True)  # bad
+app.run(host="0.0.0.0", port=80, debug=True)  # bad
+app.run(debug=False)
+asyncio.run(main(), debug=True)
+run_simple("localhost", 5000, app, use_debugger=True)  # bad
+run_simple("localhost", 5000, app, use_evalex=True)  # bad
+run_simple("localhost", 5000, app, use_reloader=True)
+app.debug = True  # bad
+app.config["DEBUG"] = True  # bad
+app.config.update(SECRET="x", DEBUG=True)  # bad
+app.config.update(DEBUG=False)
+app.config["TESTING"] = True
+"""
+SEC014_FLAGGED_SETTINGS = (
+    "settings.py",
+    "mysite/settings.py",
+    "conf/settings/prod.py",
+    "conf/settings/eu/base.py",
+    "prod_settings.py",
+)
+SEC014_SPARED_SETTINGS = (
+    "conf/settings/dev.py",
+    "conf/settings/local.py",
+    "conf/settings/test_ci.py",
+    "settings_dev.py",
+    "settings_local.py",
+    "settings_test.py",
+    "mysite/dev_settings.py",
+    "local_settings.py",
+    "test_settings.py",
+    "config.py",
+)
+
+
+def test_sec014_flags_each_debug_pattern_and_only_production_settings_modules() -> None:
+    sources = {p: "DEBUG = True\n" for p in SEC014_FLAGGED_SETTINGS + SEC014_SPARED_SETTINGS}
+    sources["app.py"] = SEC014_APP
+    sources["nested/settings.py"] = "def f():\n    DEBUG = True\n\n\nclass C:\n    DEBUG = True\n"
+    results = run_many(sources, select=["SEC014"])
+    got = {path: sorted(v.line for v in found) for path, found in results.items()}
+    assert got.pop("app.py") == marked(SEC014_APP)
+    assert got == {
+        **{p: [1] for p in SEC014_FLAGGED_SETTINGS},
+        **{p: [] for p in SEC014_SPARED_SETTINGS},
+        "nested/settings.py": [],
+    }
+    messages = sorted({v.message for v in results["app.py"]})
+    assert messages == [
+        "`app.run(..., debug=True)` starts the server with its debugger on, which serves an "
+        "interactive debugger and tracebacks to anyone who can reach it",
+        "`app` is configured with debug mode on in code",
+        "`run_simple` is started with the interactive Werkzeug debugger",
+    ]
+    assert [v.message for v in results["settings.py"]] == [
+        "`DEBUG = True` in a settings module ships Django's debug pages to every visitor"
+    ]
+
+
+# --- SEC006 sql-string-building (Semgrep) -------------------------------------------------
+
+SEC006_SOURCE = """\
+import pandas
+import sqlalchemy
+import sqlalchemy.sql
+import sqlalchemy.sql.expression
+from django.db.models.expressions import RawSQL
+
+
+def go(cur, conn, Model, name, rows, ids):
+    cur.execute(f"SELECT * FROM t WHERE name = '{name}'")  # bad
+    cur.execute("SELECT * FROM t WHERE name = '%s'" % name)  # bad
+    cur.execute("SELECT * FROM %s WHERE id = %s" % (name, 1))  # bad
+    cur.execute("SELECT * FROM %(t)s" % {"t": name})  # bad
+    cur.execute("SELECT * FROM {}".format(name))  # bad
+    cur.execute("SELECT * FROM {t}".format(t=name))  # bad
+    cur.execute("SELECT * FROM " + name)  # bad
+    cur.execute(name + " LIMIT 1")  # bad
+    cur.executemany(f"INSERT INTO {name} VALUES (?)", rows)  # bad
+    cur.executescript(f"DROP TABLE {name}")  # bad
+    conn.exec_driver_sql(f"SELECT {name}")  # bad
+    Model.objects.raw(f"SELECT {name}")  # bad
+    sqlalchemy.text(f"SELECT {name}")  # bad
+    sqlalchemy.sql.text(f"SELECT {name}")  # bad
+    sqlalchemy.sql.expression.text(f"SELECT {name}")  # bad
+    pandas.read_sql(f"SELECT {name}", conn)  # bad
+    pandas.read_sql_query(f"SELECT {name}", conn)  # bad
+    RawSQL(f"SELECT {name}", ())  # bad
+    query = "SELECT * FROM t WHERE id = " + name
+    cur.execute(query)  # bad
+    cur.execute("SELECT * FROM t WHERE name = ?", (name,))
+    cur.execute("SELECT * FROM t" + " LIMIT 1")
+    cur.execute(f"SELECT * FROM {quote_ident(name)}")
+    placeholders = ", ".join("?" for _ in ids)
+    cur.execute(f"SELECT * FROM t WHERE id IN ({placeholders})", ids)
+    print(f"SELECT {name}")
+"""
+
+
+def test_sec006_flags_every_way_of_splicing_into_every_listed_sql_sink() -> None:
+    assert lines(SEC006_SOURCE, "SEC006") == marked(SEC006_SOURCE)
+    assert found(SEC006_SOURCE, "SEC006")[-1] == (
+        28,
+        "SQL passed as `query` is built with string formatting or concatenation; a value "
+        "spliced into it can change the query (SQL injection)",
+    )
+
+
+def test_sec006_each_sink_alone_still_triggers_the_rule() -> None:
+    sources = {
+        "frames.py": "import pandas as pd\n\n\ndef go(c, n):\n    pd.read_sql(f'SELECT {n}', c)\n",
+        "raw.py": (
+            "from django.db.models.expressions import RawSQL\n\n\n"
+            "def go(n):\n    return RawSQL('SELECT ' + n, ())\n"
+        ),
+        "core.py": "from sqlalchemy import text\n\n\ndef go(n):\n    return text(f'SELECT {n}')\n",
+        "cursor.py": "def go(cur, n):\n    cur.executescript(f'DROP {n}')\n",
+    }
+    results = run_many(sources, select=["SEC006"])
+    assert {path: [v.line for v in found] for path, found in results.items()} == {
+        "frames.py": [5],
+        "raw.py": [5],
+        "core.py": [5],
+        "cursor.py": [2],
+    }
+
+
+# --- SEC009 insecure-randomness -----------------------------------------------------------
+
+_RANDOM_FUNCS = ("random", "randint", "randrange", "choice", "choices", "sample", "shuffle")
+_RANDOM_FUNCS += ("getrandbits", "randbytes", "uniform")
+_RANDOM_SECRET_WORDS = [
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "api_key",
+    "secret_key",
+    "private_key",
+    "signing_key",
+    "nonce",
+    "salt",
+    "otp",
+    "pin",
+    "session_id",
+    "sessionid",
+    "csrf",
+    "csrf_token",
+    "verifier",
+    "challenge",
+    "reset_code",
+    "verification_code",
+    "auth_code",
+    "one_time_code",
+    "invite_code",
+    "recovery_code",
+]
+
+
+def test_sec009_flags_every_random_function_feeding_a_secret() -> None:
+    body = "".join(f"    token = random.{f}(x)\n" for f in _RANDOM_FUNCS)
+    source = "import random\n\n\ndef go(x):\n" + body
+    assert lines(source, "SEC009") == list(range(5, 5 + len(_RANDOM_FUNCS)))
+
+
+def test_sec009_flags_every_secret_name_and_spares_other_names() -> None:
+    body = "".join(f"    user_{w} = random.random()  # bad\n" for w in _RANDOM_SECRET_WORDS)
+    body += "".join(f"    {w}s = random.random()  # bad\n" for w in _RANDOM_SECRET_WORDS[:3])
+    source = (
+        "import random\nimport secrets\n\n\ndef go(x, obj):\n"
+        + body
+        + (
+            "    tokenizer = random.random()\n"
+            "    pin_count = random.randint(1, 9)\n"
+            "    colour = random.choice(x)\n"
+            "    token = secrets.token_hex()\n"
+            "    obj.csrf_token = random.random()  # bad\n"
+            "    obj['nonce'] = random.random()  # bad\n"
+            "    salt: float = random.random()  # bad\n"
+            "    send(otp=random.randint(0, 9))  # bad\n"
+            "    send(delay=random.random())\n"
+            "\n\ndef generate_token():\n    return random.random()  # bad\n"
+            "\n\ndef random_salt():\n    return str(random.getrandbits(8))  # bad\n"
+            "\n\ndef make_colour():\n    return random.random()\n"
+        )
+    )
+    assert lines(source, "SEC009") == marked(source)
+    assert found("import random\nnonce = random.getrandbits(64)\n", "SEC009") == [
+        (
+            2,
+            "`nonce` comes from `random.getrandbits()`, which is predictable; use the "
+            "`secrets` module",
+        )
+    ]
