@@ -208,3 +208,90 @@ def test_sec009_flags_every_secret_name_and_spares_other_names() -> None:
             "`secrets` module",
         )
     ]
+
+
+# --- SEC016 secret-in-log -----------------------------------------------------------------
+
+_SECRET_WORDS = [
+    "password",
+    "passwd",
+    "passphrase",
+    "pass_phrase",
+    "secret",
+    "secret_key",
+    "api_key",
+    "apikey",
+    "access_key",
+    "access_key_id",
+    "secret_access_key",
+    "private_key",
+    "signing_key",
+    "encryption_key",
+    "client_secret",
+    "token",
+    "auth_token",
+    "access_token",
+    "refresh_token",
+    "bearer_token",
+    "id_token",
+    "session_token",
+    "credential",
+    "credentials",
+    "session_key",
+    "otp",
+    "nonce",
+    "salt",
+    "pin",
+]
+_LOG_METHODS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal")
+
+
+def test_sec016_flags_every_secret_name_written_to_a_log() -> None:
+    body = "".join(f'    log.info("x %s", user_{w})  # bad\n' for w in _SECRET_WORDS)
+    source = "import logging\n\nlog = logging.getLogger(__name__)\n\n\ndef go():\n" + body
+    source += '    log.info("x %s", tokens)\n    log.info("x %s", pinned)\n'
+    assert lines(source, "SEC016") == marked(source)
+
+
+SEC016_SOURCE = """\
+import logging
+
+import loguru
+import mylib
+import structlog
+from loguru import logger as lg
+
+log = logging.getLogger(__name__)
+slog = structlog.get_logger()
+
+
+def go(user, password, cfg, printer, self):
+    logging.info("%s", password)  # bad
+    logging.root.info("%s", password)  # bad
+    logging.getLogger("x").info("%s", password)  # bad
+    logging.LoggerAdapter(log, {}).info("%s", password)  # bad
+    log.getChild("c").info("%s", password)  # bad
+    slog.info("login", password=password)
+    slog.info("login", msg=password)  # bad
+    structlog.get_logger().info("%s", password)  # bad
+    loguru.logger.info("{}", password)  # bad
+    lg.info("{}", password)  # bad
+    mylib.base().getChild("c").info("%s", password)  # bad
+    self.logger.info("%s", cfg.api_key)  # bad
+    printer.info("%s", password)
+    log.log(logging.INFO, "%s", password)  # bad
+    log.info(f"user {user} token {cfg.token}")  # bad
+    log.info("login", extra={"who": user, "secret": cfg.secret})  # bad
+    log.info("login", extra={"password_set": True})
+    log.info("%s %s", (user, password))  # bad
+    log.info("login " + cfg["access_token"])  # bad
+    log.info("login %d", len(password))
+    log.info("login", exc_info=password)
+"""
+
+
+def test_sec016_flags_secrets_through_every_logger_form_and_argument_shape() -> None:
+    methods = "".join(f'    log.{m}("%s", password)  # bad\n' for m in _LOG_METHODS)
+    source = SEC016_SOURCE + methods
+    assert lines(source, "SEC016") == marked(source)
+    assert found(SEC016_SOURCE, "SEC016")[0] == (13, "`password` is written to the log")
