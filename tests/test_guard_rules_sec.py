@@ -295,3 +295,96 @@ def test_sec016_flags_secrets_through_every_logger_form_and_argument_shape() -> 
     source = SEC016_SOURCE + methods
     assert lines(source, "SEC016") == marked(source)
     assert found(SEC016_SOURCE, "SEC016")[0] == (13, "`password` is written to the log")
+
+
+# --- SEC004 hardcoded-secret --------------------------------------------------------------
+# Key-shaped values are assembled at run time so this file holds none itself.
+
+_KEYS = (  # (label, shortest matching value, one character shorter)
+    ("an AWS access key id", "AKIA" + "Z" * 16, "AKIA" + "Z" * 15),
+    ("an AWS access key id", "ASIA" + "7" * 16, "ASIA" + "7" * 15),
+    ("a GitHub token", "ghp_" + "a" * 36, "ghp_" + "a" * 35),
+    ("a GitHub token", "ghs_" + "b" * 36, "ghs_" + "b" * 35),
+    ("a GitHub token", "github_pat_" + "c" * 22, "github_pat_" + "c" * 21),
+    ("a Slack token", "xoxb-" + "1" * 10, "xoxb-" + "1" * 9),
+    ("a Stripe live key", "sk_live_" + "d" * 20, "sk_live_" + "d" * 19),
+    ("a Stripe live key", "rk_live_" + "e" * 20, "rk_live_" + "e" * 19),
+    ("a Google API key", "AIza" + "f" * 35, "AIza" + "f" * 34),
+)
+_PEM = ("", "RSA ", "EC ", "DSA ", "OPENSSH ", "ENCRYPTED ")
+
+
+def test_sec004_recognises_each_key_format_from_its_shortest_length() -> None:
+    source = "".join(
+        f'V{i} = "{key}"\nW{i} = "{short}"\n' for i, (_, key, short) in enumerate(_KEYS)
+    )
+    source += "".join(
+        f'P{i} = "-----BEGIN {kind}PRIVATE KEY-----"\n' for i, kind in enumerate(_PEM)
+    )
+    source += 'SAMPLE = "AKIA' + "EXAMPLE" + "Z" * 9 + '"\n'
+    source += 'ESCAPED = "AK\\x49A' + "Z" * 16 + '"\n'
+    expected = [
+        (2 * i + 1, f"this string contains {label}; keep it out of source code")
+        for i, (label, _, _) in enumerate(_KEYS)
+    ]
+    first_pem = 2 * len(_KEYS) + 1
+    expected += [
+        (first_pem + i, "this string contains a private key; keep it out of source code")
+        for i in range(len(_PEM))
+    ]
+    expected.append(
+        (
+            first_pem + len(_PEM) + 1,
+            "this string contains an AWS access key id; keep it out of source code",
+        )
+    )
+    assert found(source, "SEC004") == expected
+
+
+def test_sec004_secret_names_get_a_secret_from_six_characters_or_sixteen_of_one_kind() -> None:
+    symbols = "!@#^&=+~" * 2
+    source = (
+        f'password = "ab3d5"\n'  # 5 characters: too short
+        f'password = "ab3d5f"  # bad\n'
+        f'password = "{symbols[:15]}"\n'  # one character class, 15 long
+        f'password = "{symbols}"  # bad\n'
+        'password = "abcdefghijklmnopqrstuvwxyz"\n'  # a word, however long
+        'token = "changeme"\n'
+        'colour = "ab3d5f"\n'
+    )
+    assert lines(source, "SEC004") == marked(source)
+
+
+SEC004_FORMS = """\
+import requests
+
+
+class Settings:
+    api_key: str = "k3y-9f8e7d"  # bad
+
+
+def connect(user, password="s3cr3t-pw"):  # bad
+    requests.post("/login", json={"client_secret": "c5-9f8e7d"})  # bad
+    login(user, token="t0k-9f8e7d")  # bad
+    if password == "hunter2-prod":  # bad
+        pass
+    if "hunter2-prod" != user.password:  # bad
+        pass
+    if password < "hunter2-prod":
+        pass
+    user.secret = "x7-9f8e7d"  # bad
+    conf["access_token"] = "a9-9f8e7d"  # bad
+    password = ""
+    password = None
+    password = "{password}"
+    password = "%(password)s"
+    password = "${DB_PASSWORD}"
+    password = "DB_PASSWORD"
+    password = "https://example.com/x9"
+    password = "/run/secrets/db9"
+"""
+
+
+def test_sec004_checks_every_place_a_name_meets_a_literal_and_skips_test_code() -> None:
+    assert lines(SEC004_FORMS, "SEC004") == marked(SEC004_FORMS)
+    assert lines(SEC004_FORMS, "SEC004", path="tests/test_login.py") == []
