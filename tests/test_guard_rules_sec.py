@@ -388,3 +388,159 @@ def connect(user, password="s3cr3t-pw"):  # bad
 def test_sec004_checks_every_place_a_name_meets_a_literal_and_skips_test_code() -> None:
     assert lines(SEC004_FORMS, "SEC004") == marked(SEC004_FORMS)
     assert lines(SEC004_FORMS, "SEC004", path="tests/test_login.py") == []
+
+
+# --- SEC015 request-data-to-sink (Semgrep taint: one run for every case) ------------------
+
+_REQUEST_PARTS = ("GET", "POST", "body", "COOKIES", "FILES", "META", "headers", "data")
+_REQUEST_PARTS += ("query_params", "path_params", "cookies", "args", "form", "values", "json")
+_REQUEST_PARTS += ("get_json()", "form()", "body()")
+SEC015_SOURCES = (
+    "import os\n\n\n"
+    + "".join(
+        f"def v{i}(request):\n    os.system(request.{part})  # bad\n\n\n"
+        for i, part in enumerate(_REQUEST_PARTS)
+    )
+    + "def w(req):\n    os.system(req.args)  # bad\n\n\n"
+    "class V:\n    def get(self):\n        os.system(self.request.args)  # bad\n\n\n"
+    "def x(response):\n    os.system(response.args)\n"
+)
+SEC015_SINKS = """\
+import asyncio
+import codecs
+import html
+import io
+import os
+import shutil
+import subprocess
+import uuid
+
+import flask
+import jinja2
+import markupsafe
+import pandas
+import sqlalchemy
+from django.db.models.expressions import RawSQL
+from django.utils.safestring import mark_safe
+from flask import request
+from werkzeug.utils import secure_filename
+from werkzeug.utils import secure_filename as sf
+
+import bleach
+from django.utils.html import escape as django_escape
+from flask import request as rq
+
+app = flask.Flask(__name__)
+
+
+@app.route("/x")
+async def handler(cur, conn, Model):
+    name = request.args["name"]
+    subprocess.run(name, shell=True)  # bad
+    subprocess.Popen(name)  # bad
+    subprocess.run([name, "-x"])  # bad
+    subprocess.run(["ls", name])
+    os.system(name)  # bad
+    os.popen(name)  # bad
+    await asyncio.create_subprocess_shell(name)  # bad
+    await asyncio.create_subprocess_exec(name)  # bad
+    os.system(str(int(name)))
+    os.system(str(float(name)))
+    os.system(str(uuid.UUID(name)))
+    os.system(str(bool(name)))
+    os.system(str(len(name)))
+    open(name)  # bad
+    io.open(name)  # bad
+    codecs.open(name)  # bad
+    flask.send_file(name)  # bad
+    os.remove(name)  # bad
+    os.unlink(name)  # bad
+    shutil.rmtree(name)  # bad
+    open(os.path.basename(name))
+    open(secure_filename(name))
+    open(str(uuid.UUID(name)))
+    eval(name)  # bad
+    exec(name)  # bad
+    compile(name, "f", "exec")  # bad
+    eval(str(int(name)))
+    cur.execute(name)  # bad
+    cur.executemany(name, [])  # bad
+    cur.executescript(name)  # bad
+    conn.exec_driver_sql(name)  # bad
+    Model.objects.raw(name)  # bad
+    sqlalchemy.text(name)  # bad
+    pandas.read_sql(name, conn)  # bad
+    RawSQL(name, ())  # bad
+    cur.execute("SELECT %s", (name,))
+    markupsafe.Markup(name)  # bad
+    flask.Markup(name)  # bad
+    mark_safe(name)  # bad
+    flask.render_template_string(name)  # bad
+    jinja2.Template(name)  # bad
+    markupsafe.Markup(markupsafe.escape(name))
+    markupsafe.Markup(html.escape(name))
+    markupsafe.Markup(str(int(name)))
+    markupsafe.Markup(django_escape(name))
+    markupsafe.Markup(bleach.clean(name))
+    open(sf(name))
+    os.system(flask.request.args["cmd"])  # bad
+    os.system(rq.args["cmd"])  # bad
+"""
+SEC015_ROUTES = """\
+import os
+
+import fastapi
+
+api = fastapi.FastAPI()
+router = fastapi.APIRouter()
+
+
+@api.get("/a/{cmd}")
+def a(cmd: str):
+    os.system(cmd)  # bad
+
+
+@router.post("/b")
+async def b(cmd: str):
+    os.system(cmd)  # bad
+
+
+@api.websocket("/c")
+def c(cmd):
+    os.system(cmd)  # bad
+
+
+@api.middleware("http")
+def d(cmd):
+    os.system(cmd)
+
+
+@mock.patch("x.y")
+def test_e(cmd):
+    os.system(cmd)
+
+
+def view(request, cmd):
+    os.system(cmd)  # bad
+"""
+
+
+def test_sec015_every_request_source_reaches_every_listed_sink_unless_sanitized() -> None:
+    files = {"sources.py": SEC015_SOURCES, "sinks.py": SEC015_SINKS, "routes.py": SEC015_ROUTES}
+    files["upload.py"] = (
+        "from flask import request\nfrom helpers import secure_filename\n\n\n"
+        "def up():\n    open(secure_filename(request.args['f']))\n"
+    )
+    results = run_many(files, select=["SEC015"])
+    got = {path: sorted({v.line for v in found}) for path, found in results.items()}
+    assert got == {path: marked(source) for path, source in files.items()}
+    messages = {v.line: v.message for v in results["sinks.py"]}
+    line_of = {text.strip(): n for n, text in enumerate(SEC015_SINKS.splitlines(), 1)}
+    assert (
+        messages[line_of["eval(name)  # bad"]]
+        == "Request data reaches `name` executed as Python code (code injection)"
+    )
+    assert (
+        messages[line_of["cur.execute(name)  # bad"]]
+        == "Request data is spliced into the SQL text `name` (SQL injection)"
+    )
