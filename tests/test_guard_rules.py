@@ -640,3 +640,32 @@ def test_sec008_flags_mktemp_however_it_is_imported_and_nothing_else() -> None:
         (6, "`tempfile.mktemp()` only picks a name; another process can create that file first"),
         (7, "`pick()` only picks a name; another process can create that file first"),
     ]
+
+
+_BIND_CALLS = ("bind", "listen", "create_server", "start_server", "make_server", "run_simple")
+_BIND_CALLS += ("run", "run_app", "serve", "serve_forever", "connect_ex", "HTTPServer")
+_HOST_WORDS = ("host", "hostname", "bind", "bind_host", "bind_address", "listen", "listen_host")
+_HOST_WORDS += ("listen_address", "address", "addr", "server_host", "server_name")
+_HOST_WORDS += ("my_host", "x_bind", "x_address", "x_addr", "x_listen", "serverHost")
+
+
+def test_sec012_a_host_variable_is_flagged_only_when_it_reaches_a_bind_call() -> None:
+    source = "".join(
+        f'def f{i}(srv):\n    h{i}_host = "0.0.0.0"  # bad\n    srv.{call}(h{i}_host)\n\n\n'
+        for i, call in enumerate(_BIND_CALLS)
+    )
+    source += (
+        'def text(srv):\n    text_host = "0.0.0.0"\n    srv.log(text_host)\n'
+        '    srv.config(port=text_host)\n    srv.run(f"http://{text_host}/")\n'
+        '    srv.run("http://%s/" % text_host)\n    srv.run("http://{}/".format(text_host))\n\n\n'
+        'def kept(srv):\n    kept_host = "0.0.0.0"  # bad\n    srv.host = kept_host\n\n\n'
+        'def handed(srv):\n    handed_host = "0.0.0.0"  # bad\n    return handed_host\n'
+    )
+    assert lines(source, "SEC012") == marked(source)
+
+
+def test_sec012_every_host_keyword_spelling_is_recognised() -> None:
+    body = "".join(f'    serve(app, {word}="0.0.0.0")  # bad\n' for word in _HOST_WORDS)
+    body += '    serve(app, hostname_pattern="0.0.0.0")\n    serve(app, name="0.0.0.0")\n'
+    source = "def go(app):\n" + body
+    assert lines(source, "SEC012") == marked(source)
