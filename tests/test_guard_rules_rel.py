@@ -477,3 +477,53 @@ def fine(jobs: list) -> int:
 
 def test_rel008_flags_return_break_and_continue_in_finally() -> None:
     assert lines(REL008_SOURCE, "REL008") == marked(REL008_SOURCE)
+
+
+# --- OBS005 swallowed-exception: the ignorable (signal, not failure) exceptions ------------
+
+_IGNORABLE = [
+    "KeyError",
+    "IndexError",
+    "LookupError",
+    "AttributeError",
+    "ImportError",
+    "ModuleNotFoundError",
+    "FileNotFoundError",
+    "FileExistsError",
+    "ProcessLookupError",
+    "ChildProcessError",
+    "StopIteration",
+    "StopAsyncIteration",
+    "GeneratorExit",
+    "GreenletExit",
+    "KeyboardInterrupt",
+    "SystemExit",
+    "asyncio.CancelledError",
+    "queue.Empty",
+    "anyio.EndOfStream",
+    "NoReverseMatch",
+    "User.DoesNotExist",
+    "PageNotFound",
+    "errors.RecordNotFoundError",
+    "NoMatchFound",
+    "BucketAlreadyExists",
+]
+
+
+def test_obs005_typed_handler_may_swallow_only_the_ignorable_exceptions() -> None:
+    handlers = "".join(
+        f"    try:\n        work()\n    except {name}:\n        pass\n" for name in _IGNORABLE
+    )
+    source = (
+        "def go(work, sock):\n"
+        + handlers
+        + (
+            "    try:\n        work()\n    except ValueError:  # bad\n        pass\n"
+            "    try:\n        work()\n    except (KeyError, ValueError):  # bad\n        pass\n"
+            "    try:\n        sock.recv(timeout=1)\n    except socket.timeout:\n        pass\n"
+            "    try:\n        sock.recv()\n    except socket.timeout:  # bad\n        pass\n"
+            "    try:\n        sock.recv(timeout=1)\n    except ReadTimeoutError:\n        pass\n"
+        )
+    )
+    assert lines(source, "OBS005") == marked(source)  # typed handlers are checked by default
+    assert lines(source, "OBS005", {"check-typed-exception": False}) == []
