@@ -527,3 +527,27 @@ def test_obs005_typed_handler_may_swallow_only_the_ignorable_exceptions() -> Non
     )
     assert lines(source, "OBS005") == marked(source)  # typed handlers are checked by default
     assert lines(source, "OBS005", {"check-typed-exception": False}) == []
+
+
+# --- REL003 mutable-default-argument ------------------------------------------------------
+
+_MUTABLE_DEFAULTS = ("[]", "{}", "{1}", "[i for i in 'ab']", "{i: i for i in 'ab'}")
+_MUTABLE_DEFAULTS += ("{i for i in 'ab'}", "list()", "dict()", "set()", "bytearray()")
+_MUTABLE_DEFAULTS += ("collections.defaultdict(list)", "collections.OrderedDict()")
+_MUTABLE_DEFAULTS += ("collections.Counter()", "collections.deque()", "collections.ChainMap()")
+
+
+def test_rel003_flags_every_mutable_default_that_the_function_changes() -> None:
+    source = "import collections\n\n\n" + "".join(
+        f"def f{i}(x={default}):  # bad\n    x.clear()\n\n\n"
+        for i, default in enumerate(_MUTABLE_DEFAULTS)
+    )
+    source += (
+        "def g(x=(), y=frozenset(), z=None, w='', v=mylib.Registry()):\n    v.clear()\n\n\n"
+        "def read(x={}):\n    return x.get('k')\n\n\n"
+        "def positional(a=[], /, *, b={}):  # bad\n    a.append(b)\n    b['k'] = a\n\n\n"
+        "handler = lambda x=[]: x.append(1)  # bad\n"
+    )
+    assert lines(source, "REL003") == sorted([*marked(source), marked(source)[-2]])
+    extended = lines(source, "REL003", {"extend-mutable-calls": ["mylib.Registry"]})
+    assert len(extended) == len(lines(source, "REL003")) + 1
