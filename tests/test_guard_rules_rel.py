@@ -551,3 +551,63 @@ def test_rel003_flags_every_mutable_default_that_the_function_changes() -> None:
     assert lines(source, "REL003") == sorted([*marked(source), marked(source)[-2]])
     extended = lines(source, "REL003", {"extend-mutable-calls": ["mylib.Registry"]})
     assert len(extended) == len(lines(source, "REL003")) + 1
+
+
+# --- REL009 assert-for-validation ---------------------------------------------------------
+
+REL009_SOURCE = """\
+import os
+import sys
+from os import getenv
+from sys import argv as arguments
+
+
+class Account:
+    def withdraw(self, amount, *rest, limit=1, **extra):
+        assert amount > 0  # bad
+        assert rest  # bad
+        assert limit  # bad
+        assert extra  # bad
+        assert self.balance > 0
+        assert isinstance(amount, int)
+
+    @classmethod
+    def make(cls, mcs, metacls):
+        assert cls
+        assert mcs
+        assert metacls
+
+
+def go(value, /):
+    assert value  # bad
+    assert os.environ["HOME"]  # bad
+    assert os.getenv("HOME")  # bad
+    assert sys.argv[1:]  # bad
+    assert input()  # bad
+    assert getenv("HOME")  # bad
+    assert arguments  # bad
+    assert issubclass(value, int)
+    total = 1
+    assert total > 0
+
+
+assert os.environ  # bad
+"""
+
+
+def test_rel009_flags_asserts_on_parameters_and_outside_data_only() -> None:
+    assert lines(REL009_SOURCE, "REL009") == marked(REL009_SOURCE)
+    assert found("assert input()\n", "REL009") == [
+        (
+            1,
+            "`assert input()` validates `input`, and `python -O` removes it; raise a "
+            "specific exception instead",
+        )
+    ]
+    assert found("import sys\nassert sys.argv\n", "REL009") == [
+        (
+            2,
+            "`assert sys.argv` validates `sys.argv`, and `python -O` removes it; raise a "
+            "specific exception instead",
+        )
+    ]
