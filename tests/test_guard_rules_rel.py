@@ -611,3 +611,39 @@ def test_rel009_flags_asserts_on_parameters_and_outside_data_only() -> None:
             "specific exception instead",
         )
     ]
+
+
+# --- REL002 bare-except -------------------------------------------------------------------
+
+REL002_SOURCE = """\
+def go(work, log):
+    try:
+        work()
+    except:  # bad
+        log.exception("failed")
+    try:
+        work()
+    except:
+        log.exception("failed")
+        raise
+    try:
+        work()
+    except:  # bad
+        raise RuntimeError("wrapped")
+    try:
+        work()
+    except:  # bad
+        if log:
+            raise
+    try:
+        work()
+    except: raise
+    try:
+        work()
+    except Exception:
+        pass
+"""
+
+
+def test_rel002_flags_a_bare_except_unless_it_ends_by_re_raising() -> None:
+    assert lines(REL002_SOURCE, "REL002") == marked(REL002_SOURCE)
