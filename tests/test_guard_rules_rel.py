@@ -647,3 +647,39 @@ def go(work, log):
 
 def test_rel002_flags_a_bare_except_unless_it_ends_by_re_raising() -> None:
     assert lines(REL002_SOURCE, "REL002") == marked(REL002_SOURCE)
+
+
+# --- REL007 retry-without-backoff ---------------------------------------------------------
+
+
+def _retry(name: str, handler: str, attempt: str = "client.fetch()", before: str = "") -> str:
+    """A `while True` retry loop whose except handler runs `handler`."""
+    return (
+        f"def {name}(client, deadline):\n    while True:\n{before}"
+        f"        try:\n            return {attempt}\n"
+        f"        except OSError:\n            {handler}\n\n\n"
+    )
+
+
+_PACING = ("sleep", "wait", "backoff", "retry", "expo", "pause", "throttle")
+_CLOCK_CALLS = ("time.time", "time.monotonic", "time.perf_counter", "time.monotonic_ns")
+_CONSUMING = ("pop", "popleft", "popitem", "__next__")
+
+
+def test_rel007_any_pacing_word_clock_bound_or_consumed_input_makes_a_retry_loop_fine() -> None:
+    source = "import time\n\n\n" + _retry("bare", "client.log('again')")
+    source += "".join(_retry(f"paced_{w}", f"client.{w}_a_bit(1)") for w in _PACING)
+    source += _retry("decorated", "client.on_exception()")
+    source += "".join(
+        _retry(
+            f"clocked_{i}",
+            "if now > deadline:\n                raise",
+            before=f"        now = {clock}()\n",
+        )
+        for i, clock in enumerate(_CLOCK_CALLS)
+    )
+    source += "".join(
+        _retry(f"consuming_{c}", "client.log('next')", attempt=f"client.jobs.{c}()")
+        for c in _CONSUMING
+    )
+    assert lines(source, "REL007") == [5]
