@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_guard_rules import found, lines
+from test_guard_rules import found, lines, marked
 
 # --- ARC003 module-too-long ---------------------------------------------------------------
 
@@ -182,3 +182,44 @@ def test_arc004_counts_each_statement_and_branch_kind_as_c901_does() -> None:
         expected.append((line, f"`{name}` is too complex: {', '.join(parts)}"))
     options = {"max-complexity": 1, "max-statements": 1}
     assert found(source, "ARC004", options) == sorted(expected)
+
+
+# --- ARC008 todo-without-ticket -----------------------------------------------------------
+
+ARC008_SOURCE = """\
+# TODO: add backoff  # bad
+# FIXME handle unicode  # bad
+# XXX remove  # bad
+# TODO(PAY-412): add backoff
+# FIXME #231 handle unicode
+# XXX see https://example.com/issues/9
+# TODOS are fine, so is todo and TODO_LIST
+# TODO(P-1): one letter is not a project key  # bad
+# TODO(PAY-): no number  # bad
+# FIXME # 231 is not a reference  # bad
+X = "TODO: in a string, not a comment"
+"""
+
+
+def test_arc008_default_pattern_accepts_only_ticket_keys_issue_numbers_and_urls() -> None:
+    assert lines(ARC008_SOURCE, "ARC008") == marked(ARC008_SOURCE)
+    assert found("# XXX remove\n", "ARC008") == [(1, "`XXX` without an issue reference")]
+
+
+def test_arc008_pattern_option_replaces_the_accepted_reference_forms() -> None:
+    source = "# TODO(PAY-412): x\n# TODO [ops/12]: y\n"
+    assert lines(source, "ARC008", {"pattern": r"\[ops/\d+\]"}) == [1]
+
+
+# --- ARC007 wildcard-import ---------------------------------------------------------------
+
+
+def test_arc007_flags_wildcards_except_a_package_init_re_exporting_its_submodules() -> None:
+    source = "from os.path import *\nfrom ._models import *\n"
+    assert found(source, "ARC007", path="app/views.py") == [
+        (1, "`from os.path import *` hides which names this module uses"),
+        (2, "`from ._models import *` hides which names this module uses"),
+    ]
+    assert lines(source, "ARC007", path="app/__init__.py") == [1]
+    assert lines("from app.models import *\n", "ARC007", path="app/__init__.py") == []
+    assert lines("from apps.models import *\n", "ARC007", path="app/__init__.py") == [1]
