@@ -683,3 +683,39 @@ def test_rel007_any_pacing_word_clock_bound_or_consumed_input_makes_a_retry_loop
         for c in _CONSUMING
     )
     assert lines(source, "REL007") == [5]
+
+
+# --- OBS004 root-or-named-logger and OBS008 wall-clock-duration ---------------------------
+
+_ROOT_METHODS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal")
+
+
+def test_obs004_flags_each_root_logging_call_and_each_non_module_logger_name() -> None:
+    source = "import logging\n\n" + "".join(
+        f"logging.{m}('x')  # bad\n" for m in (*_ROOT_METHODS, "log")
+    )
+    source += (
+        "a = logging.getLogger()  # bad\n"
+        "b = logging.getLogger('payments')  # bad\n"
+        "c = logging.getLogger(__name__)\n"
+        "d = logging.getLogger('acme')\n"
+        "e = logging.getLogger('acme.billing.invoices')\n"
+        "f = logging.getLogger('acme.bill')  # bad\n"
+        "logging.getLogger('audit').info('x')  # bad\n"
+        "\n\nclass Service:\n    log = logging.getLogger()  # bad\n"
+        "\n\ndef go():\n    local = logging.getLogger('x')\n    return local\n"
+    )
+    assert lines(source, "OBS004", path="acme/billing/invoices.py") == marked(source)
+
+
+def test_obs008_flags_only_a_difference_of_two_wall_clock_readings() -> None:
+    source = (
+        "import time\nfrom time import time as now\n\n"
+        "started = time.time()\n"
+        "print(time.time() - started)  # bad\n"
+        "print(now() - started)  # bad\n"
+        "print(time.time() + started)\n"
+        "print(time.monotonic() - time.time())\n"
+        "print(started - 5)\n"
+    )
+    assert lines(source, "OBS008") == marked(source)
