@@ -259,6 +259,7 @@ import logging
 import loguru
 import mylib
 import structlog
+import structlog.stdlib
 from loguru import logger as lg
 
 log = logging.getLogger(__name__)
@@ -276,6 +277,14 @@ def go(user, password, cfg, printer, self):
     structlog.get_logger().info("%s", password)  # bad
     loguru.logger.info("{}", password)  # bad
     lg.info("{}", password)  # bad
+    audit = logging.Logger("audit")
+    audit.info("%s", password)  # bad
+    made = logging.getLoggerClass()("made")
+    made.info("%s", password)  # bad
+    named = structlog.getLogger()
+    named.info("%s", password)  # bad
+    std = structlog.stdlib.get_logger()
+    std.info("%s", password)  # bad
     mylib.base().getChild("c").info("%s", password)  # bad
     self.logger.info("%s", cfg.api_key)  # bad
     printer.info("%s", password)
@@ -294,7 +303,10 @@ def test_sec016_flags_secrets_through_every_logger_form_and_argument_shape() -> 
     methods = "".join(f'    log.{m}("%s", password)  # bad\n' for m in _LOG_METHODS)
     source = SEC016_SOURCE + methods
     assert lines(source, "SEC016") == marked(source)
-    assert found(SEC016_SOURCE, "SEC016")[0] == (13, "`password` is written to the log")
+    assert found(SEC016_SOURCE, "SEC016")[0] == (
+        marked(SEC016_SOURCE)[0],
+        "`password` is written to the log",
+    )
 
 
 # --- SEC004 hardcoded-secret --------------------------------------------------------------
