@@ -223,3 +223,64 @@ def test_arc007_flags_wildcards_except_a_package_init_re_exporting_its_submodule
     assert lines(source, "ARC007", path="app/__init__.py") == [1]
     assert lines("from app.models import *\n", "ARC007", path="app/__init__.py") == []
     assert lines("from apps.models import *\n", "ARC007", path="app/__init__.py") == [1]
+
+
+# --- ARC005 env-outside-config ------------------------------------------------------------
+
+_PLATFORM = [
+    "PATH",
+    "PATHEXT",
+    "PWD",
+    "HOME",
+    "USER",
+    "USERNAME",
+    "LOGNAME",
+    "SHELL",
+    "COMSPEC",
+    "SYSTEMROOT",
+    "APPDATA",
+    "LOCALAPPDATA",
+    "TMPDIR",
+    "TEMP",
+    "TMP",
+    "TERM",
+    "TERM_PROGRAM",
+    "COLORTERM",
+    "COLUMNS",
+    "LINES",
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "ANSICON",
+    "ITERM_PROFILE",
+    "WT_SESSION",
+    "DISPLAY",
+    "SSH_AUTH_SOCK",
+    "NOTIFY_SOCKET",
+    "LISTEN_PID",
+    "LISTEN_FDS",
+    "LISTEN_FDNAMES",
+    "VIRTUAL_ENV",
+    "XDG_CONFIG_HOME",
+    "XDG_CACHE_HOME",
+    "XDG_DATA_HOME",
+    "XDG_RUNTIME_DIR",
+]
+
+
+def test_arc005_platform_variables_and_environment_writes_are_not_settings() -> None:
+    source = "import os\n\n\ndef go(extra):\n" + "".join(
+        f'    os.environ["{name}"]\n    "{name}" in os.environ\n' for name in _PLATFORM
+    )
+    source += "".join(
+        f"    os.environ.{method}(extra)\n"
+        for method in ("setdefault", "update", "pop", "popitem", "clear", "copy")
+    )
+    source += (
+        '    os.environ["APP_MODE"] = "x"\n'
+        '    del os.environ["APP_OLD"]\n'
+        '    os.environ["APP_DEBUG"]  # bad\n'
+        '    "APP_DEBUG" in os.environ  # bad\n'
+        "    os.environ.get(extra)  # bad\n"
+    )
+    assert lines(source, "ARC005", path="app/service.py") == marked(source)
+    assert lines(source, "ARC005", path="app/config.py") == []
