@@ -719,3 +719,46 @@ def test_obs008_flags_only_a_difference_of_two_wall_clock_readings() -> None:
         "print(started - 5)\n"
     )
     assert lines(source, "OBS008") == marked(source)
+
+
+# --- OBS003 error-log-without-traceback ---------------------------------------------------
+
+_KEEPS_TRACEBACK = (
+    "traceback.format_exc()",
+    "traceback.print_exc()",
+    "traceback.format_exception(err)",
+    "traceback.print_exception(err)",
+    "sys.exit(1)",
+    "os._exit(1)",
+    "exit(1)",
+    "quit()",
+    "raise",
+    "raise err",
+    "raise RuntimeError('x') from err",
+    "raise RuntimeError('x') from None",
+    "log.exception('again')",
+    "log.warning('x', exc_info=True)",
+    "log.warning('x', exc_info=err)",
+)
+_LOSES_TRACEBACK = (
+    "log.warning('x', exc_info=False)",
+    "log.warning('x', exc_info=None)",
+    "raise RuntimeError('x')",
+    "print('x')",
+)
+
+
+def test_obs003_each_way_of_keeping_the_traceback_excuses_an_error_log() -> None:
+    source = "import logging\nimport os\nimport sys\nimport traceback\n\n"
+    source += "log = logging.getLogger(__name__)\n\n\ndef go(work):\n"
+    for then, mark in [(k, "") for k in _KEEPS_TRACEBACK] + [
+        (k, "  # bad") for k in _LOSES_TRACEBACK
+    ]:
+        source += (
+            "    try:\n        work()\n    except OSError as err:\n"
+            f"        log.error('failed: %s', err){mark}\n        {then}\n"
+        )
+    assert lines(source, "OBS003") == marked(source)
+    assert found(source, "OBS003")[0][1] == (
+        "`log.error()` inside `except` logs the failure without its traceback"
+    )
