@@ -284,3 +284,26 @@ def test_arc005_platform_variables_and_environment_writes_are_not_settings() -> 
     )
     assert lines(source, "ARC005", path="app/service.py") == marked(source)
     assert lines(source, "ARC005", path="app/config.py") == []
+
+
+_CONFIG_PATHS = (  # one module per default `config-modules` glob
+    "config.py",
+    "app/configuration.py",
+    "app/db_config.py",
+    "settings.py",
+    "app/settings_prod.py",
+    "app/django_settings.py",
+    "conf.py",
+    "app/conf.py",
+    "app/conf/base.py",
+    "app/conftest.py",
+    "conftest.py",
+)
+
+
+def test_arc005_every_default_config_module_glob_may_read_the_environment() -> None:
+    source = 'import os\n\nDEBUG = os.environ["APP_DEBUG"]\n'
+    for path in _CONFIG_PATHS:
+        assert lines(source, "ARC005", path=path) == [], path
+    for path in ("app/service.py", "app/reconfigure.py", "app/conference.py", "app/myconf.py"):
+        assert lines(source, "ARC005", path=path) == [3], path
