@@ -307,3 +307,69 @@ def test_arc005_every_default_config_module_glob_may_read_the_environment() -> N
         assert lines(source, "ARC005", path=path) == [], path
     for path in ("app/service.py", "app/reconfigure.py", "app/conference.py", "app/myconf.py"):
         assert lines(source, "ARC005", path=path) == [3], path
+
+
+# --- ARC006 untyped-public-api ------------------------------------------------------------
+
+ARC006_SOURCE = """\
+__all__ = ["exported", "Service"]
+
+
+def exported(a, b: int):  # bad
+    def nested(x):
+        return x
+
+    return nested
+
+
+def other(a: int) -> int:
+    return a
+
+
+def loose(*args, **kwargs) -> None:  # bad
+    pass
+
+
+def _private(a):
+    return a
+
+
+class Service:
+    def method(self, a: int) -> int:
+        return a
+
+    @staticmethod
+    def make(a) -> int:  # bad
+        return a
+
+    @classmethod
+    def build(cls) -> None:
+        pass
+
+    def _hidden(self, a):
+        return a
+
+
+class _Internal:
+    def method(self, a):
+        return a
+"""
+
+
+def test_arc006_reports_missing_annotations_on_public_api_in_each_visibility_mode() -> None:
+    loose = {"typed-only": False}
+    assert lines(ARC006_SOURCE, "ARC006", loose) == marked(ARC006_SOURCE)
+    assert found(ARC006_SOURCE, "ARC006", loose)[0] == (
+        4,
+        "public `exported` is missing annotations for `a` and the return type",
+    )
+    assert found(ARC006_SOURCE, "ARC006", loose)[1] == (
+        15,
+        "public `loose` is missing annotations for `args` and `kwargs`",
+    )
+    every = lines(ARC006_SOURCE, "ARC006", {**loose, "visibility": "all"})
+    assert every == [4, 15, 19, 28, 35, 40]
+    exported = lines(ARC006_SOURCE, "ARC006", {**loose, "visibility": "dunder-all"})
+    assert exported == [4, 28]
+    assert lines(ARC006_SOURCE, "ARC006") == []  # typed-only: no py.typed marker here
+    assert lines(ARC006_SOURCE, "ARC006", loose, path="app/_impl/api.py") == []
