@@ -312,7 +312,7 @@ def test_arc005_every_default_config_module_glob_may_read_the_environment() -> N
 # --- ARC006 untyped-public-api ------------------------------------------------------------
 
 ARC006_SOURCE = """\
-__all__ = ["exported", "Service"]
+__all__ = ["exported", "Service", "Box"]
 
 
 def exported(a, b: int):  # bad
@@ -353,6 +353,12 @@ class Service:
 class _Internal:
     def method(self, a):
         return a
+
+
+class Box:
+    class Inner:
+        def deep(self, a):  # bad
+            return a
 """
 
 
@@ -368,8 +374,8 @@ def test_arc006_reports_missing_annotations_on_public_api_in_each_visibility_mod
         "public `loose` is missing annotations for `args` and `kwargs`",
     )
     every = lines(ARC006_SOURCE, "ARC006", {**loose, "visibility": "all"})
-    assert every == [4, 15, 19, 28, 35, 40]
+    assert every == [4, 15, 19, 28, 35, 40, 46]
     exported = lines(ARC006_SOURCE, "ARC006", {**loose, "visibility": "dunder-all"})
-    assert exported == [4, 28]
+    assert exported == [4, 28, 46]
     assert lines(ARC006_SOURCE, "ARC006") == []  # typed-only: no py.typed marker here
     assert lines(ARC006_SOURCE, "ARC006", loose, path="app/_impl/api.py") == []
