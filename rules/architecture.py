@@ -492,7 +492,7 @@ class UntypedPublicApi(CstRule):
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._stack.pop()
 
-    def _public(self, name: str) -> bool:
+    def _public(self, name: str, top_level: bool) -> bool:
         mode = self.options["visibility"]
         if mode == "all":
             return True
@@ -503,7 +503,7 @@ class UntypedPublicApi(CstRule):
             for part in self.context.module_name.split(".")
         ):
             return False
-        if mode == "dunder-all" and self._exported is not None and not self._stack:
+        if mode == "dunder-all" and self._exported is not None and top_level:
             return name in self._exported
         return True
 
@@ -513,7 +513,11 @@ class UntypedPublicApi(CstRule):
         if not self._checked or "function" in enclosing:
             return  # nested helpers are not API
         owners = [frame.removeprefix("class:") for frame in enclosing]
-        if not self._public(node.name.value) or not all(self._public(o) for o in owners):
+        # only a module-level name can be listed in __all__: the function itself, or the
+        # outermost class it belongs to (the stack already holds this function's frame)
+        if not self._public(node.name.value, not owners) or not all(
+            self._public(owner, index == 0) for index, owner in enumerate(owners)
+        ):
             return
         params = node.params
         ordered = [*params.posonly_params, *params.params]

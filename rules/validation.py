@@ -26,7 +26,9 @@ class _Reads(cst.CSTVisitor):
         self.outside: list[str] = []
 
     def visit_Name(self, node: cst.Name) -> None:
-        if node.value not in self.names:
+        if self.context.qualified_name(node) in _OUTSIDE:  # `input()`, an imported `getenv`
+            self.outside.append(node.value)
+        elif node.value not in self.names:
             self.names.append(node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:

@@ -10,6 +10,7 @@ on every run, which tests the pip resolver rather than the hooks.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,9 @@ def repo(project, tmp_path):
         "GIT_AUTHOR_EMAIL": "t@example.com",
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@example.com",
+        # the user's git config (a global core.hooksPath, say) must not decide the outcome
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
     }
     env.pop("GUARDRAILS_OUTPUT_FORMAT", None)
 
@@ -66,8 +70,18 @@ def repo(project, tmp_path):
             timeout=300,
         )
 
-    run(sys.executable, "-m", "pre_commit", "install")
+    installed = run(sys.executable, "-m", "pre_commit", "install")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    assert "pre-commit installed at .git/hooks/pre-commit" in installed.stdout
+    hook = project.root / ".git" / "hooks" / "pre-commit"
+    assert os.access(hook, os.X_OK) and "pre-commit" in hook.read_text()
     return project, run
+
+
+def hook_result(output: str, name: str) -> str | None:
+    """What pre-commit printed for the hook `name`: Passed, Failed, Skipped (None: not run)."""
+    found = re.search(rf"^{re.escape(name)}\.+(?:\(no files to check\))?(\w+)$", output, re.M)
+    return found.group(1) if found else None
 
 
 def test_hook_definitions_look_like_ruffs() -> None:
@@ -87,6 +101,8 @@ def test_bad_file_blocks_the_commit(repo) -> None:
     commit = run("git", "commit", "-qm", "add app")
     assert commit.returncode != 0
     output = commit.stdout + commit.stderr
+    assert hook_result(output, "guardrails") == "Failed"
+    assert "- hook id: guardrails\n" in output
     assert "app.py:5:5: SEC001" in output and "help: Pass the command as a list" in output
     assert run("git", "rev-parse", "--verify", "HEAD").returncode != 0  # nothing committed
 
@@ -96,7 +112,13 @@ def test_clean_file_passes(repo) -> None:
     project.write("app.py", CLEAN)
     run("git", "add", "app.py", ".pre-commit-config.yaml")
     commit = run("git", "commit", "-qm", "add app")
-    assert commit.returncode == 0, commit.stdout + commit.stderr
+    output = commit.stdout + commit.stderr
+    assert commit.returncode == 0, output
+    # the hooks ran on the file and passed it: not skipped, not absent
+    assert hook_result(output, "guardrails") == "Passed", output
+    assert hook_result(output, "guardrails (fix)") == "Passed", output
+    tree = run("git", "ls-tree", "--name-only", "HEAD")
+    assert tree.stdout.split() == [".pre-commit-config.yaml", "app.py"]
 
 
 def test_fix_hook_rewrites_what_it_safely_can(repo) -> None:
@@ -105,7 +127,12 @@ def test_fix_hook_rewrites_what_it_safely_can(repo) -> None:
     run("git", "add", "ports.py", ".pre-commit-config.yaml")
     result = run(sys.executable, "-m", "pre_commit", "run", "guardrails-fix", "--files", "ports.py")
     assert result.returncode == 1  # pre-commit fails a hook that modified files
+    assert hook_result(result.stdout, "guardrails (fix)") == "Failed"
+    assert "- hook id: guardrails-fix\n" in result.stdout
     assert "files were modified by this hook" in result.stdout
+    assert hook_result(result.stdout, "guardrails") is None  # only the hook asked for ran
     assert path.read_text() == FIXABLE.replace('{raw}")\n', '{raw}") from err\n')
     run("git", "add", "ports.py")
-    assert run("git", "commit", "-qm", "fixed").returncode == 0
+    commit = run("git", "commit", "-qm", "fixed")
+    assert commit.returncode == 0, commit.stdout + commit.stderr
+    assert hook_result(commit.stderr + commit.stdout, "guardrails (fix)") == "Passed"
