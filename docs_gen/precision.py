@@ -79,7 +79,8 @@ def precision_page(results: dict[str, Any]) -> str:
         "",
         "Precision = tp / (tp + fp + noisy). Every error-severity finding is judged (up to 15 per",
         "rule and project), and a spread sample of the rest. The labels are in",
-        "`bench/precision/labels.csv`.",
+        "`bench/precision/labels.csv`. How many deliberate breakages of the rules and the engine",
+        "the tests catch is measured next door, in [mutation.md](mutation.md).",
         "",
         f"Measured {results['generated']}: **{totals['per_kloc']} warning/error findings per "
         f"1,000 lines**; error-severity precision **{totals['error_precision']}** over "
