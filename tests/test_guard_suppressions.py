@@ -316,3 +316,8 @@ def test_every_comment_is_judged_not_only_those_before_a_plain_or_expired_one() 
     assert messages[4].startswith(
         "suppression of SEC001 expired on 2026-01-02 (reason given: key rotation)"
     )
+
+
+def test_a_foreign_comment_is_found_at_its_own_column() -> None:
+    (noqa,) = suppressions.parse("import os  # noqa: F401\n", ("noqa",))
+    assert (noqa.line, noqa.column, noqa.kind, noqa.codes) == (1, 12, "noqa", ("F401",))
