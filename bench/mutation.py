@@ -411,6 +411,15 @@ def _mutate(
         slots.put(slot)
 
 
+def _rescore(module: str, kind: str, work: Path) -> Score | None:
+    """The last session's score with today's equivalents; None if there is no session."""
+    name = module.replace("/", "_").removesuffix(".py")
+    session, stamp = work / f"{name}.sqlite", work / f"{name}.source"
+    if not (session.exists() and stamp.exists()):
+        return None
+    return tally(module, kind, _outcomes(session), stamp.read_text(), _equivalents())
+
+
 def render(scores: list[Score], day: str, commit: str) -> str:
     """docs/mutation.md from the results (the test suite checks they agree)."""
 
@@ -463,6 +472,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path.home() / ".cache/guardrails-mutation")
     parser.add_argument("--write", action="store_true", help="update results.json and the page")
     parser.add_argument(
+        "--rescore",
+        action="store_true",
+        help="run nothing: score the last sessions again (after editing equivalent.csv)",
+    )
+    parser.add_argument(
         "--survivors",
         action="store_true",
         help="rerun only the last run's survivors (of modules unchanged since) against the tests",
@@ -482,12 +496,18 @@ def main(argv: list[str] | None = None) -> int:
     for slot in range(max(1, args.jobs)):
         slots.put(slot)
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
-        futures = [
-            pool.submit(_mutate, m, t, k, slots, args.work, args.survivors) for m, t, k in targets
-        ]
+        if args.rescore:
+            futures = [pool.submit(_rescore, m, k, args.work) for m, _, k in targets]
+        else:
+            futures = [
+                pool.submit(_mutate, m, t, k, slots, args.work, args.survivors)
+                for m, t, k in targets
+            ]
         fresh = []
         for future in concurrent.futures.as_completed(futures):
             score = future.result()
+            if score is None:
+                continue
             fresh.append(score)
             counted = score.mutants - score.skipped - score.equivalent
             print(
