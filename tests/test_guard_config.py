@@ -51,3 +51,66 @@ def test_a_config_that_cannot_be_read_is_one_config_error(tmp_path: Path) -> Non
     with pytest.raises(ConfigError) as raised:
         load_settings(tmp_path, config=folder)
     assert str(raised.value) == f"{folder}: config file not found"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("colour = true", "colour: unknown key (known keys: "),
+        ('foreign-suppressions = ["noqa", "pylint"]', "foreign-suppressions: expected one of"),
+        ("[tool.guardrails.rules]\nSEC001 = 5", "rules: expected tables like"),
+        ('[tool.guardrails.severity]\nSEC001 = "fatal"', "severity.SEC001: expected one of"),
+        ("policy-base = 5", "policy-base: expected a string, got"),
+        ("policy-approvals = [1]", "policy-approvals: expected a string, got"),
+    ],
+)
+def test_each_bad_value_is_named_by_its_key(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        _load(tmp_path, body)
+    assert message in str(raised.value)
+
+
+def test_good_values_of_the_same_keys_load(tmp_path: Path) -> None:
+    settings = _load(
+        tmp_path,
+        'foreign-suppressions = ["nosec", "noqa", "nosec"]\npolicy-base = "origin/main"\n'
+        '[tool.guardrails.severity]\nSEC001 = "error"\n'
+        '[tool.guardrails.rules.REL003]\nextend-mutable-calls = ["a.B"]',
+    )
+    assert settings.foreign_suppressions == ("nosec", "noqa")
+    assert settings.severity == {"SEC001": "error"}
+    assert settings.rule_options["REL003"] == {"extend-mutable-calls": ["a.B"]}
+
+
+def test_a_config_that_is_not_utf8_is_one_config_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(b'[tool.guardrails]\nexclude = ["caf\xe9"]\n')
+    with pytest.raises(ConfigError) as raised:
+        load_settings(tmp_path)
+    assert "invalid TOML: not UTF-8" in str(raised.value)
+
+
+def test_a_config_path_the_os_cannot_use_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        _load(tmp_path, 'cache-dir = "a\\u0000b"')
+    assert str(raised.value).endswith("a\\x00b' is not a usable path: embedded null byte")
+    assert "[tool.guardrails] cache-dir: " in str(raised.value)
+
+
+def test_registry_names_each_rules_engines_and_places_findings_exactly(tmp_path: Path) -> None:
+    from guardrails.config import Settings
+    from guardrails.plan import build_plan
+    from guardrails.plugins import build_registry
+
+    settings = Settings(root=tmp_path, src=(tmp_path,))
+    registry = build_registry(settings)
+    engines = {i: registry.backends(i) for i in ("SEC001", "SEC006", "REL005", "GR001")}
+    assert engines == {"SEC001": "libcst", "SEC006": "semgrep", "REL005": "ruff", "GR001": "engine"}
+    rule = next(r for r in build_plan(settings, registry).rules if r.id == "SEC001")
+    found = rule.violation("a.py", (3, 5), (4, 9), "msg", source_line="x")
+    assert (found.line, found.column, found.end_line, found.end_column) == (3, 5, 4, 9)
+    assert (found.rule_id, found.severity, found.message, found.backend) == (
+        "SEC001",
+        rule.severity,
+        "msg",
+        "libcst",
+    )
