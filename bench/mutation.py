@@ -72,7 +72,11 @@ CORE: dict[str, list[str]] = {
         "tests/test_guard_discovery.py",
         "tests/test_hostile_containment.py",
     ],
-    "guardrails/registry.py": ["tests/test_guard_config.py", *_SELECTION, "tests/test_positions.py"],
+    "guardrails/registry.py": [
+        "tests/test_guard_config.py",
+        *_SELECTION,
+        "tests/test_positions.py",
+    ],
     "guardrails/discovery.py": [
         "tests/test_guard_globs.py",
         "tests/test_guard_discovery.py",
