@@ -427,11 +427,17 @@ def _rescore(module: str, kind: str, work: Path) -> Score | None:
 def render(scores: list[Score], day: str, commit: str) -> str:
     """docs/mutation.md from the results (the test suite checks they agree)."""
 
-    def total(kind: str) -> str:
+    measured = {s.module for s in scores}
+
+    def total(kind: str, targets: dict[str, list[str]]) -> str:
         chosen = [s for s in scores if s.kind == kind]
         counted = sum(s.mutants - s.skipped - s.equivalent for s in chosen)
         killed = sum(s.killed for s in chosen)
-        return f"{killed}/{counted} = {killed / counted:.2f}" if counted else "not run"
+        missing = [m for m in targets if m not in measured]
+        text = f"{killed}/{counted} = {killed / counted:.2f}" if counted else "not measured yet"
+        if counted and missing:
+            text += f" over {len(chosen)} of {len(targets)} modules"
+        return text
 
     out = [
         "# Mutation score",
@@ -445,8 +451,8 @@ def render(scores: list[Score], day: str, commit: str) -> str:
         f"Measured on {day} at commit `{commit}` with cosmic-ray.",
         f"Bars: at least {CORE_BAR:.0%} killed on the core modules, {RULES_BAR:.0%} on the rules.",
         "",
-        f"- core modules: {total('core')}",
-        f"- rules: {total('rules')}",
+        f"- core modules: {total('core', CORE)}",
+        f"- rules: {total('rules', RULES)}",
         "",
         "| module | mutants | skipped (annotation, redundant) | equivalent | killed | score |",
         "|---|---|---|---|---|---|",
@@ -456,6 +462,9 @@ def render(scores: list[Score], day: str, commit: str) -> str:
             f"| `{s.module}` | {s.mutants} | {s.skipped} | {s.equivalent} | {s.killed} "
             f"| {s.score:.2f} |"
         )
+    missing = [m for m in [*CORE, *RULES] if m not in measured]
+    if missing:
+        out += ["", "Not measured yet: " + ", ".join(f"`{m}`" for m in missing) + "."]
     survivors = [(s.module, v) for s in scores for v in s.survivors]
     out += ["", "## Surviving mutants", ""]
     if not survivors:
