@@ -89,19 +89,35 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
         elif char == "?":
             out.append("[^/]")
         elif char == "[":
-            end = pattern.find("]", i + 1)
+            end = _class_end(pattern, i)
             if end == -1:
                 out.append(re.escape(char))
             else:
-                body = pattern[i + 1 : end].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
+                body = pattern[i + 1 : end]
+                negate = body.startswith("!")
+                body = body[negate:]
+                # a regex class treats `\`, `[` and `]` specially; a glob class does not
+                for special in ("\\", "[", "]"):
+                    body = body.replace(special, "\\" + special)
+                out.append(f"[{'^' * negate}{body}]")
                 i = end
         else:
             out.append(re.escape(char))
         i += 1
     return re.compile("".join(out) + r"\Z")
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Index of the `]` closing the class opened at `start`, or -1 (then `[` is literal).
+
+    As in gitignore, a `]` first in the class (after an optional `!`) is a member of it.
+    """
+    first = start + 1
+    if pattern.startswith("!", first):
+        first += 1
+    if pattern.startswith("]", first):
+        first += 1
+    return pattern.find("]", first)
 
 
 def glob_match(pattern: str, relative: str, skip: int = 0) -> bool:

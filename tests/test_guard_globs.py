@@ -20,6 +20,15 @@ from guardrails.discovery import glob_match
         ("x[0-9].py", "xa.py", False),
         ("a[\\]b", "a\\b", True),  # a backslash inside a class is literal
         ("gen_[.py", "gen_[.py", True),  # an unclosed `[` is literal
+        ("x[]y", "x[]y", True),  # `[]` opens no class: literal, as in gitignore
+        ("x[]]y", "x]y", True),  # a `]` first in a class is a member
+        ("x[]]y", "xay", False),
+        ("x[!]]y", "xay", True),
+        ("x[!]]y", "x]y", False),
+        ("[!]a", "[!]a", True),
+        ("x[[]y", "x[y", True),  # `[` inside a class is a member
+        ("build/**", "build/a/b.py", True),
+        ("build/**", "other/a.py", False),
         ("gen_[.py", "gen_a.py", False),
         ("./build", "build/x.py", True),  # a leading ./ anchors nothing extra
         ("./build/", "build/x.py", True),
@@ -97,3 +106,12 @@ def test_without_git_on_path_the_tree_is_walked(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "no-tools-here"))
     found = discover([tmp_path], Discovery(tmp_path.resolve(), ()))
     assert sorted(p.relative_to(tmp_path).as_posix() for p in found) == ["app.py", "pkg/mod.py"]
+
+
+def test_an_exclude_with_brackets_in_any_place_never_crashes_the_run(project) -> None:
+    project.write("a.py", "import os\nos.system('x' + os.getcwd())\n")
+    project.write("x[]y/b.py", "import os\nos.system('x' + os.getcwd())\n")
+    project.write("pyproject.toml", '[tool.guardrails]\nexclude = ["x[]y", "[!]", "a[]]"]\n')
+    result = project.run("check", "--output-format", "json", "--select", "SEC001")
+    assert result.code == 1, result.err
+    assert [(path, rule) for path, rule, _ in result.ids()] == [("a.py", "SEC001")]
