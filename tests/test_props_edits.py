@@ -6,6 +6,7 @@ import itertools
 import re
 from random import Random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -149,3 +150,31 @@ def test_the_count_is_the_number_of_fixes_applied(case: tuple[str, list[list[Spa
     ]
     assert count == len(taken)
     assert apply_fixes(text, as_fixes(text, taken)) == (new, count)
+
+
+# Offsets past 256 too: CPython shares small ints, so `is` would pass for `==` below them.
+LONG = "".join(f"line {n:03d} of a file long enough for large offsets\n" for n in range(40))
+
+
+@pytest.mark.parametrize("base", [0, 500, 1500])
+def test_insertions_and_replacements_conflict_exactly_where_they_overlap(base: int) -> None:
+    def one(start: int, end: int, content: str) -> Fix:
+        return Fix((edit(LONG, base + start, base + end, content),))
+
+    cases = [
+        # (first fix, second fix, both applied?)
+        (one(10, 20, "R"), one(15, 15, "I"), False),  # insertion strictly inside
+        (one(15, 15, "I"), one(10, 20, "R"), False),  # ... in either order
+        (one(10, 20, "R"), one(10, 10, "I"), True),  # at its start: both
+        (one(10, 20, "R"), one(20, 20, "I"), True),  # at its end: both
+        (one(12, 12, "I"), one(12, 12, "J"), False),  # two insertions at one point
+        (one(12, 12, "I"), one(13, 13, "J"), True),
+        (one(10, 20, "R"), one(19, 25, "S"), False),  # replacements sharing a character
+        (one(10, 20, "R"), one(20, 25, "S"), True),  # adjacent
+    ]
+    for first, second, both in cases:
+        text, applied = apply_fixes(LONG, [first, second])
+        assert applied == (2 if both else 1), (base, first, second)
+        only_first, _ = apply_fixes(LONG, [first])
+        if not both:
+            assert text == only_first
