@@ -315,7 +315,7 @@ def _equivalents() -> dict[tuple[str, str, str], str]:
 def _outcomes(session: Path) -> list[tuple[str, int, str]]:
     """(operator, line, outcome) per mutant of a cosmic-ray session; outcome is `skipped` (not
     run, or not made: cosmic-ray's "incompetent"), `killed` (a test failed or it timed out),
-    or `survived`."""
+    `survived`, or `pending` (not run yet)."""
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
@@ -331,7 +331,9 @@ def _outcomes(session: Path) -> list[tuple[str, int, str]]:
             or result.test_outcome == TestOutcome.INCOMPETENT  # cosmic-ray could not make it
         ):
             outcome = "skipped"
-        elif result is not None and result.test_outcome == TestOutcome.KILLED:
+        elif result is None:
+            outcome = "pending"
+        elif result.test_outcome == TestOutcome.KILLED:
             outcome = "killed"
         else:
             outcome = "survived"
@@ -421,7 +423,10 @@ def _rescore(module: str, kind: str, work: Path) -> Score | None:
     session, stamp = work / f"{name}.sqlite", work / f"{name}.source"
     if not (session.exists() and stamp.exists()):
         return None
-    return tally(module, kind, _outcomes(session), stamp.read_text(), _equivalents())
+    outcomes = _outcomes(session)
+    if any(outcome == "pending" for _, _, outcome in outcomes):
+        return None  # an interrupted run measured only part of the module
+    return tally(module, kind, outcomes, stamp.read_text(), _equivalents())
 
 
 def render(scores: list[Score], day: str, commit: str) -> str:
