@@ -81,7 +81,7 @@ def plugin_manager(
         if pm.has_plugin(name):
             continue
         try:
-            plugin = importlib.import_module(name)
+            plugin = _import_from_project(name)
         except BaseException as exc:  # `sys.exit()` at import time included
             interrupts.reraise_if_real(exc)
             raise PluginError(
@@ -94,6 +94,20 @@ def plugin_manager(
         _register(pm, plugin, name)
         infos.append(PluginInfo(name, "inline"))
     return pm, infos
+
+
+def _import_from_project(name: str) -> Any:
+    """Import an in-repo plugin without writing `__pycache__` into the user's project.
+
+    A `.pyc` also records its source's mtime only to the second: an edit of the same size
+    within that second would run the old rule on the next check.
+    """
+    previous = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.dont_write_bytecode = previous
 
 
 def _entry_points() -> list[importlib_metadata.EntryPoint]:
