@@ -381,7 +381,7 @@ def _requeue_survivors(session: Path) -> None:
 def _mutate(
     module: str, tests: list[str], kind: str, slots: queue.Queue, work: Path, again: bool
 ) -> Score:
-    slot = slots.get()
+    slot = slots.get_nowait()  # one slot per worker thread: never empty
     try:
         clone, venv = _clone(work, slot)
         tests = [t for t in tests if (clone / t).exists()] + _keyword(module, kind)
@@ -414,7 +414,7 @@ def _mutate(
         _run(["git", "checkout", "--quiet", "--", "."], cwd=clone)  # nothing left mutated
         return tally(module, kind, _outcomes(session), source, _equivalents())
     finally:
-        slots.put(slot)
+        slots.put_nowait(slot)
 
 
 def _rescore(module: str, kind: str, work: Path) -> Score | None:
@@ -512,7 +512,7 @@ def main(argv: list[str] | None = None) -> int:
     commit = subprocess.run(head, cwd=REPO, capture_output=True, text=True, check=True).stdout
     slots: queue.Queue = queue.Queue()
     for slot in range(max(1, args.jobs)):
-        slots.put(slot)
+        slots.put_nowait(slot)
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
         if args.rescore:
             futures = [pool.submit(_rescore, m, k, args.work) for m, _, k in targets]
