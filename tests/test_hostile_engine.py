@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import Project, Run
 
 from guardrails.model import FileResult
-from tests.conftest import Project, Run
 
 # Nested this deep, LibCST's native parser overflows an 8 MiB stack and the
 # process dies with SIGSEGV within a second (LibCST 1.x); the runs below get

@@ -6,7 +6,21 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+from guardrails.cli import AGENT_ENVIRONMENT
 from guardrails.testing import assert_findings, example_tests, missing_examples
+
+# Variables that change what `guardrails check` prints: the output format and colour.
+_OUTPUT = ("GUARDRAILS_OUTPUT_FORMAT", "GUARDRAILS_DEBUG", "NO_COLOR", "FORCE_COLOR")
+
+
+@pytest.fixture(autouse=True)
+def _plain_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same answer inside a coding agent or a coloured shell."""
+    for name in (*AGENT_ENVIRONMENT, *_OUTPUT):
+        monkeypatch.delenv(name, raising=False)
+
 
 test_acme_examples = example_tests(plugin="acme")
 
