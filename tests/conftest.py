@@ -26,16 +26,30 @@ from typing import Any
 
 import pytest
 
-import guardrails
-
-CODE_UNDER_TEST = Path(guardrails.__file__).resolve().parent.parent
-"""The directory whose `guardrails` package these tests import, and so test."""
+from guardrails.model import Violation
 
 REPO = Path(__file__).resolve().parent.parent
 """This checkout (docs, examples, plugins): never found through the current directory."""
 
 SCRIPTS = Path(sysconfig.get_path("scripts"))
 """Where this interpreter's `guardrails`, `semgrep`, `ruff` and `pre-commit` are installed."""
+
+
+def violation(rule_id: str, line: int, path: str, **fields: Any) -> Violation:
+    """A one-line finding with placeholder text, for tests of what is done with findings."""
+    base: dict[str, Any] = dict(
+        name="n",
+        category="c",
+        severity="error",
+        column=1,
+        end_line=line,
+        end_column=2,
+        message="m",
+        remediation="r",
+        docs="d",
+    )
+    return Violation(rule_id=rule_id, line=line, path=path, **{**base, **fields})
+
 
 _KEPT = ("TMPDIR", "SYSTEMROOT")
 _KEPT_PREFIXES = ("PYTEST_", "COV_CORE_", "COVERAGE_", "MUTANT_UNDER_TEST", "HYPOTHESIS_")

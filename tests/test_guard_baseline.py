@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import violation
 
 from guardrails import baseline
 from guardrails.model import Violation
@@ -15,21 +16,7 @@ ROOT = Path("/project")
 
 
 def _v(rule_id: str, line: int, fingerprint: str, path: str = "/project/a.py") -> Violation:
-    return Violation(
-        rule_id=rule_id,
-        name="n",
-        category="c",
-        severity="error",
-        path=path,
-        line=line,
-        column=1,
-        end_line=line,
-        end_column=2,
-        message="m",
-        remediation="r",
-        docs="d",
-        fingerprint=fingerprint,
-    )
+    return violation(rule_id, line, path, fingerprint=fingerprint)
 
 
 def _e(fingerprint: str, path: str = "a.py", rule_id: str = "SEC001") -> dict[str, Any]:

@@ -46,18 +46,9 @@ def repo(project, tmp_path):
     config = {"repos": [{"repo": "local", "hooks": hooks}]}
     project.write(".pre-commit-config.yaml", yaml.safe_dump(config, sort_keys=False))
     project.git("init", "-q")
-    env = {
-        **os.environ,
-        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-        # the user's git config (a global core.hooksPath, say) must not decide the outcome
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    env.pop("GUARDRAILS_OUTPUT_FORMAT", None)
+    # conftest's environment already has a committer and no user git config (a global
+    # core.hooksPath, say, must not decide the outcome) or output-format variables
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

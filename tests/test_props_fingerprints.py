@@ -7,6 +7,7 @@ import functools
 import re
 from pathlib import Path
 
+from conftest import violation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,21 +23,7 @@ ENGINE = settings(max_examples=12, deadline=None)  # each example is a real engi
 
 
 def _v(rule_id: str, line: int, text: str, path: str = "/project/app.py") -> Violation:
-    return Violation(
-        rule_id=rule_id,
-        name="n",
-        category="c",
-        severity="error",
-        path=path,
-        line=line,
-        column=1,
-        end_line=line,
-        end_column=2,
-        message="m",
-        remediation="r",
-        docs="d",
-        source_line=text,
-    )
+    return violation(rule_id, line, path, source_line=text)
 
 
 def _prints(*violations: Violation) -> list[str]:
