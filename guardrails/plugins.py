@@ -110,9 +110,14 @@ def _import_from_project(name: str) -> Any:
         sys.dont_write_bytecode = previous
 
 
+def autoload_enabled() -> bool:
+    """Whether installed (entry-point) plugins load; read per call, as tests flip it."""
+    return not os.environ.get(AUTOLOAD_OFF_ENV)
+
+
 def _entry_points() -> list[importlib_metadata.EntryPoint]:
     """Installed plugins in name order; none when autoloading is switched off."""
-    if os.environ.get(AUTOLOAD_OFF_ENV):
+    if not autoload_enabled():
         return []
     return sorted(importlib_metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
 

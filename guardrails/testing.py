@@ -44,7 +44,7 @@ from guardrails.engine import check_paths
 from guardrails.hookspecs import hookimpl
 from guardrails.model import Example, RuleMeta, Violation
 from guardrails.plan import build_plan
-from guardrails.plugins import build_registry
+from guardrails.plugins import autoload_enabled, build_registry
 from guardrails.registry import Registry, SelectionLayer
 
 INLINE = "inline"
@@ -94,8 +94,18 @@ class Inline:
         return list(self.categories)
 
 
-@functools.lru_cache(maxsize=8)
 def _registry(cwd: Path, inline: Inline = Inline()) -> Registry:
+    """The rules a test sees: keyed on everything that decides which plugins load.
+
+    The autoload switch is part of the key: a registry built while entry-point
+    plugins were off must not answer a later test that expects them.
+    """
+    return _cached_registry(cwd, inline, autoload_enabled())
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_registry(cwd: Path, inline: Inline, autoload: bool) -> Registry:
+    del autoload  # only part of the cache key; build_registry reads the variable itself
     extra = [(INLINE, inline)] if inline else []
     return build_registry(Settings(root=cwd, src=(cwd,)), extra)
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from guardrails.errors import ConfigError
+from guardrails.testing import run
+
 CRASHY_PLUGIN = """\
 import libcst as cst
 from guardrails import CstRule, Example, RuleMeta, hookimpl
@@ -139,3 +144,16 @@ def test_autoload_switch_skips_installed_plugins_but_not_listed_ones(
     assert not any(name == "acme" or "acme" in name for name, _ in off), off
     project.write("pyproject.toml", '[tool.guardrails]\nplugins = ["guardrails_acme"]\n')
     assert ["guardrails_acme", "config"] in rows(GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD="1")
+
+
+def test_testing_helpers_see_plugins_switched_back_on(monkeypatch) -> None:
+    """guardrails.testing caches registries; one built with autoload off must not answer a
+    later test that has it on (order-dependent failures of a plugin's own tests under xdist)."""
+    source = "import boto3\n\nclient = boto3.client('s3')\n"
+    assert run(source, path="acme/x.py", select=["SEC"]) == []
+    monkeypatch.delenv("GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD")
+    found = run(source, path="acme/x.py", select=["ACME"])
+    assert found, "the installed example plugin was not loaded"
+    monkeypatch.setenv("GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD", "1")
+    with pytest.raises(ConfigError, match="unknown rule id or prefix 'ACME'"):
+        run(source, path="acme/x.py", select=["ACME"])
