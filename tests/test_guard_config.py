@@ -57,6 +57,7 @@ def test_a_config_that_cannot_be_read_is_one_config_error(tmp_path: Path) -> Non
     ("body", "message"),
     [
         ("colour = true", "colour: unknown key (known keys: "),
+        ("zeta = 1\nalpha = 2\nmid = 3", "alpha: unknown key (known keys: "),
         ('foreign-suppressions = ["noqa", "pylint"]', "foreign-suppressions: expected one of"),
         ("[tool.guardrails.rules]\nSEC001 = 5", "rules: expected tables like"),
         ('[tool.guardrails.severity]\nSEC001 = "fatal"', "severity.SEC001: expected one of"),
