@@ -332,6 +332,7 @@ REL012_SOURCE = """\
 import asyncio
 
 import uvloop
+import worker
 
 
 async def go(coro, loop: asyncio.AbstractEventLoop, tg, app) -> None:
@@ -341,6 +342,8 @@ async def go(coro, loop: asyncio.AbstractEventLoop, tg, app) -> None:
     asyncio.get_running_loop().create_task(coro)  # bad
     asyncio.new_event_loop().create_task(coro)  # bad
     loop.create_task(coro)  # bad
+    worker.loop.create_task(coro)  # bad
+    worker.loop_tools.runner.create_task(coro)
     uvloop.new_event_loop().create_task(coro)  # bad
     uvloop.new_event_loop().run_until_complete(coro)
     tg.create_task(coro)
@@ -383,8 +386,9 @@ REL013_SOURCE = (
     "def go(item, opts):\n"
     + "".join(
         f"    {q}().get()  # bad\n    {q}().get(True, 5)\n    {q}().get(timeout=5)\n"
-        f"    {q}().get(False)\n    {q}().get(block=False)\n"
+        f"    {q}().get(False)\n    {q}().get(block=False)\n    {q}().get(True)  # bad\n"
         f"    {q}().put(item)  # bad\n    {q}().put(item, True, 5)\n    {q}().put(item, False)\n"
+        f"    {q}().put(item, True)  # bad\n"
         for q in _QUEUES
     )
     + "    queue.SimpleQueue().get()  # bad\n    queue.SimpleQueue().put(item)\n"
@@ -411,6 +415,12 @@ REL013_SOURCE = (
     finally:
         lock.release()
     lock.acquire()  # bad
+    cond = threading.Condition()
+    cond.wait()  # bad
+    try:
+        pass
+    finally:
+        cond.release()
     item.get()
 """
 )
