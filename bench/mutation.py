@@ -48,8 +48,8 @@ RULES_BAR = 0.75
 _SELECTION = ["tests/test_props_selection.py", "tests/test_guard_selection.py"]
 _SELECTION += ["tests/test_catalog_config.py"]
 _REPORTS = ["tests/test_guard_reports.py", "tests/test_output_formats.py"]
-_RULES = ["tests/test_guard_rules.py", "tests/test_guard_rules_sec.py"]
-_RULES += ["tests/test_guard_rules_rel.py", "tests/test_guard_rules_arc.py"]
+# Every `tests/test_guard_rules*.py` (one per rule family), then the slower shared suites.
+_RULES = sorted(str(p.relative_to(REPO)) for p in (REPO / "tests").glob("test_guard_rules*.py"))
 _RULES += ["tests/test_rule_examples.py", "tests/test_rule_traps.py"]
 _RULES += ["tests/test_precision_sec.py", "tests/test_precision_rel.py"]
 _RULES += ["tests/test_precision_obs.py", "tests/test_subsumption.py"]
