@@ -294,9 +294,10 @@ class TlsVerificationDisabled(CstRule):
     # default merely names it (`{"none": CERT_NONE, "required": CERT_REQUIRED}`).
 
     def _cert_none(self, node: cst.BaseExpression | None) -> bool:
+        # `ssl.CERT_NONE` or `from ssl import CERT_NONE`; not a variable it was copied to
         return (
-            isinstance(node, cst.Attribute)
-            and node.attr.value == "CERT_NONE"
+            isinstance(node, (cst.Attribute, cst.Name))
+            and terminal_name(node) == "CERT_NONE"
             and self.context.qualified_name(node) == "ssl.CERT_NONE"
         )
 
@@ -580,9 +581,8 @@ class UnsafeArchiveExtraction(CstRule):
     def visit_Call(self, node: cst.Call) -> None:
         name = self.context.qualified_name(node.func) or ""
         base, _, method = name.rpartition(".")
-        is_tar = base in ("tarfile.open()", "tarfile.TarFile()", "tarfile.TarFile.open()") or (
-            base.startswith("tarfile.") and base.endswith(".open()")
-        )
+        # `tarfile.open()`, `TarFile(...)` and each of its constructors (`TarFile.gzopen()`, ...)
+        is_tar = base.startswith("tarfile.")
         extracts = (is_tar and method in ("extractall", "extract")) or (
             name == "shutil.unpack_archive"
         )
