@@ -770,10 +770,8 @@ class PermissiveFileMode(CstRule):
 
     def _world_writable(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Integer):
-            try:
-                return bool(int(node.value.replace("_", ""), 0) & 0o002)
-            except ValueError:
-                return False
+            # LibCST parses only valid Python 3 literals (it rejects `0777`): int() reads each
+            return bool(int(node.value.replace("_", ""), 0) & 0o002)
         if isinstance(node, cst.BinaryOperation) and isinstance(
             node.operator, (cst.BitOr, cst.Add)
         ):

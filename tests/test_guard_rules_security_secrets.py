@@ -1,0 +1,59 @@
+"""Boundaries of rules/security_secrets.py (SEC004 SEC009 SEC016) that the family-wide tests
+in test_guard_rules_sec.py leave open: each case here tells the rule apart from a plausible
+slip in its code (`and` for `or`, a check dropped), on code a project writes.
+"""
+
+from __future__ import annotations
+
+from test_guard_rules import lines, marked
+
+from guardrails.testing import run
+
+# --- SEC004 hardcoded-secret --------------------------------------------------------------
+
+
+def test_sec004_an_annotated_secret_is_reported_at_its_value() -> None:
+    # the finding points at the literal to replace, not at the start of the declaration
+    source = 'class Settings:\n    api_key: str = "k3y-9f8e7d"\n'
+    found = [(v.line, v.column, v.end_column) for v in run(source, select=["SEC004"])]
+    assert found == [(2, 20, 32)]
+
+
+# --- SEC009 insecure-randomness -----------------------------------------------------------
+
+SEC009_DECLARED_FIELDS = """\
+import random
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Invite:
+    email: str
+    token: str
+    invite_code: int = field(default_factory=lambda: random.randint(100000, 999999))  # bad
+"""
+
+
+def test_sec009_a_secret_field_declared_without_a_value_is_not_judged() -> None:
+    # `token: str` names a secret but assigns nothing; the field with a value still counts
+    assert lines(SEC009_DECLARED_FIELDS, "SEC009") == marked(SEC009_DECLARED_FIELDS)
+
+
+SEC009_RETURNED_VALUE = """\
+import random
+import secrets
+import time
+
+
+def new_session_id() -> str:
+    time.sleep(random.uniform(0.0, 0.05))  # jitter against timing probes, not part of the id
+    return secrets.token_urlsafe(32)
+
+
+def generate_token() -> str:
+    return "%032x" % random.getrandbits(128)  # bad
+"""
+
+
+def test_sec009_a_secret_making_function_is_judged_by_what_it_returns() -> None:
+    assert lines(SEC009_RETURNED_VALUE, "SEC009") == marked(SEC009_RETURNED_VALUE)
