@@ -156,3 +156,26 @@ def test_sec012_a_server_class_called_by_its_bare_name_is_checked() -> None:
     assert found(SEC012_SERVER_CLASS, "SEC012") == [
         (5, "`ThreadingHTTPServer()` binds to every network interface")
     ]
+
+
+SEC012_STORED_ADDRESSES = """\
+from flask import Flask
+
+app = Flask(__name__)
+app.config["HOST"] = "0.0.0.0"  # bad
+
+
+class Server:
+    def __init__(self) -> None:
+        self.bind_address = "0.0.0.0"  # bad
+        self.port = 8080
+"""
+
+
+def test_sec012_an_address_stored_on_an_object_or_in_a_config_is_reported() -> None:
+    # only a plain local name can be followed to its uses; an attribute or a config key is
+    # read elsewhere, so it counts as bound
+    assert found(SEC012_STORED_ADDRESSES, "SEC012") == [
+        (4, "`HOST` binds to every network interface"),
+        (9, "`bind_address` binds to every network interface"),
+    ]
