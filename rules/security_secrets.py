@@ -15,7 +15,6 @@ from guardrails.rules.observability import logging_call
 
 from guardrails.cst.helpers import (
     code_of,
-    literal_value,
     string_value,
 )
 from guardrails.cst.rule import CstRule
@@ -90,8 +89,8 @@ class HardcodedSecret(CstRule):
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if "\\" not in node.value and not KEY_FORMAT_HINT.search(node.value):
             return  # without escapes the value is the text between the quotes
-        value = literal_value(node)
-        if not isinstance(value, str) or not KEY_FORMAT_HINT.search(value):
+        value = string_value(node) or ""  # bytes as latin-1: a key in `b"..."` is still a key
+        if not KEY_FORMAT_HINT.search(value):
             return
         for label, pattern in KNOWN_KEY_FORMATS:
             match = pattern.search(value)

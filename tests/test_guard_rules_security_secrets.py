@@ -5,7 +5,7 @@ slip in its code (`and` for `or`, a check dropped), on code a project writes.
 
 from __future__ import annotations
 
-from test_guard_rules import lines, marked
+from test_guard_rules import found, lines, marked
 
 from guardrails.testing import run
 
@@ -17,6 +17,22 @@ def test_sec004_an_annotated_secret_is_reported_at_its_value() -> None:
     source = 'class Settings:\n    api_key: str = "k3y-9f8e7d"\n'
     found = [(v.line, v.column, v.end_column) for v in run(source, select=["SEC004"])]
     assert found == [(2, 20, 32)]
+
+
+def test_sec004_a_key_in_a_bytes_literal_is_found_too() -> None:
+    # PEM keys are usually written as bytes (`load_pem_private_key` takes bytes); the value is
+    # assembled here so that this file holds no key itself
+    pem = "-----BEGIN RSA " + "PRIVATE KEY-----"
+    token = "ghp_" + "a" * 36
+    source = (
+        f'PRIVATE_KEY = b"{pem}\\nMIIEowIBAAKCAQEA"\n'
+        f'DEPLOY_TOKEN = b"{token}"\n'
+        'PATTERN = rb"[!#$%&*+\\-.^_|~0-9A-Za-z]+"\n'
+    )
+    assert found(source, "SEC004") == [
+        (1, "this string contains a private key; keep it out of source code"),
+        (2, "this string contains a GitHub token; keep it out of source code"),
+    ]
 
 
 # --- SEC009 insecure-randomness -----------------------------------------------------------
