@@ -6,7 +6,7 @@ writes.
 
 from __future__ import annotations
 
-from test_guard_rules import found
+from test_guard_rules import found, lines, marked
 
 # --- SEC001 subprocess-shell ---------------------------------------------------------------
 
@@ -27,15 +27,33 @@ def test_sec001_the_command_is_the_first_argument_not_the_mode_after_it() -> Non
     ]
 
 
+SEC001_SCRIPT = """\
+import shlex
+import subprocess
+import sys
+
+target = sys.argv[1]
+command = f"make -C docs {shlex.quote(target)}"
+subprocess.run(command, shell=True, check=True)
+unquoted = f"make -C docs {target}"
+subprocess.run(unquoted, shell=True, check=True)  # bad
+"""
+
+
+def test_sec001_a_script_s_module_level_commands_are_followed_to_their_assignment() -> None:
+    # no function around them: the names are looked up among the module's own assignments
+    assert lines(SEC001_SCRIPT, "SEC001") == marked(SEC001_SCRIPT)
+
+
 # --- SEC002 dynamic-code-execution --------------------------------------------------------
 
 
 def test_sec002_code_forwarded_through_star_args_is_still_judged() -> None:
     # with `*args` no argument sits at a known position: the first one is the code
     source = (
-        "from typing import Any\n\n\ndef evaluate(*args: Any) -> Any:\n"
+        "from typing import Any\n\n\ndef evaluate(*args: Any, **kwargs: Any) -> Any:\n"
         '    """`eval` for the plugin API, same signature."""\n'
-        "    return eval(*args)\n"
+        "    return eval(*args, **kwargs)\n"
     )
     assert found(source, "SEC002") == [
         (6, "`eval()` executes code built at run time from `args`"),
