@@ -35,6 +35,7 @@ import sys
 target = sys.argv[1]
 command = f"make -C docs {shlex.quote(target)}"
 subprocess.run(command, shell=True, check=True)
+subprocess.run(args=command, shell=True, check=True)
 unquoted = f"make -C docs {target}"
 subprocess.run(unquoted, shell=True, check=True)  # bad
 """

@@ -82,18 +82,23 @@ def insecure_context() -> SSLContext:
     context.check_hostname = False  # bad
     context.verify_mode = CERT_NONE  # bad
     return context
+
+
+def legacy_context() -> SSLContext:
+    context = create_default_context()
+    verify = context.check_hostname = False  # bad
+    return context
 """
 
 
 def test_sec007_cert_none_imported_by_name_is_reported_where_it_is_applied() -> None:
     # `from ssl import CERT_NONE` is the same constant as `ssl.CERT_NONE`; `mode`, chosen by
     # the caller's option, is not CERT_NONE itself, and an annotated `verify` field that
-    # defaults to True switches nothing off
+    # defaults to True switches nothing off; in `a = b.check_hostname = False` every target counts
     assert lines(SEC007_IMPORTED_NAMES, "SEC007") == marked(SEC007_IMPORTED_NAMES)
-    assert found(SEC007_IMPORTED_NAMES, "SEC007")[-1] == (
-        23,
-        "`ssl.CERT_NONE` accepts any certificate, including forged ones",
-    )
+    messages = dict(found(SEC007_IMPORTED_NAMES, "SEC007"))
+    assert messages[23] == "`ssl.CERT_NONE` accepts any certificate, including forged ones"
+    assert messages[29] == "`context.check_hostname = False` turns off TLS verification"
 
 
 # --- SEC010 unsafe-xml-parser -------------------------------------------------------------
