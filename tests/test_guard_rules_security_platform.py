@@ -107,6 +107,8 @@ SEC010_ARGUMENTS = """\
 import xml.etree.ElementTree as ET
 import xml.sax
 
+EMPTY_FEED = ET.fromstring(text="<feed><title/></feed>")
+
 
 class DefusedFeedHandler(xml.sax.ContentHandler):
     \"\"\"Collects feed items; a content handler cannot switch off entity expansion.\"\"\"
@@ -122,8 +124,8 @@ def read_feed(stream: object) -> None:
 
 
 def test_sec010_judges_the_document_and_not_the_parser_or_handler_passed_with_it() -> None:
-    # a constant document stays constant whatever parser reads it; `xml.sax.parse`'s second
-    # argument is a handler, so its name says nothing about the parser
+    # a constant document, by position or as `text=`, stays constant whatever parser reads
+    # it; `xml.sax.parse`'s second argument is a handler, so its name says nothing of the parser
     assert lines(SEC010_ARGUMENTS, "SEC010") == marked(SEC010_ARGUMENTS)
 
 
