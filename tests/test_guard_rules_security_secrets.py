@@ -73,3 +73,22 @@ def generate_token() -> str:
 
 def test_sec009_a_secret_making_function_is_judged_by_what_it_returns() -> None:
     assert lines(SEC009_RETURNED_VALUE, "SEC009") == marked(SEC009_RETURNED_VALUE)
+
+
+# --- SEC016 secret-in-log -----------------------------------------------------------------
+
+SEC016_KEYWORDS = """\
+import logging
+
+log = logging.getLogger(__name__)
+
+
+def login(user: str, password: str) -> None:
+    log.info("login %s", user, stacklevel=2, extra={"password": password})  # bad
+    log.info("login %s", user, exc_info=False)
+"""
+
+
+def test_sec016_a_keyword_before_extra_does_not_hide_it() -> None:
+    # other keywords (`stacklevel=`, `exc_info=`) are skipped one by one, not the rest with them
+    assert lines(SEC016_KEYWORDS, "SEC016") == marked(SEC016_KEYWORDS)
