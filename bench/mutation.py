@@ -78,6 +78,7 @@ CORE: dict[str, list[str]] = {
         "tests/test_positions.py",
     ],
     "guardrails/discovery.py": [
+        "tests/test_guard_files.py",
         "tests/test_guard_globs.py",
         "tests/test_guard_discovery.py",
         "tests/test_hostile_files.py",
