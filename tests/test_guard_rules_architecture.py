@@ -1,0 +1,139 @@
+"""Architecture rules (rules/architecture.py): what the mutation run found unguarded.
+
+Which layer a module belongs to when a subpackage sits below its parent, what counts as
+`__all__`, how a long list of missing annotations reads, that bad option values stop the
+run naming the key, and that the documented examples show each limit exactly.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from guardrails.rules.architecture import (
+    ForbiddenImport,
+    FunctionTooComplex,
+    LayerViolation,
+    ModuleTooLong,
+    TodoWithoutTicket,
+    UntypedPublicApi,
+    WildcardImport,
+)
+from test_guard_rules import found, lines
+
+from guardrails.cst.rule import CstRule
+from guardrails.errors import ConfigError
+
+ARCHITECTURE = [
+    LayerViolation,
+    ForbiddenImport,
+    ModuleTooLong,
+    FunctionTooComplex,
+    UntypedPublicApi,
+    WildcardImport,
+    TodoWithoutTicket,
+]
+
+# --- ARC001 layer-violation ----------------------------------------------------------------
+
+
+def test_arc001_a_subpackage_listed_below_its_parent_keeps_its_own_lower_layer() -> None:
+    # The most specific layer wins whatever the order: `app.core` is the lowest layer and
+    # the rest of `app` sits above it, so core code must not import the web views.
+    layers = {"layers": ["app.core", "app"]}
+    upward = "from app.web.views import render  # bad\nfrom app.core.units import cents\n"
+    assert found(upward, "ARC001", layers, path="app/core/money.py") == [
+        (
+            1,
+            "`app.core.money` (layer app.core) imports `app.web.views.render` "
+            "from the higher layer app",
+        )
+    ]
+    assert lines("from app.core.money import Money\n", "ARC001", layers, "app/web/views.py") == []
+
+
+# --- ARC002 forbidden-import ---------------------------------------------------------------
+
+
+def test_arc002_a_ban_list_holding_anything_but_module_names_is_a_config_error() -> None:
+    # a nested list is a likely slip when grouping bans; it would ban nothing, silently
+    options = {"forbidden": {"app.domain.*": ["requests", ["httpx", "aiohttp"]]}}
+    message = "rules.ARC002.forbidden: 'app.domain.*' must map to a list of module prefixes"
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        found("import requests\n", "ARC002", options, path="app/domain/pricing.py")
+
+
+# --- ARC003 module-too-long / ARC004 function-too-complex -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "option"),
+    [("ARC003", "max-lines"), ("ARC004", "max-statements"), ("ARC004", "max-complexity")],
+)
+def test_arc003_arc004_a_limit_of_zero_is_a_config_error(rule_id: str, option: str) -> None:
+    # zero would flag every module (or function); 1 is the smallest meaningful limit
+    with pytest.raises(
+        ConfigError, match=re.escape(f"rules.{rule_id}.{option}: must be a positive number")
+    ):
+        found("X = 1\n", rule_id, {option: 0})
+    assert found("X = 1\n", rule_id, {option: 1}) == []
+
+
+@pytest.mark.parametrize("rule", [ModuleTooLong, FunctionTooComplex], ids=lambda r: r.META.id)
+def test_arc003_arc004_bad_examples_sit_one_past_their_limit(rule: type[CstRule]) -> None:
+    # the docs teach where the limit lies: raise it by one and the example passes
+    for example in rule.META.bad:
+        assert example.options, "a limit example states the limit it is shown with"
+        for name, limit in example.options.items():
+            raised = {**example.options, name: limit + 1}
+            assert lines(example.code, rule.META.id, raised) == [], (name, example.code)
+
+
+# --- ARC006 untyped-public-api -------------------------------------------------------------
+
+
+def test_arc006_only_an_assignment_to_all_lists_the_exported_names() -> None:
+    # a module-level list after `__all__` is data, not a second export list
+    source = (
+        '__all__ = ["fetch"]\n\nRETRY_STATUSES = [502, 503]\n\n\n'
+        "def fetch(url):  # bad\n    return url\n"
+    )
+    options = {"typed-only": False, "visibility": "dunder-all"}
+    assert found(source, "ARC006", options) == [
+        (6, "public `fetch` is missing annotations for `url` and the return type")
+    ]
+
+
+def test_arc006_message_lists_every_missing_annotation_in_order() -> None:
+    source = "def fetch(url, timeout, retries=3):\n    return url\n"
+    assert found(source, "ARC006", {"typed-only": False}) == [
+        (
+            1,
+            "public `fetch` is missing annotations for `url`, `timeout`, `retries` "
+            "and the return type",
+        )
+    ]
+
+
+# --- ARC008 todo-without-ticket ------------------------------------------------------------
+
+
+def test_arc008_an_invalid_pattern_is_a_config_error_naming_the_key() -> None:
+    options = {"pattern": r"[A-Z]+-\d+|(#\d+"}  # unbalanced parenthesis
+    with pytest.raises(
+        ConfigError, match=re.escape("rules.ARC008.pattern: not a valid regular expression")
+    ):
+        found("# TODO: x\n", "ARC008", options)
+
+
+# --- every rule's documented examples -------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule", ARCHITECTURE, ids=lambda r: r.META.id)
+def test_arc_examples_set_options_only_away_from_their_defaults(rule: type[CstRule]) -> None:
+    # the docs print an example's options ("with `typed-only = false`"); one set to its
+    # default would claim a setting matters when the example shows nothing about it
+    defaults = {option.name: option.default for option in rule.META.options}
+    for example in (*rule.META.bad, *rule.META.good):
+        for name, value in (example.options or {}).items():
+            assert value != defaults[name], (name, example.code)
