@@ -104,6 +104,14 @@ def test_arc006_only_an_assignment_to_all_lists_the_exported_names() -> None:
     ]
 
 
+def test_arc006_leaves_test_code_alone() -> None:
+    # test functions and fixtures are called by pytest, not by code a type checker sees
+    source = "def test_fetch(client):\n    assert client.get('/')\n"
+    options = {"typed-only": False}
+    assert lines(source, "ARC006", options, path="tests/test_api.py") == []
+    assert lines(source, "ARC006", options, path="app/api.py") == [1]
+
+
 def test_arc006_message_lists_every_missing_annotation_in_order() -> None:
     source = "def fetch(url, timeout, retries=3):\n    return url\n"
     assert found(source, "ARC006", {"typed-only": False}) == [
