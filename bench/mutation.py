@@ -109,8 +109,17 @@ def _keyword(module: str, kind: str) -> list[str]:
     names and parameter ids carry the rule id). Shared helpers (`rules/_*.py`) meet them all."""
     if kind != "rules":
         return []
-    ids = sorted(set(re.findall(r'\bid="([A-Z]+[0-9]{3})"', (REPO / module).read_text())))
-    return ["-k", " or ".join(ids)] if ids else []
+    text = (REPO / module).read_text()
+    ids = set(re.findall(r'\bid="([A-Z]+[0-9]{3})"', text))
+    # a rule whose META is built from one declared in a sibling module
+    # (`META = dataclasses.replace(RAISE_WITHOUT_CAUSE, ...)`) carries that one's id
+    for sibling, names in re.findall(r"^from guardrails\.rules\.(\w+) import (.+)$", text, re.M):
+        declared = (REPO / "rules" / f"{sibling}.py").read_text()
+        for name in re.findall(r"\w+", names):
+            ids.update(
+                re.findall(rf'^{name} = RuleMeta\(\s*id="([A-Z]+[0-9]{{3}})"', declared, re.M)
+            )
+    return ["-k", " or ".join(sorted(ids))] if ids else []
 
 
 # One test process per mutant: only the plugins the tests need (no xdist, no benchmark), no
