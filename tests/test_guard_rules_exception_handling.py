@@ -16,6 +16,7 @@ from guardrails.testing import run
 # --- OBS005 swallowed-exception ------------------------------------------------------------
 
 OBS005_SOURCE = """\
+import json
 import os
 import socket
 import subprocess
@@ -68,6 +69,17 @@ def serve(conn, scheduler) -> None:
         conn.serve_forever()
     except TimeoutError:  # bad
         pass
+
+
+def load_all(lines: list[str]) -> list[dict]:
+    out = []
+    for line in lines:
+        try:
+            out.append(json.loads(line))
+        except Exception:  # bad
+            pass
+            continue
+    return out
 """
 
 
@@ -76,11 +88,14 @@ def test_obs005_reads_past_strings_sees_every_branch_and_the_closing_comment() -
     # passes; an elif doing real work is not teardown; a comment closing the block is a
     # reason; a timeout= in a nested function is not one the try asked for (it runs later)
     assert lines(OBS005_SOURCE, "OBS005") == marked(OBS005_SOURCE)
-    assert found(OBS005_SOURCE, "OBS005")[0] == (
-        9,
+    messages = found(OBS005_SOURCE, "OBS005")
+    assert messages[0] == (
+        10,
         "`except ValueError:` swallows the exception with only `pass`: nothing is logged, "
         "re-raised or handled",
     )
+    # the message names the statement a reader meets first
+    assert messages[-1][1].startswith("`except Exception:` swallows the exception with only `pass`")
 
 
 # --- OBS003 error-log-without-traceback ----------------------------------------------------
@@ -137,6 +152,33 @@ except Exception:  # bad
     def checksum(data: bytes) -> int:
         raise RuntimeError("the native extension is not built")
 """
+
+
+OBS006_PORTS = """\
+import click
+
+DEFAULT_PORT = 8080
+
+
+def port(raw: str) -> int:
+    try:
+        return int(raw)
+    except Exception as exc:  # bad
+        return DEFAULT_PORT
+
+
+def port_told(raw: str) -> int:
+    try:
+        return int(raw)
+    except Exception:
+        click.echo(f"not a port: {raw}, using {DEFAULT_PORT}", err=True)
+        return DEFAULT_PORT
+"""
+
+
+def test_obs006_binding_the_exception_is_not_using_it_and_stderr_is_telling_the_user() -> None:
+    # `as exc` then ignoring exc passes nothing on; `click.echo(..., err=True)` reports
+    assert lines(OBS006_PORTS, "OBS006") == marked(OBS006_PORTS)
 
 
 def test_obs006_a_fallback_defined_in_the_handler_does_not_handle_the_error() -> None:
