@@ -52,6 +52,14 @@ def test_arc001_a_subpackage_listed_below_its_parent_keeps_its_own_lower_layer()
     assert lines("from app.core.money import Money\n", "ARC001", layers, "app/web/views.py") == []
 
 
+def test_arc001_a_layer_listed_twice_is_a_config_error() -> None:
+    # which of the two positions would rank it? the order is the whole configuration
+    options = {"layers": ["app.types", "app.repo", "app.service", "app.repo"]}
+    message = "rules.ARC001.layers: layer 'app.repo' is listed twice"
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        found("import json\n", "ARC001", options, path="app/repo/orders.py")
+
+
 # --- ARC002 forbidden-import ---------------------------------------------------------------
 
 
@@ -113,13 +121,19 @@ def test_arc006_leaves_test_code_alone() -> None:
 
 
 def test_arc006_message_lists_every_missing_annotation_in_order() -> None:
-    source = "def fetch(url, timeout, retries=3):\n    return url\n"
+    source = (
+        "def fetch(url, timeout, retries=3):\n    return url\n\n\n"
+        "class Repo:\n    def get(self, key):\n        return key\n\n"
+        "    def close(self):\n        pass\n"
+    )
     assert found(source, "ARC006", {"typed-only": False}) == [
         (
             1,
             "public `fetch` is missing annotations for `url`, `timeout`, `retries` "
             "and the return type",
-        )
+        ),
+        (6, "public `get` is missing annotations for `key` and the return type"),
+        (9, "public `close` is missing annotations for the return type"),
     ]
 
 

@@ -98,6 +98,22 @@ def test_obs005_reads_past_strings_sees_every_branch_and_the_closing_comment() -
     assert messages[-1][1].startswith("`except Exception:` swallows the exception with only `pass`")
 
 
+def test_obs005_message_keeps_the_star_of_an_except_star_handler() -> None:
+    source = (
+        "import asyncio\n\n\nasync def run_all(jobs) -> None:\n    try:\n"
+        "        async with asyncio.TaskGroup() as group:\n"
+        "            for job in jobs:\n                group.create_task(job())\n"
+        "    except* ValueError:\n        pass\n"
+    )
+    assert found(source, "OBS005") == [
+        (
+            9,
+            "`except* ValueError:` swallows the exception with only `pass`: nothing is logged, "
+            "re-raised or handled",
+        )
+    ]
+
+
 # --- OBS003 error-log-without-traceback ----------------------------------------------------
 
 OBS003_SOURCE = """\
@@ -220,21 +236,24 @@ def test_obs007_only_a_new_error_without_from_is_reported() -> None:
     assert lines(OBS007_SOURCE, "OBS007") == marked(OBS007_SOURCE)
 
 
-def test_obs007_fix_binds_a_fresh_name_only_where_the_handler_names_a_type() -> None:
+def test_obs007_fix_chains_the_bound_name_or_binds_a_fresh_one_where_a_type_is_named() -> None:
     source = (
         "def parse(raw: str, exc: str) -> int:\n"
         "    try:\n        return int(raw)\n"
         "    except ValueError:\n        raise LookupError(exc)\n"
+        "    except TypeError as bad:\n        raise LookupError(raw)\n"
         "    except:\n        raise LookupError(raw)\n"
     )
     violations = run(source, select=["OBS007"])
-    assert [(v.line, v.fix is not None) for v in violations] == [(5, True), (7, False)]
-    fix = violations[0].fix
-    assert fix is not None
-    assert fix.description == "bind the exception as `err` and add `from err`"
-    new, count = apply_fixes(source, [fix])
-    assert count == 1
+    assert [(v.line, v.fix is not None) for v in violations] == [(5, True), (7, True), (9, False)]
+    fixes = [v.fix for v in violations if v.fix is not None]
+    assert [f.description for f in fixes] == [
+        "bind the exception as `err` and add `from err`",  # `exc` is taken in the body
+        "add `from bad`",
+    ]
+    new, count = apply_fixes(source, fixes)
+    assert count == 2
     assert new == source.replace(
         "except ValueError:\n        raise LookupError(exc)\n",
         "except ValueError as err:\n        raise LookupError(exc) from err\n",
-    )
+    ).replace("raise LookupError(raw)\n    except:", "raise LookupError(raw) from bad\n    except:")
