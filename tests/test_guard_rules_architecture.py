@@ -19,7 +19,7 @@ from guardrails.rules.architecture import (
     UntypedPublicApi,
     WildcardImport,
 )
-from test_guard_rules import found, lines
+from test_guard_rules import found, lines, marked
 
 from guardrails.cst.rule import CstRule
 from guardrails.errors import ConfigError
@@ -97,6 +97,20 @@ def test_arc003_arc004_bad_examples_sit_one_past_their_limit(rule: type[CstRule]
             assert lines(example.code, rule.META.id, raised) == [], (name, example.code)
 
 
+def test_arc004_measures_a_method_of_a_module_level_class() -> None:
+    # the class body is no function, but each method in it is one
+    source = (
+        "class Router:\n    LIMIT = 3\n\n"
+        "    def route(self, kind: str) -> int:\n"
+        '        if kind == "a":\n            return 1\n'
+        '        if kind == "b":\n            return 2\n'
+        "        return 0\n"
+    )
+    assert found(source, "ARC004", {"max-complexity": 2}) == [
+        (4, "`route` is too complex: complexity 3 > 2")
+    ]
+
+
 # --- ARC006 untyped-public-api -------------------------------------------------------------
 
 
@@ -110,6 +124,16 @@ def test_arc006_only_an_assignment_to_all_lists_the_exported_names() -> None:
     assert found(source, "ARC006", options) == [
         (6, "public `fetch` is missing annotations for `url` and the return type")
     ]
+
+
+def test_arc006_with_dunder_all_a_class_left_out_of_it_is_not_api() -> None:
+    source = (
+        '__all__ = ["Client"]\n\n\n'
+        "class Client:\n    def get(self, key):  # bad\n        return key\n\n\n"
+        "class Helper:\n    def get(self, key):\n        return key\n"
+    )
+    options = {"typed-only": False, "visibility": "dunder-all"}
+    assert lines(source, "ARC006", options) == marked(source)
 
 
 def test_arc006_leaves_test_code_alone() -> None:

@@ -71,6 +71,12 @@ def serve(conn, scheduler) -> None:
         pass
 
 
+def port(raw: str) -> int:
+    try: return int(raw)
+    except ValueError: pass  # bad
+    return 8080
+
+
 def load_all(lines: list[str]) -> list[dict]:
     out = []
     for line in lines:
@@ -104,13 +110,19 @@ def test_obs005_message_keeps_the_star_of_an_except_star_handler() -> None:
         "        async with asyncio.TaskGroup() as group:\n"
         "            for job in jobs:\n                group.create_task(job())\n"
         "    except* ValueError:\n        pass\n"
+        "    except* Exception:\n        pass\n"
     )
     assert found(source, "OBS005") == [
         (
             9,
             "`except* ValueError:` swallows the exception with only `pass`: nothing is logged, "
             "re-raised or handled",
-        )
+        ),
+        (
+            11,
+            "`except* Exception:` swallows the exception with only `pass`: nothing is logged, "
+            "re-raised or handled",
+        ),
     ]
 
 
@@ -140,12 +152,24 @@ def upload(client, path: str, loop) -> None:
                 log.exception("retry of %s failed", path)
 
         loop.call_later(30, retry)
+
+
+def replace(client, path: str, backup: str) -> None:
+    try:
+        client.put(path)
+    except OSError:
+        try:
+            client.restore(backup)
+        except OSError:
+            log.error("restoring %s failed", backup)  # bad
+        raise
 """
 
 
 def test_obs003_a_callback_made_in_the_handler_keeps_no_traceback_of_this_error() -> None:
     # the lambda or nested function runs later, outside this `except`: its
-    # log.exception records another error (or none), not the one logged here
+    # log.exception records another error (or none), not the one logged here; and
+    # re-raising the outer error does not keep the traceback of the inner one
     assert lines(OBS003_SOURCE, "OBS003") == marked(OBS003_SOURCE)
 
 
@@ -171,6 +195,9 @@ except Exception:  # bad
 
 
 OBS006_PORTS = """\
+import os
+import sys
+
 import click
 
 DEFAULT_PORT = 8080
@@ -183,6 +210,32 @@ def port(raw: str) -> int:
         return DEFAULT_PORT
 
 
+def port_printed(raw: str) -> int:
+    try:
+        return int(raw)
+    except Exception:
+        print(f"not a port: {raw}, using {DEFAULT_PORT}", file=sys.stderr)
+        return DEFAULT_PORT
+
+
+def port_logged(raw: str, log_file) -> int:
+    try:
+        return int(raw)
+    except Exception:  # bad
+        print(f"not a port: {raw}", file=log_file)
+        return DEFAULT_PORT
+
+
+def spawn(run_child) -> int:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            run_child()
+        except Exception:
+            os._exit(1)
+    return pid
+
+
 def port_told(raw: str) -> int:
     try:
         return int(raw)
@@ -193,7 +246,9 @@ def port_told(raw: str) -> int:
 
 
 def test_obs006_binding_the_exception_is_not_using_it_and_stderr_is_telling_the_user() -> None:
-    # `as exc` then ignoring exc passes nothing on; `click.echo(..., err=True)` reports
+    # `as exc` then ignoring exc passes nothing on; stderr (`print(file=sys.stderr)`,
+    # `click.echo(err=True)`) tells the user, another file does not; a forked child
+    # exiting with a status hands the failure to its parent
     assert lines(OBS006_PORTS, "OBS006") == marked(OBS006_PORTS)
 
 
@@ -229,6 +284,12 @@ def parse(raw: str) -> int:
         raise SystemExit(130)
     except (TypeError, OverflowError) as exc:
         raise exc
+    except ArithmeticError as exc:
+        raise exc.with_traceback(exc.__traceback__)
+    except LookupError:
+        raise
+    except RuntimeError:
+        raise NotImplementedError  # bad
 """
 
 
