@@ -52,6 +52,12 @@ def test_arc001_a_subpackage_listed_below_its_parent_keeps_its_own_lower_layer()
     assert lines("from app.core.money import Money\n", "ARC001", layers, "app/web/views.py") == []
 
 
+def test_arc001_a_module_may_import_its_own_layer() -> None:
+    layers = {"layers": ["app.repo", "app.service"]}
+    source = "from app.service.billing import charge\nfrom app.repo import orders\n"
+    assert lines(source, "ARC001", layers, path="app/service/checkout.py") == []
+
+
 def test_arc001_a_layer_listed_twice_is_a_config_error() -> None:
     # which of the two positions would rank it? the order is the whole configuration
     options = {"layers": ["app.types", "app.repo", "app.service", "app.repo"]}
