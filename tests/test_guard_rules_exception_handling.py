@@ -334,3 +334,25 @@ def test_obs007_fix_chains_the_bound_name_or_binds_a_fresh_one_where_a_type_is_n
         "except ValueError:\n        raise LookupError(exc)\n",
         "except ValueError as err:\n        raise LookupError(exc) from err\n",
     ).replace("raise LookupError(raw)\n    except:", "raise LookupError(raw) from bad\n    except:")
+
+
+OBS007_SHADOWED = """\
+def load(read, log):
+    try:
+        return read()
+    except ValueError as err:
+
+        def report(err):
+            try:
+                log(err)
+            except KeyError:
+                raise err  # bad
+
+        report(RuntimeError("x"))
+        raise
+"""
+
+
+def test_obs007_a_name_caught_outside_a_nested_def_is_not_the_one_raised_inside_it() -> None:
+    """Handlers count out to the nearest def only: inside it, `err` is the parameter."""
+    assert lines(OBS007_SHADOWED, "OBS007") == marked(OBS007_SHADOWED)
