@@ -36,6 +36,27 @@ def test_obs002_a_child_logger_is_a_logger_and_a_warn_or_error_method_alone_is_n
     assert lines(OBS002_RECEIVERS, "OBS002") == marked(OBS002_RECEIVERS)
 
 
+OBS002_INJECTED = """\
+class Importer:
+    def __init__(self, logger) -> None:
+        self._logger = logger
+
+    def load(self, path: str, audit_log) -> None:
+        self._logger.info(f"loading {path}")  # bad
+        audit_log.info(f"loaded {path}")  # bad
+"""
+
+
+def test_obs002_a_logger_handed_in_is_known_by_its_name() -> None:
+    # No import says what `self._logger` or `audit_log` is: the conventional name does.
+    assert lines(OBS002_INJECTED, "OBS002") == marked(OBS002_INJECTED)
+    assert found(OBS002_INJECTED, "OBS002")[0] == (
+        6,
+        "log message passed to `self._logger.info()` is built with an f-string; pass a "
+        "constant message and the values as arguments",
+    )
+
+
 # --- OBS004 root-or-named-logger ----------------------------------------------------------
 
 OBS004_ANNOTATED = """\
