@@ -64,6 +64,8 @@ import logging
 
 logger: logging.Logger = logging.getLogger("payments")  # bad
 audit: logging.Logger
+LEVEL = logging.INFO
+HANDLER = logging.FileHandler("payments.log")
 
 
 def configure() -> None:
@@ -76,7 +78,8 @@ def configure() -> None:
 
 def test_obs004_annotated_module_logger_is_checked_and_a_local_one_is_not() -> None:
     # Only the module's own logger must be `getLogger(__name__)`; configuring the root or a
-    # library's logger in a function is what logging setup does.
+    # library's logger in a function is what logging setup does, and a module-level handler
+    # or level is not a logger.
     assert lines(OBS004_ANNOTATED, "OBS004") == marked(OBS004_ANNOTATED)
 
 
