@@ -141,12 +141,24 @@ def call_until_the_limit(operation, log, limit):
                 log.warning("retrying (%d)", attempts)
             elif attempts == limit:
                 raise
+
+
+def connect(pool, max_age):
+    while True:  # bad
+        try:
+            return pool.connect()
+        except ConnectionError:
+            for conn in list(pool.idle):
+                if time.monotonic() - conn.created > max_age:
+                    pool.discard(conn)
+                    break
 """
 
 
 def test_rel007_only_a_counter_or_clock_compared_on_a_leaving_branch_bounds_the_loop() -> None:
     # A status check, a backlog size or a counter that only raises the log level do not end
-    # the retries; a deadline, or a counter whose `else` or `elif` branch raises, does.
+    # the retries; a deadline, or a counter whose `else` or `elif` branch raises, does. A clock
+    # compared in a nested `for` whose `break` leaves only that `for` bounds nothing.
     assert lines(REL007_BOUNDS, "REL007") == marked(REL007_BOUNDS)
 
 
