@@ -210,3 +210,33 @@ def test_rel007_a_try_that_never_leaves_the_loop_or_whose_handlers_all_do_is_no_
     # A serve-forever loop that logs and carries on, a poll whose `break` leaves only a nested
     # loop, and a handler that raises: none of them tries the same thing again after an error.
     assert lines(REL007_NOT_RETRIES, "REL007") == marked(REL007_NOT_RETRIES)
+
+
+REL007_NESTED_FUNCTIONS = """\
+def fetch(client, url):
+    while True:  # bad
+        def on_redirect(location):
+            url = location
+
+        try:
+            return client.get(url, on_redirect=on_redirect)
+        except ConnectionError:
+            continue
+
+
+def watch(client, handle, log):
+    while True:
+        def handle_safely(event):
+            try:
+                return handle(event)
+            except ValueError:
+                log.warning("skipping a malformed event")
+
+        client.poll(handle_safely)
+"""
+
+
+def test_rel007_a_function_defined_in_the_loop_neither_advances_nor_retries_it() -> None:
+    # Without `nonlocal`, `url = location` binds the callback's own `url`: the next pass
+    # fetches the same URL. A `try` in a callback handles the callback's errors, not the loop's.
+    assert lines(REL007_NESTED_FUNCTIONS, "REL007") == marked(REL007_NESTED_FUNCTIONS)
