@@ -6,7 +6,7 @@ from __future__ import annotations
 from test_guard_rules import found, lines, marked
 
 REL009_NARROWING = """\
-def pay(amount, limit, path, items, default):
+def pay(amount, limit, path, items, default, step):
     assert isinstance(amount, int) and amount > 0  # bad
     assert isinstance(amount, int) and isinstance(limit, int)
     assert not isinstance(path, bytes)
@@ -16,6 +16,7 @@ def pay(amount, limit, path, items, default):
     assert limit is not default  # bad
     assert path is not None and path.endswith(".csv")  # bad
     assert limit == None  # bad
+    assert not amount % step  # bad
 """
 
 
