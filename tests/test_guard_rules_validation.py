@@ -81,3 +81,20 @@ def test_rel009_message_shows_a_test_of_up_to_40_characters_whole() -> None:
         (2, f"`assert {forty}` {tail}"),
         (3, f"`assert {forty_one[:39]}…` {tail}"),
     ]
+
+
+def test_rel009_sys_argv_is_outside_data_even_beside_an_argv_parameter() -> None:
+    # the `argv` of `sys.argv` is the module's attribute, not `main`'s parameter
+    source = (
+        "import sys\n\n\n"
+        "def main(argv: list[str] | None = None) -> int:\n"
+        "    assert len(sys.argv) > 1\n"
+        "    return 0\n"
+    )
+    assert found(source, "REL009") == [
+        (
+            5,
+            "`assert len(sys.argv) > 1` validates `sys.argv`, and `python -O` removes it; "
+            "raise a specific exception instead",
+        )
+    ]
