@@ -98,3 +98,10 @@ def test_rel009_sys_argv_is_outside_data_even_beside_an_argv_parameter() -> None
             "raise a specific exception instead",
         )
     ]
+
+
+def test_rel009_test_code_may_assert_on_its_parameters() -> None:
+    # pytest's asserts on fixtures are the test, not input validation
+    source = "def test_withdraw(account) -> None:\n    assert account.balance == 0\n"
+    assert lines(source, "REL009", path="tests/test_bank.py") == []
+    assert lines(source, "REL009", path="app/bank.py") == [2]
