@@ -35,6 +35,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from guardrails.backends.ruff import RuffMapping
 from guardrails.config import Settings
@@ -297,10 +298,27 @@ def example_tests(
     results: dict[str, list[Violation]] = {}
 
     @pytest.mark.parametrize("case", cases or [None], ids=lambda c: str(c) if c else "none")
-    def test_example(case: ExampleCase | None) -> None:
+    def test_example(case: ExampleCase | None, request: pytest.FixtureRequest) -> None:
         assert case is not None, "no rule examples selected: add bad and good examples"
-        if not results:
-            results.update(run_cases(cases, inline))
+        if str(case) not in results:
+            results.update(run_cases(_batch(request, cases, results, case), inline))
         case.check(results[str(case)])
 
     return test_example
+
+
+def _batch(
+    request: Any, cases: list[ExampleCase], done: Mapping[str, object], case: ExampleCase
+) -> list[ExampleCase]:
+    """The cases of this test that this session will run and that have not run yet.
+
+    Run together, they share one Semgrep and one Ruff process; limited to the selected ones,
+    `pytest -k SEC001` runs SEC001's examples only, not the whole catalog's.
+    """
+    chosen = {
+        str(item.callspec.params["case"])
+        for item in request.session.items
+        if getattr(item, "function", None) is request.function and hasattr(item, "callspec")
+    }
+    chosen.add(str(case))
+    return [c for c in cases if str(c) in chosen and str(c) not in done]

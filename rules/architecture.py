@@ -241,7 +241,7 @@ class ModuleTooLong(CstRule):
         "re-exporting the public names from `__init__.py` if callers depend on them.",
         bad=(
             Example("X = 1  # bad\n" + "Y = 2\n" * 5, options={"max-lines": 5}),
-            Example('"""Doc."""  # bad\n' + "# comment\n" * 6, options={"max-lines": 5}),
+            Example('"""Doc."""  # bad\n' + "# comment\n" * 5, options={"max-lines": 5}),
         ),
         good=(Example("X = 1\n"), Example("def f() -> int:\n    return 1\n")),
         options=(
@@ -287,7 +287,7 @@ class FunctionTooComplex(CstRule):
                 "def route(kind: str, x: int) -> int:  # bad\n"
                 + "".join(f'    if kind == "k{i}":\n        return x + {i}\n' for i in range(4))
                 + "    return x\n",
-                options={"max-complexity": 3},
+                options={"max-complexity": 4},
             ),
             Example(
                 "def tally(rows: list) -> int:  # bad\n    total = 0\n    total += 1\n"

@@ -639,7 +639,7 @@ class _ForkFinder(cst.CSTVisitor):
         self.found = False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
+        return False  # a nested function forks when it is called, not here
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.context.qualified_name(node.func) in _FORKS:

@@ -310,7 +310,7 @@ class _ExitFinder(cst.CSTVisitor):
         self.found = False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
+        return False  # a nested function's return leaves only that function
 
     def visit_For(self, node: cst.For) -> bool:
         return False

@@ -58,6 +58,8 @@ def test_a_config_that_cannot_be_read_is_one_config_error(tmp_path: Path) -> Non
     [
         ("colour = true", "colour: unknown key (known keys: "),
         ("zeta = 1\nalpha = 2\nmid = 3", "alpha: unknown key (known keys: "),
+        ('select = "SEC001"', "select: expected a list of strings, got"),  # not S, E, C, ...
+        ("exclude = [1]", "exclude: expected a list of strings, got"),
         ('foreign-suppressions = ["noqa", "pylint"]', "foreign-suppressions: expected one of"),
         ("[tool.guardrails.rules]\nSEC001 = 5", "rules: expected tables like"),
         ('[tool.guardrails.severity]\nSEC001 = "fatal"', "severity.SEC001: expected one of"),

@@ -136,6 +136,18 @@ def test_named_directories_inside_git_even_when_git_ignores_them(
     assert _found(root, "generated/api.py") == {"generated/api.py"}
 
 
+def test_a_named_folder_whose_files_git_ignores_one_by_one_checks_none_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only an ignored *folder* asks to be walked; files ignored by pattern stay ignored."""
+    root = tmp_path / "repo"
+    _hermetic_git(monkeypatch, tmp_path)
+    _write(root, {".gitignore": "gen/*.py\n", "app.py": CLEAN, "gen/api.py": CLEAN})
+    _git_init(root)
+    assert _found(root) == {"app.py"}
+    assert _found(root, "gen") == set()
+
+
 # ---------------------------------------------------------------- virtualenvs
 VENV_TREE = {
     "app.py": CLEAN,

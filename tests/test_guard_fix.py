@@ -10,6 +10,7 @@ import pytest
 
 from guardrails import CstRule, RuleMeta
 from guardrails.cst.rule import NodeFix, replace
+from guardrails.discovery import display_path
 from guardrails.fixer import apply_fixes
 from guardrails.model import Edit, Fix
 from guardrails.testing import run
@@ -279,3 +280,32 @@ def test_fix_exits_zero_when_what_remains_is_below_fail_on(plugin_project: Any) 
     assert result.out.endswith(
         "Found 1 finding: 1 observability (1 file checked).\nFixed 1 finding in 1 file.\n"
     )
+
+
+def test_fix_paths_by_default_writes_safe_fixes_only(tmp_path: Any) -> None:
+    """The library call's defaults are the CLI's: write (no diff), safe fixes only."""
+    from guardrails.config import load_settings
+    from guardrails.fixer import fix_paths
+    from guardrails.plan import build_plan
+    from guardrails.plugins import build_registry
+
+    root = tmp_path.resolve() / "project"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[tool.guardrails]\nselect = ["OBS007", "REL003"]\n')
+    path, outside = root / "app.py", tmp_path.resolve() / "outside.py"
+    source = (
+        "def f(run, seen=[]):\n"
+        "    seen.append(1)\n"
+        "    try:\n        run()\n    except KeyError as err:\n        raise ValueError(1)\n"
+    )
+    path.write_text(source)
+    outside.write_text(source)
+    settings = load_settings(root)
+    report = fix_paths(build_plan(settings, build_registry(settings)), [path, outside])
+    fixed = source.replace("ValueError(1)", "ValueError(1) from err")  # REL003's fix is unsafe
+    assert path.read_text() == fixed
+    assert outside.read_text() == source  # outside the root: only when the user named it
+    assert report.fixed == {display_path(path): 1}
+    assert report.refused == {display_path(outside): "it is outside the project"}
+    assert report.diffs == []
+    assert [v.rule_id for v in report.remaining] == ["REL003", "OBS007", "REL003"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from guardrails.discovery import glob_match
+from guardrails.discovery import Discovery, glob_match
 
 
 @pytest.mark.parametrize(
@@ -37,6 +37,8 @@ from guardrails.discovery import glob_match
         ("**/gen", "a/b/gen/x.py", True),
         ("src/**/x.py", "src/a/b/x.py", True),
         ("src/**/x.py", "lib/a/x.py", False),
+        ("gen/**_pb2.py", "gen/a/b_pb2.py", True),  # `**` not before `/` spans folders
+        ("gen/**_pb2.py", "gen/a/bpb2.py", False),  # ... and what follows it still counts
         ("?.py", "a.py", True),
         ("?.py", "ab.py", False),
         ("", "a.py", False),
@@ -115,3 +117,13 @@ def test_an_exclude_with_brackets_in_any_place_never_crashes_the_run(project) ->
     result = project.run("check", "--output-format", "json", "--select", "SEC001")
     assert result.code == 1, result.err
     assert [(path, rule) for path, rule, _ in result.ids()] == [("a.py", "SEC001")]
+
+
+def test_only_a_named_folder_shields_its_own_components(tmp_path: Path) -> None:
+    """Naming the root (`guardrails check .`) or another folder shields nothing else."""
+    root = tmp_path.resolve()
+    discovery = Discovery(root, ("build",))
+    assert discovery.excluded(root / "build" / "x.py", anchor=root)
+    assert discovery.excluded(root / "build" / "x.py", anchor=root / "src")
+    assert not discovery.excluded(root / "build" / "x.py", anchor=root / "build")
+    assert not Discovery(root, ("*",)).excluded(root)  # the root itself never is

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,7 @@ SEC001 = RuleMeta(
     summary="Shell command.",
     why="The shell expands text. It is risky.",
     remediation="Pass the command as a list.",
-    bad=(Example('subprocess.run("ls", shell=True)  # bad\n'),),
+    bad=(Example('subprocess.run("ls", shell=True)  # bad\n'), Example("os.system('ls')  # bad\n")),
     good=(Example("subprocess.run(['ls', '-l'])\n"), Example("run(['ls'])\n")),
     references=("https://a.example", "https://b.example"),
     docs_url="https://example.com/SEC001",
@@ -380,6 +381,23 @@ def test_text_colour_styles_the_rule_id_by_severity() -> None:
     assert "Found 1 finding: 1 security (2 files checked)." in value
 
 
+def test_text_colour_keeps_the_plain_layout_one_line_per_finding_however_long() -> None:
+    """Colour changes styling only: no wrapping at the console width, the same blank line."""
+    long = dataclasses.replace(INFO, message="x" * 200, remediation="y" * 200)
+    out = io.StringIO()
+    text.render([long], summary_of([long]), out, color=True)
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())
+    assert plain == (
+        f"lib.py:2:7: REL005 {'x' * 200}\n    help: {'y' * 200}\n\n"
+        "Found 1 finding: 1 reliability (2 files checked).\n"
+    )
+    clean = io.StringIO()
+    text.render([], summary_of([]), clean, color=True)
+    assert (
+        re.sub(r"\x1b\[[0-9;]*m", "", clean.getvalue()) == "All checks passed (2 files checked).\n"
+    )
+
+
 # --- json ------------------------------------------------------------------------------
 
 
@@ -607,3 +625,33 @@ def test_agent_escapes_line_breaks_in_paths_and_messages() -> None:
     out = io.StringIO()
     agent.render([odd], summary_of([odd]), {}, out)
     assert out.getvalue().endswith("- x\\n## y.py:2 m\\n# z\n  `a\\rb`\n")
+
+
+def test_agent_counts_are_singular_for_one_and_the_default_bound_is_40() -> None:
+    one = io.StringIO()
+    agent.render([INFO], summary_of([INFO]), {}, one)
+    assert one.getvalue().startswith("# guardrails: 1 finding in 1 file\n\n")
+    found = [dataclasses.replace(INFO, line=n) for n in range(1, 42)]
+    out = io.StringIO()
+    agent.render(found, summary_of(found), {}, out)
+    value = out.getvalue()
+    assert value.startswith("# guardrails: 41 findings in 1 file\n\n")
+    assert value.count("\n- lib.py:") == 40 and "- lib.py:40 " in value
+    assert "- lib.py:41 " not in value
+    assert value.endswith(
+        "\n1 more finding not shown (REL005 1). "
+        "See them with `guardrails check --max-findings 41` or `--select REL005`.\n"
+    )
+
+
+def test_json_lists_one_finding_per_line_so_diffs_of_reports_stay_readable() -> None:
+    out = io.StringIO()
+    json_format.render([ERROR, INFO], summary_of([ERROR, INFO]), out)
+    lines = out.getvalue().splitlines()
+    start = lines.index('  "violations": [')
+    assert [json.loads(line.strip().rstrip(",")) for line in lines[start + 1 : start + 3]] == [
+        json_format.violation_dict(ERROR),
+        json_format.violation_dict(INFO),
+    ]
+    assert lines[start + 3] == "  ],"
+    assert '  "suppressed": [],' in lines

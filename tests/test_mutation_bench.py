@@ -96,3 +96,14 @@ def test_published_page_is_the_committed_results() -> None:
 def test_a_wrapped_line_belongs_to_the_statement_coverage_counts() -> None:
     owner = _bench().statement_lines("if (a\n    and b):\n    x = [\n        1,\n    ]\ny = 2\n")
     assert owner == {1: 1, 2: 1, 3: 3, 4: 3, 5: 3, 6: 6}
+
+
+def test_a_rule_module_meets_the_tests_of_a_rule_whose_meta_it_borrows() -> None:
+    # RaiseWithoutCause (OBS007) lives in exception_handling.py with its META declared in
+    # ruff_backed.py: without its id, no OBS007 test ran against that module's mutants
+    bench = _bench()
+    assert bench._keyword("rules/exception_handling.py", "rules") == [
+        "-k",
+        "OBS003 or OBS005 or OBS006 or OBS007",
+    ]
+    assert bench._keyword("guardrails/fixer.py", "core") == []
