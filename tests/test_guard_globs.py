@@ -37,6 +37,7 @@ from guardrails.discovery import Discovery, glob_match
         ("**/gen", "a/b/gen/x.py", True),
         ("src/**/x.py", "src/a/b/x.py", True),
         ("src/**/x.py", "lib/a/x.py", False),
+        ("src/gen.py", "src/gen.py", True),  # a pattern with `/` may name the file itself
         ("gen/**_pb2.py", "gen/a/b_pb2.py", True),  # `**` not before `/` spans folders
         ("gen/**_pb2.py", "gen/a/bpb2.py", False),  # ... and what follows it still counts
         ("?.py", "a.py", True),
