@@ -114,7 +114,7 @@ def _policy_line(rule: Any, module: str, compact: bool) -> str:
     """One rule as a policy: what to avoid and what to write instead."""
     context = _rule_context(rule, module)
     if compact:
-        from guardrails.report.agent import first_sentence
+        from guardrails.model import first_sentence
 
         line = f"- {rule.id} {rule.meta.name}: {first_sentence(rule.meta.remediation)}"
     else:

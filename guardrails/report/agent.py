@@ -13,22 +13,10 @@ import re
 from collections.abc import Mapping
 from typing import TextIO
 
-from guardrails.model import RuleMeta, Violation
+from guardrails.model import RuleMeta, Violation, first_sentence
 from guardrails.report import Summary, printable
 
 DEFAULT_MAX_FINDINGS = 40
-
-
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)([.;]) ")
-
-
-def first_sentence(text: str) -> str:
-    """The first sentence of a paragraph (the one-line why); `e.g.` does not end one."""
-    text = " ".join(text.split())
-    match = _SENTENCE_END.search(text)
-    if match is None:
-        return text
-    return text[: match.start()] + "."
 
 
 def code_span(text: str) -> str:
