@@ -24,6 +24,7 @@ BUILTIN_CATEGORIES = ("security", "observability", "reliability", "architecture"
 RULE_ID = re.compile(r"^[A-Z][A-Z_]*[0-9]{3}$")
 
 BAD_MARK = re.compile(r"#\s*bad\b")
+"""A trailing `# bad` comment marks a line a bad example must be reported on."""
 
 # A sentence ends at `.`, `!` or `?` before a space, but not in an abbreviation (`e.g.`).
 _SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.!?](?=\s)")
@@ -35,7 +36,6 @@ def first_sentence(text: str) -> str:
     text = " ".join(text.split())
     match = _SENTENCE_END.search(text)
     return text[: match.end()] if match else text
-"""A trailing `# bad` comment marks a line a bad example must be reported on."""
 
 
 def severity_rank(severity: str) -> int:
