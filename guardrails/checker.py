@@ -1,5 +1,6 @@
-"""One file through the LibCST backend: decode, parse once, one traversal.
+"""One file through the LibCST backend: parse once, one traversal.
 
+The file arrives read and decoded once (`guardrails.source.SourceFile`).
 Bad input never raises out of here: an unreadable, undecodable or
 unparsable file becomes a GR001 finding and a crashing rule a GR003 finding.
 Suppression comments are parsed here (the text is at hand) but applied by
@@ -13,11 +14,8 @@ import contextlib
 import gc
 import sys
 import threading
-import tokenize
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from io import BytesIO
-from pathlib import Path
 from typing import Any, TypeVar
 
 import libcst as cst
@@ -28,11 +26,11 @@ from guardrails.cst.positions import Span, parens
 from guardrails.cst.rule import NodeFix, Report
 from guardrails.cst.runner import CstOutcome, Failure, run_rules
 from guardrails.diagnostics import PARSE_ERROR, RULE_CRASH
-from guardrails.discovery import display_path, module_name, read_source, resolved
 from guardrails.lines import split_lines
 from guardrails.model import Edit, FileResult, Fix, RuleMeta, Violation
 from guardrails.plan import Plan
 from guardrails.registry import ActiveRule
+from guardrails.source import SourceFile
 
 T = TypeVar("T")
 
@@ -126,12 +124,6 @@ def crash_message(failure: Failure) -> str:
     return f"rule {meta.id} ({meta.name}, plugin {meta.plugin}) {_STAGES[failure.stage]}: {detail}"
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding) honouring a BOM or PEP 263 coding cookie."""
-    encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
-    return data.decode(encoding), encoding
-
-
 def _parse_error(exc: Exception, text: str) -> tuple[int, int, str]:
     """(line, 1-based column, one-line message) for a file LibCST cannot parse.
 
@@ -191,23 +183,22 @@ def _with_deep_stack(function: Callable[..., T], *args: Any) -> T:
     return outcome[0]
 
 
-def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> FileResult:
+def check_source(plan: Plan, source: SourceFile) -> FileResult:
     """LibCST findings (unsuppressed) and suppression comments of one file's content."""
+    shown = source.shown
     result = FileResult(shown)
-    lines: list[str] = []
+    lines = source.lines
 
     def engine_finding(meta: RuleMeta, line: int, column: int, message: str) -> Violation:
         return make_violation(meta, shown, (line, column), (line, column + 1), message, lines)
 
-    try:
-        text = source if isinstance(source, str) else _decode(source)[0]
-    except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
-        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
-        result.violations.append(engine_finding(PARSE_ERROR, 1, 1, f"cannot decode file: {reason}"))
+    text = source.text
+    if text is None:  # not read, or not decodable: one GR001, no rule ran
+        reason = source.decoded.error or source.problem or "cannot read file"
+        result.violations.append(engine_finding(PARSE_ERROR, 1, 1, reason))
         result.parsed = False
         return result
-    lines = split_lines(text)
-    relative = root_relative(path, plan.settings.root)
+    relative = source.relative
     is_test = plan.is_test(relative)
     rules = plan.rules_for(relative, is_test)
     cst_rules = [
@@ -230,7 +221,7 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
 
     found: list[Violation] = []
     if cst_rules:
-        mod_name, is_package = module_name(path, plan.settings.src)
+        mod_name, is_package = source.module, source.is_package
         root = plan.settings.root
         try:
             try:
@@ -301,14 +292,6 @@ def check_source(plan: Plan, source: bytes | str, path: Path, shown: str) -> Fil
     return result
 
 
-def root_relative(path: Path, root: Path) -> str:
-    """`path` relative to the project root (posix), for globs in the config."""
-    try:
-        return resolved(path).relative_to(root).as_posix()  # memoised: asked per file twice
-    except ValueError:
-        return path.as_posix()
-
-
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while one file is checked.
@@ -371,10 +354,10 @@ def _validation_error(text: str) -> Exception | None:
     return None
 
 
-def check_file(plan: Plan, path: Path) -> FileResult:
-    """Read and check one file; unreadable files become GR001 findings."""
+def check_file(plan: Plan, source: SourceFile) -> FileResult:
+    """Check one file read beforehand (`guardrails.source`); bad input becomes GR001."""
     with collector_paused():
-        return _check_file(plan, path)
+        return check_source(plan, source)
 
 
 @dataclass
@@ -382,7 +365,7 @@ class CrashedFile(FileResult):
     """A file whose check killed the process checking it; never cached, as it may not repeat."""
 
 
-def crashed(path: Path, how: str) -> FileResult:
+def crashed(source: SourceFile, how: str) -> FileResult:
     """The result of a file whose check killed the process checking it (see isolation.py).
 
     Reported as unparsable (GR001): it is LibCST's native parser that
@@ -390,7 +373,7 @@ def crashed(path: Path, how: str) -> FileResult:
     its Python side raises RecursionError on them (also GR001). The rest of
     the run goes on without it.
     """
-    shown = display_path(path)
+    shown = source.shown
     message = (
         f"checking this file crashed the process that checked it ({how}), so no LibCST rule "
         "checked it; LibCST's native parser does this on extremely long or deeply nested "
@@ -398,21 +381,3 @@ def crashed(path: Path, how: str) -> FileResult:
     )
     violation = make_violation(PARSE_ERROR, shown, (1, 1), (1, 2), message, [])
     return CrashedFile(shown, [violation], parsed=False)
-
-
-def _check_file(plan: Plan, path: Path) -> FileResult:
-    shown = display_path(path)
-    try:
-        # bounded, regular files only: the file may have changed since discovery looked
-        data = read_source(path, plan.settings.max_file_size)
-    except OSError as exc:
-        meta = PARSE_ERROR
-        return FileResult(
-            shown,
-            [make_violation(meta, shown, (1, 1), (1, 2), _unreadable(exc), [])],
-        )
-    return check_source(plan, data, path, shown)
-
-
-def _unreadable(exc: OSError) -> str:
-    return f"cannot read file: {exc.strerror or exc}"

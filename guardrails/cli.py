@@ -460,8 +460,8 @@ def _weakenings(settings: Settings, plan: Plan, files: list[Path], ref: str) -> 
     from guardrails import ratchet
     from guardrails.checker import make_violation
     from guardrails.diagnostics import POLICY_WEAKENED
-    from guardrails.discovery import display_path
     from guardrails.lines import split_lines
+    from guardrails.paths import display_path
     from guardrails.plugins import build_registry
 
     # Asked for explicitly, so always on: a config that deselects GR005 must not

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guardrails.errors import UsageError
+from guardrails.paths import display_path, forget, project_path
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -228,12 +229,9 @@ def _resolved_file(path: str) -> Path:
 
 
 def _relative(path: Path, root: Path) -> str:
-    full, base = str(resolved(path)), str(root)
-    if full == base:
-        return "."
-    if full.startswith(base.rstrip(os.sep) + os.sep):
-        return Path(full[len(base.rstrip(os.sep)) + 1 :]).as_posix()
-    return Path(os.path.abspath(path)).as_posix().lstrip("/")
+    """The path exclusion globs match: the project path (`paths.py`), without the
+    leading `/` of a file outside the root (its components still match by name)."""
+    return project_path(path, root).lstrip("/")
 
 
 def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
@@ -302,6 +300,7 @@ def discover(
     """The sorted, de-duplicated Python files to check under `paths`."""
     _resolved_dir.cache_clear()  # directories may have moved since the last run
     _resolved_file.cache_clear()
+    forget()
     found: dict[str, Path] = {}
     for path in paths:
         if not path.is_file() and not path.is_dir():
@@ -442,18 +441,6 @@ def read_source(path: Path, max_bytes: int) -> bytes:
         if len(data) > max_bytes:
             raise OSError(errno.EFBIG, too_large(os.fstat(fd).st_size, max_bytes))
     return data
-
-
-def display_path(path: Path) -> str:
-    """The path as reports show it: relative to the working directory when below it."""
-    absolute = os.path.abspath(path)
-    cwd = os.getcwd()
-    prefix = cwd.rstrip(os.sep) + os.sep
-    if absolute.startswith(prefix):
-        return Path(absolute[len(prefix) :]).as_posix()
-    if absolute == cwd:
-        return "."
-    return Path(absolute).as_posix()
 
 
 def module_name(path: Path, src_roots: Sequence[Path]) -> tuple[str, bool]:

@@ -18,6 +18,7 @@ import functools
 import gc
 import multiprocessing
 import os
+import tempfile
 import threading
 from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,15 +29,14 @@ from guardrails import foreign, interrupts, precedence, suppressions
 from guardrails.backends.ruff import start_ruff
 from guardrails.backends.semgrep import start_semgrep
 from guardrails.cache import Cache
-from guardrails.checker import CrashedFile, check_file, crashed, make_violation, root_relative
+from guardrails.checker import CrashedFile, check_file, crashed, make_violation
 from guardrails.config import Settings
 from guardrails.diagnostics import ALWAYS_ON, PARSE_ERROR
-from guardrails.discovery import display_path, module_name, read_source, unchecked_reason
 from guardrails.fingerprint import with_fingerprints
 from guardrails.isolation import check_isolated, exit_when_orphaned, interrupts_deferred
-from guardrails.lines import split_lines
 from guardrails.model import FileResult, RuleMeta, Violation
 from guardrails.plan import Plan, build_plan
+from guardrails.source import SourceFile, load
 from guardrails.typed import surroundings_typed
 
 # --------------------------------------------------------------- parallel run
@@ -53,8 +53,8 @@ def _init_worker(settings: Settings, parent: int) -> None:
     gc.freeze()
 
 
-def _check_in_worker(path: str) -> FileResult:
-    return check_file(_WORKER_PLAN[0], Path(path))
+def _check_in_worker(source: SourceFile) -> FileResult:
+    return check_file(_WORKER_PLAN[0], source)
 
 
 @dataclass
@@ -99,22 +99,17 @@ def _dedupe(violations: list[Violation]) -> list[Violation]:
     return kept
 
 
-def _read_lines(path: Path, max_bytes: int) -> list[str]:
-    try:
-        return split_lines(read_source(path, max_bytes).decode("utf-8", errors="replace"))
-    except OSError:
-        return []
-
-
 def finalize(
     plan: Plan,
     result: FileResult,
     external: Sequence[Violation],
-    path: Path,
+    source: SourceFile,
     today: datetime.date | None = None,
 ) -> list[Violation]:
-    """Merge a file's findings from every backend; apply rule scope and suppressions."""
-    applicable = {r.id for r in plan.rules_for(root_relative(path, plan.settings.root))}
+    """Merge a file's findings from every backend; apply rule scope and suppressions.
+
+    Source lines come from the file's one decoding, whichever backend found it."""
+    applicable = {r.id for r in plan.rules_for(source.relative)}
     merged = list(result.violations)
     merged += [
         v
@@ -123,9 +118,8 @@ def finalize(
         # one "could not parse" per file: LibCST's, when it already failed
         and not (v.rule_id == PARSE_ERROR.id and not result.parsed)
     ]
-    lines: list[str] | None = None
     if external:
-        lines = _read_lines(path, plan.settings.max_file_size)
+        lines = source.lines
         merged = [
             v
             if v.source_line or not (0 < v.line <= len(lines))
@@ -135,19 +129,15 @@ def finalize(
     merged = _dedupe(merged)
     quiet: list[Violation] = []  # suppressed by another linter's comment: reported as such
 
-    def source() -> list[str]:
-        nonlocal lines
-        if lines is None:
-            lines = _read_lines(path, plan.settings.max_file_size)
-        return lines
+    def source_lines() -> list[str]:
+        return source.lines
 
     if result.suppressions:
         shown = result.path
 
         def engine_finding(meta: RuleMeta, line: int, column: int, message: str) -> Violation:
-            return make_violation(
-                meta, shown, (line, column), (line, column + 1), message, source(), backend="engine"
-            )
+            where = (line, column), (line, column + 1)
+            return make_violation(meta, shown, *where, message, source.lines, backend="engine")
 
         merged = suppressions.apply(
             merged, result.suppressions, applicable, set(plan.known_ids), engine_finding, today
@@ -160,8 +150,8 @@ def finalize(
         if others:
             merged, quiet = foreign.mark_suppressed(merged, others, plan.foreign_codes)
     # after suppressions: a comment suppresses exactly the ids it names (see precedence.py)
-    merged = precedence.subsume(merged, plan.subsumes, source)
-    quiet = precedence.subsume(quiet, plan.subsumes, source)
+    merged = precedence.subsume(merged, plan.subsumes, source_lines)
+    quiet = precedence.subsume(quiet, plan.subsumes, source_lines)
     return sorted(merged + quiet, key=Violation.sort_key)
 
 
@@ -169,8 +159,8 @@ Progress = Callable[[int], None]
 """Called with how many more files are finished (all cached ones at once)."""
 
 
-def largest_first(paths: Sequence[Path]) -> list[int]:
-    """Indexes of `paths`, largest file first: how a process pool should take them.
+def largest_first(sources: Sequence[SourceFile]) -> list[int]:
+    """Indexes of `sources`, largest file first: how a process pool should take them.
 
     Work handed out in file order can end with one worker still parsing a
     big file while the others idle; largest first, the last pieces of work
@@ -178,12 +168,9 @@ def largest_first(paths: Sequence[Path]) -> list[int]:
     """
 
     def size(index: int) -> int:
-        try:
-            return paths[index].stat().st_size
-        except OSError:
-            return 0  # unreadable: reported (GR001) without parsing
+        return len(sources[index].data or b"")
 
-    return sorted(range(len(paths)), key=lambda index: (-size(index), index))
+    return sorted(range(len(sources)), key=lambda index: (-size(index), index))
 
 
 def pool_chunk(files: int, jobs: int) -> int:
@@ -193,7 +180,7 @@ def pool_chunk(files: int, jobs: int) -> int:
 
 @contextlib.contextmanager
 def _libcst_pass(
-    plan: Plan, files: Sequence[Path], jobs: int
+    plan: Plan, files: Sequence[SourceFile], jobs: int
 ) -> Iterator[Iterator[tuple[int, FileResult]]]:
     """Start the LibCST pass; yields (index in `files`, result) as results come.
 
@@ -222,7 +209,7 @@ def _libcst_pass(
         with interrupts_deferred():  # workers are forked here: see `interrupts_deferred`
             results = pool.map(
                 _check_in_worker,
-                [str(files[index]) for index in order],
+                [files[index] for index in order],
                 chunksize=pool_chunk(len(files), jobs),
             )
         yield _recovering(plan, files, order, results, jobs)
@@ -235,7 +222,7 @@ def _libcst_pass(
 
 def _recovering(
     plan: Plan,
-    files: Sequence[Path],
+    files: Sequence[SourceFile],
     order: Sequence[int],
     results: Iterator[FileResult],
     jobs: int,
@@ -261,7 +248,7 @@ def _recovering(
 
 @contextlib.contextmanager
 def _isolated(
-    plan: Plan, files: Sequence[Path], jobs: int = 1
+    plan: Plan, files: Sequence[SourceFile], jobs: int = 1
 ) -> Iterator[Iterator[tuple[int, FileResult]]]:
     """`files` checked by `jobs` forked children; the results iterator closes on exit."""
     results = check_isolated(functools.partial(check_file, plan), files, crashed, jobs)
@@ -271,27 +258,20 @@ def _isolated(
         results.close()  # ends a child still checking when the caller stopped early
 
 
-def _bytes(path: Path, max_bytes: int) -> bytes | None:
-    try:
-        return read_source(path, max_bytes)
-    except OSError:
-        return None
-
-
-def _unchecked(plan: Plan, files: Sequence[Path]) -> dict[int, list[Violation]]:
+def _unchecked(plan: Plan, files: Sequence[SourceFile]) -> dict[int, list[Violation]]:
     """A GR001 for each file no backend may read: special files, dangling links, too
-    large, or a link in the project to a file outside it.
+    large, a link in the project to a file outside it, or a failed read.
 
-    Decided by a stat before anything opens a file, so a FIFO never blocks
-    the run and a huge file is never read; such files go to no backend.
+    Decided when the file was loaded (a stat before anything opens it), so a
+    FIFO never blocks the run and a huge file is never read; such files go to
+    no backend.
     """
     found: dict[int, list[Violation]] = {}
-    for index, path in enumerate(files):
-        reason = unchecked_reason(path, plan.settings.max_file_size, plan.settings.root)
-        if reason is not None:
-            shown = display_path(path)
+    for index, source in enumerate(files):
+        if source.data is None:
+            message = source.problem or "cannot read file"
             violation = make_violation(
-                PARSE_ERROR, shown, (1, 1), (1, 2), reason, [], backend="engine"
+                PARSE_ERROR, source.shown, (1, 1), (1, 2), message, [], backend="engine"
             )
             found[index] = with_fingerprints([violation], plan.settings.root)
     return found
@@ -299,7 +279,7 @@ def _unchecked(plan: Plan, files: Sequence[Path]) -> dict[int, list[Violation]]:
 
 def _cached(
     plan: Plan,
-    files: Sequence[Path],
+    files: Sequence[SourceFile],
     cache: Cache,
     skip: Container[int] = (),
     today: datetime.date | None = None,
@@ -308,17 +288,14 @@ def _cached(
     hits: dict[int, list[Violation]] = {}
     entries: dict[int, Path] = {}
     typed: dict[Path, bool] = {}  # per folder: files beside each other share the answer
-    for index, path in enumerate(files):
-        if index in skip:
+    for index, source in enumerate(files):
+        if index in skip or source.data is None:
             continue
-        data = _bytes(path, plan.settings.max_file_size)
-        if data is None:
-            continue  # unreadable: the LibCST pass reports it (GR001)
-        module = module_name(path, plan.settings.src)[0]
+        path = source.path
         if path.parent not in typed:
             typed[path.parent] = surroundings_typed(path, plan.settings.root)
         facts = f"typed={typed[path.parent]}"
-        entry = cache.entry(display_path(path), module, data, facts)
+        entry = cache.entry(source.shown, source.module, source.data, facts)
         entries[index] = entry
         found = cache.get(entry, today)
         if found is not None:
@@ -328,7 +305,7 @@ def _cached(
 
 def check_paths(
     plan: Plan,
-    files: Sequence[Path],
+    files: Sequence[Path | SourceFile],
     jobs: int = 0,
     cache: Cache | None = None,
     progress: Progress | None = None,
@@ -341,8 +318,18 @@ def check_paths(
     cannot run or fails raises BackendError (exit code 2), so a failed
     backend never looks like a clean run. `progress(n)` is told as files finish.
     `today` (default: the real one) is the day dated suppressions are judged on.
+    Paths are read here, once (`guardrails.source`); a caller that already
+    holds a file's bytes passes its SourceFile.
     """
     advance = progress or (lambda done: None)
+    settings = plan.settings
+    sources = [
+        f
+        if isinstance(f, SourceFile)
+        else load(f, settings.root, settings.src, settings.max_file_size)
+        for f in files
+    ]
+    files = sources
     unchecked = _unchecked(plan, files)
     hits, entries = _cached(plan, files, cache, unchecked, today) if cache is not None else ({}, {})
     hits.update(unchecked)  # reported as they are, never cached
@@ -350,7 +337,7 @@ def check_paths(
     todo_index = [index for index in range(len(files)) if index not in hits]
     violations: list[Violation] = [v for found in hits.values() for v in found]
     for done, found, valid_until, cacheable in _check_uncached(
-        plan, [files[index] for index in todo_index], jobs, advance, today
+        plan, [sources[index] for index in todo_index], jobs, advance, today
     ):
         index = todo_index[done]
         # A fingerprint depends only on the file's own findings: computed once,
@@ -358,7 +345,7 @@ def check_paths(
         found = with_fingerprints(sorted(found, key=Violation.sort_key), plan.settings.root)
         # not kept: a crashed file (the crash may not repeat) or one that vanished
         # during the run (read by no backend)
-        keep = cacheable and os.path.lexists(files[index])
+        keep = cacheable and os.path.lexists(sources[index].path)
         if cache is not None and index in entries and keep:
             cache.put(entries[index], found, valid_until)
         violations.extend(found)
@@ -372,7 +359,7 @@ def check_paths(
 
 def _check_uncached(
     plan: Plan,
-    files: Sequence[Path],
+    files: Sequence[SourceFile],
     jobs: int,
     progress: Progress,
     today: datetime.date | None = None,
@@ -391,11 +378,11 @@ def _check_uncached(
     if not files:
         return
     jobs = jobs or default_jobs()
-    targets = {str(path): display_path(path) for path in files}
+    by_given = {str(source.path): source for source in files}
 
     def applicable(given: str) -> set[str]:
         """Ids of the rules that apply to a file (`per-file-ignores`, test paths)."""
-        return {r.id for r in plan.rules_for(root_relative(Path(given), plan.settings.root))}
+        return {r.id for r in plan.rules_for(by_given[given].relative)}
 
     started: list[Any] = []
     waiting: dict[int, FileResult] = {}  # LibCST results waiting for Semgrep and Ruff
@@ -416,35 +403,70 @@ def _check_uncached(
         waiting.clear()
         return done
 
-    try:
-        with _libcst_pass(plan, files, jobs) as pending:
-            for job in (
-                # Semgrep's workers busy-wait when the cores are taken: while the LibCST
-                # pool keeps them busy, a quarter of them is its fair share (measured).
-                start_semgrep(
-                    plan.rules,
-                    targets,
-                    Path.cwd(),
-                    max(1, jobs // 4),
-                    plan.settings.root,
-                    plan.settings.max_file_size,
-                    applicable,
-                ),
-                start_ruff(plan.rules, targets, Path.cwd(), applicable),
-            ):
-                if job is not None:
-                    started.append(job)
-            for index, result in pending:
-                waiting[index] = result
-                progress(1)
-                if external is None and all(job.job.process.poll() is not None for job in started):
-                    external = _collect(started)
-                if external is not None:
-                    yield from finish(external)
-        yield from finish(external if external is not None else _collect(started))
-    finally:
-        for job in started:
-            job.job.close()
+    # the UTF-8 copies live until Semgrep and Ruff are done with them
+    with _as_utf8(files) as readable:
+        by_given.update((str(source.path), source) for source in readable)
+        try:
+            with _libcst_pass(plan, files, jobs) as pending:
+                for job in (
+                    # Semgrep's workers busy-wait when the cores are taken: while the LibCST
+                    # pool keeps them busy, a quarter of them is its fair share (measured).
+                    start_semgrep(
+                        plan.rules,
+                        readable,
+                        Path.cwd(),
+                        max(1, jobs // 4),
+                        plan.settings.root,
+                        plan.settings.max_file_size,
+                        applicable,
+                    ),
+                    start_ruff(plan.rules, readable, Path.cwd(), applicable),
+                ):
+                    if job is not None:
+                        started.append(job)
+                for index, result in pending:
+                    waiting[index] = result
+                    progress(1)
+                    if external is None and all(job.job.done() for job in started):
+                        external = _collect(started)
+                    if external is not None:
+                        yield from finish(external)
+            yield from finish(external if external is not None else _collect(started))
+        finally:
+            for job in started:
+                job.job.close()
+
+
+@contextlib.contextmanager
+def _as_utf8(files: Sequence[SourceFile]) -> Iterator[list[SourceFile]]:
+    """The files as Semgrep and Ruff are to read them: a file in another encoding (a
+    PEP 263 coding line) as a UTF-8 copy of its one decoding.
+
+    Both read UTF-8 only: Ruff refuses such a file, and Semgrep silently
+    misses matches in it. The copy sits at the file's project path inside a
+    scratch folder (so path globs still see `tests/...`) and keeps the file's
+    shown name, so findings land on the real file.
+    """
+    foreign = [
+        source
+        for source in files
+        if source.data is not None
+        and source.encoding not in (None, "utf-8", "utf-8-sig")
+        and source.text is not None  # undecodable: reported (GR001), read by no one
+    ]
+    if not foreign:
+        yield list(files)
+        return
+    with tempfile.TemporaryDirectory(prefix="guardrails-utf8-") as scratch:
+        copies = {}
+        for source in foreign:
+            relative = source.relative.lstrip("/")  # a file outside the root: its full path
+            copy = Path(scratch, relative)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            data = (source.text or "").encode("utf-8")
+            copy.write_bytes(data)
+            copies[id(source)] = dataclasses.replace(source, path=copy, data=data)
+        yield [copies.get(id(source), source) for source in files]
 
 
 def _collect(started: Sequence[Any]) -> dict[str, list[Violation]]:

@@ -11,27 +11,18 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from guardrails.model import Violation
+from guardrails.paths import project_path
 
 VERSION = "guardrails/v1"
 
 
 def _content(violation: Violation) -> str:
     return " ".join(violation.source_line.split())
-
-
-def project_path(path: str, root: Path) -> str:
-    """A reported path relative to the project root (posix), whatever the cwd was."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(root).as_posix()
-    except ValueError:
-        return absolute.as_posix()
 
 
 def with_fingerprints(violations: Iterable[Violation], root: Path) -> list[Violation]:

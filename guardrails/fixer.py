@@ -22,22 +22,21 @@ from __future__ import annotations
 import ast
 import difflib
 import os
-import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
 
 import libcst as cst
 
 from guardrails import safewrite
-from guardrails.discovery import display_path
 from guardrails.engine import check_paths
 from guardrails.lines import line_starts, split_lines
 from guardrails.model import Fix, Violation
+from guardrails.paths import display_path
 from guardrails.plan import Plan
 from guardrails.report import printable
 from guardrails.safewrite import Snapshot
+from guardrails.source import decode
 
 MAX_PASSES = 8
 
@@ -133,11 +132,6 @@ def _parses(text: str) -> bool:
     except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError):
         return False  # any parser complaint means: do not write this
     return True
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
-    return data.decode(encoding), encoding
 
 
 def _wanted(v: Violation, unsafe: bool) -> bool:
@@ -237,7 +231,7 @@ def _fix_file(
         report.refused[shown] = safewrite.CHANGED
         return False
     try:
-        text, encoding = _decode(data)
+        text, encoding = decode(data)
     except (SyntaxError, UnicodeDecodeError, LookupError):
         return False  # reported by the check (GR001); no backend fixes undecodable text
     new_text, count = apply_fixes(text, fixes)

@@ -82,13 +82,13 @@ def tool_explain(rule_id: str) -> str:
 def tool_policies(path: str, budget: int = DEFAULT_BUDGET) -> str:
     """The active rules for one file, most specific first, within `budget` characters."""
     from guardrails import service
-    from guardrails.checker import root_relative
     from guardrails.containment import inside
     from guardrails.discovery import module_name
+    from guardrails.paths import project_path
 
     settings, plan = service.project(_root())
     target = inside(_root() / path, settings.root, path)
-    relative = root_relative(target, settings.root)
+    relative = project_path(target, settings.root)
     rules = plan.rules_for(relative)
     module = module_name(target, settings.src)[0]
     test = plan.is_test(relative)

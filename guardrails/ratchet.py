@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 import tempfile
 from collections import Counter
@@ -41,6 +40,7 @@ from guardrails.config import Settings, load_settings
 from guardrails.errors import GuardrailsError
 from guardrails.lines import split_lines
 from guardrails.model import Option
+from guardrails.paths import project_path
 from guardrails.plan import Plan, build_plan
 from guardrails.registry import Registry
 
@@ -345,12 +345,12 @@ def _new_suppressions(base: _Base, settings: Settings, files: Iterable[Path]) ->
             if before[signature]:
                 before[signature] -= 1
                 continue
-            relative = os.path.relpath(path.resolve(), settings.root)
+            relative = project_path(path, settings.root)
             ids = ",".join(s.ids or s.codes) or "-"
             what = f"`# {s.kind}` " if s.kind != suppressions.MARKER else ""
             found.append(
                 Weakening(
-                    f"suppression:{Path(relative).as_posix()}:{ids}",
+                    f"suppression:{relative}:{ids}",
                     f"new {what}suppression of {ids.replace(',', ', ')} "
                     f"({s.reason or 'no reason given'})",
                     path,

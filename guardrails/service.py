@@ -54,7 +54,8 @@ def project_files(settings: Settings, paths: Sequence[Path]) -> list[Path]:
     the project may hold a symlink to a file outside it.
     """
     from guardrails.containment import inside
-    from guardrails.discovery import discover, display_path
+    from guardrails.discovery import discover
+    from guardrails.paths import display_path
     from guardrails.plan import discovery_for
 
     for path in paths:

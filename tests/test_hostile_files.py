@@ -215,24 +215,39 @@ def test_pep695_files_semgrep_cannot_fully_parse_are_gr001(project) -> None:
         assert messages and "SEC006" in messages[0], (name, found[name])
 
 
-def test_file_ruff_cannot_read_is_gr001_naming_its_rules(project) -> None:
-    # valid Python (a coding cookie), but Ruff reads only UTF-8
+def test_file_in_another_encoding_is_checked_by_ruff_through_a_utf8_copy(project) -> None:
+    # valid Python (a coding cookie), but Ruff reads only UTF-8: it is given the
+    # file's one decoding, and the finding lands on the real file
     latin = (
         b"# -*- coding: latin-1 -*-\nimport datetime\nNAME = '\xe9'\n"
         b"NOW = datetime.datetime.now()\n"
     )
     project.write("latin.py", latin)
-    # where no Ruff-backed rule applies, Ruff not reading the file costs nothing
     project.write("legacy/latin.py", latin)
     project.write(
         "pyproject.toml", '[tool.guardrails.per-file-ignores]\n"legacy/*" = ["REL005"]\n'
     )
     result = project.run("check", "--select", "REL005", "--output-format", "json")
-    assert result.code == 1, result.err
-    assert "legacy/latin.py" not in _findings(result)
-    ((rule, message),) = _findings(result)["latin.py"]
-    assert rule == "GR001" and "Ruff could not read this file" in message
-    assert "REL005" in message
+    assert result.code == 0, result.err  # REL005 is info
+    assert result.ids() == [("latin.py", "REL005", 4)]
+
+
+def test_file_ruff_cannot_read_is_gr001_naming_its_rules(project) -> None:
+    from guardrails.backends.ruff import start_ruff
+    from guardrails.config import load_settings
+    from guardrails.plan import build_plan
+    from guardrails.source import in_memory
+
+    # read by the run, gone before Ruff reads it (E902)
+    settings = load_settings(project.root, isolated=True)
+    plan = build_plan(settings)
+    rules = [rule for rule in plan.rules if rule.id == "REL005"]
+    gone = in_memory(project.root / "gone.py", project.root, (project.root,), b"X = 1\n")
+    job = start_ruff(rules, [gone], project.root, lambda given: {"REL005"})
+    assert job is not None
+    ((finding,),) = job.collect().values()
+    assert finding.rule_id == "GR001" and "Ruff could not read this file" in finding.message
+    assert "REL005" in finding.message
 
 
 def test_named_script_without_py_suffix_is_scanned_by_semgrep_too(project) -> None:

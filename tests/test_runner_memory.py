@@ -16,6 +16,7 @@ import libcst as cst
 from guardrails.checker import check_source
 from guardrails.config import load_settings
 from guardrails.plan import build_plan
+from guardrails.source import in_memory
 
 SOURCE = "\n".join(
     f"def handler_{i}(request, retries=[]):\n"
@@ -34,7 +35,7 @@ def test_a_checked_tree_leaves_no_cyclic_garbage(tmp_path: Path) -> None:
     gc.disable()
     gc.set_debug(gc.DEBUG_SAVEALL)  # keep what the collector finds, to look at it
     try:
-        result = check_source(plan, SOURCE, path, "service.py")
+        result = check_source(plan, in_memory(path, tmp_path, (tmp_path,), SOURCE.encode()))
         gc.collect()
         stranded = [o for o in gc.garbage if isinstance(o, cst.CSTNode)]
     finally:

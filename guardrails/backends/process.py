@@ -154,6 +154,10 @@ class Job:
     stderr: Path
     started: float = field(default_factory=time.monotonic)
 
+    def done(self) -> bool:
+        """Whether the process has ended (its output can be read without waiting)."""
+        return self.process.poll() is not None
+
     def wait(self, timeout: float) -> tuple[int, str, str]:
         """(exit code, output text, stderr text); BackendError on timeout."""
         remaining = max(min(1.0, timeout), timeout - (time.monotonic() - self.started))

@@ -37,6 +37,7 @@ from guardrails.backends.process import (
 from guardrails.diagnostics import PARSE_ERROR
 from guardrails.model import Edit, Fix, RuleMeta, Violation
 from guardrails.registry import ActiveRule
+from guardrails.source import SourceFile
 
 BACKEND = "ruff"
 IO_ERROR = "E902"  # Ruff's code for a file it could not read; always selected
@@ -219,15 +220,17 @@ def _fix(raw: dict[str, Any] | None) -> Fix | None:
 
 def start_ruff(
     active: Sequence[Any],
-    targets: dict[str, str],
+    sources: Sequence[SourceFile],
     cwd: Path,
     applicable: Callable[[str], Collection[str]] | None = None,
 ) -> RuffJob | None:
     """Start Ruff for the active rules' mapped codes, or None if there are none.
 
+    Ruff reads the files the run read (`sources`, those it could read);
     `applicable(given)` names the rules that apply to a file: a file Ruff
     could not read or parse is reported only if a Ruff-backed one does.
     """
+    targets = {str(s.path): s.shown for s in sources if s.data is not None}
     by_code = {code: rule for rule in active for code in rule.ruff_codes}
     if not by_code or not targets:
         return None

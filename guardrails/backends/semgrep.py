@@ -60,11 +60,12 @@ from guardrails.backends.process import (
     where_missing,
 )
 from guardrails.diagnostics import PARSE_ERROR, RULE_CRASH
-from guardrails.discovery import DEFAULT_MAX_FILE_SIZE, read_source
+from guardrails.discovery import DEFAULT_MAX_FILE_SIZE
 from guardrails.errors import PluginError
 from guardrails.lines import line_starts
 from guardrails.model import Edit, Example, Fix, RuleMeta, Violation
 from guardrails.registry import ActiveRule
+from guardrails.source import SourceFile
 
 BACKEND = "semgrep"
 # libyaml's loader when PyYAML was built with it: rule packs load on every run
@@ -238,6 +239,7 @@ class SemgrepJob:
         timeout: float,
         wanted: dict[str, frozenset[str]],
         expected: set[str],
+        sources: dict[str, SourceFile] | None = None,
     ) -> None:
         self.job = job
         self.targets = targets  # path as given to semgrep -> path as reported
@@ -247,7 +249,7 @@ class SemgrepJob:
         # there, whichever way Semgrep was limited (so every run agrees)
         self.wanted = wanted
         self.expected = expected  # given paths Semgrep must report as scanned
-        self._sources: dict[str, bytes | None] = {}  # given path -> bytes, if it has a \r
+        self._sources = sources or {}  # given path -> the file as the run read it
 
     def collect(self) -> dict[str, list[Violation]]:
         """Findings by reported path; BackendError when Semgrep itself failed."""
@@ -416,23 +418,15 @@ class SemgrepJob:
         its line numbers are not Python's; its byte offset is exact, and is
         turned into Python's line and column (in characters, as elsewhere).
         """
-        if given not in self._sources:
-            try:
-                data: bytes | None = read_source(Path(given), _MAX_READ)
-            except OSError:
-                data = None
-            self._sources[given] = data if data is not None and b"\r" in data else None
-        data = self._sources[given]
+        source = self._sources.get(given)
+        data = source.data if source is not None else None
         offset = point.get("offset")
-        if data is None or not isinstance(offset, int):  # `\\n` only: Semgrep's lines are right
-            return int(point["line"]), int(point["col"])
-        prefix = data[:offset].decode("utf-8", errors="replace")
+        if not data or b"\r" not in data or not isinstance(offset, int):
+            return int(point["line"]), int(point["col"])  # `\\n` only: Semgrep's lines are right
+        # what Semgrep read is UTF-8 (a file in another encoding is given as a UTF-8 copy)
+        prefix = data[:offset].decode("utf-8", errors="replace").removeprefix("\ufeff")
         starts = line_starts(prefix)
         return len(starts), len(prefix) - starts[-1] + 1
-
-
-_MAX_READ = 1 << 30
-"""Bytes: reading a scanned file back for positions is bounded like any read."""
 
 
 # error types that are about the rules, not a target (they may name the rule file)
@@ -513,12 +507,10 @@ def _engine_finding(path: str, line: int, message: str, meta: RuleMeta = RULE_CR
     return engine.violation(path, (line, 1), (line, 2), message, backend=BACKEND)
 
 
-def _text_of(path: str, max_bytes: int) -> str:
-    """A file's text for trigger checks (bytes as latin-1: triggers are ASCII)."""
-    try:
-        return read_source(Path(path), max_bytes).decode("latin-1")
-    except OSError:
-        return ""  # unreadable files are reported by the LibCST pass (GR001)
+def _text_of(source: SourceFile) -> str:
+    """A file's bytes as latin-1, for trigger checks only: triggers are ASCII, and
+    this costs no decoding (reports take their text from the file's one decoding)."""
+    return (source.data or b"").decode("latin-1")
 
 
 def _glob_escaped(path: str) -> str:
@@ -564,7 +556,7 @@ def _only_on(rule: dict[str, Any], globs: list[str] | None) -> dict[str, Any]:
 
 def start_semgrep(
     active: Sequence[Any],
-    targets: dict[str, str],
+    sources: Sequence[SourceFile],
     cwd: Path,
     jobs: int,
     root: Path | None = None,
@@ -586,9 +578,11 @@ def start_semgrep(
     it, so a file Semgrep cannot fully parse names only rules that matter.
     """
     rules = {rule.id: rule for rule in active if rule.semgrep}
+    by_given = {str(source.path): source for source in sources if source.data is not None}
+    targets = {given: source.shown for given, source in by_given.items()}
     wanted: dict[str, frozenset[str]] = {}  # given path -> ids whose triggers it holds
     for given in targets:
-        text = _text_of(given, max_bytes)
+        text = _text_of(by_given[given])
         scope = applicable(given) if applicable is not None else rules
         ids = frozenset(
             i
@@ -671,4 +665,4 @@ def start_semgrep(
     )
     job = start("semgrep", argv, workdir, env, cwd)
     timeout = 120 + 2.0 * len(targets)
-    return SemgrepJob(job, targets, rules, timeout, wanted, expected)
+    return SemgrepJob(job, targets, rules, timeout, wanted, expected, by_given)

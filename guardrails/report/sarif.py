@@ -20,6 +20,7 @@ from urllib.parse import quote
 from guardrails._version import __version__
 from guardrails.fingerprint import VERSION as FINGERPRINT_KEY
 from guardrails.model import RuleMeta, Violation
+from guardrails.paths import root_relative
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/guardrails-lint/guardrails"
@@ -67,12 +68,9 @@ def _uri(path: str, root: Path) -> str:
     spaces and non-ASCII stay part of the path, and a `:` in the first
     segment cannot read as a scheme (`c:x.py`, `file:x.py`).
     """
-    candidate = Path(path)
-    absolute = candidate if candidate.is_absolute() else (Path.cwd() / candidate)
-    try:
-        relative = absolute.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return absolute.resolve().as_uri()  # percent-encodes the same way
+    relative = root_relative(path, root)
+    if relative is None:
+        return Path(os.path.abspath(path)).as_uri()  # percent-encodes the same way
     return quote(os.fsencode(relative), safe="/")
 
 
