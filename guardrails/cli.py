@@ -17,18 +17,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from guardrails._version import __version__
-from guardrails.errors import GuardrailsError, UsageError
+from guardrails.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, GuardrailsError, UsageError
 from guardrails.model import SEVERITIES, Violation
 from guardrails.registry import SelectionLayer
 
 if TYPE_CHECKING:
-    from guardrails import gitdiff
     from guardrails.config import Settings
-    from guardrails.engine import RunResult
     from guardrails.plan import Plan
     from guardrails.report import Summary
+    from guardrails.service import CheckRequest
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report any program a closed pipe stopped
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "github", "rdjson", "agent")
@@ -374,130 +372,58 @@ def _selection_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _prepare(args: argparse.Namespace) -> tuple[Settings, Plan, list[Path]]:
-    """Config, the active rules and the files to check, from the shared options."""
-    from guardrails.discovery import discover
-    from guardrails.plan import build_plan, discovery_for
+def _request(args: argparse.Namespace) -> CheckRequest:
+    """The check the shared options ask for (`check`, `fix`, `baseline`)."""
+    from guardrails import progress
+    from guardrails.ratchet import APPROVED_ENV
+    from guardrails.service import CheckRequest
 
-    if args.jobs < 0:
-        raise UsageError("--jobs must be 0 (all cores) or a positive number")
-    cli = SelectionLayer(
+    selection = SelectionLayer(
         select=_id_list(args.select),
         extend_select=_id_list(args.extend_select) or (),
         ignore=_id_list(args.ignore) or (),
     )
-    settings = _settings(args, cli)
-    plan = build_plan(settings)
-    files = discover(args.paths or [Path(".")], discovery_for(settings), args.force_exclude)
-    return settings, plan, files
-
-
-def _run(args: argparse.Namespace) -> tuple[Settings, Plan, list[Path], RunResult]:
-    """`_prepare`, then one check over every backend."""
-    from guardrails import progress
-    from guardrails.engine import check_paths
-
-    settings, plan, files = _prepare(args)
-    from guardrails.cache import for_plan
-
-    cache = None if args.no_cache else for_plan(plan, args.cache_dir)
     fmt = getattr(args, "output_format", None) or default_output_format()
-    shown = progress.wanted(fmt, len(files))
-    with progress.bar(len(files), shown) as advance:
-        result = check_paths(plan, files, args.jobs, cache, advance)
-    if cache is not None and cache.warning:
-        print(f"guardrails: warning: {cache.warning}", file=sys.stderr)
-    return settings, plan, files, result
+    return CheckRequest(
+        paths=list(args.paths),
+        config=args.config,
+        isolated=args.isolated,
+        selection=selection,
+        jobs=args.jobs,
+        use_cache=not args.no_cache,
+        cache_dir=args.cache_dir,
+        force_exclude=args.force_exclude,
+        baseline=getattr(args, "baseline", None),
+        prune=getattr(args, "prune", False),
+        diff_base=getattr(args, "diff_base", None),
+        policy_base=getattr(args, "policy_base", None),
+        fail_on=getattr(args, "fail_on", None),
+        approved=tuple(os.environ.get(APPROVED_ENV, "").split(",")),
+        progress=lambda files: progress.bar(files, progress.wanted(fmt, files)),
+    )
+
+
+def _notes(notes: Sequence[str]) -> None:
+    for note in notes:
+        print(f"guardrails: {note}" if note.startswith("warning:") else note, file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from guardrails import baseline as baselines
-    from guardrails.diagnostics import RULE_CRASH
-    from guardrails.report import Summary
+    from guardrails import service
 
-    changes = None
-    if args.diff_base:  # before the run: a bad ref or a missing git fails fast
-        from guardrails import gitdiff
-
-        changes = gitdiff.changed_lines(Path.cwd(), args.diff_base)
-    settings, plan, files, result = _run(args)
-    violations = result.violations
-    hidden = stale = 0
-    baseline_path = args.baseline or settings.baseline
-    if baseline_path is not None:
-        outcome = baselines.apply_file(violations, baseline_path, settings.root, files)
-        violations, hidden, stale = outcome.kept, outcome.hidden, len(outcome.stale)
-        if args.prune and outcome.stale:
-            dropped = {e["fingerprint"] for e in outcome.stale}
-            entries = baselines.load(baseline_path)
-            baselines.write(baseline_path, [e for e in entries if e["fingerprint"] not in dropped])
-            print(f"pruned {stale} stale entries from {baseline_path}", file=sys.stderr)
-            stale = 0
-    policy_base = args.policy_base or settings.policy_base
-    if policy_base:
-        violations = sorted(
-            violations + _weakenings(settings, plan, files, policy_base), key=Violation.sort_key
-        )
-    suppressed = result.suppressed
-    if changes is not None:
-        violations = [v for v in violations if _changed(changes, v)]
-        suppressed = [v for v in suppressed if _changed(changes, v)]
-    fail_on = args.fail_on or settings.fail_on
-    summary = Summary.of(violations, result.files, fail_on, hidden, stale, len(suppressed))
-
-    render(args, plan, settings, violations, summary, sys.stdout, suppressed)
+    result = service.check(_request(args))
+    _notes(result.notes)
+    render(
+        args,
+        result.plan,
+        result.settings,
+        result.violations,
+        result.summary,
+        sys.stdout,
+        result.suppressed,
+    )
     sys.stdout.flush()
-
-    if any(v.rule_id == RULE_CRASH.id for v in violations):
-        return EXIT_ERROR
-    if summary.failing and not args.exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_OK
-
-
-def _weakenings(settings: Settings, plan: Plan, files: list[Path], ref: str) -> list[Violation]:
-    """GR005 findings for each weakening of the policy since `ref`."""
-    from guardrails import ratchet
-    from guardrails.checker import make_violation
-    from guardrails.diagnostics import POLICY_WEAKENED
-    from guardrails.lines import split_lines
-    from guardrails.paths import display_path
-    from guardrails.plugins import build_registry
-
-    # Asked for explicitly, so always on: a config that deselects GR005 must not
-    # be able to switch off the check of itself.
-    found = []
-    approved = os.environ.get(ratchet.APPROVED_ENV, "").split(",")
-    registry = build_registry(settings)
-    for weakening in ratchet.weakenings(settings, plan, registry, ref, files, approved):
-        try:
-            lines = split_lines(weakening.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            lines = []
-        found.append(
-            make_violation(
-                POLICY_WEAKENED,
-                display_path(weakening.path),
-                (weakening.line, 1),
-                (weakening.line, 2),
-                f"{weakening.message} (approval key: `{weakening.key}`)",
-                lines,
-                backend="engine",
-            )
-        )
-    from guardrails.fingerprint import with_fingerprints
-
-    return with_fingerprints(found, settings.root)
-
-
-def _changed(changes: gitdiff.Changes, violation: Violation) -> bool:
-    """Whether diff mode reports `violation`: engine findings (GR…) wherever they are, as
-    a syntax error or crashed rule on an old line still means the file went unchecked."""
-    from guardrails.diagnostics import ENGINE_RULES
-
-    if violation.category == "engine" or violation.rule_id in {m.id for m in ENGINE_RULES}:
-        return True
-    return changes.changed(violation.path, violation.line, violation.end_line)
+    return result.exit_code(args.exit_zero)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
@@ -519,49 +445,41 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
     Exit 2 if a file could not be fixed safely (changed meanwhile, read-only, outside
     the project); files already written are listed even when a later step fails.
+    What remains is reported as `check` would (baseline, `policy-base`, `fail-on`).
     """
     import contextlib
 
-    from guardrails.diagnostics import RULE_CRASH
-    from guardrails.fixer import FixReport, fix_paths
-    from guardrails.report import Summary, text
+    from guardrails import service
+    from guardrails.fixer import FixReport
+    from guardrails.report import text
 
-    settings, plan, files = _prepare(args)
     report = FixReport()
     try:
-        fix_paths(
-            plan,
-            files,
-            unsafe=args.unsafe_fixes,
-            diff=args.diff,
-            jobs=args.jobs,
-            report=report,
-            named_outside=True,  # the user named these paths; links out stay refused
-        )
+        _, result = service.fix(_request(args), args.unsafe_fixes, args.diff, report)
     finally:
         if report.fixed and not args.diff:
             with contextlib.suppress(OSError):  # never hide the error that ended the run
                 print("\n".join(report.written()), flush=True)
     for problem in report.problems():
         print(f"guardrails: {problem}", file=sys.stderr)
-    if args.diff:
+    if result is None:  # --diff
         sys.stdout.write("".join(report.diffs))
         print(
             f"Would fix {_count(report.total, 'finding')} in {_count(len(report.fixed), 'file')}.",
             file=sys.stderr,
         )
         return EXIT_ERROR if report.refused else EXIT_FINDINGS if report.total else EXIT_OK
-    remaining = report.remaining
-    summary = Summary.of(remaining, report.files, settings.fail_on)
+    _notes(result.notes)
+    remaining = result.violations
     unsafe_left = sum(1 for v in remaining if v.fix is not None and v.fix.applicability == "unsafe")
-    text.render(remaining, summary, sys.stdout, color=_use_color(sys.stdout))
+    text.render(remaining, result.summary, sys.stdout, color=_use_color(sys.stdout))
     note = f"Fixed {_count(report.total, 'finding')} in {_count(len(report.fixed), 'file')}."
     if unsafe_left and not args.unsafe_fixes:
         note += f" {unsafe_left} more can be fixed with --unsafe-fixes."
     print(note)
-    if report.refused or any(v.rule_id == RULE_CRASH.id for v in remaining):
+    if report.refused or result.crashed:
         return EXIT_ERROR
-    return EXIT_FINDINGS if summary.failing or report.broken else EXIT_OK
+    return EXIT_FINDINGS if result.summary.failing or report.broken else EXIT_OK
 
 
 def _count(number: int, word: str) -> str:
@@ -570,12 +488,14 @@ def _count(number: int, word: str) -> str:
 
 def cmd_baseline(args: argparse.Namespace) -> int:
     from guardrails import baseline as baselines
+    from guardrails import service
 
     out = args.out or _settings(args).baseline
     if out is None:
         raise UsageError("say where to write the baseline: --out FILE (or `baseline` in config)")
     baselines.writable(out)  # fail before the run, not after it
-    settings, _plan, files, result = _run(args)
+    settings, _plan, files, result, notes = service.run(_request(args))
+    _notes(notes)
     entries = [
         baselines.entry(v, settings.root)
         for v in result.violations

@@ -7,6 +7,9 @@ never as a clean run.
 
 from __future__ import annotations
 
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+"""Exit codes (Ruff's): clean; findings at or above `fail-on`; an error or an incomplete run."""
+
 
 class GuardrailsError(Exception):
     """A problem the user can fix (bad config, bad arguments, broken plugin)."""

@@ -169,6 +169,7 @@ def fix_paths(
     jobs: int = 0,
     report: FixReport | None = None,
     named_outside: bool = False,
+    final: bool = True,
 ) -> FixReport:
     """Fix `files` in place (or, with `diff`, only describe the changes).
 
@@ -200,8 +201,8 @@ def fix_paths(
         if not changed:
             break
         pending = changed
-    final = check_paths(plan, files, jobs)
-    report.remaining = final.violations
+    if final:  # else the caller checks what remains (`service.fix`: as `check` would)
+        report.remaining = check_paths(plan, files, jobs).violations
     return report
 
 

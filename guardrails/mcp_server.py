@@ -141,26 +141,27 @@ def _rule_context(rule: Any, module: str) -> str:
 
 def tool_fix(paths: list[str], apply: bool = False, unsafe: bool = False) -> str:
     from guardrails import service
-    from guardrails.fixer import fix_paths
+    from guardrails.config import load_settings
 
-    settings, plan = service.project(_root())
     if not paths:
         raise UsageError("pass `paths`: the files or folders to fix")
-    files = service.project_files(settings, _paths(paths, settings.root))
-    report = fix_paths(plan, files, unsafe=unsafe, diff=not apply, jobs=1)
+    settings = load_settings(_root())
+    request = service.CheckRequest(_paths(paths, settings.root), _root(), jobs=1, contained=True)
+    report, remaining = service.fix(request, unsafe=unsafe, diff=not apply)
     # files left unchanged although they had fixes (changed meanwhile, read-only, ...)
     problems = "".join(f"{line}\n" for line in report.problems())
-    if not report.total:
-        return problems + (
-            f"nothing to fix in {len(files)} file(s); {len(report.remaining)} finding(s) remain"
-        )
     if not apply:
+        if not report.total:
+            return problems + f"nothing to fix in {report.files} file(s)"
         diff = "".join(report.diffs)
         head = f"{report.total} fix(es) available (preview; call again with apply=true):\n"
         return head + (diff if len(diff) < DEFAULT_BUDGET else diff[:DEFAULT_BUDGET] + "\n…\n")
+    left = len(remaining.violations) if remaining is not None else 0
+    if not report.total:
+        return problems + f"nothing to fix in {report.files} file(s); {left} finding(s) remain"
     return problems + (
         f"applied {report.total} fix(es) in {len(report.fixed)} file(s); "
-        f"{len(report.remaining)} finding(s) remain (call `check`)"
+        f"{left} finding(s) remain (call `check`)"
     )
 
 

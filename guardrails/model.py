@@ -191,7 +191,7 @@ class Violation:
     backend: str = "libcst"
     fingerprint: str = ""
     # Why the finding is reported as suppressed instead of active, e.g.
-    # "foreign-comment" (a `# noqa`/`# nosec` honoured by `foreign-suppressions`).
+    # "foreign-comment" (a noqa or nosec comment honoured by `foreign-suppressions`).
     suppressed_by: str = ""
 
     def to_dict(self) -> dict[str, Any]:

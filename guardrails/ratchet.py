@@ -25,7 +25,6 @@ an input a person sets on the CI job.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 import tempfile
@@ -39,7 +38,7 @@ from guardrails import gitdiff
 from guardrails.config import Settings, load_settings
 from guardrails.errors import GuardrailsError
 from guardrails.lines import split_lines
-from guardrails.model import Option
+from guardrails.model import Option, Violation
 from guardrails.paths import project_path
 from guardrails.plan import Plan, build_plan
 from guardrails.registry import Registry
@@ -330,11 +329,9 @@ def _new_suppressions(base: _Base, settings: Settings, files: Iterable[Path]) ->
     from guardrails import suppressions
 
     found = []
-    kinds = settings.foreign_suppressions  # honoured `# noqa`/`# nosec` suppress too
+    kinds = settings.foreign_suppressions  # honoured noqa and nosec comments suppress too
     for path in files:
-        text = ""
-        with contextlib.suppress(OSError, UnicodeDecodeError):  # GR001 reports those files
-            text = path.read_text(encoding="utf-8")
+        text = _text(path)
         lowered = text.lower() if kinds else ""
         if suppressions.MARKER not in text and not any(kind in lowered for kind in kinds):
             continue
@@ -377,3 +374,56 @@ def _approvals(base: _Base, settings: Settings, passed: Iterable[str]) -> set[st
         if match:
             approved.add(match.group(1))
     return approved
+
+
+def findings(
+    settings: Settings, plan: Plan, files: Sequence[Path], ref: str, approved: Iterable[str] = ()
+) -> list[Violation]:
+    """GR005 findings for each weakening of the policy since `ref`.
+
+    Asked for explicitly (`policy-base`), so always on: a config that
+    deselects GR005 must not be able to switch off the check of itself.
+    `approved` are the keys a person approved for this run (the command line
+    reads them from `GUARDRAILS_POLICY_APPROVED`).
+    """
+    from guardrails.checker import make_violation
+    from guardrails.diagnostics import POLICY_WEAKENED
+    from guardrails.fingerprint import with_fingerprints
+    from guardrails.paths import display_path
+    from guardrails.plugins import build_registry
+
+    found = []
+    registry = build_registry(settings)
+    for weakening in weakenings(settings, plan, registry, ref, files, approved):
+        found.append(
+            make_violation(
+                POLICY_WEAKENED,
+                display_path(weakening.path),
+                (weakening.line, 1),
+                (weakening.line, 2),
+                f"{weakening.message} (approval key: `{weakening.key}`)",
+                _lines(weakening.path),
+                backend="engine",
+            )
+        )
+    return with_fingerprints(found, settings.root)
+
+
+def _text(path: Path) -> str:
+    """A file's text as the checks read it (a Python file's PEP 263 coding honoured);
+    empty when it cannot be read or decoded (GR001 reports such a checked file)."""
+    from guardrails.discovery import read_source
+    from guardrails.source import decode_or_error
+
+    try:
+        data = read_source(path, _MAX_TEXT_BYTES)
+    except OSError:
+        return ""
+    return decode_or_error(data).text or ""
+
+
+def _lines(path: Path) -> list[str]:
+    return split_lines(_text(path))
+
+
+_MAX_TEXT_BYTES = 64 * 1024 * 1024

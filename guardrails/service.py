@@ -1,29 +1,212 @@
-"""Checks as library calls, for callers that are not the command line.
+"""The one check pipeline every surface calls: check -> baseline -> ratchet -> diff -> result.
 
-Edit-time hooks and the MCP server ask the same questions as `guardrails
-check` — which findings do these files (or this unsaved text) have, under
-the project's own configuration, baseline and cache — and answer a coding
-agent in the bounded `agent` Markdown. One place, so their answers cannot
-drift from what CI reports.
+`guardrails check`, the pre-commit hooks (which run it), the agents'
+edit-time hooks, the MCP server and `fix` ask the same question — which
+findings do these files have under the project's configuration, baseline,
+`policy-base` and `fail-on` — so they all go through `check`, and an agent
+cannot get a green answer that CI then fails. Surfaces only parse their
+input and print the result.
 
-Both callers are driven by an agent, so every path they pass must resolve
-inside the project root (`guardrails.containment`): a file outside it is
+Agent surfaces pass `contained=True`: every path they name must resolve
+inside the project root (`guardrails.containment`); a file outside it is
 neither read nor written, whatever the path or symlink says.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from guardrails.config import Settings, load_settings
-from guardrails.diagnostics import ENGINE_RULES
+from guardrails.diagnostics import ENGINE_RULES, RULE_CRASH
+from guardrails.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from guardrails.model import RuleMeta, Violation
 from guardrails.plan import Plan, build_plan
+from guardrails.registry import SelectionLayer
 from guardrails.report import Summary
+
+if TYPE_CHECKING:
+    from guardrails import gitdiff
+    from guardrails.engine import Progress, RunResult
+    from guardrails.fixer import FixReport
+
+ProgressBar = Callable[[int], contextlib.AbstractContextManager["Progress"]]
+"""Given the number of files, a context that yields the run's `progress` callback."""
+
+
+@dataclass
+class CheckRequest:
+    """What a surface asks; every field left unset means "as the project's config says"."""
+
+    paths: Sequence[Path] = ()
+    cwd: Path = field(default_factory=Path.cwd)
+    config: Path | None = None
+    isolated: bool = False
+    selection: SelectionLayer | None = None
+    jobs: int = 0
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    force_exclude: bool = False
+    baseline: Path | None = None
+    prune: bool = False
+    diff_base: str | None = None
+    policy_base: str | None = None
+    fail_on: str | None = None
+    contained: bool = False  # an agent's paths: each must resolve inside the project root
+    approved: tuple[str, ...] = ()  # policy weakenings a person approved (`ratchet`)
+    progress: ProgressBar | None = None
+
+
+@dataclass
+class CheckResult:
+    """The answer every surface gives: findings after baseline, ratchet and diff filter."""
+
+    settings: Settings
+    plan: Plan
+    files: list[Path]
+    violations: list[Violation]
+    summary: Summary
+    suppressed: list[Violation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # one line each, for stderr
+
+    @property
+    def crashed(self) -> bool:
+        """A rule or plugin crashed: the run is incomplete (exit 2), never clean."""
+        return any(v.rule_id == RULE_CRASH.id for v in self.violations)
+
+    def exit_code(self, exit_zero: bool = False) -> int:
+        if self.crashed:
+            return EXIT_ERROR
+        if self.summary.failing and not exit_zero:
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+
+def settings_for(request: CheckRequest) -> Settings:
+    return load_settings(
+        request.cwd, config=request.config, cli=request.selection, isolated=request.isolated
+    )
+
+
+def prepare(request: CheckRequest) -> tuple[Settings, Plan, list[Path]]:
+    """Config, the active rules and the files to check."""
+    from guardrails.discovery import discover
+    from guardrails.errors import UsageError
+    from guardrails.plan import discovery_for
+
+    if request.jobs < 0:
+        raise UsageError("--jobs must be 0 (all cores) or a positive number")
+    settings = settings_for(request)
+    plan = build_plan(settings)
+    if request.contained:
+        return settings, plan, project_files(settings, request.paths)
+    paths = list(request.paths) or [Path(".")]  # the working directory
+    files = discover(paths, discovery_for(settings), request.force_exclude)
+    return settings, plan, files
+
+
+Prepared = tuple[Settings, Plan, list[Path]]
+
+
+def run(
+    request: CheckRequest, prepared: Prepared | None = None
+) -> tuple[Settings, Plan, list[Path], RunResult, list[str]]:
+    """`prepare` (unless done), then one check over every backend; notes for stderr."""
+    from guardrails.cache import for_plan
+    from guardrails.engine import check_paths
+
+    settings, plan, files = prepared or prepare(request)
+    cache = for_plan(plan, request.cache_dir) if request.use_cache else None
+    bar = request.progress or (lambda files: contextlib.nullcontext(None))
+    with bar(len(files)) as advance:
+        result = check_paths(plan, files, request.jobs, cache, advance)
+    notes = [f"warning: {cache.warning}"] if cache is not None and cache.warning else []
+    return settings, plan, files, result, notes
+
+
+def check(request: CheckRequest, prepared: Prepared | None = None) -> CheckResult:
+    """The pipeline: check, then baseline, policy ratchet and diff filter, then the summary.
+
+    `prepared` (from `prepare`) checks exactly those files, e.g. the ones `fix` just fixed."""
+    from guardrails import baseline as baselines
+
+    changes = None
+    if request.diff_base:  # before the run: a bad ref or a missing git fails fast
+        from guardrails import gitdiff
+
+        changes = gitdiff.changed_lines(request.cwd, request.diff_base)
+    settings, plan, files, result, notes = run(request, prepared)
+    violations = result.violations
+    hidden = stale = 0
+    baseline_path = request.baseline or settings.baseline
+    if baseline_path is not None:
+        outcome = baselines.apply_file(violations, baseline_path, settings.root, files)
+        violations, hidden, stale = outcome.kept, outcome.hidden, len(outcome.stale)
+        if request.prune and outcome.stale:
+            dropped = {e["fingerprint"] for e in outcome.stale}
+            entries = baselines.load(baseline_path)
+            baselines.write(baseline_path, [e for e in entries if e["fingerprint"] not in dropped])
+            notes.append(f"pruned {stale} stale entries from {baseline_path}")
+            stale = 0
+    policy_base = request.policy_base or settings.policy_base
+    if policy_base:
+        from guardrails import ratchet
+
+        weakened = ratchet.findings(settings, plan, files, policy_base, request.approved)
+        violations = sorted(violations + weakened, key=Violation.sort_key)
+    suppressed = result.suppressed
+    if changes is not None:
+        violations = [v for v in violations if _changed(changes, v)]
+        suppressed = [v for v in suppressed if _changed(changes, v)]
+    fail_on = request.fail_on or settings.fail_on
+    summary = Summary.of(violations, result.files, fail_on, hidden, stale, len(suppressed))
+    return CheckResult(settings, plan, files, violations, summary, suppressed, notes)
+
+
+def fix(
+    request: CheckRequest, unsafe: bool = False, diff: bool = False, report: FixReport | None = None
+) -> tuple[FixReport, CheckResult | None]:
+    """Apply (or, with `diff`, preview) the fixes; then what remains, as `check` reports it.
+
+    The remaining findings go through the same pipeline as `check` (baseline,
+    policy ratchet, `fail-on`), so a fix hook fails exactly when the check
+    hook would. `report` is filled in as files are written, so a caller
+    that passes one still knows what changed when a later step raises.
+    """
+    from guardrails.fixer import FixReport, fix_paths
+
+    prepared = prepare(request)
+    _, plan, files = prepared
+    report = report if report is not None else FixReport()
+    fix_paths(
+        plan,
+        files,
+        unsafe=unsafe,
+        diff=diff,
+        jobs=request.jobs,
+        report=report,
+        # the user named these paths; an agent's are contained; links out stay refused
+        named_outside=not request.contained,
+        final=False,
+    )
+    if diff:
+        return report, None
+    remaining = check(request, prepared)
+    report.remaining = remaining.violations
+    return report, remaining
+
+
+def _changed(changes: gitdiff.Changes, violation: Violation) -> bool:
+    """Whether diff mode reports `violation`: engine findings (GR…) wherever they are, as
+    a syntax error or crashed rule on an old line still means the file went unchecked."""
+    if violation.category == "engine" or violation.rule_id in {m.id for m in ENGINE_RULES}:
+        return True
+    return changes.changed(violation.path, violation.line, violation.end_line)
 
 
 @dataclass
@@ -71,22 +254,14 @@ def project_files(settings: Settings, paths: Sequence[Path]) -> list[Path]:
 def check_files(
     cwd: Path, paths: Sequence[Path], max_findings: int = 20, command: str = "guardrails check"
 ) -> AgentCheck:
-    """Check existing files as CI would (config, excludes, baseline, cache)."""
-    from guardrails import baseline as baselines
-    from guardrails.cache import for_plan
-    from guardrails.engine import check_paths
-
-    settings, plan = project(cwd)
-    files = project_files(settings, paths)
-    violations = check_paths(plan, files, jobs=1, cache=for_plan(plan)).violations if files else []
-    hidden = 0
-    if settings.baseline is not None:
-        outcome = baselines.apply_file(violations, settings.baseline, settings.root, files)
-        violations, hidden = outcome.kept, outcome.hidden
-    summary = Summary.of(violations, len(files), settings.fail_on, hidden)
-    return AgentCheck(
-        violations, summary, _agent_text(plan, violations, summary, max_findings, command)
-    )
+    """Check existing files as CI would: the same pipeline (`check`), contained in the project."""
+    if not paths:
+        settings, plan = project(cwd)
+        summary = Summary.of([], 0, settings.fail_on)
+        return AgentCheck([], summary, _agent_text(plan, [], summary, max_findings, command))
+    result = check(CheckRequest(list(paths), cwd, jobs=1, contained=True))
+    text = _agent_text(result.plan, result.violations, result.summary, max_findings, command)
+    return AgentCheck(result.violations, result.summary, text)
 
 
 def check_source(cwd: Path, source: str, path: str, max_findings: int = 20) -> AgentCheck:
