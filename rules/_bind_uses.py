@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import libcst as cst
-from guardrails.rules._names import snake
+
+from guardrails.cst.names import snake
 
 # Calls that take the address to listen on: sockets, servers and app runners.
 BIND_CALLS = frozenset(

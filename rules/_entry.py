@@ -17,8 +17,9 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 import libcst as cst
-from guardrails.rules._names import MainBlockAware, has_main_guard
+from guardrails.rules._names import MainBlockAware
 
+from guardrails.cst.helpers import has_main_guard
 from guardrails.cst.rule import RuleContext
 from guardrails.model import Option
 from guardrails.project import declared_entry_modules

@@ -6,7 +6,8 @@ import re
 
 import libcst as cst
 
-from guardrails.cst.helpers import literal_value
+from guardrails.cst.helpers import is_main_guard
+from guardrails.cst.names import snake
 from guardrails.cst.rule import CstRule, RuleContext
 
 # A name is secret-like when its last words are a secret word: `db_password`,
@@ -25,18 +26,6 @@ _RANDOM_TAIL = re.compile(
 )
 
 
-def clip(text: str, limit: int = 40) -> str:
-    """Source text shortened to one line for a message."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def snake(name: str) -> str:
-    """`authToken` / `AUTH_TOKEN` / `auth-token` -> `auth_token`."""
-    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
-    return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower()
-
-
 def is_secret_name(name: str) -> bool:
     """Whether a variable, attribute, key or parameter name denotes a secret value."""
     return bool(_SECRET_TAIL.search(snake(name)))
@@ -45,20 +34,6 @@ def is_secret_name(name: str) -> bool:
 def is_random_secret_name(name: str) -> bool:
     """Names whose value must be unpredictable (tokens, nonces, codes, keys)."""
     return bool(_RANDOM_TAIL.search(snake(name)))
-
-
-def terminal_name(node: cst.BaseExpression) -> str | None:
-    """`x` for `x`, `attr` for `obj.attr`, the key for `d["key"]`; else None."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
-        element = node.slice[0].slice
-        if isinstance(element, cst.Index) and isinstance(element.value, cst.SimpleString):
-            value = literal_value(element.value)
-            return value if isinstance(value, str) else None
-    return None
 
 
 KNOWN_KEY_FORMATS = (
@@ -139,24 +114,6 @@ def looks_like_real_secret(value: str, name: str = "") -> bool:
 
 
 _AUTH_WORDS = frozenset({"bearer", "basic", "authorization", "oauth", "oauth2", "jwt", "digest"})
-
-
-def is_main_guard(node: cst.If) -> bool:
-    """`if __name__ == "__main__":` (either operand order)."""
-    test = node.test
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return False
-    if not isinstance(test.comparisons[0].operator, cst.Equal):
-        return False
-    sides = (test.left, test.comparisons[0].comparator)
-    names = [s.value for s in sides if isinstance(s, cst.Name)]
-    strings = [literal_value(s) for s in sides if isinstance(s, cst.SimpleString)]
-    return names == ["__name__"] and strings == ["__main__"]
-
-
-def has_main_guard(module: cst.Module) -> bool:
-    """A module with a top-level `if __name__ == "__main__":` is a script."""
-    return any(isinstance(s, cst.If) and is_main_guard(s) for s in module.body)
 
 
 class MainBlockAware(CstRule):

@@ -28,7 +28,7 @@ def _imports(rule: CstRule, node: cst.Import | cst.ImportFrom) -> list[tuple[str
             name = code_of(alias.name)
             out.append((name, alias))
         return out
-    base = rule.context.names._import_from_base(node)
+    base = rule.context.names.import_from_base(node)
     if not base or base.startswith("."):
         return []
     if isinstance(node.names, cst.ImportStar):
@@ -586,7 +586,7 @@ class WildcardImport(CstRule):
         package = names.package
         if not package or package != self.context.module_name:
             return False  # not a package's `__init__`
-        return names._import_from_base(node).startswith(package + ".")
+        return names.import_from_base(node).startswith(package + ".")
 
 
 def _valid_regex(value: Any) -> str | None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import libcst as cst
-from guardrails.rules._names import clip
 from guardrails.rules._param_use import only_read
 
-from guardrails.cst.helpers import code_of
+from guardrails.cst.helpers import clip, code_of
 from guardrails.cst.rule import CstRule, NodeFix, insert_lines_before, replace
 from guardrails.model import Example, Option, RuleMeta
 

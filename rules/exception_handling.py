@@ -14,11 +14,10 @@ import re
 from fnmatch import fnmatchcase
 
 import libcst as cst
-from guardrails.rules._names import clip
 from guardrails.rules.observability import logging_call
 from guardrails.rules.ruff_backed import RAISE_WITHOUT_CAUSE
 
-from guardrails.cst.helpers import argument, code_of, keyword
+from guardrails.cst.helpers import argument, clip, code_of, keyword
 from guardrails.cst.rule import CstRule, NodeFix, RuleContext, insert_after, replace
 from guardrails.cst.traverse import walk
 from guardrails.model import Example, Option, RuleMeta

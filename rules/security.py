@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import libcst as cst
-from guardrails.rules._names import clip
 from guardrails.rules._shell_quoting import quotes_every_value
 
 from guardrails.cst.helpers import (
     argument,
+    clip,
     code_of,
     is_literal_string,
     is_true,

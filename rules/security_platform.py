@@ -7,7 +7,6 @@ from typing import Any
 
 import libcst as cst
 from guardrails.rules._bind_uses import BindUses, is_host_name
-from guardrails.rules._names import terminal_name
 from guardrails.rules._xml_parsers import HardenedParsers
 
 from guardrails.cst.helpers import (
@@ -19,6 +18,7 @@ from guardrails.cst.helpers import (
     positional,
     string_value,
 )
+from guardrails.cst.names import terminal_name
 from guardrails.cst.rule import CstRule, NodeFix, RuleContext, replace
 from guardrails.cst.traverse import walk
 from guardrails.model import Example, RuleMeta

@@ -9,7 +9,6 @@ from guardrails.rules._names import (
     is_random_secret_name,
     is_secret_name,
     looks_like_real_secret,
-    terminal_name,
 )
 from guardrails.rules.observability import logging_call
 
@@ -17,6 +16,7 @@ from guardrails.cst.helpers import (
     code_of,
     string_value,
 )
+from guardrails.cst.names import terminal_name
 from guardrails.cst.rule import CstRule
 from guardrails.cst.traverse import walk
 from guardrails.model import Example, RuleMeta

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import libcst as cst
-from guardrails.rules._names import clip
 
-from guardrails.cst.helpers import code_of
+from guardrails.cst.helpers import clip, code_of
 from guardrails.cst.rule import CstRule, RuleContext
 from guardrails.cst.traverse import walk
 from guardrails.model import Example, RuleMeta
