@@ -156,7 +156,10 @@ KEY_SAMPLES = {
 
 def test_every_key_format_passes_the_prefilter() -> None:
     """SEC004 only runs the key patterns on strings the one-search hint lets through."""
-    from guardrails.rules._names import KEY_FORMAT_HINT, KNOWN_KEY_FORMATS
+    from guardrails.rules.security.sec004_hardcoded_secret import (
+        KEY_FORMAT_HINT,
+        KNOWN_KEY_FORMATS,
+    )
 
     assert {label for label, _ in KNOWN_KEY_FORMATS} == set(KEY_SAMPLES)
     for label, pattern in KNOWN_KEY_FORMATS:
