@@ -100,7 +100,7 @@ CORE: dict[str, list[str]] = {
 # (`rules/_shared/*.py`); package `__init__` modules hold no rule code.
 RULES: dict[str, list[str]] = {
     str(path.relative_to(REPO)): _RULES
-    for path in sorted((REPO / "rules").glob("*/*.py"))
+    for path in sorted((REPO / "rules").rglob("*.py"))
     if path.name != "__init__.py"
 }
 
