@@ -96,28 +96,47 @@ CORE: dict[str, list[str]] = {
     "guardrails/report/rdjson.py": _REPORTS,
     "guardrails/report/agent.py": [*_REPORTS, "tests/test_hostile_io.py"],
 }
+# One module per rule (`rules/<category>/<id>_<name>.py`) and the helpers several rules share
+# (`rules/_shared/*.py`); package `__init__` modules hold no rule code.
 RULES: dict[str, list[str]] = {
     str(path.relative_to(REPO)): _RULES
-    for path in sorted((REPO / "rules").glob("*.py"))
-    if not path.name.startswith("_") or path.name == "__init__.py"
+    for path in sorted((REPO / "rules").rglob("*.py"))
+    if path.name != "__init__.py"
 }
-RULES.pop("rules/__init__.py", None)
+
+# The rule modules before the split into one module per rule (issue 18): results.json keeps
+# their scores, each measured at the commit in its row, until the rules are measured again.
+# Their code is what moved to `rules/<category>/` and `rules/_shared/`.
+SPLIT_RULE_MODULES = frozenset(
+    f"rules/{name}.py"
+    for name in (
+        "architecture", "concurrency", "defaults", "environment", "exception_handling",
+        "observability", "reliability", "retries", "ruff_backed", "security",
+        "security_platform", "security_secrets", "validation",
+    )
+)  # fmt: skip
 
 
 def _keyword(module: str, kind: str) -> list[str]:
     """For a rule module, `-k` naming its rule ids: its mutants meet only its own tests (test
-    names and parameter ids carry the rule id). Shared helpers (`rules/_*.py`) meet them all."""
+    names and parameter ids carry the rule id). Shared helpers (`rules/_shared/`) name no
+    rule, so they meet them all."""
     if kind != "rules":
         return []
     text = (REPO / module).read_text()
     ids = set(re.findall(r'\bid="([A-Z]+[0-9]{3})"', text))
-    # a rule whose META is built from one declared in a sibling module
-    # (`META = dataclasses.replace(RAISE_WITHOUT_CAUSE, ...)`) carries that one's id
-    for sibling, names in re.findall(r"^from guardrails\.rules\.(\w+) import (.+)$", text, re.M):
-        declared = (REPO / "rules" / f"{sibling}.py").read_text()
-        for name in re.findall(r"\w+", names):
+    # a rule whose META is built from one declared in another rule's module
+    # (`META = dataclasses.replace(BASE, ...)`) carries that one's id
+    for node in ast.walk(ast.parse(text)):
+        if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith(
+            "guardrails.rules."
+        ):
+            continue
+        path = REPO / "rules" / Path(*node.module.split(".")[2:]).with_suffix(".py")
+        declared = path.read_text() if path.is_file() else ""
+        for alias in node.names:
             ids.update(
-                re.findall(rf'^{name} = RuleMeta\(\s*id="([A-Z]+[0-9]{{3}})"', declared, re.M)
+                re.findall(rf'^{alias.name} = RuleMeta\(\s*id="([A-Z]+[0-9]{{3}})"', declared, re.M)
             )
     return ["-k", " or ".join(sorted(ids))] if ids else []
 
@@ -443,10 +462,13 @@ def _rescore(module: str, kind: str, work: Path) -> Score | None:
 def render(scores: list[Score], day: str, commit: str) -> str:
     """docs/mutation.md from the results (the test suite checks they agree)."""
 
+    before_split = [s for s in scores if s.module in SPLIT_RULE_MODULES]
+    scores = [s for s in scores if s.module not in SPLIT_RULE_MODULES] + before_split
     measured = {s.module for s in scores}
 
-    def total(kind: str, targets: dict[str, list[str]]) -> str:
-        chosen = [s for s in scores if s.kind == kind]
+    def total(kind: str, targets: dict[str, list[str]], chosen: list[Score] | None = None) -> str:
+        if chosen is None:
+            chosen = [s for s in scores if s.kind == kind and s not in before_split]
         counted = sum(s.mutants - s.skipped - s.equivalent for s in chosen)
         killed = sum(s.killed for s in chosen)
         missing = [m for m in targets if m not in measured]
@@ -455,6 +477,10 @@ def render(scores: list[Score], day: str, commit: str) -> str:
             text += f" over {len(chosen)} of {len(targets)} modules"
         return text
 
+    rules_total = total("rules", RULES)
+    if before_split:  # the bench drops these rows once it measures a rule module again
+        rules_total = f"{total('rules', {}, before_split)} as measured before the split into "
+        rules_total += "one module per rule"
     out = [
         "# Mutation score",
         "",
@@ -469,7 +495,18 @@ def render(scores: list[Score], day: str, commit: str) -> str:
         f"Bars: at least {CORE_BAR:.0%} killed on the core modules, {RULES_BAR:.0%} on the rules.",
         "",
         f"- core modules: {total('core', CORE)}",
-        f"- rules: {total('rules', RULES)}",
+        f"- rules: {rules_total}",
+    ]
+    if before_split:
+        out += [
+            "",
+            "The rules were last measured before they moved to one module per rule "
+            "(`rules/<category>/<id>_<name>.py`, helpers in `rules/_shared/`): the "
+            "`rules/<theme>.py` rows below are those modules, each measured at the commit in "
+            "its row, and their code is what moved. `python bench/mutation.py --rules --write` "
+            "measures the new modules and replaces these rows.",
+        ]
+    out += [
         "",
         "| module | mutants | skipped (annotation, redundant) | equivalent | killed | score "
         "| commit |",
@@ -480,7 +517,8 @@ def render(scores: list[Score], day: str, commit: str) -> str:
             f"| `{s.module}` | {s.mutants} | {s.skipped} | {s.equivalent} | {s.killed} "
             f"| {s.score:.2f} | `{s.commit or commit}` |"
         )
-    missing = [m for m in [*CORE, *RULES] if m not in measured]
+    missing = [m for m in CORE if m not in measured]
+    missing += [] if before_split else [m for m in RULES if m not in measured]
     if missing:
         out += ["", "Not measured yet: " + ", ".join(f"`{m}`" for m in missing) + "."]
     survivors = [(s.module, v) for s in scores for v in s.survivors]
@@ -559,6 +597,8 @@ def main(argv: list[str] | None = None) -> int:
             ]
             entry["equivalent"] += len(listed)
             entry["survivors"] = [v for v in entry["survivors"] if v not in listed]
+        if any(s.kind == "rules" for s in fresh):  # measured in the new layout at last
+            kept = {m: entry for m, entry in kept.items() if m not in SPLIT_RULE_MODULES}
         for s in fresh:
             kept[s.module] = {**s.__dict__, "commit": commit.strip()}
         order = list(CORE) + list(RULES)

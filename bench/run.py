@@ -143,10 +143,12 @@ def ruff_families() -> list[str]:
     return sorted({code.rstrip("0123456789") for code in codes})
 
 
-def semgrep_rules_dir() -> Path:
+def semgrep_rule_configs() -> list[str]:
+    """`--config FILE` for each built-in Semgrep rule file (they sit among the Python rules)."""
     import guardrails.rules
 
-    return Path(guardrails.rules.__file__).parent / "semgrep"
+    files = [f for d in guardrails.rules.guardrails_semgrep_rule_dirs() for f in d.rglob("*.yaml")]
+    return [arg for f in sorted(files) for arg in ("--config", str(f))]
 
 
 def version_of(argv: Sequence[str]) -> str:
@@ -244,7 +246,7 @@ def run(args: argparse.Namespace, skip: set[str], work: Path) -> int:
             print("  bandit not installed (pip install -e '.[bench]'): skipped")
     if "semgrep" not in skip:
         semgrep = [
-            "semgrep", "scan", "--config", str(semgrep_rules_dir()), "--json", "--metrics=off",
+            "semgrep", "scan", *semgrep_rule_configs(), "--json", "--metrics=off",
             "--disable-version-check", "--oss-only", "--quiet", "--jobs", str(args.jobs), ".",
         ]  # fmt: skip
         measure("semgrep (guardrails rules)", semgrep, ok_codes=(0, 1))

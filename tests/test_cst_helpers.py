@@ -156,10 +156,58 @@ KEY_SAMPLES = {
 
 def test_every_key_format_passes_the_prefilter() -> None:
     """SEC004 only runs the key patterns on strings the one-search hint lets through."""
-    from guardrails.rules._names import KEY_FORMAT_HINT, KNOWN_KEY_FORMATS
+    from guardrails.rules.security.sec004_hardcoded_secret import (
+        KEY_FORMAT_HINT,
+        KNOWN_KEY_FORMATS,
+    )
 
     assert {label for label, _ in KNOWN_KEY_FORMATS} == set(KEY_SAMPLES)
     for label, pattern in KNOWN_KEY_FORMATS:
         sample = KEY_SAMPLES[label]
         assert pattern.search(sample), label
         assert KEY_FORMAT_HINT.search(sample), label
+
+
+def _expression(code: str) -> cst.BaseExpression:
+    return cst.parse_expression(code)
+
+
+def test_public_name_helpers_plugins_share_with_the_built_in_rules() -> None:
+    from guardrails.cst.names import snake, terminal_name
+
+    assert terminal_name(_expression("token")) == "token"
+    assert terminal_name(_expression("self.config.api_key")) == "api_key"
+    assert terminal_name(_expression("settings['password']")) == "password"
+    assert terminal_name(_expression("settings[b'password']")) is None
+    assert terminal_name(_expression("settings[key]")) is None
+    assert terminal_name(_expression("load()")) is None
+    assert [snake(n) for n in ("authToken", "AUTH_TOKEN", "auth-token", "_auth__token_")] == [
+        "auth_token"
+    ] * 4
+
+
+def test_import_from_base_resolves_relative_levels_from_the_module() -> None:
+    from guardrails.cst.names import NameTracker
+
+    def base(module: str, statement: str, is_package: bool = False) -> str:
+        node = cst.parse_statement(statement).body[0]
+        assert isinstance(node, cst.ImportFrom)
+        return NameTracker(module, is_package).import_from_base(node)
+
+    assert base("app.api.views", "from ..models import User") == "app.models"
+    assert base("app.api.views", "from . import forms") == "app.api"
+    assert base("app.api", "from .views import index", is_package=True) == "app.api.views"
+    assert base("app.views", "from os import path") == "os"
+    assert base("views", "from ...deep import x") == "...deep"
+
+
+def test_main_guard_and_clip() -> None:
+    from guardrails.cst.helpers import clip, has_main_guard, is_main_guard
+
+    module = cst.parse_module('import sys\n\nif "__main__" == __name__:\n    sys.exit(0)\n')
+    guard = module.body[-1]
+    assert isinstance(guard, cst.If) and is_main_guard(guard) and has_main_guard(module)
+    for other in ('if __name__ != "__main__":\n    pass\n', "if __name__ == main:\n    pass\n"):
+        assert not has_main_guard(cst.parse_module(other))
+    assert clip("a(\n    b,\n    c,\n)") == "a( b, c, )"
+    assert clip("x" * 50) == "x" * 39 + "…" and len(clip("y" * 50, 10)) == 10

@@ -1,4 +1,4 @@
-"""Architecture rules (rules/architecture.py): what the mutation run found unguarded.
+"""Architecture rules (rules/architecture/): what the mutation run found unguarded.
 
 Which layer a module belongs to when a subpackage sits below its parent, what counts as
 `__all__`, how a long list of missing annotations reads, that bad option values stop the
@@ -10,15 +10,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from guardrails.rules.architecture import (
-    ForbiddenImport,
-    FunctionTooComplex,
-    LayerViolation,
-    ModuleTooLong,
-    TodoWithoutTicket,
-    UntypedPublicApi,
-    WildcardImport,
-)
+from guardrails.rules.architecture.arc001_layer_violation import LayerViolation
+from guardrails.rules.architecture.arc002_forbidden_import import ForbiddenImport
+from guardrails.rules.architecture.arc003_module_too_long import ModuleTooLong
+from guardrails.rules.architecture.arc004_function_too_complex import FunctionTooComplex
+from guardrails.rules.architecture.arc006_untyped_public_api import UntypedPublicApi
+from guardrails.rules.architecture.arc007_wildcard_import import WildcardImport
+from guardrails.rules.architecture.arc008_todo_without_ticket import TodoWithoutTicket
 from test_guard_rules import found, lines, marked
 
 from guardrails.cst.rule import CstRule

@@ -1,4 +1,4 @@
-"""REL003 (rules/defaults.py) beyond which defaults it flags: the message and the fix.
+"""REL003 beyond which defaults it flags: the message and the fix.
 
 The fix turns the default into `None`, adds `| None` to an annotation that lacks it, and
 builds the object in the body, below the docstring. Each test pins one of those choices

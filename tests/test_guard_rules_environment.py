@@ -1,4 +1,4 @@
-"""ARC005 (rules/environment.py) beyond the variable and module lists: whose `environ` it is,
+"""ARC005 beyond the variable and module lists: whose `environ` it is,
 which function's writes excuse a read, and that test code is left alone."""
 
 from __future__ import annotations

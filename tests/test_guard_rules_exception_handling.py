@@ -1,4 +1,4 @@
-"""Exception-handling rules (rules/exception_handling.py): what the mutation run found unguarded.
+"""Exception-handling rules (OBS003, OBS005-7): what the mutation run found unguarded.
 
 What counts as an `except` body that only ignores (a string before `pass`), as teardown (every
 branch of an if/elif), as a reason (a comment closing the block), and that code in a nested

@@ -1,4 +1,4 @@
-"""Observability rules (`rules/observability.py`): who counts as a logger, where the rules apply.
+"""Observability rules (`rules/observability/`): who counts as a logger, where the rules apply.
 
 Guards the boundaries the rules' mutation run found unguarded: a logger known by its
 origin versus one known only by its name, objects whose methods are merely named like

@@ -1,4 +1,4 @@
-"""Reliability rules (`rules/reliability.py`): the scoping and shape boundaries of each rule.
+"""Reliability rules (`rules/reliability/`): the scoping and shape boundaries of each rule.
 
 Guards what the rules' mutation run found unguarded: which function's body decides that a
 resource or a `run()` result is handled (a nested function, a sibling reusing the name, the

@@ -1,4 +1,4 @@
-"""REL007 retry-without-backoff (`rules/retries.py`): what makes a `while True` loop a retry.
+"""REL007 retry-without-backoff: what makes a `while True` loop a retry.
 
 Guards what the rules' mutation run found unguarded: which names a `try` reads (not an
 attribute's or a keyword's name), input read afresh before the `try`, annotated assignments,

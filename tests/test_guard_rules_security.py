@@ -1,4 +1,4 @@
-"""Boundaries of rules/security.py (SEC001 SEC002 SEC003) that the family-wide tests in
+"""Boundaries of SEC001 SEC002 SEC003 that the family-wide tests in
 test_guard_rules.py leave open: each case here tells the rule apart from a plausible slip in
 its code (an argument read at the wrong position, a condition inverted), on code a project
 writes.

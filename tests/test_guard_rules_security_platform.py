@@ -1,4 +1,4 @@
-"""Boundaries of rules/security_platform.py (SEC005 SEC007 SEC010 SEC011 SEC012) that the
+"""Boundaries of SEC005 SEC007 SEC010 SEC011 SEC012 that the
 family-wide tests in test_guard_rules.py leave open: each case here tells the rule apart from
 a plausible slip in its code (a condition inverted, `and` for `or`), on code a project writes.
 """

@@ -1,4 +1,4 @@
-"""Boundaries of rules/security_secrets.py (SEC004 SEC009 SEC016) that the family-wide tests
+"""Boundaries of SEC004 SEC009 SEC016 that the family-wide tests
 in test_guard_rules_sec.py leave open: each case here tells the rule apart from a plausible
 slip in its code (`and` for `or`, a check dropped), on code a project writes.
 """

@@ -1,4 +1,4 @@
-"""REL009 (rules/validation.py) beyond the parameter kinds: which asserts narrow types,
+"""REL009 beyond the parameter kinds: which asserts narrow types,
 what counts as reading a parameter, whose parameters count, and the message."""
 
 from __future__ import annotations

@@ -9,7 +9,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from pathlib import Path
 
+import pytest
 from conftest import REPO
 
 SCRIPT = REPO / "bench" / "mutation.py"
@@ -85,7 +87,8 @@ def test_published_page_is_the_committed_results() -> None:
     bench = _bench()
     data = json.loads(bench.RESULTS.read_text())
     assert bench.PAGE.read_text() == bench.page_from(data)
-    assert {m["module"] for m in data["modules"]} <= set(bench.CORE) | set(bench.RULES)
+    known = set(bench.CORE) | set(bench.RULES) | bench.SPLIT_RULE_MODULES
+    assert {m["module"] for m in data["modules"]} <= known
     for module in data["modules"]:
         assert (
             module["killed"] + module["skipped"] + module["equivalent"] + len(module["survivors"])
@@ -98,12 +101,38 @@ def test_a_wrapped_line_belongs_to_the_statement_coverage_counts() -> None:
     assert owner == {1: 1, 2: 1, 3: 3, 4: 3, 5: 3, 6: 6}
 
 
-def test_a_rule_module_meets_the_tests_of_a_rule_whose_meta_it_borrows() -> None:
-    # RaiseWithoutCause (OBS007) lives in exception_handling.py with its META declared in
-    # ruff_backed.py: without its id, no OBS007 test ran against that module's mutants
+def test_a_rule_module_meets_the_tests_of_a_rule_whose_meta_it_borrows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a rule whose META is built from one declared in another rule's module: without that
+    # one's id, its tests would not run against the borrowing module's mutants
     bench = _bench()
-    assert bench._keyword("rules/exception_handling.py", "rules") == [
+    (tmp_path / "rules" / "reliability").mkdir(parents=True)
+    (tmp_path / "rules" / "observability").mkdir()
+    (tmp_path / "rules" / "reliability" / "rel100_base.py").write_text(
+        'BASE = RuleMeta(\n    id="REL100",\n    name="base",\n)\n'
+    )
+    (tmp_path / "rules" / "observability" / "obs100_derived.py").write_text(
+        "from guardrails.rules.reliability.rel100_base import BASE\n"
+        "from guardrails.rules._shared.loggers import logging_call\n\n\n"
+        "class Derived(CstRule):\n"
+        '    META = dataclasses.replace(BASE, id="OBS100")\n'
+    )
+    monkeypatch.setattr(bench, "REPO", tmp_path)
+    assert bench._keyword("rules/observability/obs100_derived.py", "rules") == [
         "-k",
-        "OBS003 or OBS005 or OBS006 or OBS007",
+        "OBS100 or REL100",
     ]
+
+
+def test_rule_modules_meet_their_own_tests_and_shared_helpers_meet_all() -> None:
+    bench = _bench()
+    assert "rules/observability/obs007_raise_without_cause.py" in bench.RULES
+    assert "rules/_shared/loggers.py" in bench.RULES
+    assert not any(module.endswith("__init__.py") for module in bench.RULES)
+    assert bench._keyword("rules/observability/obs007_raise_without_cause.py", "rules") == [
+        "-k",
+        "OBS007",
+    ]
+    assert bench._keyword("rules/_shared/loggers.py", "rules") == []
     assert bench._keyword("guardrails/fixer.py", "core") == []

@@ -1,4 +1,4 @@
-"""Small questions LibCST rules keep asking about calls and literals.
+"""Small questions LibCST rules keep asking about calls, literals and scripts.
 
 Public for plugin authors: `from guardrails.cst.helpers import keyword`.
 """
@@ -166,3 +166,31 @@ def _stringish(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Modulo)):
         return _stringish(node.left) or _stringish(node.right)
     return False
+
+
+def is_main_guard(node: cst.If) -> bool:
+    """`if __name__ == "__main__":` (either operand order)."""
+    test = node.test
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    if not isinstance(test.comparisons[0].operator, cst.Equal):
+        return False
+    sides = (test.left, test.comparisons[0].comparator)
+    names = [s.value for s in sides if isinstance(s, cst.Name)]
+    strings = [literal_value(s) for s in sides if isinstance(s, cst.SimpleString)]
+    return names == ["__name__"] and strings == ["__main__"]
+
+
+def has_main_guard(module: cst.Module) -> bool:
+    """A module with a top-level `if __name__ == "__main__":` is a script."""
+    return any(isinstance(s, cst.If) and is_main_guard(s) for s in module.body)
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """Source text shortened to one line of at most `limit` characters, for a message.
+
+    `clip(code_of(node))` quotes a construct in a finding without letting a
+    long expression take over the line.
+    """
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -24,10 +24,13 @@ uncertainty costs recall, never precision.
 from __future__ import annotations
 
 import builtins
+import re
 from dataclasses import dataclass, field
 from typing import cast
 
 import libcst as cst
+
+from guardrails.cst.helpers import literal_value
 
 _BUILTINS = frozenset(dir(builtins))
 _UNKNOWN = None
@@ -71,6 +74,30 @@ def _target_names(target: cst.BaseExpression) -> list[str]:
 
 def _is_staticmethod(node: cst.FunctionDef) -> bool:
     return any(_dotted(d.decorator) in ("staticmethod",) for d in node.decorators)
+
+
+def terminal_name(node: cst.BaseExpression) -> str | None:
+    """`x` for `x`, `attr` for `obj.attr`, the key for `d["key"]`; else None.
+
+    The name a value is known by where it is stored or read, whatever holds
+    it: rules that judge values by their name (a secret, a host) ask this.
+    """
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        element = node.slice[0].slice
+        if isinstance(element, cst.Index) and isinstance(element.value, cst.SimpleString):
+            value = literal_value(element.value)
+            return value if isinstance(value, str) else None
+    return None
+
+
+def snake(name: str) -> str:
+    """`authToken` / `AUTH_TOKEN` / `auth-token` -> `auth_token`: a name's words, compared."""
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower()
 
 
 class NameTracker:
@@ -191,7 +218,7 @@ class NameTracker:
             return
         if isinstance(node.names, cst.ImportStar):
             return
-        base = self._import_from_base(node)
+        base = self.import_from_base(node)
         for alias in node.names:
             imported = _dotted(alias.name)
             if not imported:
@@ -201,8 +228,12 @@ class NameTracker:
                 local = alias.asname.name.value
             self.bind(local, f"{base}.{imported}" if base else imported)
 
-    def _import_from_base(self, node: cst.ImportFrom) -> str:
-        """The absolute module of `from X import ...`, resolving relative levels."""
+    def import_from_base(self, node: cst.ImportFrom) -> str:
+        """The absolute module of `from X import ...`, resolving relative levels.
+
+        `from ..models import User` in `app.api.views` gives `app.models`; a
+        relative import reaching above the top package keeps its dots.
+        """
         module = _dotted(node.module) if node.module is not None else ""
         level = len(node.relative)
         if level == 0:

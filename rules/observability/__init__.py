@@ -1,0 +1,1 @@
+"""Observability rules (OBS ids): one module per rule, named after its id and name."""
