@@ -24,7 +24,7 @@ def model(
     """The documented semantics, written independently of guardrails.registry.
 
     `rules` maps each id to whether it is on by default. Per layer, in order
-    (README "Configuration", Ruff's `RuleSelection` resolution): walk the
+    (docs/configuration.md "Selecting rules", Ruff's `RuleSelection` resolution): walk the
     layer's selectors from least to most specific (`ALL` least, then by
     prefix length; an exact id is the longest prefix of itself); at each
     level first every select / extend-select marks its rules on, then every

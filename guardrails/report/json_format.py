@@ -1,4 +1,4 @@
-"""Machine output: one JSON object, documented in the README.
+"""Machine output: one JSON object, documented in docs/formats.md.
 
 The field names and shape are a stable interface (`version` is the
 guardrails version that wrote it); add fields, never rename them.
