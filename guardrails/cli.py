@@ -487,22 +487,43 @@ def _count(number: int, word: str) -> str:
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
+    """Record current findings: to `--out`, else to each configuration's own `baseline`.
+
+    Entries are relative to the folder of the config each file is checked
+    with, as `check` applies them.
+    """
     from guardrails import baseline as baselines
     from guardrails import service
 
-    out = args.out or _settings(args).baseline
-    if out is None:
-        raise UsageError("say where to write the baseline: --out FILE (or `baseline` in config)")
-    baselines.writable(out)  # fail before the run, not after it
-    settings, _plan, files, result, notes = service.run(_request(args))
+    request = _request(args)
+    scopes = service.prepare(request)
+    targets = {id(scope): args.out or scope.settings.baseline for scope in scopes}
+    missing = [scope for scope in scopes if scope.files and targets[id(scope)] is None]
+    if missing:
+        where = missing[0].settings.config_path or "the command line"
+        raise UsageError(
+            f"say where to write the baseline: --out FILE (or `baseline` in config; "
+            f"none for the files checked with {where})"
+        )
+    for target in dict.fromkeys(t for t in targets.values() if t is not None):
+        baselines.writable(target)  # fail before the run, not after it
+    runs, notes = service.run(request, scopes)
     _notes(notes)
-    entries = [
-        baselines.entry(v, settings.root)
-        for v in result.violations
-        if not v.rule_id.startswith("GR")
-    ]
-    baselines.write(out, entries)
-    print(f"wrote {len(entries)} findings from {len(files)} files to {out}")
+    written: dict[Path, list[dict[str, object]]] = {}
+    for scope_run in runs:
+        target = targets[id(scope_run.scope)]
+        if target is None:
+            continue
+        root = scope_run.scope.settings.root
+        written.setdefault(target, []).extend(
+            baselines.entry(v, root)
+            for v in scope_run.result.violations
+            if not v.rule_id.startswith("GR")
+        )
+    for target, entries in written.items():
+        baselines.write(target, entries)
+        files = sum(len(r.scope.files) for r in runs if targets[id(r.scope)] == target)
+        print(f"wrote {len(entries)} findings from {files} files to {target}")
     return EXIT_OK
 
 
@@ -530,6 +551,7 @@ def render(
     `suppressed` findings (other linters' comments) appear in `json` and
     `sarif` only, marked as suppressed; other formats count them in the summary.
     """
+    from guardrails.paths import repository_root
     from guardrails.report import agent, github, json_format, rdjson, sarif, text
 
     fmt = args.output_format or default_output_format()
@@ -541,9 +563,9 @@ def render(
         json_format.render_lines(violations, out)
     elif fmt == "sarif":
         rules = [(rule.meta, rule.severity) for rule in plan.rules]
-        sarif.render(violations, rules, settings.root, out, suppressed or ())
+        sarif.render(violations, rules, _sarif_root(settings), out, suppressed or ())
     elif fmt == "github":
-        github.render(violations, summary, out)
+        github.render(violations, summary, out, repository_root(settings.root))
         out.write(text.summary_line(summary) + "\n")
     elif fmt == "rdjson":
         rdjson.render(violations, summary, out)
@@ -559,6 +581,14 @@ def render(
         )
     else:
         text.render(violations, summary, out, color=_use_color(out))
+
+
+def _sarif_root(settings: Settings) -> Path:
+    """What SARIF URIs are relative to (`%SRCROOT%`): the repository root, so code
+    scanning finds the files whichever folder of a monorepo the check ran in."""
+    from guardrails.paths import repository_root
+
+    return repository_root(settings.root) or settings.root
 
 
 def _registry(args: argparse.Namespace):

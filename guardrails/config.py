@@ -60,14 +60,38 @@ class Settings:
         return f"{name}: {TABLE} {key}"
 
 
+CONFIG_NAMES = ("guardrails.toml", "pyproject.toml")
+"""Config files, in the order they are looked for in each folder (as Ruff prefers `ruff.toml`)."""
+
+
+def config_in(directory: Path) -> Path | None:
+    """The config file of `directory`: a `guardrails.toml`, or a `pyproject.toml` with a
+    [tool.guardrails] table; None when it has neither."""
+    for name in CONFIG_NAMES:
+        candidate = directory / name
+        if not candidate.is_file():
+            continue
+        if name != "pyproject.toml":
+            return candidate
+        data = _read_toml(candidate)
+        if isinstance(data.get("tool"), dict) and "guardrails" in data["tool"]:
+            return candidate
+    return None
+
+
 def find_config(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above `start` with a [tool.guardrails] table."""
+    """The nearest config at or above `start`, up to the repository root.
+
+    A folder holding `.git` is the top of the search: a config above a
+    repository belongs to something else (a home folder, a parent checkout).
+    """
+    start = start if start.is_dir() else start.parent
     for directory in (start, *start.parents):
-        candidate = directory / "pyproject.toml"
-        if candidate.is_file():
-            data = _read_toml(candidate)
-            if isinstance(data.get("tool"), dict) and "guardrails" in data["tool"]:
-                return candidate
+        found = config_in(directory)
+        if found is not None:
+            return found
+        if (directory / ".git").exists():
+            return None
     return None
 
 
@@ -81,6 +105,51 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({exc.reason})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+NOT_INHERITED = ("baseline", "extend")
+"""Keys `extend` does not take from the parent: a baseline records paths relative to its
+own config's folder, so each project keeps its own."""
+
+PATH_KEYS = ("src", "cache-dir")
+"""Keys holding paths: relative to the folder of the config that sets them."""
+
+
+def _extended(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict[str, Path]]:
+    """The table of `path` over the tables it `extend`s; for each inherited path key,
+    the folder it is relative to.
+
+    Like Ruff's `extend`: the child's keys replace the parent's whole (a child's
+    `select` is its select); tables of rule options and severities merge by rule.
+    """
+    table = _table(path)
+    parent_name = table.get("extend")
+    if parent_name is None:
+        return table, {}
+    check = _Checker(path)
+    if not isinstance(parent_name, str):
+        raise check.fail("extend", f"expected a file path, got {_describe(parent_name)}")
+    parent = (path.parent / parent_name).resolve()
+    if parent in seen or parent == path.resolve():
+        chain = " -> ".join(str(p) for p in (*seen, path.resolve(), parent))
+        raise check.fail("extend", f"configs extend each other in a cycle: {chain}")
+    if not parent.is_file():
+        raise check.fail("extend", f"{parent_name!r}: config file not found")
+    inherited, bases = _extended(parent, (*seen, path.resolve()))
+    merged = {k: v for k, v in inherited.items() if k not in NOT_INHERITED}
+    bases = {k: v for k, v in bases.items() if k in merged}
+    for key in PATH_KEYS:
+        if key in merged and key not in bases:
+            bases[key] = parent.parent
+    for key, value in table.items():
+        if key in ("rules", "severity") and isinstance(value, dict):
+            combined = dict(merged.get(key) or {})
+            combined.update(value)
+            merged[key] = combined
+        else:
+            merged[key] = value
+            bases.pop(key, None)
+    return merged, bases
 
 
 def _table(path: Path) -> dict[str, Any]:
@@ -147,6 +216,7 @@ MAX_FILE_SIZE_CAP = 2**31 - 1
 """The largest `max-file-size`: Semgrep takes it as an int, and no source file is larger."""
 
 KNOWN_KEYS = (
+    "extend",
     "policy-base",
     "policy-approvals",
     "select",
@@ -189,9 +259,13 @@ def load_settings(
     path = None if isolated else (config or find_config(cwd))
     if config is not None and not config.is_file():
         raise ConfigError(f"{config}: config file not found")
-    table = _table(path) if path else {}
+    table, bases = _extended(path) if path else ({}, {})
     root = path.parent.resolve() if path else cwd.resolve()
     check = _Checker(path or Path("<defaults>"))
+
+    def base(key: str) -> Path:
+        """The folder a path-valued key is relative to: the config that set it."""
+        return bases.get(key, root)
 
     unknown = sorted(set(table) - set(KNOWN_KEYS))
     if unknown:
@@ -216,7 +290,7 @@ def load_settings(
     if src_names is None:
         src = (root, root / "src") if (root / "src").is_dir() else (root,)
     else:
-        src = tuple((root / s).resolve() for s in src_names)
+        src = tuple((base("src") / s).resolve() for s in src_names)
 
     rule_options = table.get("rules", {})
     if not isinstance(rule_options, dict) or not all(
@@ -267,7 +341,9 @@ def load_settings(
         severity=dict(severity),
         test_paths=DEFAULT_TEST_PATHS if test_paths is None else test_paths,
         baseline=_in_project(root, baseline, "baseline", check) if baseline else None,
-        cache_dir=_in_project(root, cache_dir, "cache-dir", check) if cache_dir else None,
+        cache_dir=(
+            _in_project(base("cache-dir"), cache_dir, "cache-dir", check) if cache_dir else None
+        ),
         policy_base=policy["policy-base"],
         policy_approvals=policy["policy-approvals"],
         max_file_size=max_file_size,

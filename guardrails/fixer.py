@@ -179,7 +179,7 @@ def fix_paths(
     and never through a symlink.
     """
     report = report if report is not None else FixReport()
-    report.files = len(files)
+    report.files += len(files)  # a report may gather several calls (one per config)
     by_shown = {display_path(path): path for path in files}
     pending = list(files)
     for _ in range(MAX_PASSES if not diff else 1):

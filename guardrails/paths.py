@@ -61,6 +61,18 @@ def project_path(path: Path | str, root: Path) -> str:
     return relative if relative is not None else Path(os.path.abspath(path)).as_posix()
 
 
+def repository_root(start: Path) -> Path | None:
+    """The top of the git work tree holding `start` (the folder with `.git`), or None.
+
+    What CI tools name files relative to: GitHub annotations and code scanning
+    resolve a path from the repository root, whichever folder the check ran in.
+    """
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
 def _below(absolute: str, folder: str) -> str | None:
     prefix = folder.rstrip(os.sep) + os.sep
     if absolute.startswith(prefix):

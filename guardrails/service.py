@@ -15,6 +15,7 @@ neither read nor written, whatever the path or symlink says.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import tempfile
 from collections.abc import Callable, Sequence
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from guardrails import gitdiff
     from guardrails.engine import Progress, RunResult
     from guardrails.fixer import FixReport
+    from guardrails.scopes import Scope
 
 ProgressBar = Callable[[int], contextlib.AbstractContextManager["Progress"]]
 """Given the number of files, a context that yields the run's `progress` callback."""
@@ -93,55 +95,106 @@ def settings_for(request: CheckRequest) -> Settings:
     )
 
 
-def prepare(request: CheckRequest) -> tuple[Settings, Plan, list[Path]]:
-    """Config, the active rules and the files to check."""
+def prepare(request: CheckRequest) -> list[Scope]:
+    """The files to check, grouped by the configuration each is checked with
+    (`guardrails.scopes`); the first scope is the invocation's own."""
     from guardrails.discovery import discover
     from guardrails.errors import UsageError
     from guardrails.plan import discovery_for
+    from guardrails.scopes import scopes_for
 
     if request.jobs < 0:
         raise UsageError("--jobs must be 0 (all cores) or a positive number")
     settings = settings_for(request)
     plan = build_plan(settings)
     if request.contained:
-        return settings, plan, project_files(settings, request.paths)
-    paths = list(request.paths) or [Path(".")]  # the working directory
-    files = discover(paths, discovery_for(settings), request.force_exclude)
-    return settings, plan, files
+        files = project_files(settings, request.paths)
+    else:
+        paths = list(request.paths) or [Path(".")]  # the working directory
+        files = discover(paths, discovery_for(settings), request.force_exclude)
+    return scopes_for(
+        files,
+        settings,
+        plan,
+        named=request.paths,
+        selection=request.selection,
+        single=request.isolated or request.config is not None,
+        force_exclude=request.force_exclude,
+    )
 
 
-Prepared = tuple[Settings, Plan, list[Path]]
+@dataclass
+class ScopeRun:
+    """One scope's check: its findings before baseline, ratchet and diff filter."""
+
+    scope: Scope
+    result: RunResult
 
 
 def run(
-    request: CheckRequest, prepared: Prepared | None = None
-) -> tuple[Settings, Plan, list[Path], RunResult, list[str]]:
-    """`prepare` (unless done), then one check over every backend; notes for stderr."""
+    request: CheckRequest, scopes: list[Scope] | None = None
+) -> tuple[list[ScopeRun], list[str]]:
+    """`prepare` (unless done), then one check over every backend per scope; notes for stderr."""
     from guardrails.cache import for_plan
     from guardrails.engine import check_paths
 
-    settings, plan, files = prepared or prepare(request)
-    cache = for_plan(plan, request.cache_dir) if request.use_cache else None
+    scopes = scopes if scopes is not None else prepare(request)
     bar = request.progress or (lambda files: contextlib.nullcontext(None))
-    with bar(len(files)) as advance:
-        result = check_paths(plan, files, request.jobs, cache, advance)
-    notes = [f"warning: {cache.warning}"] if cache is not None and cache.warning else []
-    return settings, plan, files, result, notes
+    runs, notes = [], []
+    with bar(sum(len(scope.files) for scope in scopes)) as advance:
+        for scope in scopes:
+            cache = for_plan(scope.plan, request.cache_dir) if request.use_cache else None
+            result = check_paths(scope.plan, scope.files, request.jobs, cache, advance)
+            if cache is not None and cache.warning:
+                notes.append(f"warning: {cache.warning}")
+            runs.append(ScopeRun(scope, result))
+    return runs, list(dict.fromkeys(notes))
 
 
-def check(request: CheckRequest, prepared: Prepared | None = None) -> CheckResult:
+def check(request: CheckRequest, scopes: list[Scope] | None = None) -> CheckResult:
     """The pipeline: check, then baseline, policy ratchet and diff filter, then the summary.
 
-    `prepared` (from `prepare`) checks exactly those files, e.g. the ones `fix` just fixed."""
-    from guardrails import baseline as baselines
-
+    Each scope's own baseline, `policy-base` and `fail-on` apply to its files.
+    `scopes` (from `prepare`) checks exactly those files, e.g. the ones `fix` just fixed."""
     changes = None
     if request.diff_base:  # before the run: a bad ref or a missing git fails fast
         from guardrails import gitdiff
 
         changes = gitdiff.changed_lines(request.cwd, request.diff_base)
-    settings, plan, files, result, notes = run(request, prepared)
-    violations = result.violations
+    runs, notes = run(request, scopes)
+    violations: list[Violation] = []
+    suppressed: list[Violation] = []
+    hidden = stale = failing = files = 0
+    for scope_run in runs:
+        kept, quiet, counts = _after_the_run(request, scope_run, changes, notes)
+        violations += kept
+        suppressed += quiet
+        hidden, stale = hidden + counts[0], stale + counts[1]
+        fail_on = request.fail_on or scope_run.scope.settings.fail_on
+        failing += Summary.of(kept, 0, fail_on).failing
+        files += scope_run.result.files
+    violations.sort(key=Violation.sort_key)
+    suppressed.sort(key=Violation.sort_key)
+    top = runs[0].scope
+    fail_on = request.fail_on or top.settings.fail_on
+    summary = Summary.of(violations, files, fail_on, hidden, stale, len(suppressed))
+    summary = dataclasses.replace(summary, failing=failing)
+    all_files = [path for scope_run in runs for path in scope_run.scope.files]
+    plan = _shown_plan([scope_run.scope for scope_run in runs])
+    return CheckResult(top.settings, plan, all_files, violations, summary, suppressed, notes)
+
+
+def _after_the_run(
+    request: CheckRequest,
+    scope_run: ScopeRun,
+    changes: gitdiff.Changes | None,
+    notes: list[str],
+) -> tuple[list[Violation], list[Violation], tuple[int, int]]:
+    """One scope's findings after its baseline, policy ratchet and the diff filter."""
+    from guardrails import baseline as baselines
+
+    settings, plan, files = scope_run.scope.settings, scope_run.scope.plan, scope_run.scope.files
+    violations = scope_run.result.violations
     hidden = stale = 0
     baseline_path = request.baseline or settings.baseline
     if baseline_path is not None:
@@ -159,13 +212,29 @@ def check(request: CheckRequest, prepared: Prepared | None = None) -> CheckResul
 
         weakened = ratchet.findings(settings, plan, files, policy_base, request.approved)
         violations = sorted(violations + weakened, key=Violation.sort_key)
-    suppressed = result.suppressed
+    suppressed = scope_run.result.suppressed
     if changes is not None:
         violations = [v for v in violations if _changed(changes, v)]
         suppressed = [v for v in suppressed if _changed(changes, v)]
-    fail_on = request.fail_on or settings.fail_on
-    summary = Summary.of(violations, result.files, fail_on, hidden, stale, len(suppressed))
-    return CheckResult(settings, plan, files, violations, summary, suppressed, notes)
+    return violations, suppressed, (hidden, stale)
+
+
+def _shown_plan(scopes: Sequence[Scope]) -> Plan:
+    """The invocation's plan with every scope's active rules: what reports list (SARIF's
+    rules, the agent output's rule texts)."""
+    top = scopes[0].plan
+    if len(scopes) == 1:
+        return top
+    rules = {rule.id: rule for scope in reversed(scopes) for rule in scope.plan.rules}
+    rules.update({rule.id: rule for rule in top.rules})
+    known = frozenset().union(*(scope.plan.known_ids for scope in scopes))
+    plugins = tuple(dict.fromkeys(p for scope in scopes for p in scope.plan.plugins))
+    return dataclasses.replace(
+        top,
+        rules=tuple(rules[rule_id] for rule_id in sorted(rules)),
+        known_ids=known,
+        plugins=plugins,
+    )
 
 
 def fix(
@@ -180,23 +249,23 @@ def fix(
     """
     from guardrails.fixer import FixReport, fix_paths
 
-    prepared = prepare(request)
-    _, plan, files = prepared
+    scopes = prepare(request)
     report = report if report is not None else FixReport()
-    fix_paths(
-        plan,
-        files,
-        unsafe=unsafe,
-        diff=diff,
-        jobs=request.jobs,
-        report=report,
-        # the user named these paths; an agent's are contained; links out stay refused
-        named_outside=not request.contained,
-        final=False,
-    )
+    for scope in scopes:
+        fix_paths(
+            scope.plan,
+            scope.files,
+            unsafe=unsafe,
+            diff=diff,
+            jobs=request.jobs,
+            report=report,
+            # the user named these paths; an agent's are contained; links out stay refused
+            named_outside=not request.contained,
+            final=False,
+        )
     if diff:
         return report, None
-    remaining = check(request, prepared)
+    remaining = check(request, scopes)
     report.remaining = remaining.violations
     return report, remaining
 

@@ -7,9 +7,11 @@ as the runner requires (`%`, CR, LF everywhere; `:` and `,` in properties).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TextIO
 
 from guardrails.model import Violation
+from guardrails.paths import project_path
 from guardrails.report import Summary, printable
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -25,12 +27,17 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(violations: list[Violation], summary: Summary, out: TextIO) -> None:
+def render(
+    violations: list[Violation], summary: Summary, out: TextIO, base: Path | None = None
+) -> None:
+    """`base` is the repository root: GitHub resolves an annotation's file from there,
+    whichever folder the check ran in (display paths are relative to that folder)."""
     for v in violations:
+        shown = project_path(v.path, base) if base is not None else v.path
         props = ",".join(
             f"{key}={_property(str(value))}"
             for key, value in (
-                ("file", v.path),
+                ("file", shown),
                 ("line", v.line),
                 ("col", v.column),
                 ("endLine", v.end_line),
