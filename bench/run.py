@@ -136,9 +136,9 @@ def copy_corpus(source: Path, target: Path) -> tuple[int, int]:
 def ruff_families() -> list[str]:
     """The Ruff rule families (letter prefixes) of the codes guardrails maps."""
     from guardrails.config import load_settings
-    from guardrails.plan import build_plan
+    from guardrails.plugins import load_plan
 
-    plan = build_plan(load_settings(Path.cwd(), isolated=True))
+    plan = load_plan(load_settings(Path.cwd(), isolated=True))
     codes = {code for rule in plan.rules for code in rule.ruff_codes}
     return sorted({code.rstrip("0123456789") for code in codes})
 

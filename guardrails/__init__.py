@@ -8,10 +8,9 @@ The public API for plugin authors is re-exported here::
 from __future__ import annotations
 
 from guardrails._version import __version__
-from guardrails.backends.ruff import RuffMapping
 from guardrails.cst.rule import CstRule, RuleContext
 from guardrails.hookspecs import hookimpl
-from guardrails.model import Edit, Example, Fix, Option, RuleMeta, Violation
+from guardrails.model import Edit, Example, Fix, Option, RuffMapping, RuleMeta, Violation
 
 __all__ = [
     "CstRule",

@@ -30,12 +30,11 @@ from guardrails.backends.ruff import start_ruff
 from guardrails.backends.semgrep import start_semgrep
 from guardrails.cache import Cache
 from guardrails.checker import CrashedFile, check_file, crashed, make_violation
-from guardrails.config import Settings
 from guardrails.diagnostics import ALWAYS_ON, PARSE_ERROR
 from guardrails.fingerprint import with_fingerprints
 from guardrails.isolation import check_isolated, exit_when_orphaned, interrupts_deferred
 from guardrails.model import FileResult, RuleMeta, Violation
-from guardrails.plan import Plan, build_plan
+from guardrails.plan import Plan
 from guardrails.source import SourceFile, load
 from guardrails.typed import surroundings_typed
 
@@ -43,11 +42,11 @@ from guardrails.typed import surroundings_typed
 _WORKER_PLAN: list[Plan] = []  # one entry per worker process, set by the initializer
 
 
-def _init_worker(settings: Settings, parent: int) -> None:
+def _init_worker(plan: Plan, parent: int) -> None:
     threading.Thread(target=exit_when_orphaned, args=(parent,), daemon=True).start()
     faulthandler.disable()  # a crash is reported as a finding, not as a stack dump
     interrupts.watch(worker=True)  # a rule's own KeyboardInterrupt is a finding, a real one is not
-    _WORKER_PLAN.append(build_plan(settings))
+    _WORKER_PLAN.append(plan)  # inherited by the fork (pickled only where there is no fork)
     # Imports and the plan live as long as the worker: keep them out of every
     # later collection's traversal.
     gc.freeze()
@@ -202,7 +201,7 @@ def _libcst_pass(
         max_workers=jobs,
         mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
-        initargs=(plan.settings, os.getpid()),
+        initargs=(plan, os.getpid()),
     )
     order = largest_first(files)
     try:

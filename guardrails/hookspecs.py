@@ -37,8 +37,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from guardrails.backends.ruff import RuffMapping
     from guardrails.cst.rule import CstRule
+    from guardrails.model import RuffMapping
 
 PROJECT = "guardrails"
 

@@ -275,7 +275,7 @@ def _agents_md(pending: Pending, fresh_config: bool) -> str:
     """
     from guardrails import docs_gen
     from guardrails.config import load_settings
-    from guardrails.plan import build_plan
+    from guardrails.plugins import load_plan
 
     relative = Path("AGENTS.md")
     root = pending.root
@@ -283,7 +283,7 @@ def _agents_md(pending: Pending, fresh_config: bool) -> str:
     settings = (
         load_settings(root, isolated=True) if fresh_config else load_settings(root, config=config)
     )
-    plan = build_plan(settings)
+    plan = load_plan(settings)
     section = docs_gen.agents_md_section([rule.meta for rule in plan.rules])
     existing = pending.read(relative) or ""
     merged = docs_gen.merge_agents_md(existing, section)

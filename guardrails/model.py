@@ -220,3 +220,18 @@ class FileResult:
 
 
 _VIOLATION_FIELDS = dataclasses.fields(Violation)
+
+
+@dataclass(frozen=True)
+class RuffMapping:
+    """Ruff codes that back a guardrails rule (returned by `guardrails_ruff_mappings`).
+
+    With `meta`, the mapping defines a new Ruff-backed rule; without it, the
+    codes are added to an existing rule id (from any plugin), e.g. an org
+    backing the built-in SEC006 with Ruff's S608 as well. A declaration only:
+    it lives here so that plugins importing it do not load the Ruff backend.
+    """
+
+    rule_id: str
+    codes: tuple[str, ...]
+    meta: RuleMeta | None = None

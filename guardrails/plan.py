@@ -15,7 +15,6 @@ from guardrails.config import Settings
 from guardrails.discovery import DEFAULT_EXCLUDES, Discovery, glob_match
 from guardrails.errors import ConfigError
 from guardrails.model import Option, RuleMeta
-from guardrails.plugins import build_registry
 from guardrails.precedence import closure
 from guardrails.registry import ActiveRule, PluginInfo, Registry, select_rules
 
@@ -85,9 +84,11 @@ def _severity_order(item: tuple[str, str]) -> int:
     return -1 if item[0] == "ALL" else len(item[0])
 
 
-def build_plan(settings: Settings, registry: Registry | None = None) -> Plan:
-    """Validate ids and options against the registry; pick the active rules."""
-    registry = registry or build_registry(settings)
+def build_plan(settings: Settings, registry: Registry) -> Plan:
+    """Validate ids and options against the registry; pick the active rules.
+
+    Pure: the registry comes from `plugins.build_registry` (or `plugins.load_plan`
+    does both), so the plan, and a worker that only needs it, loads no plugin."""
     names = ("select", "extend-select", "ignore")
     for index, layer in enumerate(settings.layers):
         prefix = "--" if index > 0 else ""

@@ -15,20 +15,22 @@ import sys
 from collections.abc import Iterable, Sequence
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from guardrails import hookspecs, interrupts
-from guardrails.backends.ruff import RuffMapping
 from guardrails.backends.semgrep import load_rule_dir
 from guardrails.config import Settings
 from guardrails.cst.rule import CstRule
 from guardrails.cst.runner import handlers_of
 from guardrails.diagnostics import ALWAYS_ON, ENGINE_RULES
 from guardrails.errors import PluginError
-from guardrails.model import BUILTIN_CATEGORIES, RULE_ID, SEVERITIES, RuleMeta
+from guardrails.model import BUILTIN_CATEGORIES, RULE_ID, SEVERITIES, RuffMapping, RuleMeta
 from guardrails.registry import PluginInfo, Registry
+
+if TYPE_CHECKING:
+    from guardrails.plan import Plan
 
 BUILTIN_PLUGIN = "guardrails.rules"
 ENTRY_POINT_GROUP = "guardrails"
@@ -311,3 +313,10 @@ def _add_ruff_mappings(pm: pluggy.PluginManager, registry: Registry, claim: _Cla
                 )
         codes = registry.ruff_codes.get(mapping.rule_id, ())
         registry.ruff_codes[mapping.rule_id] = tuple(dict.fromkeys(codes + mapping.codes))
+
+
+def load_plan(settings: Settings, extra: Sequence[tuple[str, Any]] = ()) -> Plan:
+    """The plugins `settings` name loaded, then the plan of active rules."""
+    from guardrails.plan import build_plan
+
+    return build_plan(settings, build_registry(settings, extra))

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from guardrails.config import Settings, find_config, load_settings
 from guardrails.discovery import Discovery, resolved
-from guardrails.plan import Plan, build_plan, discovery_for
+from guardrails.plan import Plan, discovery_for
+from guardrails.plugins import load_plan
 from guardrails.registry import SelectionLayer
 
 
@@ -67,7 +68,7 @@ def scopes_for(
         if scope is None:
             assert config is not None  # None is the invocation's own scope
             settings = load_settings(config.parent, config=config, cli=selection)
-            scope = by_config[config] = Scope(settings, build_plan(settings))
+            scope = by_config[config] = Scope(settings, load_plan(settings))
             exclusions[config] = discovery_for(settings)
         walked = force_exclude or str(resolved(path)) not in explicit
         if config in exclusions and walked and exclusions[config].excluded(path):

@@ -28,6 +28,7 @@ from guardrails.diagnostics import ENGINE_RULES, RULE_CRASH
 from guardrails.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from guardrails.model import RuleMeta, Violation
 from guardrails.plan import Plan, build_plan
+from guardrails.plugins import load_plan
 from guardrails.registry import SelectionLayer
 from guardrails.report import Summary
 
@@ -106,7 +107,7 @@ def prepare(request: CheckRequest) -> list[Scope]:
     if request.jobs < 0:
         raise UsageError("--jobs must be 0 (all cores) or a positive number")
     settings = settings_for(request)
-    plan = build_plan(settings)
+    plan = load_plan(settings)
     if request.contained:
         files = project_files(settings, request.paths)
     else:
@@ -290,7 +291,7 @@ class AgentCheck:
 def project(cwd: Path) -> tuple[Settings, Plan]:
     """The configuration and active rules of the project around `cwd`."""
     settings = load_settings(cwd)
-    return settings, build_plan(settings)
+    return settings, load_plan(settings)
 
 
 def rule_metas(plan: Plan) -> dict[str, RuleMeta]:

@@ -37,12 +37,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guardrails.backends.ruff import RuffMapping
 from guardrails.config import Settings
 from guardrails.cst.rule import CstRule
 from guardrails.engine import check_paths
 from guardrails.hookspecs import hookimpl
-from guardrails.model import Example, RuleMeta, Violation
+from guardrails.model import Example, RuffMapping, RuleMeta, Violation
 from guardrails.paths import display_path
 from guardrails.plan import build_plan
 from guardrails.plugins import autoload_enabled, build_registry

@@ -60,9 +60,9 @@ from guardrails.rules.security.sec012_bind_all_interfaces import BindAllInterfac
 from guardrails.rules.security.sec013_permissive_file_mode import PermissiveFileMode
 from guardrails.rules.security.sec016_secret_in_log import SecretInLog
 
-from guardrails.backends.ruff import RuffMapping
 from guardrails.cst.rule import CstRule
 from guardrails.hookspecs import hookimpl
+from guardrails.model import RuffMapping
 
 CATEGORIES = ("security", "observability", "reliability", "architecture")
 """The folders rules live in, one per built-in category."""

@@ -19,7 +19,7 @@ from guardrails.config import Settings, load_settings
 from guardrails.engine import RunResult, check_paths
 from guardrails.errors import ConfigError
 from guardrails.foreign import FOREIGN_COMMENT, covers, parse_comment
-from guardrails.plan import build_plan
+from guardrails.plugins import load_plan
 from guardrails.ratchet import _config_weakenings
 from guardrails.registry import SelectionLayer
 
@@ -37,7 +37,7 @@ def check(
             layers=(SelectionLayer(select=select or None),),
             foreign_suppressions=kinds,
         )
-        return check_paths(build_plan(settings), [path], jobs=1)
+        return check_paths(load_plan(settings), [path], jobs=1)
 
 
 def pairs(found: list) -> set[tuple[str, int]]:
@@ -260,6 +260,6 @@ def test_turning_foreign_suppressions_on_weakens_the_policy(tmp_path: Path) -> N
     new = Settings(root=tmp_path, src=(tmp_path,), foreign_suppressions=("noqa",))
     config = tmp_path / "pyproject.toml"
     config.write_text("[tool.guardrails]\n")
-    found = _config_weakenings(old, build_plan(old), new, build_plan(new), config)
+    found = _config_weakenings(old, load_plan(old), new, load_plan(new), config)
     assert [w.key for w in found] == ["foreign-suppressions:noqa"]
-    assert _config_weakenings(new, build_plan(new), old, build_plan(old), config) == []
+    assert _config_weakenings(new, load_plan(new), old, load_plan(old), config) == []

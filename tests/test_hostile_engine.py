@@ -387,9 +387,9 @@ def test_gr003_names_the_plugin_for_every_kind_of_source(project, entry_point_pl
 
     # Built-in rules are labelled the same way, from the registry.
     from guardrails.config import load_settings
-    from guardrails.plan import build_plan
+    from guardrails.plugins import load_plan
 
-    plan = build_plan(load_settings(project.root.parent, isolated=True))
+    plan = load_plan(load_settings(project.root.parent, isolated=True))
     builtin = [r for r in plan.rules if r.impl and r.impl.__module__.startswith("guardrails.rules")]
     assert builtin and all(r.meta.plugin == "guardrails.rules" for r in builtin)
 

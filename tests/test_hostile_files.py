@@ -235,12 +235,12 @@ def test_file_in_another_encoding_is_checked_by_ruff_through_a_utf8_copy(project
 def test_file_ruff_cannot_read_is_gr001_naming_its_rules(project) -> None:
     from guardrails.backends.ruff import start_ruff
     from guardrails.config import load_settings
-    from guardrails.plan import build_plan
+    from guardrails.plugins import load_plan
     from guardrails.source import in_memory
 
     # read by the run, gone before Ruff reads it (E902)
     settings = load_settings(project.root, isolated=True)
-    plan = build_plan(settings)
+    plan = load_plan(settings)
     rules = [rule for rule in plan.rules if rule.id == "REL005"]
     gone = in_memory(project.root / "gone.py", project.root, (project.root,), b"X = 1\n")
     job = start_ruff(rules, [gone], project.root, lambda given: {"REL005"})

@@ -18,9 +18,8 @@ import guardrails.rules as pack
 import pytest
 import yaml
 
-from guardrails.backends.ruff import RuffMapping
 from guardrails.cst.rule import CstRule
-from guardrails.model import RuleMeta
+from guardrails.model import RuffMapping, RuleMeta
 
 RULES = Path(pack.__file__).resolve().parent
 SHARED = "_shared"

@@ -15,7 +15,7 @@ import libcst as cst
 
 from guardrails.checker import check_source
 from guardrails.config import load_settings
-from guardrails.plan import build_plan
+from guardrails.plugins import load_plan
 from guardrails.source import in_memory
 
 SOURCE = "\n".join(
@@ -29,7 +29,7 @@ SOURCE = "\n".join(
 
 
 def test_a_checked_tree_leaves_no_cyclic_garbage(tmp_path: Path) -> None:
-    plan = build_plan(load_settings(tmp_path, isolated=True))
+    plan = load_plan(load_settings(tmp_path, isolated=True))
     path = tmp_path / "service.py"
     gc.collect()
     gc.disable()

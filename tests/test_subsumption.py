@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from guardrails.backends.ruff import RuffMapping
-from guardrails.model import Edit, Example, Fix, RuleMeta, Violation
+from guardrails.model import Edit, Example, Fix, RuffMapping, RuleMeta, Violation
 from guardrails.precedence import closure, logical_starts, subsume
 from guardrails.registry import Registry, SelectionLayer, select_rules
 from guardrails.testing import assert_findings, run

@@ -20,7 +20,6 @@ import shlex
 import signal
 import tempfile
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,7 @@ from guardrails.backends.process import (
     where_missing,
 )
 from guardrails.diagnostics import PARSE_ERROR
-from guardrails.model import Edit, Fix, RuleMeta, Violation
+from guardrails.model import Edit, Fix, Violation
 from guardrails.registry import ActiveRule
 from guardrails.source import SourceFile
 
@@ -43,20 +42,6 @@ BACKEND = "ruff"
 IO_ERROR = "E902"  # Ruff's code for a file it could not read; always selected
 MAX_CRASHING_FILES = 4
 """More files than this that Ruff crashes on alone: Ruff is broken, not the files."""
-
-
-@dataclass(frozen=True)
-class RuffMapping:
-    """Ruff codes that back a guardrails rule.
-
-    With `meta`, the mapping defines a new Ruff-backed rule; without it, the
-    codes are added to an existing rule id (from any plugin), e.g. an org
-    backing the built-in SEC006 with Ruff's S608 as well.
-    """
-
-    rule_id: str
-    codes: tuple[str, ...]
-    meta: RuleMeta | None = None
 
 
 class RuffJob:

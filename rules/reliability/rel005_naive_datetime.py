@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from guardrails.backends.ruff import RuffMapping
-from guardrails.model import Example, RuleMeta
+from guardrails.model import Example, RuffMapping, RuleMeta
 
 NAIVE_DATETIME = RuleMeta(
     id="REL005",
