@@ -19,8 +19,8 @@ from pathlib import Path
 
 import libcst as cst
 
-from guardrails.checker import collector_paused, unvalidated_parse
-from guardrails.engine import largest_first, pool_chunk
+from guardrails.backends.libcst.checker import collector_paused, unvalidated_parse
+from guardrails.backends.libcst.workers import pool_chunk
 
 
 def parse(path: str) -> int:
@@ -38,7 +38,8 @@ def main() -> None:
     parser.add_argument("root", type=Path)
     args = parser.parse_args()
     paths = sorted(p for p in args.root.rglob("*.py") if p.is_file())
-    files = [str(paths[index]) for index in largest_first(paths)]
+    # largest first, as the LibCST pass hands files to its workers
+    files = [str(path) for path in sorted(paths, key=lambda p: -p.stat().st_size)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=args.jobs, mp_context=multiprocessing.get_context(method), initializer=gc.freeze

@@ -139,7 +139,7 @@ def ruff_families() -> list[str]:
     from guardrails.plugins import load_plan
 
     plan = load_plan(load_settings(Path.cwd(), isolated=True))
-    codes = {code for rule in plan.rules for code in rule.ruff_codes}
+    codes = {code for rule in plan.rules for code in rule.implementation("ruff") or ()}
     return sorted({code.rstrip("0123456789") for code in codes})
 
 

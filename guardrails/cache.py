@@ -38,8 +38,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from guardrails import backends
 from guardrails._version import __version__
-from guardrails.backends.process import backend_identities
 from guardrails.discovery import read_source
 from guardrails.model import Edit, Fix, Violation
 from guardrails.project import declared_entry_modules
@@ -79,12 +79,27 @@ def code_digest(module_names: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
+def _identity(value: Any) -> Any:
+    """How a backend's implementation of a rule enters the run key: a class by its
+    qualified name (its module's code is digested separately), data as data."""
+    if isinstance(value, type):
+        return f"{value.__module__}.{value.__qualname__}"
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)
+    return repr(value)
+
+
 def run_key(plan: Any, plugins: Sequence[Any]) -> str:
     """A digest of everything besides a file's bytes that decides its findings."""
     settings = plan.settings
     modules = (
         ["guardrails", "guardrails.rules"]
-        + [m for r in plan.rules if r.impl is not None for m in (r.impl.__module__,)]
+        + [
+            module
+            for r in plan.rules
+            for impl in r.implementations.values()
+            if (module := getattr(impl, "__module__", None))
+        ]
         + [p.name for p in plugins]
     )
     state = {
@@ -97,8 +112,11 @@ def run_key(plan: Any, plugins: Sequence[Any]) -> str:
                 r.id,
                 r.severity,
                 sorted((k, repr(v)) for k, v in r.options.items()),
-                r.ruff_codes,
-                json.dumps(r.semgrep, sort_keys=True, default=str),
+                json.dumps(
+                    {name: impl for name, impl in sorted(r.implementations.items())},
+                    sort_keys=True,
+                    default=_identity,
+                ),
                 r.meta.subsumes,
                 r.meta.foreign_codes,
             )
@@ -111,7 +129,7 @@ def run_key(plan: Any, plugins: Sequence[Any]) -> str:
         "entry_points": sorted(declared_entry_modules(settings.root)),
         # a new ruff or semgrep (another path, a replaced binary, an upgrade
         # behind a shim) can find other things in the same bytes
-        "backends": backend_identities(plan.rules),
+        "backends": backends.identities(plan.rules),
         "max_file_size": getattr(settings, "max_file_size", None),
         "foreign_suppressions": getattr(settings, "foreign_suppressions", ()),
     }

@@ -9,51 +9,27 @@ once for every backend alike.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import dataclasses
 import datetime
-import faulthandler
-import functools
-import gc
-import multiprocessing
 import os
 import tempfile
-import threading
 from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guardrails import foreign, interrupts, precedence, suppressions
-from guardrails.backends.ruff import start_ruff
-from guardrails.backends.semgrep import start_semgrep
+from guardrails import backends, foreign, precedence, suppressions
+from guardrails.backends.libcst.checker import CrashedFile
+from guardrails.backends.libcst.workers import libcst_pass
 from guardrails.cache import Cache
-from guardrails.checker import CrashedFile, check_file, crashed, make_violation
 from guardrails.diagnostics import ALWAYS_ON, PARSE_ERROR
 from guardrails.fingerprint import with_fingerprints
-from guardrails.isolation import check_isolated, exit_when_orphaned, interrupts_deferred
 from guardrails.model import FileResult, RuleMeta, Violation
 from guardrails.plan import Plan
+from guardrails.registry import make_violation
 from guardrails.source import SourceFile, load
 from guardrails.typed import surroundings_typed
-
-# --------------------------------------------------------------- parallel run
-_WORKER_PLAN: list[Plan] = []  # one entry per worker process, set by the initializer
-
-
-def _init_worker(plan: Plan, parent: int) -> None:
-    threading.Thread(target=exit_when_orphaned, args=(parent,), daemon=True).start()
-    faulthandler.disable()  # a crash is reported as a finding, not as a stack dump
-    interrupts.watch(worker=True)  # a rule's own KeyboardInterrupt is a finding, a real one is not
-    _WORKER_PLAN.append(plan)  # inherited by the fork (pickled only where there is no fork)
-    # Imports and the plan live as long as the worker: keep them out of every
-    # later collection's traversal.
-    gc.freeze()
-
-
-def _check_in_worker(source: SourceFile) -> FileResult:
-    return check_file(_WORKER_PLAN[0], source)
 
 
 @dataclass
@@ -71,9 +47,6 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-_BACKEND_PRIORITY = {"libcst": 0, "semgrep": 1, "ruff": 2, "engine": 3}
-
-
 def _dedupe(violations: list[Violation]) -> list[Violation]:
     """One finding per rule and line when several backends report it.
 
@@ -84,14 +57,14 @@ def _dedupe(violations: list[Violation]) -> list[Violation]:
     best: dict[tuple[str, int], int] = {}
     for v in violations:
         key = (v.rule_id, v.line)
-        rank = _BACKEND_PRIORITY.get(v.backend, 9)
+        rank = backends.priority(v.backend)
         best[key] = min(best.get(key, rank), rank)
     seen: set[tuple[str, int, int, str]] = set()
     kept = []
     for v in violations:
         # Two rules crashing on one node are two GR003s: their messages name the rules.
         exact = (v.rule_id, v.line, v.column, v.message if v.rule_id in ALWAYS_ON else "")
-        if _BACKEND_PRIORITY.get(v.backend, 9) != best[(v.rule_id, v.line)] or exact in seen:
+        if backends.priority(v.backend) != best[(v.rule_id, v.line)] or exact in seen:
             continue
         seen.add(exact)
         kept.append(v)
@@ -108,7 +81,7 @@ def finalize(
     """Merge a file's findings from every backend; apply rule scope and suppressions.
 
     Source lines come from the file's one decoding, whichever backend found it."""
-    applicable = {r.id for r in plan.rules_for(source.relative)}
+    applicable = plan.applicable_ids(source.relative)
     merged = list(result.violations)
     merged += [
         v
@@ -156,105 +129,6 @@ def finalize(
 
 Progress = Callable[[int], None]
 """Called with how many more files are finished (all cached ones at once)."""
-
-
-def largest_first(sources: Sequence[SourceFile]) -> list[int]:
-    """Indexes of `sources`, largest file first: how a process pool should take them.
-
-    Work handed out in file order can end with one worker still parsing a
-    big file while the others idle; largest first, the last pieces of work
-    are the smallest files, so the workers finish together.
-    """
-
-    def size(index: int) -> int:
-        return len(sources[index].data or b"")
-
-    return sorted(range(len(sources)), key=lambda index: (-size(index), index))
-
-
-def pool_chunk(files: int, jobs: int) -> int:
-    """Files per task sent to a worker: few round trips, yet a short tail."""
-    return max(1, min(16, files // (jobs * 8)))
-
-
-@contextlib.contextmanager
-def _libcst_pass(
-    plan: Plan, files: Sequence[SourceFile], jobs: int
-) -> Iterator[Iterator[tuple[int, FileResult]]]:
-    """Start the LibCST pass; yields (index in `files`, result) as results come.
-
-    Files are never checked in this process: a native crash (LibCST's parser
-    overflowing its stack) would end the run. Small runs go to one forked
-    child (`isolation.py`); in parallel runs the workers start on entry, so
-    whatever the caller does before reading the results (starting Semgrep
-    and Ruff) overlaps with them, and a crashed worker costs its file only:
-    the files the broken pool did not finish are checked again by `jobs`
-    forked children, each taking its share in order, which pins each crash
-    on its file.
-    """
-    if jobs <= 1 or len(files) < 4 * jobs:
-        with _isolated(plan, files) as results:
-            yield results
-        return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_init_worker,
-        initargs=(plan, os.getpid()),
-    )
-    order = largest_first(files)
-    try:
-        with interrupts_deferred():  # workers are forked here: see `interrupts_deferred`
-            results = pool.map(
-                _check_in_worker,
-                [files[index] for index in order],
-                chunksize=pool_chunk(len(files), jobs),
-            )
-        yield _recovering(plan, files, order, results, jobs)
-    except BaseException:
-        # e.g. Semgrep missing: report it now, not after the whole pass
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-
-
-def _recovering(
-    plan: Plan,
-    files: Sequence[SourceFile],
-    order: Sequence[int],
-    results: Iterator[FileResult],
-    jobs: int,
-) -> Iterator[tuple[int, FileResult]]:
-    """The pool's results in `order`; after a worker failed, the rest checked in isolation.
-
-    A dead worker breaks the whole pool (BrokenProcessPool); a result that
-    cannot be sent back raises for its file. Either way the files without
-    a result go through `check_isolated`, which pins the failure on its file.
-    """
-    done = 0
-    try:
-        for result in results:
-            yield order[done], result
-            done += 1
-    # guardrails: ignore[OBS006] passed on: the rerun reports the failure as a finding on its file
-    except Exception:  # BrokenProcessPool, or a worker's error (a result it could not send)
-        rest = order[done:]
-        with _isolated(plan, [files[index] for index in rest], jobs) as retried:
-            for position, result in retried:
-                yield rest[position], result
-
-
-@contextlib.contextmanager
-def _isolated(
-    plan: Plan, files: Sequence[SourceFile], jobs: int = 1
-) -> Iterator[Iterator[tuple[int, FileResult]]]:
-    """`files` checked by `jobs` forked children; the results iterator closes on exit."""
-    results = check_isolated(functools.partial(check_file, plan), files, crashed, jobs)
-    try:
-        yield results
-    finally:
-        results.close()  # ends a child still checking when the caller stopped early
 
 
 def _unchecked(plan: Plan, files: Sequence[SourceFile]) -> dict[int, list[Violation]]:
@@ -377,12 +251,6 @@ def _check_uncached(
     if not files:
         return
     jobs = jobs or default_jobs()
-    by_given = {str(source.path): source for source in files}
-
-    def applicable(given: str) -> set[str]:
-        """Ids of the rules that apply to a file (`per-file-ignores`, test paths)."""
-        return {r.id for r in plan.rules_for(by_given[given].relative)}
-
     started: list[Any] = []
     waiting: dict[int, FileResult] = {}  # LibCST results waiting for Semgrep and Ruff
     external: dict[str, list[Violation]] | None = None
@@ -404,36 +272,27 @@ def _check_uncached(
 
     # the UTF-8 copies live until Semgrep and Ruff are done with them
     with _as_utf8(files) as readable:
-        by_given.update((str(source.path), source) for source in readable)
         try:
-            with _libcst_pass(plan, files, jobs) as pending:
-                for job in (
-                    # Semgrep's workers busy-wait when the cores are taken: while the LibCST
-                    # pool keeps them busy, a quarter of them is its fair share (measured).
-                    start_semgrep(
-                        plan.rules,
-                        readable,
-                        Path.cwd(),
-                        max(1, jobs // 4),
-                        plan.settings.root,
-                        plan.settings.max_file_size,
-                        applicable,
-                    ),
-                    start_ruff(plan.rules, readable, Path.cwd(), applicable),
-                ):
+            with libcst_pass(plan, files, jobs) as pending:
+                # every other backend checks the batch while the pass runs; Semgrep's
+                # workers busy-wait when the cores are taken, so while the LibCST pool
+                # keeps them busy a quarter of them is their fair share (measured)
+                share = max(1, jobs // 4)
+                for name in backends.NAMES:
+                    job = backends.backend(name).start(plan, readable, Path.cwd(), share)
                     if job is not None:
                         started.append(job)
                 for index, result in pending:
                     waiting[index] = result
                     progress(1)
-                    if external is None and all(job.job.done() for job in started):
+                    if external is None and all(job.done() for job in started):
                         external = _collect(started)
                     if external is not None:
                         yield from finish(external)
             yield from finish(external if external is not None else _collect(started))
         finally:
             for job in started:
-                job.job.close()
+                job.close()
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ rules with their effective severity and options.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from guardrails.config import Settings
@@ -27,6 +27,8 @@ class Plan:
     rules: tuple[ActiveRule, ...]
     known_ids: frozenset[str]
     plugins: tuple[PluginInfo, ...] = ()
+    # rule id -> other linters' codes its backends add (`Registry.foreign_codes`)
+    backend_codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @functools.cached_property
     def subsumes(self) -> dict[str, frozenset[str]]:
@@ -36,12 +38,19 @@ class Plan:
     @functools.cached_property
     def foreign_codes(self) -> dict[str, frozenset[str]]:
         """Each active rule's `# noqa`/`# nosec` codes: declared ones and mapped Ruff codes."""
-        codes = {r.id: frozenset((*r.meta.foreign_codes, *r.ruff_codes)) for r in self.rules}
+        codes = {
+            r.id: frozenset((*r.meta.foreign_codes, *self.backend_codes.get(r.id, ())))
+            for r in self.rules
+        }
         return {rule_id: found for rule_id, found in codes.items() if found}
 
     def is_test(self, relative: str) -> bool:
         """Whether a root-relative path is test code (`test-paths`)."""
         return any(glob_match(p, relative) for p in self.settings.test_paths)
+
+    def applicable_ids(self, relative: str) -> set[str]:
+        """Ids of the active rules that apply to a root-relative path."""
+        return {r.id for r in self.rules_for(relative)}
 
     def rules_for(self, relative: str, is_test: bool | None = None) -> list[ActiveRule]:
         """Active rules that apply to this root-relative path.
@@ -127,13 +136,16 @@ def build_plan(settings: Settings, registry: Registry) -> Plan:
                 meta,
                 severity,
                 options,
-                registry.impls.get(rule_id),
-                tuple(registry.semgrep.get(rule_id, ())),
-                registry.semgrep_triggers.get(rule_id, ()),
-                registry.ruff_codes.get(rule_id, ()),
+                registry.implementations_of(rule_id),
             )
         )
-    return Plan(settings, tuple(rules), frozenset(registry.rules), tuple(registry.plugins))
+    return Plan(
+        settings,
+        tuple(rules),
+        frozenset(registry.rules),
+        tuple(registry.plugins),
+        dict(registry.foreign_codes),
+    )
 
 
 def discovery_for(settings: Settings) -> Discovery:

@@ -9,24 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import importlib
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from importlib import metadata as importlib_metadata
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from guardrails import hookspecs, interrupts
-from guardrails.backends.semgrep import load_rule_dir
+from guardrails import backends, hookspecs, interrupts
 from guardrails.config import Settings
-from guardrails.cst.rule import CstRule
-from guardrails.cst.runner import handlers_of
 from guardrails.diagnostics import ALWAYS_ON, ENGINE_RULES
 from guardrails.errors import PluginError
-from guardrails.model import BUILTIN_CATEGORIES, RULE_ID, SEVERITIES, RuffMapping, RuleMeta
+from guardrails.model import BUILTIN_CATEGORIES, RULE_ID, SEVERITIES, RuleMeta
 from guardrails.registry import PluginInfo, Registry
 
 if TYPE_CHECKING:
@@ -207,9 +204,9 @@ def build_registry(settings: Settings, extra: Sequence[tuple[str, Any]] = ()) ->
         for meta in ENGINE_RULES:
             registry.add(meta)
         claim = _Claims(registry, _categories(pm))
-        _add_cst_rules(pm, registry, claim)
-        _add_semgrep_rules(pm, registry, claim)
-        _add_ruff_mappings(pm, registry, claim)
+        results = functools.partial(_call_each, pm)
+        for name in backends.NAMES:  # each backend reads its own hooks
+            backends.backend(name).declare(results, registry, claim)
     return registry
 
 
@@ -239,80 +236,6 @@ class _Claims:
                 f"rule id {meta.id} is defined twice: by plugin {owner!r} and by plugin {plugin!r}"
             )
         return meta
-
-
-def _add_cst_rules(pm: pluggy.PluginManager, registry: Registry, claim: _Claims) -> None:
-    for plugin, classes in _call_each(pm, "guardrails_rules"):
-        for cls in classes:
-            if not (isinstance(cls, type) and issubclass(cls, CstRule)):
-                raise PluginError(
-                    f"plugin {plugin!r}: guardrails_rules returned {cls!r}, "
-                    "which is not a guardrails.CstRule subclass"
-                )
-            meta = claim(getattr(cls, "META", None), plugin)
-            try:
-                handlers_of(cls)
-            except ValueError as exc:
-                raise PluginError(f"plugin {plugin!r}: rule {meta.id}: {exc}") from None
-            # Read for every file by the engine: a wrong type would fail there for all rules.
-            for attribute, kind, wanted in (
-                ("TRIGGERS", str, "strings"),
-                ("METADATA_DEPENDENCIES", type, "LibCST metadata provider classes"),
-            ):
-                value = getattr(cls, attribute)
-                if not isinstance(value, (tuple, list)) or not all(
-                    isinstance(item, kind) for item in value
-                ):
-                    raise PluginError(
-                        f"plugin {plugin!r}: rule {meta.id}: {attribute} must be a tuple "
-                        f"of {wanted}"
-                    )
-            registry.add(dataclasses.replace(meta, backend="libcst"), cls)
-
-
-def _add_semgrep_rules(pm: pluggy.PluginManager, registry: Registry, claim: _Claims) -> None:
-    for plugin, directories in _call_each(pm, "guardrails_semgrep_rule_dirs"):
-        for directory in directories:
-            metas, rules, triggers = load_rule_dir(Path(directory), plugin)
-            for rule_id, meta in sorted(metas.items()):
-                registry.add(claim(meta, plugin))
-                registry.semgrep[rule_id] = rules[rule_id]
-                registry.semgrep_triggers[rule_id] = triggers[rule_id]
-
-
-def _add_ruff_mappings(pm: pluggy.PluginManager, registry: Registry, claim: _Claims) -> None:
-    """Ruff-backed rules first, then codes added to any rule; a code backs one rule only."""
-    mappings: list[tuple[str, RuffMapping]] = []
-    for plugin, provided in _call_each(pm, "guardrails_ruff_mappings"):
-        for mapping in provided:
-            if not isinstance(mapping, RuffMapping) or not mapping.codes:
-                raise PluginError(
-                    f"plugin {plugin!r}: guardrails_ruff_mappings must return RuffMapping "
-                    "objects with at least one code"
-                )
-            if mapping.meta is not None:
-                if mapping.meta.id != mapping.rule_id:
-                    raise PluginError(
-                        f"plugin {plugin!r}: RuffMapping({mapping.rule_id!r}) carries the "
-                        f"metadata of {mapping.meta.id}"
-                    )
-                registry.add(claim(dataclasses.replace(mapping.meta, backend="ruff"), plugin))
-            mappings.append((plugin, mapping))
-    owners: dict[str, str] = {}
-    for plugin, mapping in mappings:
-        if registry.get(mapping.rule_id) is None:
-            raise PluginError(
-                f"plugin {plugin!r}: Ruff codes {', '.join(mapping.codes)} map to unknown "
-                f"rule id {mapping.rule_id}"
-            )
-        for code in mapping.codes:
-            if owners.setdefault(code, mapping.rule_id) != mapping.rule_id:
-                raise PluginError(
-                    f"Ruff code {code} is mapped to both {owners[code]} and {mapping.rule_id}; "
-                    "a code can back one rule only"
-                )
-        codes = registry.ruff_codes.get(mapping.rule_id, ())
-        registry.ruff_codes[mapping.rule_id] = tuple(dict.fromkeys(codes + mapping.codes))
 
 
 def load_plan(settings: Settings, extra: Sequence[tuple[str, Any]] = ()) -> Plan:

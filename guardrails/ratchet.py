@@ -386,11 +386,11 @@ def findings(
     `approved` are the keys a person approved for this run (the command line
     reads them from `GUARDRAILS_POLICY_APPROVED`).
     """
-    from guardrails.checker import make_violation
     from guardrails.diagnostics import POLICY_WEAKENED
     from guardrails.fingerprint import with_fingerprints
     from guardrails.paths import display_path
     from guardrails.plugins import build_registry
+    from guardrails.registry import make_violation
 
     found = []
     registry = build_registry(settings)

@@ -25,14 +25,17 @@ class ActiveRule:
     meta: RuleMeta
     severity: str
     options: Mapping[str, Any]
-    impl: Any = None  # the CstRule subclass for LibCST rules
-    semgrep: tuple[dict[str, Any], ...] = ()  # Semgrep rules implementing it
-    semgrep_triggers: tuple[tuple[Any, ...], ...] = ()  # AND of OR groups: substrings, regexes
-    ruff_codes: tuple[str, ...] = ()  # Ruff codes backing it
+    # backend name -> what that backend runs for the rule (a CstRule class, Semgrep
+    # rules and triggers, Ruff codes); only the backend reads its own entry
+    implementations: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
         return self.meta.id
+
+    def implementation(self, backend: str) -> Any:
+        """What `backend` runs for this rule, or None when it does not implement it."""
+        return self.implementations.get(backend)
 
     def violation(
         self,
@@ -79,28 +82,31 @@ class Registry:
     """Every rule the loaded plugins contributed, by id."""
 
     rules: dict[str, RuleMeta] = field(default_factory=dict)
-    impls: dict[str, Any] = field(default_factory=dict)
-    semgrep: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    semgrep_triggers: dict[str, tuple[tuple[Any, ...], ...]] = field(default_factory=dict)
-    ruff_codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # backend name -> rule id -> what it runs (filled by each backend's `declare`)
+    implementations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # rule id -> other linters' codes a backend adds to it (Ruff's mapped codes), which
+    # their noqa comments may name
+    foreign_codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
     always_on: frozenset[str] = frozenset()
 
-    def add(self, meta: RuleMeta, impl: Any = None) -> None:
+    def add(self, meta: RuleMeta) -> None:
         self.rules[meta.id] = meta
-        if impl is not None:
-            self.impls[meta.id] = impl
+
+    def implement(self, backend: str, rule_id: str, implementation: Any) -> None:
+        self.implementations.setdefault(backend, {})[rule_id] = implementation
+
+    def implementations_of(self, rule_id: str) -> dict[str, Any]:
+        """backend name -> implementation, in the order backends were declared."""
+        return {
+            backend: by_rule[rule_id]
+            for backend, by_rule in self.implementations.items()
+            if rule_id in by_rule
+        }
 
     def backends(self, rule_id: str) -> str:
         """Which engines implement a rule, e.g. `libcst`, `semgrep`, `libcst+ruff`."""
-        names = []
-        if rule_id in self.impls:
-            names.append("libcst")
-        if rule_id in self.semgrep:
-            names.append("semgrep")
-        if rule_id in self.ruff_codes:
-            names.append("ruff")
-        return "+".join(names) or self.rules[rule_id].backend
+        return "+".join(self.implementations_of(rule_id)) or self.rules[rule_id].backend
 
     def get(self, rule_id: str) -> RuleMeta | None:
         return self.rules.get(rule_id)
@@ -159,3 +165,20 @@ def select_rules(registry: Registry, layers: Sequence[SelectionLayer]) -> set[st
                 chosen.discard(rid)
         enabled = chosen
     return enabled | set(registry.always_on)
+
+
+def make_violation(
+    rule: ActiveRule | RuleMeta,
+    path: str,
+    start: tuple[int, int],
+    end: tuple[int, int],
+    message: str,
+    lines: Sequence[str],
+    fix: Any = None,
+    backend: str = "libcst",
+) -> Violation:
+    """A Violation for a rule (or an engine diagnostic's meta) with its source line."""
+    active = rule if isinstance(rule, ActiveRule) else ActiveRule(rule, rule.severity, {})
+    line = start[0]
+    source = lines[line - 1].rstrip("\r\n") if 0 < line <= len(lines) else ""
+    return active.violation(path, start, end, message, fix=fix, source_line=source, backend=backend)

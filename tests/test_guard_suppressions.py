@@ -10,9 +10,9 @@ import pytest
 
 from guardrails import suppressions
 from guardrails.cache import Cache
-from guardrails.checker import make_violation
 from guardrails.diagnostics import EXPIRED_SUPPRESSION
 from guardrails.model import RuleMeta, Violation
+from guardrails.registry import make_violation
 from guardrails.testing import run
 
 DAY = datetime.date(2031, 5, 17)  # any fixed day: tests never read the wall clock

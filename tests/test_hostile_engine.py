@@ -390,7 +390,12 @@ def test_gr003_names_the_plugin_for_every_kind_of_source(project, entry_point_pl
     from guardrails.plugins import load_plan
 
     plan = load_plan(load_settings(project.root.parent, isolated=True))
-    builtin = [r for r in plan.rules if r.impl and r.impl.__module__.startswith("guardrails.rules")]
+    builtin = [
+        r
+        for r in plan.rules
+        if r.implementation("libcst") is not None
+        and r.implementation("libcst").__module__.startswith("guardrails.rules")
+    ]
     assert builtin and all(r.meta.plugin == "guardrails.rules" for r in builtin)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from guardrails.checker import check_source
+from guardrails.backends.libcst.checker import check_source
 from guardrails.config import load_settings
 from guardrails.plugins import load_plan
 from guardrails.source import in_memory

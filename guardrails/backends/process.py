@@ -19,7 +19,6 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from guardrails.errors import GuardrailsError
 
@@ -123,16 +122,6 @@ def executable_identity(name: str, override_env: str) -> str:
     for target in _wrapped(real, name):
         parts += [_stat_identity(target), *_installed_versions(target, name)]
     return "\n".join(parts)
-
-
-def backend_identities(rules: Sequence[Any]) -> dict[str, str]:
-    """`executable_identity` of each external tool some active rule needs."""
-    identities = {}
-    if any(getattr(rule, "semgrep", None) for rule in rules):
-        identities["semgrep"] = executable_identity("semgrep", "GUARDRAILS_SEMGREP")
-    if any(getattr(rule, "ruff_codes", None) for rule in rules):
-        identities["ruff"] = executable_identity("ruff", "GUARDRAILS_RUFF")
-    return identities
 
 
 def where_missing(name: str, override_env: str) -> str:

@@ -14,6 +14,7 @@ never a silent pass and never the end of the run.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shlex
@@ -21,12 +22,13 @@ import signal
 import tempfile
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guardrails.backends.process import (
     BackendError,
     Job,
     backend_timeout,
+    executable_identity,
     find_executable,
     isolated_env,
     last_line,
@@ -34,9 +36,15 @@ from guardrails.backends.process import (
     where_missing,
 )
 from guardrails.diagnostics import PARSE_ERROR
-from guardrails.model import Edit, Fix, Violation
+from guardrails.errors import PluginError
+from guardrails.model import Edit, Fix, RuffMapping, Violation
 from guardrails.registry import ActiveRule
 from guardrails.source import SourceFile
+
+if TYPE_CHECKING:
+    from guardrails.backends import Claim, HookResults
+    from guardrails.plan import Plan
+    from guardrails.registry import Registry
 
 BACKEND = "ruff"
 IO_ERROR = "E902"  # Ruff's code for a file it could not read; always selected
@@ -62,6 +70,12 @@ class RuffJob:
         self.scopes = scopes  # path as reported -> ids of the rules that apply to it
         self.rerun = rerun  # the same command on other targets, waited for
         self.targets = list(targets)  # as given on the command line
+
+    def done(self) -> bool:
+        return self.job.done()
+
+    def close(self) -> None:
+        self.job.close()
 
     def collect(self) -> dict[str, list[Violation]]:
         try:
@@ -216,7 +230,7 @@ def start_ruff(
     could not read or parse is reported only if a Ruff-backed one does.
     """
     targets = {str(s.path): s.shown for s in sources if s.data is not None}
-    by_code = {code: rule for rule in active for code in rule.ruff_codes}
+    by_code = {code: rule for rule in active for code in rule.implementation(BACKEND) or ()}
     if not by_code or not targets:
         return None
     executable = find_executable("ruff", "GUARDRAILS_RUFF")
@@ -266,3 +280,61 @@ def _signal_name(number: int) -> str:
         return f"killed by {signal.Signals(number).name}"
     except ValueError:
         return f"killed by signal {number}"
+
+
+class RuffBackend:
+    """Ruff codes mapped to guardrails rules (`guardrails_ruff_mappings`), one `ruff check`."""
+
+    name = BACKEND
+
+    def identity(self) -> str:
+        return executable_identity("ruff", "GUARDRAILS_RUFF")
+
+    def declare(self, results: HookResults, registry: Registry, claim: Claim) -> None:
+        """Ruff-backed rules first, then codes added to any rule; a code backs one rule only."""
+        mappings: list[tuple[str, RuffMapping]] = []
+        for plugin, provided in results("guardrails_ruff_mappings"):
+            for mapping in provided:
+                if not isinstance(mapping, RuffMapping) or not mapping.codes:
+                    raise PluginError(
+                        f"plugin {plugin!r}: guardrails_ruff_mappings must return RuffMapping "
+                        "objects with at least one code"
+                    )
+                if mapping.meta is not None:
+                    if mapping.meta.id != mapping.rule_id:
+                        raise PluginError(
+                            f"plugin {plugin!r}: RuffMapping({mapping.rule_id!r}) carries the "
+                            f"metadata of {mapping.meta.id}"
+                        )
+                    registry.add(claim(dataclasses.replace(mapping.meta, backend=BACKEND), plugin))
+                mappings.append((plugin, mapping))
+        owners: dict[str, str] = {}
+        for plugin, mapping in mappings:
+            if registry.get(mapping.rule_id) is None:
+                raise PluginError(
+                    f"plugin {plugin!r}: Ruff codes {', '.join(mapping.codes)} map to unknown "
+                    f"rule id {mapping.rule_id}"
+                )
+            for code in mapping.codes:
+                if owners.setdefault(code, mapping.rule_id) != mapping.rule_id:
+                    raise PluginError(
+                        f"Ruff code {code} is mapped to both {owners[code]} and "
+                        f"{mapping.rule_id}; a code can back one rule only"
+                    )
+            codes = registry.implementations_of(mapping.rule_id).get(BACKEND, ())
+            codes = tuple(dict.fromkeys(codes + mapping.codes))
+            registry.implement(BACKEND, mapping.rule_id, codes)
+            registry.foreign_codes[mapping.rule_id] = codes  # `# noqa: CODE` names the rule
+
+    def start(
+        self, plan: Plan, files: Sequence[SourceFile], cwd: Path, jobs: int
+    ) -> RuffJob | None:
+        by_given = {str(source.path): source for source in files}
+
+        def applicable(given: str) -> set[str]:
+            return plan.applicable_ids(by_given[given].relative)
+
+        return start_ruff(plan.rules, files, cwd, applicable)
+
+
+INSTANCE = RuffBackend()

@@ -44,8 +44,9 @@ import re
 import shlex
 import tempfile
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -53,6 +54,7 @@ from guardrails.backends.process import (
     BackendError,
     Job,
     backend_timeout,
+    executable_identity,
     find_executable,
     isolated_env,
     last_line,
@@ -66,6 +68,11 @@ from guardrails.lines import line_starts
 from guardrails.model import Edit, Example, Fix, RuleMeta, Violation
 from guardrails.registry import ActiveRule
 from guardrails.source import SourceFile
+
+if TYPE_CHECKING:
+    from guardrails.backends import Claim, HookResults
+    from guardrails.plan import Plan
+    from guardrails.registry import Registry
 
 BACKEND = "semgrep"
 # libyaml's loader when PyYAML was built with it: rule packs load on every run
@@ -251,6 +258,12 @@ class SemgrepJob:
         self.expected = expected  # given paths Semgrep must report as scanned
         self._sources = sources or {}  # given path -> the file as the run read it
 
+    def done(self) -> bool:
+        return self.job.done()
+
+    def close(self) -> None:
+        self.job.close()
+
     def collect(self) -> dict[str, list[Violation]]:
         """Findings by reported path; BackendError when Semgrep itself failed."""
         try:
@@ -410,7 +423,6 @@ class SemgrepJob:
             backend=BACKEND,
         )
 
-
     def _position(self, given: str, point: dict[str, Any]) -> tuple[int, int]:
         """Semgrep's (line, column) as Python counts them.
 
@@ -554,6 +566,19 @@ def _only_on(rule: dict[str, Any], globs: list[str] | None) -> dict[str, Any]:
     return {**rule, "paths": {**(paths if isinstance(paths, dict) else {}), "include": globs}}
 
 
+@dataclass(frozen=True)
+class SemgrepRules:
+    """What Semgrep runs for one guardrails rule: its Semgrep rules, and the triggers
+    (AND of OR groups of substrings or regexes) without which none can match."""
+
+    rules: tuple[dict[str, Any], ...]
+    triggers: tuple[tuple[Any, ...], ...] = ()
+
+
+def _semgrep_rules(rule: ActiveRule) -> SemgrepRules | None:
+    return rule.implementation(BACKEND)
+
+
 def start_semgrep(
     active: Sequence[Any],
     sources: Sequence[SourceFile],
@@ -577,7 +602,7 @@ def start_semgrep(
     apply to a file (`per-file-ignores`, test paths): no other rule runs on
     it, so a file Semgrep cannot fully parse names only rules that matter.
     """
-    rules = {rule.id: rule for rule in active if rule.semgrep}
+    rules = {rule.id: rule for rule in active if _semgrep_rules(rule) is not None}
     by_given = {str(source.path): source for source in sources if source.data is not None}
     targets = {given: source.shown for given, source in by_given.items()}
     wanted: dict[str, frozenset[str]] = {}  # given path -> ids whose triggers it holds
@@ -587,7 +612,7 @@ def start_semgrep(
         ids = frozenset(
             i
             for i, rule in rules.items()
-            if i in scope and could_match(text, rule.semgrep_triggers)
+            if i in scope and could_match(text, _semgrep_rules(rule).triggers)
         )
         if ids:
             wanted[given] = ids
@@ -613,7 +638,7 @@ def start_semgrep(
         if not mine:
             continue  # no target can match: Semgrep need not even parse the rule
         globs = [anchors[g] for g in mine] if anchors and len(mine) < len(targets) else None
-        for semgrep_rule in rule.semgrep:
+        for semgrep_rule in _semgrep_rules(rule).rules:
             if _own_include(semgrep_rule):
                 # two include lists would be a union, not an intersection: its own
                 # globs choose from every target, and may rightly choose none
@@ -666,3 +691,38 @@ def start_semgrep(
     job = start("semgrep", argv, workdir, env, cwd)
     timeout = 120 + 2.0 * len(targets)
     return SemgrepJob(job, targets, rules, timeout, wanted, expected, by_given)
+
+
+class SemgrepBackend:
+    """Semgrep YAML rules (`guardrails_semgrep_rule_dirs`), one `semgrep scan` per run."""
+
+    name = BACKEND
+
+    def identity(self) -> str:
+        return executable_identity("semgrep", "GUARDRAILS_SEMGREP")
+
+    def declare(self, results: HookResults, registry: Registry, claim: Claim) -> None:
+        for plugin, directories in results("guardrails_semgrep_rule_dirs"):
+            for directory in directories:
+                metas, rules, triggers = load_rule_dir(Path(directory), plugin)
+                for rule_id, meta in sorted(metas.items()):
+                    registry.add(claim(meta, plugin))
+                    registry.implement(
+                        BACKEND, rule_id, SemgrepRules(tuple(rules[rule_id]), triggers[rule_id])
+                    )
+
+    def start(
+        self, plan: Plan, files: Sequence[SourceFile], cwd: Path, jobs: int
+    ) -> SemgrepJob | None:
+        by_given = {str(source.path): source for source in files}
+
+        def applicable(given: str) -> set[str]:
+            return plan.applicable_ids(by_given[given].relative)
+
+        settings = plan.settings
+        return start_semgrep(
+            plan.rules, files, cwd, jobs, settings.root, settings.max_file_size, applicable
+        )
+
+
+INSTANCE = SemgrepBackend()

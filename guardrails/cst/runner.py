@@ -185,7 +185,7 @@ def run_rules(
     """
     tracker = NameTracker(module_name, is_package)
     reports: list[Report] = []
-    needs = {dep for rule in active for dep in rule.impl.METADATA_DEPENDENCIES}
+    needs = {dep for rule in active for dep in rule.implementation("libcst").METADATA_DEPENDENCIES}
     wrapper: MetadataWrapper | None = None
     metadata: dict[Any, Any] = {}
     broken: dict[Any, BaseException] = {}  # providers that raised, e.g. a plugin's own
@@ -217,12 +217,13 @@ def run_rules(
             root=root,
         )
         contexts.append(context)
-        unresolved = [broken[d] for d in rule.impl.METADATA_DEPENDENCIES if d in broken]
+        needed = rule.implementation("libcst").METADATA_DEPENDENCIES
+        unresolved = [broken[d] for d in needed if d in broken]
         if unresolved:
             failures.append(Failure(rule, None, unresolved[0], stage="starting"))
             continue
         try:
-            instance = rule.impl(context)
+            instance = rule.implementation("libcst")(context)
         except BaseException as error:  # this rule cannot run on this file; the others can
             interrupts.reraise_if_real(error)
             failures.append(Failure(rule, None, error, stage="starting"))

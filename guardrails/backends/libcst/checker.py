@@ -29,27 +29,10 @@ from guardrails.diagnostics import PARSE_ERROR, RULE_CRASH
 from guardrails.lines import split_lines
 from guardrails.model import Edit, FileResult, Fix, RuleMeta, Violation
 from guardrails.plan import Plan
-from guardrails.registry import ActiveRule
+from guardrails.registry import ActiveRule, make_violation
 from guardrails.source import SourceFile
 
 T = TypeVar("T")
-
-
-def make_violation(
-    rule: ActiveRule | RuleMeta,
-    path: str,
-    start: tuple[int, int],
-    end: tuple[int, int],
-    message: str,
-    lines: Sequence[str],
-    fix: Any = None,
-    backend: str = "libcst",
-) -> Violation:
-    """A Violation for a rule (or an engine diagnostic's meta) with its source line."""
-    active = rule if isinstance(rule, ActiveRule) else ActiveRule(rule, rule.severity, {})
-    line = start[0]
-    source = lines[line - 1].rstrip("\r\n") if 0 < line <= len(lines) else ""
-    return active.violation(path, start, end, message, fix=fix, source_line=source, backend=backend)
 
 
 def _text_fix(
@@ -204,7 +187,8 @@ def check_source(plan: Plan, source: SourceFile) -> FileResult:
     cst_rules = [
         r
         for r in rules
-        if r.impl is not None and (not r.impl.TRIGGERS or any(t in text for t in r.impl.TRIGGERS))
+        if (impl := r.implementation("libcst")) is not None
+        and (not impl.TRIGGERS or any(t in text for t in impl.TRIGGERS))
     ]
 
     def unparsable(exc: Exception) -> FileResult:
