@@ -262,11 +262,17 @@ def test_sarif_rules_listed_once_each_with_their_descriptions(root: Path) -> Non
         "help": {
             "text": "The shell expands text. It is risky.\n"
             "Do instead: Pass the command as a list.\nDocs: https://example.com/SEC001",
-            "markdown": "**Shell command.**\n\nThe shell expands text. It is risky.\n\n"
-            "**Do instead:** Pass the command as a list.\n\n"
-            'Flagged:\n```python\nsubprocess.run("ls", shell=True)  # bad\n```\n\n'
-            "Use instead:\n```python\nsubprocess.run(['ls', '-l'])\n```\n\n"
-            "References: https://a.example, https://b.example",
+            # the body of the rule's docs page: every example, fix, options, references
+            "markdown": "## What it does\n\nShell command.\n\n"
+            "## Why it matters\n\nThe shell expands text. It is risky.\n\n"
+            "## Example\n\nFlagged (the reported lines end with `# bad`):\n\n"
+            '```python\nsubprocess.run("ls", shell=True)  # bad\n```\n\n'
+            "```python\nos.system('ls')  # bad\n```\n\n"
+            "## Use instead\n\nPass the command as a list.\n\n"
+            "```python\nsubprocess.run(['ls', '-l'])\n```\n\n```python\nrun(['ls'])\n```\n\n"
+            "## Fix\n\nNot fixed automatically: the right change depends on the code around it."
+            "\n\n## Options\n\nNone.\n\n"
+            "## References\n\n- <https://a.example>\n- <https://b.example>\n",
         },
         "defaultConfiguration": {"level": "error"},
         "properties": {"tags": ["security"], "security-severity": "8.0"},
@@ -279,6 +285,10 @@ def test_sarif_rules_listed_once_each_with_their_descriptions(root: Path) -> Non
     assert rel["help"]["text"].endswith("Docs: guardrails explain REL003")
     placeholder = rules[1]  # a finding whose rule is not active: described by the finding
     assert placeholder["shortDescription"] == {"text": "naive datetime"}
+    # the finding's remediation, once: it has no rule text to say why
+    assert placeholder["help"]["text"] == (
+        "Do instead: Create aware datetimes.\nDocs: guardrails explain REL005"
+    )
     assert placeholder["defaultConfiguration"] == {"level": "note"}
 
 
