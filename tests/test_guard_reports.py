@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from guardrails._version import __version__
-from guardrails.model import Edit, Example, Fix, RuleMeta, Violation, first_sentence
+from guardrails.model import Edit, Example, Fix, RuleMeta, Violation
 from guardrails.report import Summary, agent, github, json_format, rdjson, sarif, text
 from guardrails.testing import run
 
@@ -665,25 +665,3 @@ def test_json_lists_one_finding_per_line_so_diffs_of_reports_stay_readable() -> 
     ]
     assert lines[start + 3] == "  ],"
     assert '  "suppressed": [],' in lines
-
-
-@pytest.mark.parametrize(
-    ("text", "first"),
-    [
-        (
-            "Pass a timeout, e.g. `get(url, timeout=10)`. Then more.",
-            "Pass a timeout, e.g. `get(url, timeout=10)`.",
-        ),
-        (
-            "Shared, i.e. between calls; it surprises. Really.",
-            "Shared, i.e. between calls; it surprises.",
-        ),
-        ("Compare x vs. y and etc. stay whole! Next.", "Compare x vs. y and etc. stay whole!"),
-        ("No end at all", "No end at all"),
-        ("  Spread\n  over lines.  Next.", "Spread over lines."),
-        ("Version 1.2 stays. Next.", "Version 1.2 stays."),
-    ],
-)
-def test_first_sentence_is_cut_at_a_real_sentence_end_only(text: str, first: str) -> None:
-    """One owner for every one-line rendering (agent, MCP, llms.txt, AGENTS.md)."""
-    assert first_sentence(text) == first
