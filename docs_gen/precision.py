@@ -32,16 +32,14 @@ def _precision(stats: dict[str, Any]) -> str:
     return "-" if stats["precision"] is None else f"{stats['precision']:.2f}"
 
 
-def rule_section(
-    rule_id: str, plugin: str, severity_note: str = "", results: dict[str, Any] | None = None
-) -> list[str]:
-    """The 'Measured precision' lines of a built-in rule's page (none for plugin rules).
+def measured(rule_id: str, plugin: str, results: dict[str, Any] | None = None) -> list[str]:
+    """The 'Measured precision' paragraph of a built-in rule's page (none for plugin rules).
 
-    `severity_note` says why the measurement gave the rule its default severity."""
+    `guardrails.ruletext.markdown_body` puts it under its heading, followed by the rule's
+    severity note."""
     results = results if results is not None else load()
-    note = [severity_note, ""] if severity_note else []
     if plugin != BUILTIN_PLUGIN or results is None:
-        return ["## Default severity", "", *note] if note else []
+        return []
     where = f"[precision ledger](../precision.md#{rule_id.lower()})"
     count = len(results["projects"])
     lines = f"{results['totals']['lines']:,}"
@@ -57,7 +55,7 @@ def rule_section(
             f"({stats['tp']} tp, {stats['fp']} fp, {stats['noisy']} noisy). Every non-tp "
             f"verdict with its reason: {where}."
         )
-    return ["## Measured precision", "", text, "", *note]
+    return [text]
 
 
 def precision_page(results: dict[str, Any]) -> str:

@@ -112,14 +112,14 @@ def tool_policies(path: str, budget: int = DEFAULT_BUDGET) -> str:
 
 def _policy_line(rule: Any, module: str, compact: bool) -> str:
     """One rule as a policy: what to avoid and what to write instead."""
+    from guardrails import ruletext
+
     context = _rule_context(rule, module)
     if compact:
-        from guardrails.model import first_sentence
-
-        line = f"- {rule.id} {rule.meta.name}: {first_sentence(rule.meta.remediation)}"
+        line = ruletext.policy_line(f"{rule.id} {rule.meta.name}", rule.meta, compact=True)
     else:
-        line = f"- {rule.id} {rule.meta.name} ({rule.severity}): {rule.meta.summary}"
-        line += f" Do: {rule.meta.remediation}"
+        label = f"{rule.id} {rule.meta.name} ({rule.severity})"
+        line = ruletext.policy_line(label, rule.meta, full=True)
     return line + (f" Here: {context}" if context else "")
 
 

@@ -26,17 +26,6 @@ RULE_ID = re.compile(r"^[A-Z][A-Z_]*[0-9]{3}$")
 BAD_MARK = re.compile(r"#\s*bad\b")
 """A trailing `# bad` comment marks a line a bad example must be reported on."""
 
-# A sentence ends at `.`, `!` or `?` before a space, but not in an abbreviation (`e.g.`).
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.!?](?=\s)")
-
-
-def first_sentence(text: str) -> str:
-    """The first sentence of a rule's text, the one owner of every one-line rendering (agent
-    output, MCP, llms.txt, AGENTS.md), so they cannot differ. A `;` does not end it."""
-    text = " ".join(text.split())
-    match = _SENTENCE_END.search(text)
-    return text[: match.end()] if match else text
-
 
 def severity_rank(severity: str) -> int:
     """Position of `severity` in `SEVERITIES`; used for `fail-on` comparisons."""

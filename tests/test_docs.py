@@ -50,6 +50,7 @@ def test_generation_is_deterministic_and_matches_the_rules(project, entry_point_
             assert f"```python\n{example.code.rstrip()}\n```" in page, meta.id
         explained = explain_text(meta)
         for text in (meta.summary, meta.why, meta.remediation):
+            text = " ".join(text.split())  # shown on one line with single spaces
             assert text in page and text in explained
     index = (project.root / "a" / "index.md").read_text()
     assert "## security" in index and "[SEC001](SEC001.md)" in index

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from guardrails._version import __version__
-from guardrails.model import Edit, Example, Fix, RuleMeta, Violation, first_sentence
+from guardrails.model import Edit, Example, Fix, RuleMeta, Violation
 from guardrails.report import Summary, agent, github, json_format, rdjson, sarif, text
 from guardrails.testing import run
 
@@ -262,11 +262,17 @@ def test_sarif_rules_listed_once_each_with_their_descriptions(root: Path) -> Non
         "help": {
             "text": "The shell expands text. It is risky.\n"
             "Do instead: Pass the command as a list.\nDocs: https://example.com/SEC001",
-            "markdown": "**Shell command.**\n\nThe shell expands text. It is risky.\n\n"
-            "**Do instead:** Pass the command as a list.\n\n"
-            'Flagged:\n```python\nsubprocess.run("ls", shell=True)  # bad\n```\n\n'
-            "Use instead:\n```python\nsubprocess.run(['ls', '-l'])\n```\n\n"
-            "References: https://a.example, https://b.example",
+            # the body of the rule's docs page: every example, fix, options, references
+            "markdown": "## What it does\n\nShell command.\n\n"
+            "## Why it matters\n\nThe shell expands text. It is risky.\n\n"
+            "## Example\n\nFlagged (the reported lines end with `# bad`):\n\n"
+            '```python\nsubprocess.run("ls", shell=True)  # bad\n```\n\n'
+            "```python\nos.system('ls')  # bad\n```\n\n"
+            "## Use instead\n\nPass the command as a list.\n\n"
+            "```python\nsubprocess.run(['ls', '-l'])\n```\n\n```python\nrun(['ls'])\n```\n\n"
+            "## Fix\n\nNot fixed automatically: the right change depends on the code around it."
+            "\n\n## Options\n\nNone.\n\n"
+            "## References\n\n- <https://a.example>\n- <https://b.example>\n",
         },
         "defaultConfiguration": {"level": "error"},
         "properties": {"tags": ["security"], "security-severity": "8.0"},
@@ -279,6 +285,10 @@ def test_sarif_rules_listed_once_each_with_their_descriptions(root: Path) -> Non
     assert rel["help"]["text"].endswith("Docs: guardrails explain REL003")
     placeholder = rules[1]  # a finding whose rule is not active: described by the finding
     assert placeholder["shortDescription"] == {"text": "naive datetime"}
+    # the finding's remediation, once: it has no rule text to say why
+    assert placeholder["help"]["text"] == (
+        "Do instead: Create aware datetimes.\nDocs: guardrails explain REL005"
+    )
     assert placeholder["defaultConfiguration"] == {"level": "note"}
 
 
@@ -655,25 +665,3 @@ def test_json_lists_one_finding_per_line_so_diffs_of_reports_stay_readable() -> 
     ]
     assert lines[start + 3] == "  ],"
     assert '  "suppressed": [],' in lines
-
-
-@pytest.mark.parametrize(
-    ("text", "first"),
-    [
-        (
-            "Pass a timeout, e.g. `get(url, timeout=10)`. Then more.",
-            "Pass a timeout, e.g. `get(url, timeout=10)`.",
-        ),
-        (
-            "Shared, i.e. between calls; it surprises. Really.",
-            "Shared, i.e. between calls; it surprises.",
-        ),
-        ("Compare x vs. y and etc. stay whole! Next.", "Compare x vs. y and etc. stay whole!"),
-        ("No end at all", "No end at all"),
-        ("  Spread\n  over lines.  Next.", "Spread over lines."),
-        ("Version 1.2 stays. Next.", "Version 1.2 stays."),
-    ],
-)
-def test_first_sentence_is_cut_at_a_real_sentence_end_only(text: str, first: str) -> None:
-    """One owner for every one-line rendering (agent, MCP, llms.txt, AGENTS.md)."""
-    assert first_sentence(text) == first

@@ -1,10 +1,11 @@
 """`agent` output: compact Markdown for a coding agent's context window.
 
-Grouped by rule; each rule's block says once what to change and shows the
-shortest good example, then lists its locations with the occurrence message
-and the offending line. Every token should inform: no colour, no banners.
-The output is bounded by `max_findings` and says exactly what was left out
-and how to see it. A clean run prints one line.
+Grouped by rule; each rule's block (`guardrails.ruletext.agent_block`) says
+once why and what to change and shows one good example, then lists its
+locations with the occurrence message and the offending line. Every token
+should inform: no colour, no banners. The output is bounded by
+`max_findings` and says exactly what was left out and how to see it. A
+clean run prints one line.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import TextIO
 
-from guardrails.model import RuleMeta, Violation, first_sentence
+from guardrails import ruletext
+from guardrails.model import RuleMeta, Violation
 from guardrails.report import Summary, printable
 
 DEFAULT_MAX_FINDINGS = 40
@@ -25,13 +27,6 @@ def code_span(text: str) -> str:
     fence = "`" * (max(map(len, runs), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def shortest_good(meta: RuleMeta | None) -> str:
-    """The shortest good example, the cheapest one to read and copy."""
-    if meta is None or not meta.good:
-        return ""
-    return min((e.code for e in meta.good), key=len).rstrip()
 
 
 def render(
@@ -63,15 +58,9 @@ def render(
         if room <= 0:
             cut[rule_id] = len(items)
             continue
-        meta = rules.get(rule_id)
         first = items[0]
         out.write(f"\n## {rule_id} {first.name} ({first.category}, {first.severity})\n")
-        if meta is not None:
-            out.write(f"Why: {first_sentence(meta.why)}\n")
-        out.write(f"Do: {first.remediation}\n")
-        example = shortest_good(meta)
-        if example:
-            out.write(f"Good:\n```python\n{example}\n```\n")
+        out.write(ruletext.agent_block(rules.get(rule_id) or ruletext.placeholder(first)))
         for v in items[:room]:
             out.write(f"- {printable(v.path)}:{v.line} {printable(v.message)}\n")
             if v.source_line.strip():

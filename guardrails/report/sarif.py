@@ -1,10 +1,12 @@
 """SARIF 2.1.0 for code-scanning tools (GitHub code scanning among them).
 
 Every active rule appears in `tool.driver.rules` with short and full
-descriptions, `help` (text and Markdown: remediation and examples), a docs
-pointer, its default level and its category as a tag; results carry the
-rule index, level, message, 1-based region, a `%SRCROOT%`-relative URI,
-`partialFingerprints` and `fixes` where a fix exists. Validated against the
+descriptions, `help` (plain text: why, what to do, where to read more; and
+Markdown: the body of the rule's docs page, examples included), a docs
+pointer, its default level and its category as a tag; all of that text is
+written by `guardrails.ruletext`. Results carry the rule index, level,
+message, 1-based region, a `%SRCROOT%`-relative URI, `partialFingerprints`
+and `fixes` where a fix exists. Validated against the
 official schema in the tests.
 """
 
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
+from guardrails import ruletext
 from guardrails._version import __version__
 from guardrails.fingerprint import VERSION as FINGERPRINT_KEY
 from guardrails.model import RuleMeta, Violation
@@ -29,16 +32,6 @@ _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _SECURITY_SEVERITY = {"error": "8.0", "warning": "5.0", "info": "2.0"}
 
 
-def _help_markdown(meta: RuleMeta) -> str:
-    parts = [f"**{meta.summary}**", "", meta.why, "", f"**Do instead:** {meta.remediation}"]
-    for title, examples in (("Flagged", meta.bad[:1]), ("Use instead", meta.good[:1])):
-        for example in examples:
-            parts += ["", f"{title}:", "```python", example.code.rstrip(), "```"]
-    if meta.references:
-        parts += ["", "References: " + ", ".join(meta.references)]
-    return "\n".join(parts)
-
-
 def _rule(meta: RuleMeta, severity: str) -> dict[str, Any]:
     properties: dict[str, Any] = {"tags": [meta.category]}
     if meta.category == "security":
@@ -46,17 +39,14 @@ def _rule(meta: RuleMeta, severity: str) -> dict[str, Any]:
     rule: dict[str, Any] = {
         "id": meta.id,
         "name": meta.name,
-        "shortDescription": {"text": meta.summary},
-        "fullDescription": {"text": f"{meta.summary} {meta.why}"},
-        "help": {
-            "text": f"{meta.why}\nDo instead: {meta.remediation}\nDocs: {meta.docs}",
-            "markdown": _help_markdown(meta),
-        },
+        "shortDescription": {"text": ruletext.summary(meta)},
+        "fullDescription": {"text": ruletext.description(meta)},
+        "help": {"text": ruletext.help_text(meta), "markdown": ruletext.markdown_body(meta)},
         "defaultConfiguration": {"level": _LEVEL[severity]},
         "properties": properties,
     }
-    if meta.docs_url:
-        rule["helpUri"] = meta.docs_url
+    if ruletext.docs_uri(meta):
+        rule["helpUri"] = ruletext.docs_uri(meta)
     return rule
 
 
@@ -91,7 +81,7 @@ def _result(v: Violation, index: int, root: Path) -> dict[str, Any]:
         "ruleId": v.rule_id,
         "ruleIndex": index,
         "level": _LEVEL[v.severity],
-        "message": {"text": f"{v.message.rstrip('.')}. {v.remediation}"},
+        "message": {"text": ruletext.finding_text(v)},
         "locations": [
             {
                 "physicalLocation": {
@@ -146,7 +136,7 @@ def document(
     for v in violations:  # engine diagnostics can appear without being "active"
         if v.rule_id not in known:
             known.add(v.rule_id)
-            metas.append((_placeholder(v), v.severity))
+            metas.append((ruletext.placeholder(v), v.severity))
     metas.sort(key=lambda pair: pair[0].id)
     index = {meta.id: i for i, (meta, _) in enumerate(metas)}
     return {
@@ -169,18 +159,6 @@ def document(
             }
         ],
     }
-
-
-def _placeholder(v: Violation) -> RuleMeta:
-    return RuleMeta(
-        id=v.rule_id,
-        name=v.name,
-        category=v.category,
-        severity=v.severity,
-        summary=v.message,
-        why=v.remediation,
-        remediation=v.remediation,
-    )
 
 
 def render(

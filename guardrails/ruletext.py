@@ -1,0 +1,306 @@
+"""Rule text: the one place a rule's `RuleMeta` is turned into words.
+
+Every surface that shows a rule calls this module and formats no rule prose
+itself, so a rule reads the same wherever an agent or a person meets it:
+the same remediation sentence, the same good example with the same caption,
+the same docs link.
+
+- `policy_line`: llms.txt and the AGENTS.md section (`docs_gen`), MCP
+  `policies` (its full and compact forms).
+- `markdown_body`: each docs page below its header (`docs_gen`), SARIF
+  `help.markdown`.
+- `help_text`, `description`, `finding_text`: SARIF `help.text`,
+  `fullDescription` and each result's message.
+- `explain_text`: `guardrails explain ID` and the MCP `explain` tool (both
+  through `guardrails.explain`).
+- `agent_block`: `agent` output's why, what to do and good example per rule.
+- `facts`: the header line of a docs page and of `explain`.
+
+All of them start from the same pieces: `prose` (a field on one line with
+single spaces), `first_sentence`, `good_example` and `caption`,
+`option_type`, `fix_text`, `docs_link`.
+
+This module imports only `guardrails.model` and `guardrails.lines`; reporters
+and `docs_gen` import it, and it imports no backend, reporter or the CLI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from guardrails.lines import split_lines
+from guardrails.model import Example, Option, RuleMeta, Violation
+
+# A sentence ends at `.`, `!` or `?` before a space, but not in an abbreviation (`e.g.`).
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.!?](?=\s)")
+
+_FIX_TEXT = {
+    "none": "Not fixed automatically: the right change depends on the code around it.",
+    "safe": "`guardrails fix` applies a fix that keeps behaviour.",
+    "unsafe": "`guardrails fix --unsafe-fixes` applies a fix that can change behaviour; review it.",
+}
+DO = "Do:"
+"""What introduces the remediation in every one-line form (policy lines, agent output)."""
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a rule's text, the one owner of every one-line rendering (agent
+    output, MCP, llms.txt, AGENTS.md), so they cannot differ. A `;` does not end it."""
+    text = prose(text)
+    match = _SENTENCE_END.search(text)
+    return text[: match.end()] if match else text
+
+
+def prose(text: str) -> str:
+    """`text` on one line with single spaces.
+
+    Rule text may be written across lines or with double spaces (a plugin's
+    triple-quoted string, a code span in a remediation); every surface shows
+    it normalised, so a full remediation starts with exactly the sentence a
+    one-line form shows, and no rule text can start a new line of output.
+    """
+    return " ".join(text.split())
+
+
+def summary(meta: RuleMeta) -> str:
+    """What the rule flags."""
+    return prose(meta.summary)
+
+
+def why(meta: RuleMeta) -> str:
+    """Why it matters."""
+    return prose(meta.why)
+
+
+def remediation(meta: RuleMeta) -> str:
+    """What to write instead, in full."""
+    return prose(meta.remediation)
+
+
+def severity_note(meta: RuleMeta) -> str:
+    """Why the rule has its default severity, when measured precision decided it; else ""."""
+    return prose(meta.severity_note)
+
+
+def docs_link(meta: RuleMeta) -> str:
+    """Where to read more: the rule's URL, else the command that explains it."""
+    return meta.docs
+
+
+def docs_uri(meta: RuleMeta) -> str:
+    """`docs_link` when it is a URL (SARIF `helpUri`), else ""."""
+    link = docs_link(meta)
+    return link if link.startswith(("https://", "http://")) else ""
+
+
+def fix_text(meta: RuleMeta) -> str:
+    """What `guardrails fix` does for the rule, as a sentence."""
+    return _FIX_TEXT.get(meta.fix, meta.fix)
+
+
+def option_type(option: Option) -> str:
+    """An option's type as the docs and `explain` print it, e.g. `list of str`."""
+    item = f" of {option.item_kind.__name__}" if option.item_kind else ""
+    return option.kind.__name__ + item
+
+
+def good_example(meta: RuleMeta) -> Example | None:
+    """The good example a surface that shows one shows: the shortest, the cheapest to read."""
+    return min(meta.good, key=lambda example: len(example.code)) if meta.good else None
+
+
+def caption(example: Example, markdown: bool = True) -> str:
+    """Where an example lives and the options it is checked with ("" for neither): in
+    Markdown as a docs page shows it above the code (`` `app/cli.py` with `max-lines = 5` ``),
+    or as plain text (`in app/cli.py with max-lines = 5`).
+
+    A good example may pass only because of its path (a test file, a CLI
+    module) or its options, so it is never shown without them.
+    """
+    code = (lambda text: f"`{text}`") if markdown else (lambda text: text)
+    parts = [code(example.path) if markdown else f"in {example.path}"] if example.path else []
+    if example.options:
+        options = sorted(example.options.items())
+        parts.append("with " + ", ".join(code(f"{key} = {value!r}") for key, value in options))
+    return " ".join(parts)
+
+
+def facts(meta: RuleMeta, engines: str = "") -> list[str]:
+    """The rule's facts for a header line; `engines` names every backend implementing it."""
+    found = [
+        f"Category: {meta.category}",
+        f"Default severity: {meta.severity}",
+        f"Engine: {engines or meta.backend}",
+        f"Plugin: {meta.plugin or 'guardrails'}",
+    ]
+    if meta.skip_tests:
+        found.append("Skips test code")
+    if not meta.default_enabled:
+        found.append("Off by default (turn on with `extend-select` or `--select ALL`)")
+    return found
+
+
+# --- one line per rule: llms.txt, AGENTS.md, MCP `policies` -----------------------------------
+
+
+def policy_line(label: str, meta: RuleMeta, *, full: bool = False, compact: bool = False) -> str:
+    """`- LABEL: what it flags Do: what to write instead`, each in its first sentence.
+
+    `full` keeps both whole (MCP `policies` when the budget allows);
+    `compact` leaves only the remediation's first sentence (MCP `policies`
+    over budget). The label is the surface's: a link in llms.txt, a bold id
+    in AGENTS.md, the id, name and severity in MCP.
+    """
+    if compact:
+        return f"- {label}: {first_sentence(meta.remediation)}"
+    if full:
+        return f"- {label}: {summary(meta)} {DO} {remediation(meta)}"
+    return f"- {label}: {first_sentence(meta.summary)} {DO} {first_sentence(meta.remediation)}"
+
+
+# --- the full text: docs pages and SARIF help (Markdown), `explain` (plain) ---------------------
+
+
+def _reference(ref: str) -> str:
+    match = re.fullmatch(r"CWE-(\d+)", ref)
+    if match:
+        return f"[{ref}](https://cwe.mitre.org/data/definitions/{match.group(1)}.html)"
+    if ref.startswith("http"):
+        return f"<{ref}>"
+    return ref
+
+
+def _code_block(example: Example) -> list[str]:
+    heading = [f"{caption(example)}:", ""] if caption(example) else []
+    return [*heading, "```python", example.code.rstrip(), "```", ""]
+
+
+def markdown_body(meta: RuleMeta, measured: Sequence[str] = ()) -> str:
+    """The Markdown of a rule from "What it does" to "References".
+
+    A docs page is its header and this; SARIF `help.markdown` is this alone.
+    `measured` is the docs' "Measured precision" paragraph (from the
+    precision ledger), followed there by the severity note; without it the
+    note has its own "Default severity" section.
+    """
+    lines = ["## What it does", "", summary(meta), "", "## Why it matters", "", why(meta), ""]
+    lines += ["## Example", ""]
+    if meta.bad:
+        lines += ["Flagged (the reported lines end with `# bad`):", ""]
+        for example in meta.bad:
+            lines += _code_block(example)
+    else:
+        lines += ["(no example)", ""]
+    lines += ["## Use instead", "", remediation(meta), ""]
+    for example in meta.good:
+        lines += _code_block(example)
+    lines += ["## Fix", "", fix_text(meta), "", "## Options", ""]
+    if meta.options:
+        lines += [
+            f"Set under `[tool.guardrails.rules.{meta.id}]`:",
+            "",
+            "| option | type | default | meaning |",
+            "|---|---|---|---|",
+        ]
+        for option in meta.options:
+            lines.append(
+                f"| `{option.name}` | {option_type(option)} | `{option.default!r}` | "
+                f"{prose(option.description)} |"
+            )
+        lines.append("")
+    else:
+        lines += ["None.", ""]
+    note = [severity_note(meta), ""] if meta.severity_note else []
+    if measured:
+        lines += ["## Measured precision", "", *measured, "", *note]
+    elif note:
+        lines += ["## Default severity", "", *note]
+    lines += ["## References", ""]
+    lines += [f"- {_reference(ref)}" for ref in meta.references] or ["None."]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def explain_text(meta: RuleMeta) -> str:
+    """The full explanation, as plain text: `guardrails explain ID` and MCP `explain`."""
+    lines = [
+        f"{meta.id} {meta.name}",
+        " · ".join([*facts(meta), f"Fix: {meta.fix}"]),
+        "",
+        "What it does",
+        f"  {summary(meta)}",
+        "",
+        "Why it matters",
+        f"  {why(meta)}",
+        "",
+        "What to do instead",
+        f"  {remediation(meta)}",
+    ]
+    if meta.severity_note:
+        lines += ["", "Why this severity", f"  {severity_note(meta)}"]
+    for title, examples in (("Example (flagged)", meta.bad), ("Use instead", meta.good)):
+        for example in examples:
+            where = caption(example, markdown=False)
+            lines += ["", f"{title}, {where}" if where else title]
+            lines += [f"    {row}" if row else "" for row in split_lines(example.code.rstrip())]
+    lines += ["", "Options"]
+    if meta.options:
+        for opt in meta.options:
+            lines.append(
+                f"  {opt.name} ({option_type(opt)}, default {opt.default!r}): "
+                f"{prose(opt.description)}"
+            )
+    else:
+        lines.append("  none")
+    if meta.references:
+        lines += ["", "References"] + [f"  {ref}" for ref in meta.references]
+    return "\n".join(lines) + "\n"
+
+
+# --- SARIF ---------------------------------------------------------------------------------------
+
+
+def description(meta: RuleMeta) -> str:
+    """What the rule flags and why, in one paragraph (SARIF `fullDescription`)."""
+    return " ".join(part for part in (summary(meta), why(meta)) if part)
+
+
+def help_text(meta: RuleMeta) -> str:
+    """The plain help: why, what to do instead, where to read more (SARIF `help.text`)."""
+    lines = [why(meta)] if meta.why.strip() else []
+    lines += [f"Do instead: {remediation(meta)}", f"Docs: {docs_link(meta)}"]
+    return "\n".join(lines)
+
+
+def finding_text(violation: Violation) -> str:
+    """One finding's message and what to do about it (a SARIF result's message)."""
+    return f"{violation.message.rstrip('.')}. {prose(violation.remediation)}"
+
+
+def placeholder(violation: Violation) -> RuleMeta:
+    """The rule of a finding whose `RuleMeta` is not at hand, described by the finding."""
+    return RuleMeta(
+        id=violation.rule_id,
+        name=violation.name,
+        category=violation.category,
+        severity=violation.severity,
+        summary=violation.message,
+        why="",
+        remediation=violation.remediation,
+        docs_url=violation.docs if violation.docs.startswith(("https://", "http://")) else "",
+    )
+
+
+# --- agent output ----------------------------------------------------------------------------
+
+
+def agent_block(meta: RuleMeta) -> str:
+    """Once per rule in `agent` output: why (first sentence), what to do, one good example."""
+    lines = [f"Why: {first_sentence(meta.why)}"] if meta.why.strip() else []
+    lines.append(f"{DO} {remediation(meta)}")
+    example = good_example(meta)
+    if example is not None:
+        where = caption(example)
+        lines.append(f"Good ({where}):" if where else "Good:")
+        lines += ["```python", example.code.rstrip(), "```"]
+    return "\n".join(lines) + "\n"
