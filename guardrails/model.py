@@ -100,8 +100,8 @@ class RuleMeta:
     # Ids whose finding on the same construct this rule's finding stands for
     # (see `guardrails.precedence`): `except: pass` is one REL002, not three findings.
     subsumes: tuple[str, ...] = ()
-    # Other linters' codes for the same concern (Ruff/flake8 `# noqa` codes, bandit
-    # `# nosec` ids such as "B602"): with `foreign-suppressions` on, their comments
+    # Other linters' codes for the same concern (Ruff/flake8 noqa codes, bandit
+    # nosec ids such as "B602"): with `foreign-suppressions` on, their comments
     # suppress this rule. Ruff-backed rules add their mapped Ruff codes themselves.
     foreign_codes: tuple[str, ...] = ()
     # Why the rule has its default severity, or is off by default, when its measured

@@ -32,6 +32,13 @@ FORBIDDEN = {
     "guardrails.report.text": (*BACKENDS, "guardrails.engine", "guardrails.cli"),
     "guardrails.report.json_format": (*BACKENDS, "guardrails.engine", "guardrails.cli"),
     "guardrails.rules": ("guardrails.cli", "guardrails.report", "guardrails.engine", *BACKENDS),
+    "guardrails.ruletext": (
+        *BACKENDS,
+        "guardrails.engine",
+        "guardrails.cli",
+        "guardrails.report",
+        "guardrails.plugins",
+    ),
     "guardrails.mcp_server": ("guardrails.cli",),
     "guardrails.cli": ("guardrails.mcp_server", "guardrails.engine", *BACKENDS),
 }
