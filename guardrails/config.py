@@ -79,20 +79,29 @@ def config_in(directory: Path) -> Path | None:
     return None
 
 
-def find_config(start: Path) -> Path | None:
+def find_config(start: Path, memo: dict[Path, Path | None] | None = None) -> Path | None:
     """The nearest config at or above `start`, up to the repository root.
 
     A folder holding `.git` is the top of the search: a config above a
     repository belongs to something else (a home folder, a parent checkout).
+    `memo` (folder -> its answer) is shared by callers asking for many folders,
+    so each folder's files are looked at once.
     """
+    memo = {} if memo is None else memo
     start = start if start.is_dir() else start.parent
+    visited: list[Path] = []
+    found: Path | None = None
     for directory in (start, *start.parents):
+        if directory in memo:
+            found = memo[directory]
+            break
+        visited.append(directory)
         found = config_in(directory)
-        if found is not None:
-            return found
-        if (directory / ".git").exists():
-            return None
-    return None
+        if found is not None or (directory / ".git").exists():
+            break
+    for directory in visited:
+        memo[directory] = found
+    return found
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -196,18 +196,21 @@ def check_paths(
     """
     advance = progress or (lambda done: None)
     settings = plan.settings
+    files_given = files
     sources = [
         f
         if isinstance(f, SourceFile)
         else load(f, settings.root, settings.src, settings.max_file_size)
         for f in files
     ]
-    files = sources
-    unchecked = _unchecked(plan, files)
-    hits, entries = _cached(plan, files, cache, unchecked, today) if cache is not None else ({}, {})
+    unchecked = _unchecked(plan, sources)
+    hits, entries = ({}, {}) if cache is None else _cached(plan, sources, cache, unchecked, today)
     hits.update(unchecked)  # reported as they are, never cached
+    for index in hits:
+        if not isinstance(files_given[index], SourceFile):
+            sources[index].release()  # answered from the cache: no backend reads it
     advance(len(hits))
-    todo_index = [index for index in range(len(files)) if index not in hits]
+    todo_index = [index for index in range(len(sources)) if index not in hits]
     violations: list[Violation] = [v for found in hits.values() for v in found]
     for done, found, valid_until, cacheable in _check_uncached(
         plan, [sources[index] for index in todo_index], jobs, advance, today
@@ -222,6 +225,8 @@ def check_paths(
         if cache is not None and index in entries and keep:
             cache.put(entries[index], found, valid_until)
         violations.extend(found)
+        if not isinstance(files_given[index], SourceFile):
+            sources[index].release()  # read here, finished here: not kept for the whole run
     violations.sort(key=Violation.sort_key)
     return RunResult(
         len(files),

@@ -57,12 +57,13 @@ def scopes_for(
         return [top]
     by_config: dict[Path | None, Scope] = {invocation.config_path: top}
     near: dict[str, Path | None] = {}  # folder -> its nearest config
+    memo: dict[Path, Path | None] = {}  # shared by the searches: each folder looked at once
     explicit = {str(resolved(path)) for path in named if path.is_file()}
     exclusions: dict[Path, Discovery] = {}
     for path in files:
         folder = os.path.dirname(os.path.abspath(path))
         if folder not in near:
-            near[folder] = find_config(Path(folder))
+            near[folder] = find_config(Path(folder), memo)
         config = near[folder] or invocation.config_path
         scope = by_config.get(config)
         if scope is None:

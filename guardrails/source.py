@@ -102,6 +102,14 @@ class SourceFile:
             return []
         return split_lines(self.data.decode("utf-8", errors="replace"))
 
+    def release(self) -> None:
+        """Drop the bytes and text once every stage is done with the file: a run over a
+        large tree then holds only the files still in flight, not all of them."""
+        self.data = None
+        self.problem = self.problem or "released"
+        for name in _COMPUTED:
+            self.__dict__.pop(name, None)
+
     def __getstate__(self) -> dict[str, Any]:
         """Only what was read travels to a worker; it decodes there, once."""
         return {k: v for k, v in self.__dict__.items() if k not in _COMPUTED}
