@@ -20,6 +20,7 @@ from guardrails._version import __version__
 from guardrails.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, GuardrailsError, UsageError
 from guardrails.model import SEVERITIES, Violation
 from guardrails.registry import SelectionLayer
+from guardrails.report.formats import FORMATS as OUTPUT_FORMATS
 
 if TYPE_CHECKING:
     from guardrails.config import Settings
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report any program a closed pipe stopped
 
-OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "github", "rdjson", "agent")
 
 AGENT_ENVIRONMENT = (
     "CLAUDECODE",  # Claude Code sets CLAUDECODE=1 for its shell (anthropics/claude-code#531)
@@ -487,43 +487,13 @@ def _count(number: int, word: str) -> str:
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
-    """Record current findings: to `--out`, else to each configuration's own `baseline`.
-
-    Entries are relative to the folder of the config each file is checked
-    with, as `check` applies them.
-    """
-    from guardrails import baseline as baselines
+    """Record current findings: to `--out`, else to each configuration's own `baseline`."""
     from guardrails import service
 
-    request = _request(args)
-    scopes = service.prepare(request)
-    targets = {id(scope): args.out or scope.settings.baseline for scope in scopes}
-    missing = [scope for scope in scopes if scope.files and targets[id(scope)] is None]
-    if missing:
-        where = missing[0].settings.config_path or "the command line"
-        raise UsageError(
-            f"say where to write the baseline: --out FILE (or `baseline` in config; "
-            f"none for the files checked with {where})"
-        )
-    for target in dict.fromkeys(t for t in targets.values() if t is not None):
-        baselines.writable(target)  # fail before the run, not after it
-    runs, notes = service.run(request, scopes)
+    written, notes = service.record_baseline(_request(args), args.out)
     _notes(notes)
-    written: dict[Path, list[dict[str, object]]] = {}
-    for scope_run in runs:
-        target = targets[id(scope_run.scope)]
-        if target is None:
-            continue
-        root = scope_run.scope.settings.root
-        written.setdefault(target, []).extend(
-            baselines.entry(v, root)
-            for v in scope_run.result.violations
-            if not v.rule_id.startswith("GR")
-        )
-    for target, entries in written.items():
-        baselines.write(target, entries)
-        files = sum(len(r.scope.files) for r in runs if targets[id(r.scope)] == target)
-        print(f"wrote {len(entries)} findings from {files} files to {target}")
+    for target, entries, files in written:
+        print(f"wrote {entries} findings from {files} files to {target}")
     return EXIT_OK
 
 
@@ -546,49 +516,27 @@ def render(
     out: TextIO,
     suppressed: list[Violation] | None = None,
 ) -> None:
-    """Write the findings in the chosen output format.
-
-    `suppressed` findings (other linters' comments) appear in `json` and
-    `sarif` only, marked as suppressed; other formats count them in the summary.
-    """
+    """Write the findings in the chosen output format (`report.formats`)."""
     from guardrails.paths import repository_root
-    from guardrails.report import agent, github, json_format, rdjson, sarif, text
+    from guardrails.report import formats
+    from guardrails.service import rule_metas
 
-    fmt = args.output_format or default_output_format()
     if args.max_findings is not None and args.max_findings < 1:
         raise UsageError("--max-findings must be at least 1")
-    if fmt == "json":
-        json_format.render(violations, summary, out, suppressed)
-    elif fmt == "jsonl":
-        json_format.render_lines(violations, out)
-    elif fmt == "sarif":
-        rules = [(rule.meta, rule.severity) for rule in plan.rules]
-        sarif.render(violations, rules, _sarif_root(settings), out, suppressed or ())
-    elif fmt == "github":
-        github.render(violations, summary, out, repository_root(settings.root))
-        out.write(text.summary_line(summary) + "\n")
-    elif fmt == "rdjson":
-        rdjson.render(violations, summary, out)
-    elif fmt == "agent":
-        from guardrails.service import rule_metas
-
-        agent.render(
-            violations,
-            summary,
-            rule_metas(plan),
-            out,
-            max_findings=args.max_findings or agent.DEFAULT_MAX_FINDINGS,
-        )
-    else:
-        text.render(violations, summary, out, color=_use_color(out))
-
-
-def _sarif_root(settings: Settings) -> Path:
-    """What SARIF URIs are relative to (`%SRCROOT%`): the repository root, so code
-    scanning finds the files whichever folder of a monorepo the check ran in."""
-    from guardrails.paths import repository_root
-
-    return repository_root(settings.root) or settings.root
+    formats.write(
+        args.output_format or default_output_format(),
+        violations,
+        summary,
+        out,
+        rules=[(rule.meta, rule.severity) for rule in plan.rules],
+        metas=rule_metas(plan),
+        # SARIF URIs and GitHub annotations: from the repository root, so code scanning
+        # finds the files whichever folder of a monorepo the check ran in
+        repository=repository_root(settings.root) or settings.root,
+        suppressed=suppressed or (),
+        max_findings=args.max_findings,
+        color=_use_color(out),
+    )
 
 
 def _registry(args: argparse.Namespace):
@@ -651,51 +599,29 @@ def cmd_new_rule(args: argparse.Namespace) -> int:
 def cmd_docs(args: argparse.Namespace) -> int:
     """Generate docs from the registry; the AGENTS.md section follows this repo's config."""
     from guardrails import docs_gen
-    from guardrails.plan import build_plan
     from guardrails.plugins import build_registry
 
     if args.out is None and args.agents_md is None:
         raise UsageError("say what to generate: --out DIR and/or --agents-md PATH")
     settings = _settings(args)
-    registry = build_registry(settings)
-    wanted = set(args.plugin or ())
-    unknown = wanted - {p.name for p in registry.plugins} - {"guardrails"}
-    if unknown:
-        raise UsageError(f"no loaded plugin named {', '.join(sorted(unknown))}")
-    metas = [m for m in registry.sorted() if not wanted or (m.plugin or "guardrails") in wanted]
-    planned: dict[Path, str] = {}
-    extra: list[Path] = []  # generated here before (the folder's manifest), not any more
-    if args.out is not None:
-        backends = {m.id: registry.backends(m.id) for m in metas}
-        planned, extra = docs_gen.out_changes(args.out, docs_gen.site(metas, backends))
-    if args.agents_md is not None:
-        active = {rule.id for rule in build_plan(settings, registry).rules}
-        section = docs_gen.agents_md_section([m for m in metas if m.id in active])
-        existing = docs_gen.read_agents_md(args.agents_md)
-        planned[args.agents_md] = docs_gen.merge_agents_md(existing, section)
-    stale = [p for p, content in planned.items() if _read(p) != content]
+    changes = docs_gen.plan_changes(
+        build_registry(settings), settings, args.out, args.agents_md, args.plugin or ()
+    )
     if args.check:
-        for path in stale:
+        for path in changes.stale:
             print(f"stale: {path}")
-        for path in extra:
+        for path in changes.extra:
             print(f"not generated any more: {path}")
-        if stale or extra:
+        if changes.stale or changes.extra:
             print("run `guardrails docs` with the same arguments without --check to update")
             return EXIT_FINDINGS
-        print(f"up to date ({len(planned)} files)")
+        print(f"up to date ({len(changes.planned)} files)")
         return EXIT_OK
-    for line in docs_gen.write_changes(args.out, planned, stale, extra):
+    for line in docs_gen.write_changes(args.out, changes.planned, changes.stale, changes.extra):
         print(line)
-    if not stale and not extra:
-        print(f"up to date ({len(planned)} files)")
+    if not changes.stale and not changes.extra:
+        print(f"up to date ({len(changes.planned)} files)")
     return EXIT_OK
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:

@@ -271,6 +271,48 @@ def fix(
     return report, remaining
 
 
+def record_baseline(
+    request: CheckRequest, out: Path | None = None
+) -> tuple[list[tuple[Path, int, int]], list[str]]:
+    """Record the current findings: to `out`, else to each configuration's own `baseline`.
+
+    Entries are relative to the folder of the config each file is checked
+    with, as `check` applies them. Returns (file, entries, files checked) per
+    file written, and notes for stderr.
+    """
+    from guardrails import baseline as baselines
+    from guardrails.errors import UsageError
+
+    scopes = prepare(request)
+    targets = {id(scope): out or scope.settings.baseline for scope in scopes}
+    missing = [scope for scope in scopes if scope.files and targets[id(scope)] is None]
+    if missing:
+        where = missing[0].settings.config_path or "the command line"
+        raise UsageError(
+            "say where to write the baseline: --out FILE (or `baseline` in config; "
+            f"none for the files checked with {where})"
+        )
+    for target in dict.fromkeys(t for t in targets.values() if t is not None):
+        baselines.writable(target)  # fail before the run, not after it
+    runs, notes = run(request, scopes)
+    entries: dict[Path, list[dict[str, object]]] = {}
+    files: dict[Path, int] = {}
+    for scope_run in runs:
+        target = targets[id(scope_run.scope)]
+        if target is None:
+            continue
+        root = scope_run.scope.settings.root
+        files[target] = files.get(target, 0) + len(scope_run.scope.files)
+        entries.setdefault(target, []).extend(
+            baselines.entry(v, root)
+            for v in scope_run.result.violations
+            if not v.rule_id.startswith("GR")
+        )
+    for target, recorded in entries.items():
+        baselines.write(target, recorded)
+    return [(t, len(e), files[t]) for t, e in entries.items()], notes
+
+
 def _changed(changes: gitdiff.Changes, violation: Violation) -> bool:
     """Whether diff mode reports `violation`: engine findings (GR…) wherever they are, as
     a syntax error or crashed rule on an old line still means the file went unchecked."""
