@@ -43,7 +43,7 @@ class LayerViolation(CstRule):
         category="architecture",
         severity="error",
         summary="A module imports from a higher layer than its own, per the configured ordered "
-        "`layers`.",
+        "`layers`, directly or through modules in no layer (the chain is named).",
         why="Layers only stay replaceable and testable while dependencies point one way; an "
         "upward import ties low-level code to the application around it and soon becomes a "
         "cycle.",

@@ -44,7 +44,7 @@ class ForbiddenImport(CstRule):
         category="architecture",
         severity="error",
         summary="A module imports something the configuration bans for it (e.g. no HTTP "
-        "clients in the domain layer).",
+        "clients in the domain layer), or a banned project module through others.",
         why='Bans encode decisions such as "the domain stays pure" or "all HTTP goes through '
         'the gateway"; one direct import quietly bypasses the adapter that handles auth, '
         "retries and auditing.",
