@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from guardrails.registry import Registry
     from guardrails.source import SourceFile
 
-NAMES = ("libcst", "semgrep", "ruff")
+NAMES = ("libcst", "semgrep", "ruff", "imports")
 """Backends in order of precision: when two report one rule on one line, the first is kept."""
 
 HookResults = Callable[[str], list[tuple[str, Any]]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import libcst as cst
@@ -42,7 +43,7 @@ class LayerViolation(CstRule):
         category="architecture",
         severity="error",
         summary="A module imports from a higher layer than its own, per the configured ordered "
-        "`layers`.",
+        "`layers`, directly or through modules in no layer (the chain is named).",
         why="Layers only stay replaceable and testable while dependencies point one way; an "
         "upward import ties low-level code to the application around it and soon becomes a "
         "cycle.",
@@ -111,3 +112,27 @@ class LayerViolation(CstRule):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._check(node)
+
+    @classmethod
+    def wants_imports(cls, options: Mapping[str, Any]) -> bool:
+        return bool(options["layers"])
+
+    @classmethod
+    def check_imports(cls, graph: Any, options: Mapping[str, Any]) -> Iterator[tuple[Any, str]]:
+        """Indirect upward imports: a chain through modules in no layer (import-linter's
+        layers contract). A chain through another layer's module is that module's finding."""
+        layers = options["layers"]
+        for higher in reversed(range(len(layers))):
+            chains = graph.shortest_chains(
+                lambda m, h=higher: _layer_of(m, layers) == h,
+                lambda m: _layer_of(m, layers) is None,
+            )
+            for module, chain in sorted(chains.items()):
+                own = _layer_of(module, layers)
+                if own is None or own >= higher or len(chain) < 3:
+                    continue
+                message = (
+                    f"`{module}` (layer {layers[own]}) depends on `{chain[-1]}` (layer "
+                    f"{layers[higher]}) through {' -> '.join(chain)}"
+                )
+                yield chain, message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -21,6 +22,20 @@ def _banned_map(value: Any) -> str | None:
     return None
 
 
+def _banned(module: str, forbidden: Mapping[str, list[str]]) -> list[str]:
+    """The prefixes `module` may not import: those of every glob it matches."""
+    return [
+        prefix
+        for glob, prefixes in forbidden.items()
+        if fnmatchcase(module, glob) or module == glob.removesuffix(".*")
+        for prefix in prefixes
+    ]
+
+
+def _under(module: str, prefix: str) -> bool:
+    return module == prefix or module.startswith(prefix + ".")
+
+
 class ForbiddenImport(CstRule):
     META = RuleMeta(
         id="ARC002",
@@ -29,7 +44,7 @@ class ForbiddenImport(CstRule):
         category="architecture",
         severity="error",
         summary="A module imports something the configuration bans for it (e.g. no HTTP "
-        "clients in the domain layer).",
+        "clients in the domain layer), or a banned project module through others.",
         why='Bans encode decisions such as "the domain stays pure" or "all HTTP goes through '
         'the gateway"; one direct import quietly bypasses the adapter that handles auth, '
         "retries and auditing.",
@@ -75,16 +90,11 @@ class ForbiddenImport(CstRule):
 
     def _check(self, node: cst.Import | cst.ImportFrom) -> None:
         module = self.context.module_name
-        banned = [
-            prefix
-            for glob, prefixes in self.options["forbidden"].items()
-            if fnmatchcase(module, glob) or module == glob.removesuffix(".*")
-            for prefix in prefixes
-        ]
+        banned = _banned(module, self.options["forbidden"])
         if not banned:
             return
         for imported, where in imported_modules(self, node):
-            hit = next((b for b in banned if imported == b or imported.startswith(b + ".")), None)
+            hit = next((b for b in banned if _under(imported, b)), None)
             if hit is not None:
                 self.report(
                     where,
@@ -97,3 +107,28 @@ class ForbiddenImport(CstRule):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._check(node)
+
+    @classmethod
+    def wants_imports(cls, options: Mapping[str, Any]) -> bool:
+        return any(options["forbidden"].values())
+
+    @classmethod
+    def check_imports(cls, graph: Any, options: Mapping[str, Any]) -> Iterator[tuple[Any, str]]:
+        """A banned project module reached through others (import-linter's forbidden
+        contract). A module the same ban covers stops the chain: it is its own finding.
+        Third-party packages are not in the graph: going through the adapter a ban
+        points to is the remedy, not a violation."""
+        forbidden = options["forbidden"]
+        bans = {m: _banned(m, forbidden) for m in graph.modules}
+        for prefix in sorted({p for banned in bans.values() for p in banned}):
+            chains = graph.shortest_chains(
+                lambda m, p=prefix: _under(m, p),
+                lambda m, p=prefix: p not in bans[m],
+            )
+            for module, chain in sorted(chains.items()):
+                if prefix in bans[module] and len(chain) >= 3:
+                    message = (
+                        f"`{module}` depends on `{chain[-1]}` (`{prefix}` is forbidden there) "
+                        f"through {' -> '.join(chain)}"
+                    )
+                    yield chain, message
