@@ -12,9 +12,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Container, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,7 @@ def _cached(
     cache: Cache,
     skip: Container[int] = (),
     today: datetime.date | None = None,
+    cross: Mapping[str, Sequence[Violation]] | None = None,
 ) -> tuple[dict[int, list[Violation]], dict[int, Path]]:
     """Findings already cached, and the entry each file's findings belong in."""
     hits: dict[int, list[Violation]] = {}
@@ -168,6 +170,8 @@ def _cached(
         if path.parent not in typed:
             typed[path.parent] = surroundings_typed(path, plan.settings.root)
         facts = f"typed={typed[path.parent]}"
+        if cross is not None:  # findings that depend on other files are part of the key
+            facts += f";cross={_digest(cross.get(source.shown, ()))}"
         entry = cache.entry(source.shown, source.module, source.data, facts)
         entries[index] = entry
         found = cache.get(entry, today)
@@ -204,7 +208,10 @@ def check_paths(
         for f in files
     ]
     unchecked = _unchecked(plan, sources)
-    hits, entries = ({}, {}) if cache is None else _cached(plan, sources, cache, unchecked, today)
+    cross = _cross_file(plan, [s for i, s in enumerate(sources) if i not in unchecked], jobs)
+    hits, entries = (
+        ({}, {}) if cache is None else _cached(plan, sources, cache, unchecked, today, cross)
+    )
     hits.update(unchecked)  # reported as they are, never cached
     for index in hits:
         if not isinstance(files_given[index], SourceFile):
@@ -213,7 +220,7 @@ def check_paths(
     todo_index = [index for index in range(len(sources)) if index not in hits]
     violations: list[Violation] = [v for found in hits.values() for v in found]
     for done, found, valid_until, cacheable in _check_uncached(
-        plan, [sources[index] for index in todo_index], jobs, advance, today
+        plan, [sources[index] for index in todo_index], jobs, advance, today, cross
     ):
         index = todo_index[done]
         # A fingerprint depends only on the file's own findings: computed once,
@@ -241,6 +248,7 @@ def _check_uncached(
     jobs: int,
     progress: Progress,
     today: datetime.date | None = None,
+    cross: Mapping[str, Sequence[Violation]] | None = None,
 ) -> Iterator[tuple[int, list[Violation], datetime.date | None, bool]]:
     """(index in `files`, final findings from every backend, until when they hold,
     whether they may be cached), any order.
@@ -284,6 +292,8 @@ def _check_uncached(
                 # keeps them busy a quarter of them is their fair share (measured)
                 share = max(1, jobs // 4)
                 for name in backends.NAMES:
+                    if backends.backend(name).cross_file:
+                        continue  # already run, before the cache (`_cross_file`)
                     job = backends.backend(name).start(plan, readable, Path.cwd(), share)
                     if job is not None:
                         started.append(job)
@@ -291,10 +301,10 @@ def _check_uncached(
                     waiting[index] = result
                     progress(1)
                     if external is None and all(job.done() for job in started):
-                        external = _collect(started)
+                        external = _collect(started, cross)
                     if external is not None:
                         yield from finish(external)
-            yield from finish(external if external is not None else _collect(started))
+            yield from finish(external if external is not None else _collect(started, cross))
         finally:
             for job in started:
                 job.close()
@@ -332,9 +342,44 @@ def _as_utf8(files: Sequence[SourceFile]) -> Iterator[list[SourceFile]]:
         yield [copies.get(id(source), source) for source in files]
 
 
-def _collect(started: Sequence[Any]) -> dict[str, list[Violation]]:
-    """Findings of the started Semgrep and Ruff jobs by shown path, once they end."""
-    external: dict[str, list[Violation]] = {}
+def _cross_file(
+    plan: Plan, files: Sequence[SourceFile], jobs: int
+) -> dict[str, list[Violation]] | None:
+    """Findings of the backends whose findings for a file depend on other files (an
+    import chain), by shown path; None when no such backend has work.
+
+    Run before the cache lookup, over every file of the batch: a file's cached
+    findings are keyed by these too, so a chain another file opened or closed
+    re-checks the file it starts in, never a stale clean.
+    """
+    found: dict[str, list[Violation]] | None = None
+    for name in backends.NAMES:
+        backend = backends.backend(name)
+        if not backend.cross_file:
+            continue
+        job = backend.start(plan, files, Path.cwd(), max(1, jobs))
+        if job is None:
+            continue
+        try:
+            for shown, violations in job.collect().items():
+                (found := found or {}).setdefault(shown, []).extend(violations)
+        finally:
+            job.close()
+        found = found if found is not None else {}
+    return found
+
+
+def _digest(violations: Sequence[Violation]) -> str:
+    rows = sorted((v.rule_id, v.line, v.column, v.message) for v in violations)
+    return hashlib.sha256(repr(rows).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def _collect(
+    started: Sequence[Any], cross: Mapping[str, Sequence[Violation]] | None = None
+) -> dict[str, list[Violation]]:
+    """Findings of the started batch jobs by shown path, once they end, with the
+    cross-file backends' findings (run before)."""
+    external: dict[str, list[Violation]] = {k: list(v) for k, v in (cross or {}).items()}
     for job in started:
         for shown, found in job.collect().items():
             external.setdefault(shown, []).extend(found)

@@ -15,7 +15,12 @@ import sys
 
 import pytest
 
-BACKENDS = ("guardrails.backends.libcst", "guardrails.backends.semgrep", "guardrails.backends.ruff")
+BACKENDS = (
+    "guardrails.backends.libcst",
+    "guardrails.backends.semgrep",
+    "guardrails.backends.ruff",
+    "guardrails.backends.imports",
+)
 
 # module imported -> prefixes of modules it must not load
 FORBIDDEN = {
@@ -25,8 +30,9 @@ FORBIDDEN = {
     "guardrails.source": (*BACKENDS, "guardrails.plugins", "guardrails.engine"),
     "guardrails.backends.libcst.checker": (*BACKENDS[1:], "guardrails.plugins"),
     "guardrails.backends.libcst.workers": (*BACKENDS[1:], "guardrails.plugins"),
-    "guardrails.backends.semgrep": (BACKENDS[0], BACKENDS[2], "guardrails.engine"),
-    "guardrails.backends.ruff": (BACKENDS[0], BACKENDS[1], "guardrails.engine"),
+    "guardrails.backends.semgrep": (*BACKENDS[:1], *BACKENDS[2:], "guardrails.engine"),
+    "guardrails.backends.ruff": (*BACKENDS[:2], *BACKENDS[3:], "guardrails.engine"),
+    "guardrails.backends.imports": (*BACKENDS[:3], "guardrails.engine"),
     "guardrails.report.sarif": (*BACKENDS, "guardrails.engine", "guardrails.cli"),
     "guardrails.report.agent": (*BACKENDS, "guardrails.engine", "guardrails.cli"),
     "guardrails.report.text": (*BACKENDS, "guardrails.engine", "guardrails.cli"),

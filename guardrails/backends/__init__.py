@@ -51,6 +51,9 @@ class Job(Protocol):
 
 class Backend(Protocol):
     name: str
+    # True when a file's findings depend on other files (an import chain): the engine
+    # runs it before the cache lookup and keys each file's cached findings by them too
+    cross_file: bool
 
     def identity(self) -> str:
         """What decides its findings besides the rules: the tool's version or executable.

@@ -327,6 +327,7 @@ class ImportsBackend:
     """Rule classes with `check_imports`, run on the project's import graph (grimp)."""
 
     name = BACKEND
+    cross_file = True
 
     def identity(self) -> str:
         from importlib.metadata import PackageNotFoundError, version

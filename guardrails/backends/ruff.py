@@ -286,6 +286,7 @@ class RuffBackend:
     """Ruff codes mapped to guardrails rules (`guardrails_ruff_mappings`), one `ruff check`."""
 
     name = BACKEND
+    cross_file = False
 
     def identity(self) -> str:
         return executable_identity("ruff", "GUARDRAILS_RUFF")
@@ -324,7 +325,7 @@ class RuffBackend:
             codes = registry.implementations_of(mapping.rule_id).get(BACKEND, ())
             codes = tuple(dict.fromkeys(codes + mapping.codes))
             registry.implement(BACKEND, mapping.rule_id, codes)
-            registry.foreign_codes[mapping.rule_id] = codes  # `# noqa: CODE` names the rule
+            registry.foreign_codes[mapping.rule_id] = codes  # a noqa comment may name them
 
     def start(
         self, plan: Plan, files: Sequence[SourceFile], cwd: Path, jobs: int

@@ -697,6 +697,7 @@ class SemgrepBackend:
     """Semgrep YAML rules (`guardrails_semgrep_rule_dirs`), one `semgrep scan` per run."""
 
     name = BACKEND
+    cross_file = False
 
     def identity(self) -> str:
         return executable_identity("semgrep", "GUARDRAILS_SEMGREP")

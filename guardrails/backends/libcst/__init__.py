@@ -27,6 +27,7 @@ class LibcstBackend:
     """LibCST rule classes; checked per file by the engine's pass (`workers.libcst_pass`)."""
 
     name = BACKEND
+    cross_file = False
 
     def identity(self) -> str:
         from importlib.metadata import version
