@@ -652,14 +652,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    registry = _registry(args)
-    rule_id = args.rule_id.strip().upper()
-    meta = registry.get(rule_id)
-    if meta is None:
-        close = [rid for rid in sorted(registry.rules) if rid.startswith(rule_id[:3])][:8]
-        hint = f" (known ids with that prefix: {', '.join(close)})" if close else ""
-        raise UsageError(f"unknown rule id {args.rule_id!r}{hint}")
-    from guardrails.explain import explain_text
+    from guardrails.explain import explain
 
-    sys.stdout.write(explain_text(meta))
+    sys.stdout.write(explain(_registry(args), args.rule_id))
     return EXIT_OK

@@ -69,14 +69,10 @@ def tool_check(
 
 def tool_explain(rule_id: str) -> str:
     from guardrails.config import load_settings
-    from guardrails.explain import explain_text
+    from guardrails.explain import explain
     from guardrails.plugins import build_registry
 
-    registry = build_registry(load_settings(_root()))
-    meta = registry.get(rule_id.strip().upper())
-    if meta is None:
-        raise UsageError(f"unknown rule id {rule_id!r}; `policies` lists the active ones")
-    return explain_text(meta)
+    return explain(build_registry(load_settings(_root())), rule_id)
 
 
 def tool_policies(path: str, budget: int = DEFAULT_BUDGET) -> str:

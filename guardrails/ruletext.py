@@ -221,11 +221,12 @@ def markdown_body(meta: RuleMeta, measured: Sequence[str] = ()) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def explain_text(meta: RuleMeta) -> str:
-    """The full explanation, as plain text: `guardrails explain ID` and MCP `explain`."""
+def explain_text(meta: RuleMeta, engines: str = "") -> str:
+    """The full explanation, as plain text: `guardrails explain ID` and MCP `explain`;
+    `engines` names every backend implementing the rule (`Registry.backends`)."""
     lines = [
         f"{meta.id} {meta.name}",
-        " · ".join([*facts(meta), f"Fix: {meta.fix}"]),
+        " · ".join([*facts(meta, engines), f"Fix: {meta.fix}"]),
         "",
         "What it does",
         f"  {summary(meta)}",

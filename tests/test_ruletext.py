@@ -317,3 +317,17 @@ def test_ruletext_depends_only_on_the_model() -> None:
         "guardrails/report/sarif.py",
     ):
         assert "ruletext" in (REPO / relative).read_text(), relative
+
+
+def test_explain_names_every_engine_that_implements_the_rule(
+    surfaces, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ARC001 runs on LibCST and on the import graph, REL005 on Ruff: the header names
+    # what the registry knows, not the backend the rule's meta was declared with
+    from guardrails.plugins import build_registry
+
+    monkeypatch.delenv("GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD", raising=False)  # as surfaces did
+    registry = build_registry(service.project(surfaces["root"])[0])
+    for rule_id, text in surfaces["explain"].items():
+        assert f"Engine: {registry.backends(rule_id)} ·" in text, rule_id
+    assert "Engine: libcst+imports ·" in surfaces["explain"]["ARC001"]
