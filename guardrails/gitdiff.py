@@ -155,9 +155,36 @@ class Changes:
             return None
 
 
+def merge_base(cwd: Path, ref: str, option: str = "--diff-base") -> tuple[Path, str]:
+    """(the work tree's top, the commit a change is measured from) for `ref`.
+
+    A pull request is blamed only for its own lines: `REF` means the merge base
+    of REF and HEAD, as `git diff REF...HEAD` and code review tools count, so
+    commits that landed on REF after the branch point are not the branch's.
+    `A...B` means the merge base of A and B (B empty: HEAD). Without a HEAD
+    (a repository with no commit yet) REF itself is the base.
+    """
+    left, dots, right = ref.partition("...")
+    if not dots:
+        left, right = ref, "HEAD"
+    top, base = _resolve(cwd, left or "HEAD", option)
+    head = _git_bytes(top, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], option)
+    if right == "HEAD" and (head.returncode != 0 or not head.stdout.strip()):
+        return top, base  # no commit yet: nothing merged, the ref is the base
+    _, tip = _resolve(cwd, right or "HEAD", option)
+    found = _git_bytes(top, ["merge-base", base, tip], option)
+    if found.returncode != 0 or not found.stdout.strip():
+        raise UsageError(
+            f"{option} {ref!r}: {left or 'HEAD'} and {right or 'HEAD'} have no common ancestor; "
+            "name the commit to compare with"
+        )
+    return top, found.stdout.split()[0].decode()
+
+
 def changed_lines(cwd: Path, ref: str) -> Changes:
-    """What changed between `ref` and the working tree (staged or not, tracked or new)."""
-    top, commit = _resolve(cwd, ref, "--diff-base")
+    """What changed since the merge base of `ref` and HEAD (`merge_base`) in the working
+    tree (committed on the branch, staged or not, tracked or new)."""
+    top, commit = merge_base(cwd, ref)
     root = Path(os.path.realpath(top))
     diff = _git_bytes(root, ["diff", *_DIFF_FLAGS, commit, "--"], "--diff-base")
     if diff.returncode != 0:

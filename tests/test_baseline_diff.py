@@ -113,3 +113,25 @@ def test_diff_mode_errors(project, tmp_path) -> None:
     unknown = project.run("check", "--diff-base", "no-such-branch")
     assert unknown.code == 2
     assert "'no-such-branch' is not a commit, branch or tag" in unknown.err
+
+
+def test_diff_mode_blames_a_branch_only_for_its_own_lines(project) -> None:
+    # main edits a line after the branch point: the branch still has the old line, which
+    # differs from main's tip, yet the branch never touched it (merge base, not the tip)
+    path = project.write("app/ops.py", LEGACY)
+    project.git("init", "-q", "-b", "main")
+    project.git("add", ".")
+    project.git("commit", "-qm", "legacy")
+    project.git("checkout", "-qb", "feature")
+    path.write_text(LEGACY + '\n\ndef kill(name: str) -> None:\n    os.system("pkill " + name)\n')
+    project.git("commit", "-qam", "feature")
+    project.git("checkout", "-q", "main")
+    path.write_text(LEGACY.replace("systemctl restart", "service restart"))
+    project.git("commit", "-qam", "main moves on")
+    project.git("checkout", "-q", "feature")
+    for ref in ("main", "main...HEAD", "main...", "main...feature"):
+        result = project.run("check", "--diff-base", ref, "--output-format", "json")
+        assert result.code == 1, (ref, result.err)
+        assert result.ids() == [("app/ops.py", "SEC001", 13)], ref
+    unknown = project.run("check", "--diff-base", "main...no-such-ref")
+    assert unknown.code == 2 and "'no-such-ref' is not a commit" in unknown.err
