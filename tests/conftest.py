@@ -146,10 +146,15 @@ class Project:
         return path
 
     def run(
-        self, *args: str, cwd: Path | None = None, env: Mapping[str, str | None] | None = None
+        self,
+        *args: str,
+        cwd: Path | None = None,
+        env: Mapping[str, str | None] | None = None,
+        python: Path | str = sys.executable,
     ) -> Run:
         """`python -m guardrails ARGS` in the project; `env` adds (or, with None, removes)
-        variables of the hermetic environment."""
+        variables of the hermetic environment; `python` is the interpreter (e.g.
+        `bare_python`, whose scripts folder holds neither semgrep nor ruff)."""
         environment = dict(os.environ)
         for key, value in (env or {}).items():
             if value is None:
@@ -157,7 +162,7 @@ class Project:
             else:
                 environment[key] = value
         proc = subprocess.run(
-            [sys.executable, "-m", "guardrails", *args],
+            [str(python), "-m", "guardrails", *args],
             cwd=cwd or self.root,
             capture_output=True,
             text=True,
@@ -176,3 +181,15 @@ def project(tmp_path: Path) -> Project:
     root = tmp_path / "proj"
     root.mkdir()
     return Project(root)
+
+
+@pytest.fixture(scope="session")
+def bare_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An interpreter that sees the test environment's packages but whose own scripts
+    folder is empty: guardrails finds semgrep and ruff beside the running interpreter
+    first, so a test of a missing tool runs this one with a PATH that lacks the tool."""
+    import venv
+
+    folder = tmp_path_factory.mktemp("bare-venv")
+    venv.EnvBuilder(system_site_packages=True, with_pip=False, symlinks=True).create(folder)
+    return folder / "bin" / "python"

@@ -128,19 +128,22 @@ def test_ruff_runs_isolated_from_user_config(project) -> None:
     assert not (project.root / ".ruff_cache").exists()
 
 
-def test_semgrep_not_started_when_no_semgrep_rule_is_active(project, tmp_path) -> None:
+def test_semgrep_not_started_when_no_semgrep_rule_is_active(project, tmp_path, bare_python) -> None:
     project.write("app/views.py", VIEW)
     env = {"PATH": _bin_without(tmp_path, "semgrep")}
-    result = project.run("check", "--output-format", "json", "--select", "SEC001,REL", env=env)
+    result = project.run(
+        "check", "--output-format", "json", "--select", "SEC001,REL", env=env, python=bare_python
+    )
     assert result.code == 0, result.err
     # ...nor when no file could match an active Semgrep rule.
     project.write("app/views.py", "import json\n\nDATA = json.dumps({})\n")
-    assert project.run("check", env=env).code == 0
+    assert project.run("check", env=env, python=bare_python).code == 0
 
 
-def test_missing_semgrep_is_a_clear_error(project, tmp_path) -> None:
+def test_missing_semgrep_is_a_clear_error(project, tmp_path, bare_python) -> None:
     project.write("app/views.py", VIEW)
-    result = project.run("check", env={"PATH": _bin_without(tmp_path, "semgrep")})
+    env = {"PATH": _bin_without(tmp_path, "semgrep")}
+    result = project.run("check", env=env, python=bare_python)
     assert result.code == 2
     lines = result.err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.err
@@ -149,11 +152,13 @@ def test_missing_semgrep_is_a_clear_error(project, tmp_path) -> None:
     assert "All checks passed" not in result.out
 
 
-def test_missing_ruff_is_a_clear_error(project, tmp_path) -> None:
+def test_missing_ruff_is_a_clear_error(project, tmp_path, bare_python) -> None:
     project.write("app.py", "def f(x):\n    assert x\n")
-    result = project.run("check", env={"PATH": _bin_without(tmp_path, "ruff")})
+    env = {"PATH": _bin_without(tmp_path, "ruff")}
+    result = project.run("check", env=env, python=bare_python)
     assert result.code == 2
-    assert "ruff is not on PATH, so the Ruff-backed rules" in result.err
+    assert "ruff is not on PATH nor beside this Python" in result.err
+    assert "so the Ruff-backed rules" in result.err
 
 
 PLUGIN = """\
@@ -433,3 +438,16 @@ def test_runs_offline_in_a_network_namespace(project) -> None:
     )
     assert proc.returncode == online.code == 1, proc.stderr
     assert proc.stdout == online.out
+
+
+def test_tools_beside_the_interpreter_are_found_without_path(project, tmp_path) -> None:
+    # `venv/bin/guardrails` run without activating the venv (or a pipx / uv tool
+    # install): semgrep and ruff sit beside its Python, not on PATH
+    project.write("app/views.py", VIEW)
+    project.write("app/stamp.py", "import datetime\n\nNOW = datetime.datetime.now()\n")
+    system = [p for p in ("/usr/bin", "/bin") if not (Path(p) / "semgrep").exists()]
+    env = {"PATH": os.pathsep.join([_bin_without(tmp_path, "semgrep", "ruff"), *system])}
+    assert not any(shutil.which(tool, path=env["PATH"]) for tool in ("semgrep", "ruff"))
+    result = project.run("check", "--output-format", "json", "--select", "SEC006,REL005", env=env)
+    assert result.code == 1, result.err
+    assert {rule for _, rule, _ in result.ids()} == {"SEC006", "REL005"}

@@ -403,17 +403,17 @@ def test_cache_rows_with_wrong_types_are_misses(project) -> None:
 # ------------------------------------------------------- broken backends
 
 
-def test_missing_semgrep_hint_can_be_pasted_into_a_shell(project, tmp_path) -> None:
+def test_missing_semgrep_hint_can_be_pasted_into_a_shell(project, tmp_path, bare_python) -> None:
     project.write("app.py", SQL)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for tool in ("git", "ruff"):
         (bin_dir / tool).symlink_to(_real_tool(tool))
     env = {"PATH": str(bin_dir)}
-    line = _one_error_line(project.run("check", env=env))
+    line = _one_error_line(project.run("check", env=env, python=bare_python))
     hint = re.search(r"`(--ignore [^`]+)`", line)
     assert hint, line
-    pasted = project.run("check", *shlex.split(hint.group(1)), env=env)
+    pasted = project.run("check", *shlex.split(hint.group(1)), env=env, python=bare_python)
     assert pasted.code in (0, 1), pasted.err
     assert "semgrep" not in pasted.err
 

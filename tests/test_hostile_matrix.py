@@ -243,14 +243,18 @@ WRONG_SHAPE = {"semgrep": '{"results": 5}', "ruff": "[1]"}
 
 
 def _fake_tool(directory: Path, tool: str, body: str) -> dict[str, str]:
-    """A PATH whose first `tool` runs `body` (for a scan) or the real one (for --version)."""
+    """A `tool` that runs `body` (for a scan) or the real one (for --version), first on PATH
+    and named by its override variable (guardrails prefers the tool beside its own Python)."""
     real = shutil.which(tool)
     assert real, f"{tool} is needed for this test"
     directory.mkdir(exist_ok=True)
     script = directory / tool
     script.write_text(f'#!/bin/sh\ncase "$*" in *--version*) exec {real} "$@";; esac\n{body}\n')
     script.chmod(0o755)
-    return {"PATH": f"{directory}{os.pathsep}{os.environ['PATH']}"}
+    return {
+        "PATH": f"{directory}{os.pathsep}{os.environ['PATH']}",
+        f"GUARDRAILS_{tool.upper()}": str(script),
+    }
 
 
 def _broken_run(project, tmp_path: Path, tool: str, body: str):

@@ -14,6 +14,8 @@ import shlex
 import shutil
 import stat
 import subprocess
+import sys
+import sysconfig
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -28,10 +30,21 @@ class BackendError(GuardrailsError):
 
 
 def find_executable(name: str, override_env: str) -> str | None:
-    """The tool named by `$override_env`, else `name` on PATH."""
+    """The tool named by `$override_env`, else the one installed beside the running
+    interpreter, else `name` on PATH.
+
+    Beside the interpreter first: `venv/bin/guardrails` run without activating the
+    venv, or a `pipx` / `uv tool` install, has semgrep and ruff in its own scripts
+    folder, which is not on PATH; and a tool of another environment on PATH may be
+    another version than the one guardrails was installed with.
+    """
     explicit = os.environ.get(override_env)
     if explicit:
         return explicit if Path(explicit).is_file() else None
+    for folder in dict.fromkeys((sysconfig.get_path("scripts"), os.path.dirname(sys.executable))):
+        found = shutil.which(name, path=folder) if folder else None
+        if found:
+            return found
     return shutil.which(name)
 
 
@@ -129,7 +142,7 @@ def where_missing(name: str, override_env: str) -> str:
     explicit = os.environ.get(override_env)
     if explicit:
         return f"{override_env}={shlex.quote(explicit)} is not a file"
-    return f"{name} is not on PATH"
+    return f"{name} is not on PATH nor beside this Python ({sysconfig.get_path('scripts')})"
 
 
 @dataclass
@@ -178,8 +191,16 @@ def start(
     env: Mapping[str, str],
     cwd: Path,
 ) -> Job:
-    """Start `argv` with stdout and stderr going to files in `workdir`."""
+    """Start `argv` with stdout and stderr going to files in `workdir`.
+
+    The tool's own folder goes first on its PATH: one found beside guardrails'
+    Python (a pipx or unactivated venv install) runs its helpers from there
+    (Semgrep's entry point starts its engine binaries by name).
+    """
     base = Path(workdir.name)
+    folder = os.path.dirname(os.path.abspath(argv[0])) if os.sep in argv[0] else ""
+    if folder:
+        env = {**env, "PATH": os.pathsep.join(p for p in (folder, env.get("PATH", "")) if p)}
     output, stderr = base / "stdout.json", base / "stderr.txt"
     with output.open("wb") as out, stderr.open("wb") as err:
         try:
