@@ -212,35 +212,181 @@ def _without_guardrails_tables(text: str) -> str:
     return "".join(kept)
 
 
+ENTRY: dict[str, Any] = yaml.safe_load("repos:\n" + PRE_COMMIT_ENTRY)["repos"][0]
+ENTRY_FLOW = yaml.safe_dump(ENTRY, default_flow_style=True, sort_keys=False, width=10**6).strip()
+
+
 def _pre_commit(pending: Pending, path: Path) -> str:
+    """Append the guardrails repo entry to `repos`, keeping every other line as it was.
+
+    The file is edited as text (the entry added after the last item, or inside a flow
+    list) and the result must load as the old data plus the entry; only a file without
+    comments may be re-dumped instead. Otherwise: one error saying what to add by hand.
+    """
     text = pending.read(path)
     if text is None:
         pending.write(path, "repos:\n" + PRE_COMMIT_ENTRY)
         return f"wrote {path.name} with the guardrails hook"
     try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError:
-        raise UsageError(f"{path.name} is not valid YAML; fix it first") from None
-    repos = data.get("repos") if isinstance(data, dict) else None
-    hooks = [h for r in repos or [] if isinstance(r, dict) for h in r.get("hooks") or []]
-    if any(isinstance(h, dict) and h.get("id") == "guardrails" for h in hooks):
-        return f"kept {path.name} (already runs guardrails)"
-    last_key = re.findall(r"^([A-Za-z_][\w-]*):", text, flags=re.MULTILINE)
-    candidate = text.rstrip("\n") + "\n" + PRE_COMMIT_ENTRY
-    appended = yaml.safe_load(candidate) if last_key and last_key[-1] == "repos" else None
-    ids = [
-        h.get("id")
-        for r in (appended or {}).get("repos") or []
-        for h in r.get("hooks") or []
-        if isinstance(h, dict)
-    ]
-    if "guardrails" not in ids:
-        return (
-            f"left {path.name} unchanged (cannot append safely); add under `repos:`:\n"
-            + PRE_COMMIT_ENTRY
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise UsageError(
+            f"{path.name} is not valid YAML ({_yaml_problem(exc)}); fix it first"
+        ) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise UsageError(
+            f"{path.name}: the top level is {_kind(data)}, not a mapping (`repos:`); fix it first"
         )
-    pending.write(path, candidate)
-    return f"added the guardrails hook to {path.name}"
+    repos = data.get("repos")
+    if repos is not None and not isinstance(repos, list):
+        raise UsageError(f"{path.name}: `repos` is {_kind(repos)}, not a list; fix it first")
+    if any(
+        isinstance(h, dict) and h.get("id") == "guardrails"
+        for r in repos or []
+        if isinstance(r, dict) and isinstance(r.get("hooks"), list)
+        for h in r["hooks"]
+    ):
+        return f"kept {path.name} (already runs guardrails)"
+    expected = {**data, "repos": [*(repos or []), ENTRY]}
+    for candidate in _pre_commit_edits(text):
+        if _loads_as(candidate, expected):
+            pending.write(path, candidate)
+            return f"added the guardrails hook to {path.name}"
+    if "#" not in text:  # nothing a re-dump could lose but formatting
+        pending.write(path, yaml.safe_dump(expected, sort_keys=False))
+        return f"added the guardrails hook to {path.name} (rewritten: no comments to keep)"
+    raise UsageError(
+        f"{path.name}: cannot add the guardrails hook without rewriting lines of yours; "
+        f"add this item to `repos:` by hand: {ENTRY_FLOW}"
+    )
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or type(exc).__name__
+    return f"line {mark.line + 1}: {problem}" if mark is not None else problem
+
+
+def _kind(value: object) -> str:
+    kinds = {list: "a list", str: "a string", bool: "a boolean", dict: "a mapping"}
+    return kinds.get(type(value), "a number" if isinstance(value, (int, float)) else "a scalar")
+
+
+def _loads_as(text: str, expected: dict[str, Any]) -> bool:
+    try:
+        return yaml.safe_load(text) == expected
+    except (yaml.YAMLError, RecursionError):
+        return False
+
+
+def _block_entry(dash: int, content: int) -> str:
+    """PRE_COMMIT_ENTRY with its dash at column `dash` and the item's keys at `content`."""
+    first, *rest = PRE_COMMIT_ENTRY.splitlines()
+    lines = [" " * dash + "-" + " " * (content - dash - 1) + first.strip()[2:]]
+    for line in rest:
+        stripped = line.lstrip(" ")
+        lines.append(" " * (len(line) - len(stripped) - 4 + content) + stripped)
+    return "\n".join(lines) + "\n"
+
+
+def _after_line(text: str, index: int) -> int:
+    """Where the line holding `index` ends, past its newline (the text's end if none)."""
+    newline = text.find("\n", index)
+    return len(text) if newline < 0 else newline + 1
+
+
+def _insert(text: str, at: int, block: str) -> str:
+    before = text[:at]
+    if before and not before.endswith("\n"):
+        before += "\n"
+    return before + block + text[at:]
+
+
+def _skip(events: list[yaml.Event], i: int) -> int:
+    """The index just past the node whose first event is `events[i]`."""
+    depth = 0
+    while True:
+        event = events[i]
+        i += 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if depth == 0:
+            return i
+
+
+def _pre_commit_edits(text: str) -> Iterable[str]:
+    """Text edits that add the entry, most faithful first; the caller validates each."""
+    try:
+        events = list(yaml.parse(text))
+    except yaml.YAMLError:
+        return
+    top = next((i for i, e in enumerate(events) if isinstance(e, yaml.NodeEvent)), None)
+    if top is None or not isinstance(events[top], yaml.MappingStartEvent):  # empty document
+        yield _insert(text, len(text), "repos:\n" + PRE_COMMIT_ENTRY)
+        return
+    found = None
+    i = top + 1
+    while not isinstance(events[i], yaml.MappingEndEvent):
+        value = _skip(events, i)
+        after = _skip(events, value)
+        key = events[i]
+        if isinstance(key, yaml.ScalarEvent) and key.value == "repos":
+            found = key, value, after  # the last one wins, as in safe_load
+        i = after
+    if found is None:
+        first_key = events[top + 1].start_mark.column
+        yield _insert(
+            text,
+            len(text),
+            " " * first_key + "repos:\n" + _block_entry(first_key + 2, first_key + 4),
+        )
+        return
+    key, start, end = found
+    opening, closing = events[start], events[end - 1]
+    column = key.start_mark.column
+    if isinstance(opening, yaml.ScalarEvent):  # `repos:` with nothing after it
+        yield _insert(
+            text, _after_line(text, key.end_mark.index), _block_entry(column + 2, column + 4)
+        )
+        return
+    items = events[start + 1 : end - 1]
+    if opening.flow_style is not True:  # block list: after the last line of its last item
+        precise = None
+        flow_depth = 0
+        for event in items:
+            if isinstance(event, yaml.CollectionStartEvent) and event.flow_style is True:
+                flow_depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent) and flow_depth:
+                flow_depth -= 1
+                precise = event
+            elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                precise = event
+        if precise is not None:
+            end_mark = precise.end_mark
+            at = end_mark.index if end_mark.column == 0 else _after_line(text, end_mark.index)
+            dash = opening.start_mark.column
+            content = items[0].start_mark.column
+            if items[0].start_mark.line != opening.start_mark.line or content <= dash + 1:
+                content = dash + 2
+            yield _insert(text, at, _block_entry(dash, content))
+        return
+    rest_of_line = text[closing.end_mark.index : _after_line(text, closing.end_mark.index)]
+    if not items and opening.start_mark.line == closing.end_mark.line:  # `repos: []`
+        comment = rest_of_line.strip()
+        yield (
+            text[: opening.start_mark.index].rstrip(" \t")
+            + ("  " + comment if comment else "")
+            + "\n"
+            + _block_entry(column + 2, column + 4)
+            + text[closing.end_mark.index + len(rest_of_line) :]
+        )
+    # flow list: right after its last item (a trailing comma stays after the entry)
+    at = items[-1].end_mark.index if items else closing.start_mark.index
+    yield text[:at] + (", " if items else "") + ENTRY_FLOW + text[at:]
 
 
 def _agent_hook(pending: Pending, agent: str, event: str) -> str:
