@@ -34,16 +34,14 @@ def render(
     whichever folder the check ran in (display paths are relative to that folder)."""
     for v in violations:
         shown = project_path(v.path, base) if base is not None else v.path
-        props = ",".join(
-            f"{key}={_property(str(value))}"
-            for key, value in (
-                ("file", shown),
-                ("line", v.line),
-                ("col", v.column),
-                ("endLine", v.end_line),
-                ("endColumn", v.end_column),
-                ("title", f"{v.rule_id} {v.name}"),
-            )
-        )
+        fields: list[tuple[str, object]] = [("file", shown), ("line", v.line)]
+        if v.end_line == v.line:
+            # columns only on one line: the Actions toolkit rejects `col`/`endColumn` on an
+            # annotation that spans lines, and the runner then drops it
+            fields += [("col", v.column), ("endLine", v.end_line), ("endColumn", v.end_column)]
+        else:
+            fields.append(("endLine", v.end_line))
+        fields.append(("title", f"{v.rule_id} {v.name}"))
+        props = ",".join(f"{key}={_property(str(value))}" for key, value in fields)
         message = _data(f"{printable(v.message)}\nhelp: {printable(v.remediation)}")
         out.write(f"::{_COMMAND[v.severity]} {props}::{message}\n")
