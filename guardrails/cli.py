@@ -225,7 +225,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = EXIT_ERROR if args.command is None else _dispatch(args)
         if args.command is None:
             parser.print_help()
-        sys.stdout.flush()  # a reader that went away is noticed here, not at exit
+        # a reader that went away is noticed here, not at exit; the MCP server's stdio
+        # transport closes stdout itself when its client hangs up
+        if not sys.stdout.closed:
+            sys.stdout.flush()
         return code
     except GuardrailsError as exc:
         print(f"guardrails: error: {exc}", file=sys.stderr)

@@ -240,3 +240,18 @@ def test_mcp_server_serves_every_tool_through_the_sdk_client(project) -> None:
     assert "preview" in preview and "+        logger.exception(" in preview
     assert (project.root / "shop/service/parse.py").read_text() == fixable
     assert bad.startswith("error: unknown rule id")
+
+
+def test_mcp_server_exits_quietly_when_its_client_hangs_up(project) -> None:
+    # the SDK's stdio transport closes stdout itself at EOF: a client that goes away
+    # is a normal end, not "internal error: I/O operation on closed file" and exit 2
+    proc = subprocess.run(
+        [sys.executable, "-m", "guardrails", "mcp"],
+        cwd=project.root,
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
