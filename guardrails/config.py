@@ -88,6 +88,8 @@ def find_config(start: Path, memo: dict[Path, Path | None] | None = None) -> Pat
     so each folder's files are looked at once.
     """
     memo = {} if memo is None else memo
+    if start in memo:  # a folder asked before: no stat
+        return memo[start]
     start = start if start.is_dir() else start.parent
     visited: list[Path] = []
     found: Path | None = None

@@ -56,15 +56,12 @@ def scopes_for(
         top.files = list(files)
         return [top]
     by_config: dict[Path | None, Scope] = {invocation.config_path: top}
-    near: dict[str, Path | None] = {}  # folder -> its nearest config
-    memo: dict[Path, Path | None] = {}  # shared by the searches: each folder looked at once
+    memo: dict[Path, Path | None] = {}  # folder -> its nearest config, each looked at once
     explicit = {str(resolved(path)) for path in named if path.is_file()}
     exclusions: dict[Path, Discovery] = {}
     for path in files:
         folder = os.path.dirname(os.path.abspath(path))
-        if folder not in near:
-            near[folder] = find_config(Path(folder), memo)
-        config = near[folder] or invocation.config_path
+        config = find_config(Path(folder), memo) or invocation.config_path
         scope = by_config.get(config)
         if scope is None:
             assert config is not None  # None is the invocation's own scope

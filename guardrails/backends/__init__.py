@@ -82,3 +82,15 @@ def identities(rules: Sequence[Any]) -> dict[str, str]:
     """`identity()` of each backend some active rule needs (for the cache key)."""
     used = {name for rule in rules for name in rule.implementations}
     return {name: backend(name).identity() for name in NAMES if name in used}
+
+
+def applicable_ids(plan: Plan, files: Sequence[SourceFile]) -> Callable[[str], set[str]]:
+    """`applicable(given path)`: the ids of the active rules that apply to that file
+    (`per-file-ignores`, test paths), for a batch backend that names files by the path
+    it was given."""
+    by_given = {str(source.path): source for source in files}
+
+    def applicable(given: str) -> set[str]:
+        return plan.applicable_ids(by_given[given].relative)
+
+    return applicable

@@ -330,12 +330,9 @@ class RuffBackend:
     def start(
         self, plan: Plan, files: Sequence[SourceFile], cwd: Path, jobs: int
     ) -> RuffJob | None:
-        by_given = {str(source.path): source for source in files}
+        from guardrails.backends import applicable_ids
 
-        def applicable(given: str) -> set[str]:
-            return plan.applicable_ids(by_given[given].relative)
-
-        return start_ruff(plan.rules, files, cwd, applicable)
+        return start_ruff(plan.rules, files, cwd, applicable_ids(plan, files))
 
 
 INSTANCE = RuffBackend()

@@ -715,11 +715,9 @@ class SemgrepBackend:
     def start(
         self, plan: Plan, files: Sequence[SourceFile], cwd: Path, jobs: int
     ) -> SemgrepJob | None:
-        by_given = {str(source.path): source for source in files}
+        from guardrails.backends import applicable_ids
 
-        def applicable(given: str) -> set[str]:
-            return plan.applicable_ids(by_given[given].relative)
-
+        applicable = applicable_ids(plan, files)
         settings = plan.settings
         return start_semgrep(
             plan.rules, files, cwd, jobs, settings.root, settings.max_file_size, applicable
