@@ -135,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print a unified diff of the fixes instead of writing them",
     )
+    fix.add_argument(
+        "--fixes-only",
+        action="store_true",
+        help="report only what was fixed; findings that remain are left to `check` (pre-commit)",
+    )
 
     baseline = commands.add_parser("baseline", help="record current findings to adopt gradually")
     _selection_args(baseline)
@@ -444,7 +449,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    """Apply fixes; exit 1 if findings remain (or, with --diff, if there is anything to fix).
+    """Apply fixes; exit 1 if findings remain (or, with --diff, if there is anything to fix;
+    with --fixes-only, if a file was fixed: the check hook reports what remains, once).
 
     Exit 2 if a file could not be fixed safely (changed meanwhile, read-only, outside
     the project); files already written are listed even when a later step fails.
@@ -472,16 +478,19 @@ def cmd_fix(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR if report.refused else EXIT_FINDINGS if report.total else EXIT_OK
-    _notes(result.notes)
     remaining = result.violations
     unsafe_left = sum(1 for v in remaining if v.fix is not None and v.fix.applicability == "unsafe")
-    text.render(remaining, result.summary, sys.stdout, color=_use_color(sys.stdout))
     note = f"Fixed {_count(report.total, 'finding')} in {_count(len(report.fixed), 'file')}."
     if unsafe_left and not args.unsafe_fixes:
         note += f" {unsafe_left} more can be fixed with --unsafe-fixes."
+    if not args.fixes_only:
+        _notes(result.notes)
+        text.render(remaining, result.summary, sys.stdout, color=_use_color(sys.stdout))
     print(note)
     if report.refused or result.crashed:
         return EXIT_ERROR
+    if args.fixes_only:  # the check hook reports (and fails on) what remains, once
+        return EXIT_FINDINGS if report.fixed or report.broken else EXIT_OK
     return EXIT_FINDINGS if result.summary.failing or report.broken else EXIT_OK
 
 

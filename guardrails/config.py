@@ -43,6 +43,9 @@ class Settings:
     src: tuple[Path, ...] = ()
     fail_on: str = "warning"
     plugins: tuple[str, ...] = ()
+    # installed plugins the run must have (entry-point or distribution names): a pre-commit
+    # environment without the org plugin fails loudly instead of checking less
+    required_plugins: tuple[str, ...] = ()
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
@@ -239,6 +242,7 @@ KNOWN_KEYS = (
     "src",
     "fail-on",
     "plugins",
+    "required-plugins",
     "rules",
     "severity",
     "test-paths",
@@ -348,6 +352,7 @@ def load_settings(
         src=src,
         fail_on=check.choice(table.get("fail-on", "warning"), "fail-on", SEVERITIES),
         plugins=opt_list("plugins") or (),
+        required_plugins=opt_list("required-plugins") or (),
         rule_options={k: dict(v) for k, v in rule_options.items()},
         severity=dict(severity),
         test_paths=DEFAULT_TEST_PATHS if test_paths is None else test_paths,

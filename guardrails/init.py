@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from guardrails import _version
 from guardrails.agent_hooks import AGENTS, ALIASES
 from guardrails.config import tomllib
 from guardrails.containment import replace_text, resolve
@@ -53,16 +54,14 @@ CONFIG_TABLE = """\
 # layers = ["myapp.data", "myapp.service", "myapp.api"]
 """
 
-PRE_COMMIT_ENTRY = """\
-  - repo: local
+PRE_COMMIT_ENTRY = f"""\
+  - repo: {_version.REPOSITORY}
+    rev: {_version.RELEASE}
     hooks:
       - id: guardrails
-        name: guardrails
-        entry: guardrails check --force-exclude
-        language: system
-        types_or: [python, pyi]
-        require_serial: true
 """
+"""The hook docs/ci.md shows: pre-commit installs guardrails at the pinned commit in its own
+environment, so the hook works whatever is on the committer's PATH."""
 
 _SETTINGS = {
     "claude-code": (Path(".claude/settings.json"), "Edit|Write|MultiEdit"),
@@ -105,6 +104,7 @@ def initialise(root: Path, agents: Iterable[str], force: bool = False) -> list[s
     for name in dict.fromkeys(ALIASES.get(a, a) for a in agents):
         report.append(_agent_hook(pending, AGENTS[name].name, AGENTS[name].event))
         report.append(_mcp_server(pending, _MCP_CONFIG[name]))
+        report.append(_CONTEXT[name](pending))
     report.append(_agents_md(pending, fresh_config=Path("pyproject.toml") in pending.texts))
     targets = {relative: _target(root, relative) for relative in pending.texts}
     written: list[str] = []
@@ -411,6 +411,45 @@ def _agent_hook(pending: Pending, agent: str, event: str) -> str:
     groups.append({"matcher": matcher, "hooks": [entry]})
     pending.write(relative, json.dumps(data, indent=2) + "\n")
     return f"wrote {relative} ({event} hook: {command})"
+
+
+def _claude_context(pending: Pending) -> str:
+    """Claude Code reads CLAUDE.md, not AGENTS.md: import the policy section from it."""
+    relative = Path("CLAUDE.md")
+    existing = pending.read(relative)
+    if existing is not None and re.search(r"^@\.?/?AGENTS\.md\s*$", existing, re.M):
+        return "kept CLAUDE.md (already imports AGENTS.md)"
+    if not existing:
+        pending.write(relative, CLAUDE_IMPORT)
+        return "wrote CLAUDE.md (imports AGENTS.md)"
+    pending.write(relative, existing.rstrip("\n") + "\n\n" + CLAUDE_IMPORT)
+    return "added an import of AGENTS.md to CLAUDE.md"
+
+
+CLAUDE_IMPORT = "# Project policies (guardrails)\n\n@AGENTS.md\n"
+"""Claude Code's import syntax: the file's content is read as if written here."""
+
+
+def _gemini_context(pending: Pending) -> str:
+    """Gemini CLI reads the files `context.fileName` names (GEMINI.md by default)."""
+    relative = _SETTINGS["gemini-cli"][0]
+    data = _json_object(pending, relative)
+    context = data.setdefault("context", {})
+    if not isinstance(context, dict):
+        raise UsageError(f"{relative}: `context` is not an object; fix it first")
+    names = context.get("fileName", "GEMINI.md")
+    names = [names] if isinstance(names, str) else names
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise UsageError(f"{relative}: `context.fileName` is not a list of names; fix it first")
+    if "AGENTS.md" in names:
+        return f"kept {relative} (context.fileName already has AGENTS.md)"
+    context["fileName"] = ["AGENTS.md", *names]
+    pending.write(relative, json.dumps(data, indent=2) + "\n")
+    return f"wrote {relative} (context.fileName: AGENTS.md)"
+
+
+_CONTEXT = {"claude-code": _claude_context, "gemini-cli": _gemini_context}
+"""How each agent CLI is made to read AGENTS.md."""
 
 
 def _agents_md(pending: Pending, fresh_config: bool) -> str:

@@ -12,6 +12,7 @@ import difflib
 import functools
 import importlib
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from importlib import metadata as importlib_metadata
@@ -71,8 +72,9 @@ def plugin_manager(
                 f"{_one_line(exc)}"
             ) from None
         version = entry.dist.version if entry.dist is not None else ""
+        distribution = entry.dist.metadata["Name"] if entry.dist is not None else ""
         _register(pm, plugin, entry.name)
-        infos.append(PluginInfo(entry.name, "entry-point", version))
+        infos.append(PluginInfo(entry.name, "entry-point", version, distribution or ""))
 
     if settings.plugins and str(settings.root) not in sys.path:
         sys.path.insert(0, str(settings.root))
@@ -92,7 +94,35 @@ def plugin_manager(
     for name, plugin in extra:
         _register(pm, plugin, name)
         infos.append(PluginInfo(name, "inline"))
+    _require(settings, infos)
     return pm, infos
+
+
+def _normalized(name: str) -> str:
+    """A package or plugin name as PEP 503 compares them: `Guardrails_ACME` is `guardrails-acme`."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _require(settings: Settings, infos: list[PluginInfo]) -> None:
+    """Fail when a plugin named in `required-plugins` did not load.
+
+    The usual cause is an environment built without it, such as pre-commit's isolated one
+    when the hook's `additional_dependencies` does not list the plugin: the run would check
+    less than CI does and pass.
+    """
+    loaded = {_normalized(n) for info in infos for n in (info.name, info.distribution) if n}
+    for name in settings.required_plugins:
+        if _normalized(name) in loaded:
+            continue
+        why = (
+            f"{AUTOLOAD_OFF_ENV} is set, so installed plugins are not loaded"
+            if not autoload_enabled()
+            else f"it is not installed for {sys.executable}"
+        )
+        raise PluginError(
+            f"plugin {name!r} is required by {settings.where('required-plugins')} but {why}; "
+            "install it there (under pre-commit: add it to the hook's additional_dependencies)"
+        )
 
 
 def _import_from_project(name: str) -> Any:

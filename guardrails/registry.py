@@ -75,6 +75,7 @@ class PluginInfo:
     name: str
     source: str  # builtin | entry-point | config
     version: str = ""
+    distribution: str = ""  # the installed package an entry-point plugin comes from
 
 
 @dataclass

@@ -5,8 +5,9 @@ switch the output format), with colour or format variables set, from another dir
 another `guardrails` earlier on PATH, with plugins installed or a global git config. So the whole
 session runs in an environment built from scratch (`hermetic_environment`), from a private HOME,
 and every subprocess runs the code under test (this interpreter, its scripts first on PATH, no
-PYTHONPATH). Entry-point plugins are off for the tests in this folder; a test that wants the
-installed example plugin asks for the `entry_point_plugins` fixture.
+PYTHONPATH but the folder where the repository's conftest.py installed the example plugin).
+Entry-point plugins are off for the tests in this folder; a test that wants the installed
+example plugin asks for the `entry_point_plugins` fixture.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def violation(rule_id: str, line: int, path: str, **fields: Any) -> Violation:
     return Violation(rule_id=rule_id, line=line, path=path, **{**base, **fields})
 
 
-_KEPT = ("TMPDIR", "SYSTEMROOT")
+_KEPT = ("TMPDIR", "SYSTEMROOT", "GUARDRAILS_TEST_PLUGIN_SITE")
 _KEPT_PREFIXES = ("PYTEST_", "COV_CORE_", "COVERAGE_", "MUTANT_UNDER_TEST", "HYPOTHESIS_")
 
 
@@ -74,6 +75,9 @@ def hermetic_environment(home: Path, base: Mapping[str, str]) -> dict[str, str]:
         GIT_COMMITTER_NAME="t",
         GIT_COMMITTER_EMAIL="t@example.com",
     )
+    site = base.get("GUARDRAILS_TEST_PLUGIN_SITE")
+    if site:  # the example plugin, installed for this session by the root conftest.py
+        env["PYTHONPATH"] = site
     return env
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from guardrails import _version
 from guardrails.config import tomllib
 
 BAD = "import os\n\n\ndef run(cmd: str) -> None:\n    os.system(cmd)\n"
@@ -122,7 +123,11 @@ def test_init_sets_a_repository_up_once_and_keeps_user_settings(project) -> None
     config = tomllib.loads((project.root / "pyproject.toml").read_text())
     assert config["project"]["name"] == "svc" and config["tool"]["guardrails"] == {}
     pre_commit = yaml.safe_load((project.root / ".pre-commit-config.yaml").read_text())
-    assert pre_commit["repos"][0]["hooks"][0]["entry"] == "guardrails check --force-exclude"
+    assert pre_commit["repos"][0] == {
+        "repo": _version.REPOSITORY,
+        "rev": _version.RELEASE,
+        "hooks": [{"id": "guardrails"}],
+    }
     claude = json.loads((project.root / ".claude/settings.json").read_text())
     assert claude["model"] == "x" and claude["hooks"]["Stop"] == []
     (group,) = claude["hooks"]["PostToolUse"]
@@ -136,6 +141,10 @@ def test_init_sets_a_repository_up_once_and_keeps_user_settings(project) -> None
         "mcpServers": {"guardrails": mcp_entry}
     }
     assert "guardrails:begin" in (project.root / "AGENTS.md").read_text()
+    # each agent is made to read AGENTS.md: Claude Code through an import in CLAUDE.md,
+    # Gemini CLI through context.fileName (GEMINI.md, its default, still read)
+    assert (project.root / "CLAUDE.md").read_text().splitlines()[-1] == "@AGENTS.md"
+    assert gemini["context"]["fileName"] == ["AGENTS.md", "GEMINI.md"]
     assert project.run("check").code == 0  # what init wrote is a working setup
 
     before = {
@@ -145,6 +154,28 @@ def test_init_sets_a_repository_up_once_and_keeps_user_settings(project) -> None
     assert again.code == 0 and "wrote" not in again.out and "added" not in again.out
     after = {p: p.read_text() for p in before}
     assert after == before
+
+
+def test_init_points_existing_agent_instructions_at_agents_md(project) -> None:
+    """A CLAUDE.md of the team's keeps every line and gains the import; a Gemini context
+    setting keeps its files and gains AGENTS.md; a second run changes nothing."""
+    project.write("CLAUDE.md", "# Team notes\n\nRun `make test` before committing.\n")
+    project.write(".gemini/settings.json", json.dumps({"context": {"fileName": "TEAM.md"}}))
+    first = project.run("init", "--agent", "claude-code", "--agent", "gemini-cli")
+    assert first.code == 0, first.err
+    assert "added an import of AGENTS.md to CLAUDE.md" in first.out
+    claude = (project.root / "CLAUDE.md").read_text()
+    assert claude.startswith("# Team notes\n\nRun `make test` before committing.\n")
+    assert claude.splitlines()[-1] == "@AGENTS.md"
+    gemini = json.loads((project.root / ".gemini/settings.json").read_text())
+    assert gemini["context"]["fileName"] == ["AGENTS.md", "TEAM.md"]
+    again = project.run("init", "--agent", "claude-code", "--agent", "gemini-cli")
+    assert again.code == 0 and "kept CLAUDE.md" in again.out
+    assert (project.root / "CLAUDE.md").read_text() == claude
+    project.write(".gemini/settings.json", json.dumps({"context": ["x"]}))
+    bad = project.run("init", "--agent", "gemini-cli")
+    assert bad.code == 2 and bad.err.count("\n") == 1
+    assert "`context` is not an object" in bad.err
 
 
 def test_init_never_overwrites_user_config_without_force(project) -> None:

@@ -15,6 +15,8 @@ import pytest
 import yaml
 from test_hostile_containment import one_line_error, snapshot
 
+from guardrails import _version
+
 SAMPLE = subprocess.run(
     [sys.executable, "-m", "pre_commit", "sample-config"],
     capture_output=True,
@@ -103,7 +105,11 @@ def test_init_merges_into_a_valid_config_and_keeps_every_line(project, case) -> 
     }
     assert _hook_ids(after).count("guardrails") == 1
     (ours,) = [r for r in after["repos"] if any(h["id"] == "guardrails" for h in r["hooks"])]
-    assert ours["hooks"][0]["entry"] == "guardrails check --force-exclude"
+    assert ours == {
+        "repo": _version.REPOSITORY,
+        "rev": _version.RELEASE,
+        "hooks": [{"id": "guardrails"}],
+    }
     for comment in _comments(original):  # comments kept, the same line each
         assert any(comment in line for line in text.splitlines()), comment
     if case not in FLOW:  # a block list: every line of the user's kept as it was
@@ -173,6 +179,6 @@ def test_init_rewrites_only_a_config_without_comments(project) -> None:
         project.run("init"),
         ".pre-commit-config.yaml",
         "by hand",
-        "{repo: local, hooks: [{id: guardrails",
+        f"{{repo: '{_version.REPOSITORY}', rev: {_version.RELEASE}, hooks: [{{id: guardrails}}]}}",
     )
     assert snapshot(project.root) == before

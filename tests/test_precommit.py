@@ -127,3 +127,43 @@ def test_fix_hook_rewrites_what_it_safely_can(repo) -> None:
     commit = run("git", "commit", "-qm", "fixed")
     assert commit.returncode == 0, commit.stdout + commit.stderr
     assert hook_result(commit.stderr + commit.stdout, "guardrails (fix)") == "Passed"
+
+
+BOTH = (
+    "import subprocess\n\n\ndef run(cmd: str, raw: str) -> int:\n"
+    "    subprocess.run(cmd, shell=True, check=True)\n"
+    "    try:\n        return int(raw)\n"
+    '    except ValueError as err:\n        raise RuntimeError(f"bad port {raw}")\n'
+)
+
+
+def test_a_commit_failing_both_hooks_shows_each_finding_once(repo) -> None:
+    """The fix hook reports what it fixed; what remains is the check hook's to report."""
+    project, run = repo
+    path = project.write("app.py", BOTH)
+    run("git", "add", "app.py", ".pre-commit-config.yaml")
+    commit = run("git", "commit", "-qm", "add app")
+    output = commit.stdout + commit.stderr
+    assert commit.returncode != 0
+    assert hook_result(output, "guardrails (fix)") == "Failed", output
+    assert hook_result(output, "guardrails") == "Failed", output
+    assert "Fixed 1 finding in 1 file." in output
+    assert output.count("SEC001") == 1, output  # printed by the check hook alone
+    assert "REL" not in output.split("- hook id: guardrails\n")[-1]  # fixed before the check
+    assert path.read_text().endswith('{raw}") from err\n')
+
+
+def test_both_hooks_pass_on_a_commit_touching_baselined_code(repo) -> None:
+    """`fix` honours the baseline as `check` does: an adopted finding fails neither hook."""
+    project, run = repo
+    project.write("app.py", BAD)
+    project.write("pyproject.toml", '[tool.guardrails]\nbaseline = "guardrails-baseline.json"\n')
+    recorded = project.run("baseline")
+    assert recorded.code == 0, recorded.err
+    project.write("app.py", BAD + "\n\nVERSION = 2\n")  # touches the file, adds nothing bad
+    run("git", "add", "-A")
+    commit = run("git", "commit", "-qm", "adopt")
+    output = commit.stdout + commit.stderr
+    assert commit.returncode == 0, output
+    assert hook_result(output, "guardrails (fix)") == "Passed", output
+    assert hook_result(output, "guardrails") == "Passed", output
