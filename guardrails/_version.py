@@ -6,6 +6,6 @@ __version__ = "0.1.0"
 
 REPOSITORY = "https://github.com/guardrails-lint/guardrails"
 
-RELEASE = "4aa53903e968b8ab97fafc2b58a2b5fd4e45b95b"
+RELEASE = "e7bd7171cc522f1c514669105056a716dc5a852e"
 """The commit recipes pin (pre-commit's `rev:`, `@` in install lines): a commit, not a tag or
 branch, so what a project runs cannot change under it."""

@@ -67,7 +67,11 @@ def test_a_non_editable_install_runs_without_activation(tmp_path: Path) -> None:
     made = _run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], tmp_path)
     assert made.returncode == 0, made.stderr
     python = venv / "bin" / "python"
-    installed = _run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(REPO)], tmp_path)
+    source = tmp_path / "source"  # setuptools builds in the tree: a copy, not the checkout
+    skip = (".git", "build", "*.egg-info", "__pycache__", ".*_cache", ".venv")
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(*skip))
+    pip = [str(python), "-m", "pip", "install", "-q", "--no-deps", str(source)]
+    installed = _run(pip, tmp_path)
     assert installed.returncode == 0, installed.stderr[-2000:]
     where = _run([str(python), "-c", "import guardrails; print(guardrails.__file__)"], tmp_path)
     assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout  # its own copy
