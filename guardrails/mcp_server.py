@@ -226,8 +226,8 @@ TOOLS = (
     (
         "policies",
         "List the policies that apply to one Python file (its architecture layer, security, "
-        "observability and reliability rules, org plugins) so code can be written to pass them; "
-        "read this before writing the file.",
+        "observability and reliability rules, org plugins), those its imports and calls can "
+        "trip first, so code can be written to pass them; read this before writing the file.",
         tool_policies,
     ),
     (
