@@ -100,7 +100,7 @@ def tool_policies(path: str, budget: int = DEFAULT_BUDGET) -> str:
         rules,
         relevance.names_used(_text(target, settings.root, settings.max_file_size)),
         test,
-        placed=lambda rule: bool(_rule_context(rule, module)),
+        placed=lambda rule: _in_a_layer(rule, module),
         test_path=plan.is_test,
     )
     head = [
@@ -169,18 +169,34 @@ def _policy_line(rule: Any, module: str, compact: bool) -> str:
 
 def _rule_context(rule: Any, module: str) -> str:
     """What a configured rule means for this module (its layer, for ARC001)."""
-    layers = rule.options.get("layers") if isinstance(rule.options, dict) else None
-    if rule.id != "ARC001" or not layers:
+    layers = _layers(rule)
+    if not layers:
         return ""
-    own = next(
-        (i for i, layer in enumerate(layers) if module == layer or module.startswith(layer + ".")),
-        None,
-    )
+    own = _own_layer(layers, module)
     if own is None:
         return f"`{module}` is in no configured layer ({', '.join(layers)})."
     below = layers[:own]  # layers are listed lowest first
     allowed = ", ".join(below) if below else "no other layer"
     return f"`{module}` is in layer `{layers[own]}`; it may import {allowed}, not the layers above."
+
+
+def _in_a_layer(rule: Any, module: str) -> bool:
+    """Whether ARC001 has layers configured and `module` is in one: it then concerns
+    every import the file makes, whatever it imports."""
+    layers = _layers(rule)
+    return bool(layers) and _own_layer(layers, module) is not None
+
+
+def _layers(rule: Any) -> list[str]:
+    layers = rule.options.get("layers") if isinstance(rule.options, dict) else None
+    return list(layers) if rule.id == "ARC001" and layers else []
+
+
+def _own_layer(layers: list[str], module: str) -> int | None:
+    return next(
+        (i for i, layer in enumerate(layers) if module == layer or module.startswith(layer + ".")),
+        None,
+    )
 
 
 def tool_fix(paths: list[str], apply: bool = False, unsafe: bool = False) -> str:

@@ -20,13 +20,15 @@ import builtins
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from guardrails.model import RuleMeta
+from guardrails.model import Example, RuleMeta
+
+if TYPE_CHECKING:
+    from guardrails.plan import ActiveRule
 
 _BUILTINS = frozenset(dir(builtins))
 _SEVERITY = {"error": 0, "warning": 1, "info": 2}
-_BAD_MARK = "# bad"
 
 
 def names_used(source: str, lines: frozenset[int] | None = None) -> frozenset[str]:
@@ -111,19 +113,15 @@ def _qualified(node: ast.AST, bound: dict[str, str]) -> str:
 
 def rule_names(meta: RuleMeta) -> frozenset[str]:
     """What a rule looks at: the names of its flagged examples (see the module docstring)."""
-    return _example_names(tuple(example.code for example in meta.bad))
+    return _example_names(meta.bad)
 
 
 @functools.lru_cache(maxsize=1024)
-def _example_names(codes: tuple[str, ...]) -> frozenset[str]:
+def _example_names(examples: tuple[Example, ...]) -> frozenset[str]:
     found: set[str] = set()
-    for code in codes:
-        marked = frozenset(
-            number
-            for number, line in enumerate(code.splitlines(), start=1)
-            if line.rstrip().endswith(_BAD_MARK)
-        )
-        found |= names_used(code, marked or None)  # unmarked: the whole example counts
+    for example in examples:
+        marked = frozenset(example.flagged_lines())
+        found |= names_used(example.code, marked or None)  # unmarked: the whole example counts
     return frozenset(found)
 
 
@@ -131,16 +129,16 @@ def _example_names(codes: tuple[str, ...]) -> frozenset[str]:
 class Ranked:
     """One rule in `policies` order, with why it is there."""
 
-    rule: Any  # an ActiveRule: `.id`, `.meta`, `.severity`
+    rule: ActiveRule
     score: float  # > 0: the file uses what the rule looks at, or the rule is about its place
     kind: bool  # a rule written for this kind of file (test code or not)
 
 
 def rank(
-    rules: Sequence[Any],
+    rules: Sequence[ActiveRule],
     used: Iterable[str],
     is_test: bool,
-    placed: Callable[[Any], bool],
+    placed: Callable[[ActiveRule], bool],
     test_path: Callable[[str], bool],
 ) -> list[Ranked]:
     """`rules` most relevant first: those whose names the file `used` (most specific first)

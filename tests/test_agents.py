@@ -298,6 +298,9 @@ PROC = (
 
 
 def test_mcp_policies_put_the_rules_a_file_can_trip_first(project, tmp_path) -> None:
+    project.write(
+        "pyproject.toml", '[tool.guardrails.rules.ARC001]\nlayers = ["pkg.data", "pkg.api"]\n'
+    )
     project.write("net.py", NET)
     project.write("proc.py", PROC)
     small = 700
@@ -307,7 +310,7 @@ def test_mcp_policies_put_the_rules_a_file_can_trip_first(project, tmp_path) -> 
             [
                 ("policies", {"path": "net.py", "budget": small}),
                 ("policies", {"path": "proc.py", "budget": small}),
-                ("policies", {"path": "pkg/not_written_yet.py", "budget": small}),
+                ("policies", {"path": "pkg/api/not_written_yet.py", "budget": small}),
                 ("policies", {"path": "net.py", "budget": 10**7}),
             ],
             tmp_path / "stderr",
@@ -318,7 +321,10 @@ def test_mcp_policies_put_the_rules_a_file_can_trip_first(project, tmp_path) -> 
     # what the file calls decides what comes first, even when little fits
     assert "REL001" in "".join(_rule_lines(net)[:3]), net
     assert "SEC001" in "".join(_rule_lines(proc)[:3]), proc
-    assert "pkg.not_written_yet" in later and _rule_lines(later)
+    # a file not written yet: its path and layer decide
+    assert _rule_lines(later)[0].startswith("- ARC001 "), later
+    assert "`pkg.api.not_written_yet` is in layer `pkg.api`" in _rule_lines(later)[0]
+    assert "ARC001" not in "".join(_rule_lines(net)[:3])  # net.py is in no layer
     # engine diagnostics are not policy: no GR rule anywhere, nor counted
     count = int(whole.splitlines()[1].split()[0])
     assert len(_rule_lines(whole)) == count
