@@ -16,6 +16,7 @@ the root is read, and nothing at all is written by `check`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import Path
 from typing import Any
@@ -76,34 +77,81 @@ def tool_explain(rule_id: str) -> str:
 
 
 def tool_policies(path: str, budget: int = DEFAULT_BUDGET) -> str:
-    """The active rules for one file, most specific first, within `budget` characters."""
-    from guardrails import service
+    """The active rules for one file, those it can trip first, within `budget` characters.
+
+    Ranked by `relevance` from the file's own imports and calls (a file not
+    written yet: from its path and layer only). Engine diagnostics (GR ids)
+    are problems with a run, not policy to write code against: never listed.
+    """
+    from guardrails import relevance, service
     from guardrails.containment import inside
     from guardrails.discovery import module_name
     from guardrails.paths import project_path
 
     settings, plan = service.project(_root())
     target = inside(_root() / path, settings.root, path)
+    if target.is_dir():
+        raise UsageError(f"{path}: is a directory; `policies` takes one Python file")
     relative = project_path(target, settings.root)
-    rules = plan.rules_for(relative)
     module = module_name(target, settings.src)[0]
     test = plan.is_test(relative)
-    lines = [
+    rules = [rule for rule in plan.rules_for(relative) if not _engine(rule)]
+    ranked = relevance.rank(
+        rules,
+        relevance.names_used(_text(target, settings.root, settings.max_file_size)),
+        test,
+        placed=lambda rule: _in_a_layer(rule, module),
+        test_path=plan.is_test,
+    )
+    head = [
         f"# Policies for {relative} (module `{module}`{', a test file' if test else ''})",
-        f"{len(rules)} active rules; each: what to avoid -> what to write instead.",
+        f"{len(rules)} active rules, those this file can trip first; "
+        "each: what to avoid -> what to write instead.",
     ]
-    order = {"architecture": 0, "security": 1}
-    ordered = sorted(rules, key=lambda r: (order.get(r.meta.category, 2), r.id))
-    full = [_policy_line(rule, module, compact=False) for rule in ordered]
-    text = "\n".join(lines + full) + "\n"
-    if len(text) > budget:  # one short line per rule, then cut at a whole line
-        compact = [_policy_line(rule, module, compact=True) for rule in ordered]
-        text = "\n".join(lines + compact) + "\n"
-    if len(text) > budget:
-        cut = text[:budget].rsplit("\n- ", 1)[0]
-        shown = cut.count("\n- ")
-        text = cut + f"\n… {len(rules) - shown} more; call `explain` with an id for one rule.\n"
-    return text
+    return _within(head, [r.rule for r in ranked], [r.score > 0 for r in ranked], module, budget)
+
+
+def _engine(rule: Any) -> bool:
+    """An engine diagnostic (GR id): about the run, not the code."""
+    from guardrails.diagnostics import ENGINE_RULES
+
+    return rule.meta.category == "engine" or rule.id in {meta.id for meta in ENGINE_RULES}
+
+
+def _text(target: Path, root: Path, max_bytes: int) -> str:
+    """The file's text; "" when it does not exist yet or is not readable source."""
+    from guardrails.discovery import read_source, unchecked_reason
+    from guardrails.source import decode_or_error
+
+    if not target.exists() or unchecked_reason(target, max_bytes, root) is not None:
+        return ""
+    try:
+        return decode_or_error(read_source(target, max_bytes)).text or ""
+    except OSError:
+        return ""
+
+
+def _within(
+    head: list[str], rules: list[Any], relevant: list[bool], module: str, budget: int
+) -> str:
+    """Whole policy lines within `budget`: every rule in full if that fits, else the
+    relevant ones in full and the rest compact, else all compact, else as many compact
+    lines as fit and a last line counting the rest."""
+    full = [_policy_line(rule, module, compact=False) for rule in rules]
+    compact = [_policy_line(rule, module, compact=True) for rule in rules]
+    mixed = [f if keep else c for f, c, keep in zip(full, compact, relevant, strict=True)]
+    for lines in (full, mixed, compact):
+        if len("\n".join(head + lines)) + 1 <= budget:
+            return "\n".join(head + lines) + "\n"
+    more = "… {} more; call `explain` with an id for one rule."
+    room = budget - len("\n".join(head)) - 1 - len(more.format(len(rules))) - 1
+    shown: list[str] = []
+    for line in compact:  # as many rules as fit: `explain` has the rest of each
+        if len(line) + 1 > room:
+            break
+        shown.append(line)
+        room -= len(line) + 1
+    return "\n".join([*head, *shown, more.format(len(rules) - len(shown))]) + "\n"
 
 
 def _policy_line(rule: Any, module: str, compact: bool) -> str:
@@ -121,18 +169,34 @@ def _policy_line(rule: Any, module: str, compact: bool) -> str:
 
 def _rule_context(rule: Any, module: str) -> str:
     """What a configured rule means for this module (its layer, for ARC001)."""
-    layers = rule.options.get("layers") if isinstance(rule.options, dict) else None
-    if rule.id != "ARC001" or not layers:
+    layers = _layers(rule)
+    if not layers:
         return ""
-    own = next(
-        (i for i, layer in enumerate(layers) if module == layer or module.startswith(layer + ".")),
-        None,
-    )
+    own = _own_layer(layers, module)
     if own is None:
         return f"`{module}` is in no configured layer ({', '.join(layers)})."
     below = layers[:own]  # layers are listed lowest first
     allowed = ", ".join(below) if below else "no other layer"
     return f"`{module}` is in layer `{layers[own]}`; it may import {allowed}, not the layers above."
+
+
+def _in_a_layer(rule: Any, module: str) -> bool:
+    """Whether ARC001 has layers configured and `module` is in one: it then concerns
+    every import the file makes, whatever it imports."""
+    layers = _layers(rule)
+    return bool(layers) and _own_layer(layers, module) is not None
+
+
+def _layers(rule: Any) -> list[str]:
+    layers = rule.options.get("layers") if isinstance(rule.options, dict) else None
+    return list(layers) if rule.id == "ARC001" and layers else []
+
+
+def _own_layer(layers: list[str], module: str) -> int | None:
+    return next(
+        (i for i, layer in enumerate(layers) if module == layer or module.startswith(layer + ".")),
+        None,
+    )
 
 
 def tool_fix(paths: list[str], apply: bool = False, unsafe: bool = False) -> str:
@@ -178,8 +242,8 @@ TOOLS = (
     (
         "policies",
         "List the policies that apply to one Python file (its architecture layer, security, "
-        "observability and reliability rules, org plugins) so code can be written to pass them; "
-        "read this before writing the file.",
+        "observability and reliability rules, org plugins), those its imports and calls can "
+        "trip first, so code can be written to pass them; read this before writing the file.",
         tool_policies,
     ),
     (
@@ -190,6 +254,10 @@ TOOLS = (
     ),
 )
 """(name, description written for a model, function) of every tool the server offers."""
+
+
+class ToolFailure(Exception):
+    """A tool's refusal or failure, holding the one line its MCP error result shows."""
 
 
 def build_server() -> Any:
@@ -203,13 +271,17 @@ def build_server() -> Any:
 
     from mcp.server.fastmcp.exceptions import ToolError
 
+    _complete_settings_model()
+
     class Server(FastMCP):
         async def call_tool(self, name: str, arguments: dict[str, Any]) -> Any:
-            """Arguments the SDK rejects (wrong type, missing) get one error line too."""
+            """Every failure raises: the SDK answers an exception from a tool with an error
+            result (`isError` true) holding its text, which we make one line. Arguments the
+            SDK rejects (wrong type, missing) get one error line too."""
             try:
                 return await super().call_tool(name, arguments)
             except Exception as exc:
-                raise ToolError(_one_line(f"error: {_argument_problem(exc)}")) from None
+                raise ToolError(_failure_line(exc)) from None
 
     # The client shows the server's stderr to its user: warnings only.
     server = Server("guardrails", instructions=INSTRUCTIONS, log_level="WARNING")
@@ -217,8 +289,10 @@ def build_server() -> Any:
     def guarded(function: Any) -> Any:
         """The tool, answering bad arguments or a broken project with one error line.
 
-        The answer is an MCP error result (`isError`), so a client can tell a
-        refusal from a finding; it is one line and never a traceback.
+        It raises `ToolFailure`, which the SDK turns into an MCP error result
+        (`isError`), so a client can tell a refusal from a finding; one line,
+        never a traceback. (A returned `CallToolResult` is not an error result
+        on every SDK version the extra allows; an exception is.)
         """
 
         @functools.wraps(function)  # keeps the signature the input schema is built from
@@ -226,9 +300,10 @@ def build_server() -> Any:
             try:
                 return function(*args, **kwargs)
             except GuardrailsError as exc:
-                return _error(f"error: {exc}")
+                raise ToolFailure(_one_line(f"error: {exc}")) from None
             except Exception as exc:  # a bug: say so in one line, never a traceback
-                return _error(f"error: internal error: {type(exc).__name__}: {exc}")
+                line = _one_line(f"error: internal error: {type(exc).__name__}: {exc}")
+                raise ToolFailure(line) from None
 
         call.__name__ = function.__name__.removeprefix("tool_")  # names the input schema
         return call
@@ -238,13 +313,44 @@ def build_server() -> Any:
     return server
 
 
+def _complete_settings_model() -> None:
+    """Resolve the forward reference in the SDK's `Settings` before it is instantiated.
+
+    mcp 1.x annotates `Settings.lifespan` with `FastMCP`, a class defined
+    after `Settings` in the same module, so the model is left incomplete;
+    pydantic-settings 2.15 and later then print an
+    `IncompleteFieldDefinitionWarning` on stderr at every start (which the
+    client shows its user). Rebuilding the model now, with its module fully
+    imported, resolves the reference: the warning's cause, not a filter.
+    """
+    from mcp.server.fastmcp import server as fastmcp
+    from pydantic.errors import PydanticUndefinedAnnotation
+
+    settings = getattr(fastmcp, "Settings", None)
+    if settings is None or getattr(settings, "__pydantic_complete__", True):
+        return
+    with contextlib.suppress(PydanticUndefinedAnnotation):  # another SDK layout: left as is
+        settings.model_rebuild()
+
+
 def _one_line(message: str, limit: int = 400) -> str:
     """`message` on one line, cut to `limit` characters (it may echo a huge argument)."""
     line = " ".join(message.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _argument_problem(exc: Exception) -> str:
+def _failure_line(exc: BaseException) -> str:
+    """The one line a failed call answers with: a tool's own `ToolFailure` line (the SDK
+    wraps it in its `ToolError`), else what was wrong with the call itself."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ToolFailure):
+            return str(seen)
+        seen = seen.__cause__ or seen.__context__
+    return _one_line(f"error: {_argument_problem(exc)}")
+
+
+def _argument_problem(exc: BaseException) -> str:
     """What was wrong with a call's arguments: pydantic's findings, without its URLs."""
     cause = exc.__cause__
     errors = getattr(cause, "errors", None)
@@ -256,18 +362,6 @@ def _argument_problem(exc: Exception) -> str:
         if found:
             return "invalid arguments: " + "; ".join(found)
     return str(exc)
-
-
-def _error(message: str) -> Any:
-    """An MCP error result holding one line (the structured copy fits the output schema)."""
-    from mcp.types import CallToolResult, TextContent
-
-    line = _one_line(message)
-    return CallToolResult(
-        content=[TextContent(type="text", text=line)],
-        structuredContent={"result": line},
-        isError=True,
-    )
 
 
 def serve() -> None:

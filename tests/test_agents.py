@@ -286,3 +286,134 @@ def test_mcp_server_exits_quietly_when_its_client_hangs_up(project) -> None:
         check=False,
     )
     assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+
+
+async def _answers(
+    root: Path, calls: list[tuple[str, dict[str, object]]], errlog: Path
+) -> list[tuple[bool, str]]:
+    """(isError, text) of each call, through the SDK's stdio client; the server's stderr
+    goes to `errlog`. The server gets this test's environment (plugins as the test set)."""
+    from mcp import ClientSession, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "guardrails", "mcp"],
+        cwd=str(root),
+        env={k: v for k, v in os.environ.items() if k != "GUARDRAILS_DEBUG"},
+    )
+    with errlog.open("w") as stderr:
+        async with (
+            stdio_client(params, errlog=stderr) as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            await session.list_tools()
+            answers = []
+            for name, arguments in calls:
+                result = await session.call_tool(name, arguments)
+                text = "".join(c.text for c in result.content if hasattr(c, "text"))
+                answers.append((bool(result.isError), text))
+    return answers
+
+
+def _rule_lines(policies: str) -> list[str]:
+    return [line for line in policies.splitlines() if line.startswith("- ")]
+
+
+NET = "import requests\n\n\ndef fetch(url: str) -> bytes:\n    return requests.get(url).content\n"
+PROC = (
+    "import subprocess\n\n\ndef archive(path: str) -> None:\n"
+    '    subprocess.run(["tar", "-czf", "backup.tgz", path], check=True)\n'
+)
+
+
+def test_mcp_policies_put_the_rules_a_file_can_trip_first(project, tmp_path) -> None:
+    project.write(
+        "pyproject.toml", '[tool.guardrails.rules.ARC001]\nlayers = ["pkg.data", "pkg.api"]\n'
+    )
+    project.write("net.py", NET)
+    project.write("proc.py", PROC)
+    small = 700
+    net, proc, later, whole = asyncio.run(
+        _answers(
+            project.root,
+            [
+                ("policies", {"path": "net.py", "budget": small}),
+                ("policies", {"path": "proc.py", "budget": small}),
+                ("policies", {"path": "pkg/api/not_written_yet.py", "budget": small}),
+                ("policies", {"path": "net.py", "budget": 10**7}),
+            ],
+            tmp_path / "stderr",
+        )
+    )
+    assert not any(is_error for is_error, _ in (net, proc, later, whole))
+    net, proc, later, whole = (text for _, text in (net, proc, later, whole))
+    # what the file calls decides what comes first, even when little fits
+    assert "REL001" in "".join(_rule_lines(net)[:3]), net
+    assert "SEC001" in "".join(_rule_lines(proc)[:3]), proc
+    # a file not written yet: its path and layer decide
+    assert _rule_lines(later)[0].startswith("- ARC001 "), later
+    assert "`pkg.api.not_written_yet` is in layer `pkg.api`" in _rule_lines(later)[0]
+    assert "ARC001" not in "".join(_rule_lines(net)[:3])  # net.py is in no layer
+    # engine diagnostics are not policy: no GR rule anywhere, nor counted
+    count = int(whole.splitlines()[1].split()[0])
+    assert len(_rule_lines(whole)) == count
+    for text in (net, proc, later, whole):
+        assert "GR0" not in text, text
+    # whole lines within the budget: every rule line is a rule's sentence, the rest counted
+    for text in (net, proc, later):
+        assert len(text) <= small, text
+        assert all(line.endswith(".") for line in _rule_lines(text)), text
+        last = text.splitlines()[-1]
+        assert last.startswith("… ") and last.endswith("call `explain` with an id for one rule.")
+        assert int(last.split()[1]) + len(_rule_lines(text)) == count
+    assert whole.index("- REL001 ") < whole.index("- SEC001 ")  # net.py runs no command
+
+
+def test_mcp_policies_rank_a_plugin_rule_by_its_bad_example(
+    project, tmp_path, entry_point_plugins
+) -> None:
+    # ACME002's bad examples call `boto3.client`: nothing but its examples says what it looks at
+    project.write("store.py", 'import boto3\n\n\ndef bucket():\n    return boto3.client("s3")\n')
+    ((is_error, text),) = asyncio.run(
+        _answers(
+            project.root, [("policies", {"path": "store.py", "budget": 600})], tmp_path / "err"
+        )
+    )
+    assert not is_error and _rule_lines(text)[0].startswith("- ACME002 "), text
+
+
+def test_mcp_tool_errors_are_error_results_of_one_line(project, tmp_path) -> None:
+    project.write("app.py", BAD)
+    project.write("pkg/__init__.py", "")
+    refused = [
+        ("check", {"paths": ["missing.py"]}),  # a bad path
+        ("policies", {"path": "pkg"}),  # a folder, not a file
+        ("policies", {"path": "app.py\x00"}),
+        ("policies", {"path": "../elsewhere.py"}),  # outside the project
+        ("fix", {"paths": ["/etc/passwd"]}),
+        ("explain", {"rule_id": "NOPE999"}),  # an unknown rule id
+        ("explain", {"rule_id": 7}),  # an argument the SDK rejects
+    ]
+    answers = asyncio.run(
+        _answers(project.root, [*refused, ("check", {"paths": ["app.py"]})], tmp_path / "err")
+    )
+    for call, (is_error, text) in zip(refused, answers, strict=False):
+        assert is_error, (call, text)
+        assert text.startswith("error: ") and "\n" not in text, (call, text)
+        assert "Error executing tool" not in text and "Traceback" not in text, (call, text)
+    assert answers[-1][0] is False and "SEC001" in answers[-1][1]
+    assert answers[5][1].startswith("error: unknown rule id 'NOPE999'")
+
+
+def test_mcp_server_says_nothing_on_stderr(project, tmp_path) -> None:
+    # a client shows the server's stderr to its user: a start, a call and an exit are silent
+    # (pydantic-settings >= 2.15 warned about the SDK's incomplete `Settings` model)
+    project.write("app.py", CLEAN)
+    errlog = tmp_path / "stderr"
+    ((is_error, text),) = asyncio.run(
+        _answers(project.root, [("check", {"paths": ["app.py"]})], errlog)
+    )
+    assert (is_error, text.strip()) == (False, "guardrails: no findings (1 file checked).")
+    assert errlog.read_text() == ""

@@ -455,7 +455,7 @@ def test_malicious_mcp_arguments_get_an_error_and_the_server_keeps_serving(proje
     project.write("app.py", SHELL)
     *answers, last = asyncio.run(_mcp_answers(project.root))
     for (case, *_), (is_error, text) in zip(MCP_CALLS, answers, strict=True):
-        assert is_error or text.startswith("error:"), (case, text[:300])
+        assert is_error and text.startswith("error:"), (case, text[:300])
         assert "Traceback" not in text, case
     assert last[0] is False and "SEC001" in last[1]
     assert sorted(p.name for p in project.root.iterdir() if p.name != ".guardrails_cache") == [

@@ -45,6 +45,13 @@ FORBIDDEN = {
         "guardrails.report",
         "guardrails.plugins",
     ),
+    # what a rule looks at is read from its examples: no plugin, backend or run needed
+    "guardrails.relevance": (
+        *BACKENDS,
+        "guardrails.plugins",
+        "guardrails.engine",
+        "guardrails.cli",
+    ),
     "guardrails.mcp_server": ("guardrails.cli",),
     "guardrails.cli": ("guardrails.mcp_server", "guardrails.engine", *BACKENDS),
 }

@@ -146,13 +146,16 @@ def test_the_remediation_reads_the_same_on_every_surface(surfaces) -> None:
         expected = first_sentence(meta.remediation)
         one_line = {  # surfaces that show the first sentence only
             "llms.txt": _line(llms, f"- [{rule_id} {meta.name}]({rule_id}.md): ").split(" Do: ")[1],
-            "MCP policies (compact)": _line(surfaces["compact"], f"- {rule_id} {meta.name}: "),
         }
-        if meta.category != "engine":  # AGENTS.md states the policies code is written against
+        # AGENTS.md and MCP `policies` state the policies code is written against: no GR rule
+        if meta.category != "engine":
             line = _line(agents_md, f"- **{rule_id}** {meta.name}: ")
             one_line["AGENTS.md"] = line.split(" Do: ")[1]
+            compact = _line(surfaces["compact"], f"- {rule_id} {meta.name}: ")
+            one_line["MCP policies (compact)"] = compact
         else:
             assert f"**{rule_id}**" not in agents_md
+            assert f"- {rule_id} " not in surfaces["policies"] + surfaces["compact"]
         full = {  # surfaces that show the whole remediation: it starts with that sentence
             "docs page": _after((root / "site" / f"{rule_id}.md").read_text(), "## Use instead"),
             "SARIF help.text": _line(surfaces["sarif"][rule_id]["help"]["text"], "Do instead: "),
@@ -161,10 +164,11 @@ def test_the_remediation_reads_the_same_on_every_surface(surfaces) -> None:
             ),
             "agent": _line(surfaces["agent"][rule_id], "Do: "),
             "explain": _after(surfaces["explain"][rule_id], "What to do instead", "\n  "),
-            "MCP policies": _line(
-                surfaces["policies"], f"- {rule_id} {meta.name} ({meta.severity}): "
-            ).split(" Do: ", 1)[1],
         }
+        if meta.category != "engine":
+            full["MCP policies"] = _line(
+                surfaces["policies"], f"- {rule_id} {meta.name} ({meta.severity}): "
+            ).split(" Do: ", 1)[1]
         for surface, text in one_line.items():
             assert text == expected, (rule_id, surface, text, expected)
         for surface, text in full.items():
