@@ -18,8 +18,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from guardrails import docs_gen, mcp_server, service
 from guardrails.explain import explain_text
 from guardrails.model import Example, RuleMeta
