@@ -566,7 +566,7 @@ def test_agent_sections_per_rule_with_why_do_example_and_locations() -> None:
     agent.render(found, summary_of(found), {"SEC001": SEC001, "REL003": REL003}, out)
     assert out.getvalue() == (
         "# guardrails: 3 findings in 2 files\n\n"
-        "Fix each finding as its rule says; the example shows code that passes.\n"
+        "Fix each finding as its rule says; the example is the fix, as code.\n"
         "\n## REL003 mutable-default (reliability, warning)\n"
         "Why: Defaults are shared, e.g. between calls; it surprises.\n"
         "Do: Default to None.\n"
@@ -577,7 +577,8 @@ def test_agent_sections_per_rule_with_why_do_example_and_locations() -> None:
         "\n## SEC001 subprocess-shell (security, error)\n"
         "Why: The shell expands text.\n"
         "Do: Pass the command as a list.\n"
-        "Good:\n```python\nrun(['ls'])\n```\n"
+        "Fix: `guardrails fix` applies this to every finding below.\n"
+        "Good:\n```python\nsubprocess.run(['ls', '-l'])\n```\n"
         "- app/service.py:6 runs through the shell.\n"
         '  `subprocess.run("ls", shell=True)`\n'
     )
