@@ -269,7 +269,8 @@ def test_sarif_rules_listed_once_each_with_their_descriptions(root: Path) -> Non
             '```python\nsubprocess.run("ls", shell=True)  # bad\n```\n\n'
             "```python\nos.system('ls')  # bad\n```\n\n"
             "## Use instead\n\nPass the command as a list.\n\n"
-            "```python\nsubprocess.run(['ls', '-l'])\n```\n\n```python\nrun(['ls'])\n```\n\n"
+            "```python\nsubprocess.run(['ls', '-l'])\n```\n\n"
+            "Also not flagged:\n\n```python\nrun(['ls'])\n```\n\n"
             "## Fix\n\nNot fixed automatically: the right change depends on the code around it."
             "\n\n## Options\n\nNone.\n\n"
             "## References\n\n- <https://a.example>\n- <https://b.example>\n",
