@@ -7,8 +7,9 @@ gives byte-identical files. The examples on each page are the very
 - `rule_page`: one Markdown page per rule (What it does / Why it matters /
   Example / Use instead / Fix / Options / Measured precision / References).
 - `index_page`: every rule, grouped by category.
-- `llms_txt`: a compact agent-context file, one line per policy.
-- `agents_md_section` / `merge_agents_md`: a marked section for AGENTS.md.
+- `llms_txt`: the complete agent-context file, every policy in full with its fix.
+- `agents_md_section` / `merge_agents_md`: a marked, compact section for AGENTS.md
+  (one short line per rule, grouped by category).
 - `out_changes`: what `guardrails docs --out DIR` writes and removes. The
   folder's manifest (`.guardrails-docs-manifest`) lists the files guardrails
   generated there; only those are ever removed or overwritten, and a folder
@@ -100,40 +101,50 @@ def index_page(metas: Sequence[RuleMeta]) -> str:
 
 
 def llms_txt(metas: Sequence[RuleMeta], title: str = "guardrails policies") -> str:
-    """Compact agent context (llms.txt style): one line per policy."""
+    """Agent context (llms.txt style): every policy in full, never cut, with its fix."""
     lines = [
         f"# {title}",
         "",
-        "> Code policies enforced by `guardrails check`. Each line: rule, what it flags, what "
-        "to write instead. Suppress only with `# guardrails: ignore[ID] reason`.",
+        "> Code policies enforced by `guardrails check`. Each entry: rule, what it flags, what "
+        "to write instead, the command that fixes it when `guardrails fix` can, and the code "
+        "to write. Suppress only with `# guardrails: ignore[ID] reason`.",
         "",
     ]
     for category, group in _by_category(metas):
         lines += [f"## {category}", ""]
         for meta in group:
-            lines.append(ruletext.policy_line(f"[{meta.id} {meta.name}]({meta.id}.md)", meta))
+            lines.append(ruletext.llms_entry(f"[{meta.id} {meta.name}]({meta.id}.md)", meta))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
 def agents_md_section(metas: Sequence[RuleMeta]) -> str:
-    """The marked AGENTS.md section stating the active policies."""
+    """The marked AGENTS.md section stating the active policies, compact: by category, one
+    short line per rule (what to write instead), the full pages a command away."""
     lines = [
         BEGIN,
         "## Code policies (guardrails)",
         "",
         "`guardrails check` enforces these in CI and pre-commit; run it before you finish. "
-        "`guardrails explain ID` shows a rule's examples. Suppress only with "
-        "`# guardrails: ignore[ID] <reason>`.",
+        "Each line: the rule and what to write instead; `guardrails explain ID` prints its "
+        "full page (why, the fix as code, options). A command in parentheses fixes it. "
+        "Suppress only with `# guardrails: ignore[ID] <reason>`.",
         "",
     ]
-    for category, group in _by_category(m for m in metas if m.category != "engine"):
+    for category, group in _by_category(metas):
         lines += [f"### {category}", ""]
         for meta in group:
-            lines.append(ruletext.policy_line(f"**{meta.id}** {meta.name}", meta))
+            lines.append(ruletext.instead_line(_agents_label(meta), meta))
         lines.append("")
     lines.append(END)
     return "\n".join(lines) + "\n"
+
+
+def _agents_label(meta: RuleMeta) -> str:
+    """The rule's bold id and name, the id linked to its page when it has a URL (otherwise
+    `guardrails explain ID` shows the page)."""
+    uri = ruletext.docs_uri(meta)
+    return (f"[**{meta.id}**]({uri})" if uri else f"**{meta.id}**") + f" {meta.name}"
 
 
 def merge_agents_md(existing: str, section: str) -> str:

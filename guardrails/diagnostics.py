@@ -18,6 +18,7 @@ PARSE_ERROR = RuleMeta(
     summary="The file could not be read, decoded or parsed, so no rule checked it.",
     why="A file guardrails cannot parse is a file no policy was enforced on; "
     "reporting it keeps a syntax error from looking like a clean result.",
+    instead="Fix the syntax or encoding error, or exclude the file.",
     remediation="Fix the syntax or encoding error at the reported position, or exclude the "
     "file with `extend-exclude` if it is intentionally not Python. A file reported "
     "\"not checked\" must become a regular file within `max-file-size` (or the limit "
@@ -36,6 +37,7 @@ UNUSED_SUPPRESSION = RuleMeta(
     summary="A `# guardrails: ignore[...]` comment suppresses nothing.",
     why="Stale suppressions hide future findings on the same line and teach readers "
     "(and agents) that ignoring a policy is normal.",
+    instead="Delete the unused suppression comment.",
     remediation="Delete the suppression comment, or correct the rule id in it.",
     bad=(Example("import json\nDATA = json.loads('{}')  # guardrails: ignore[SEC003] trusted\n"),),
     good=(Example("import json\nDATA = json.loads('{}')\n"),),
@@ -51,6 +53,7 @@ RULE_CRASH = RuleMeta(
     summary="A rule or plugin raised an exception while checking this file.",
     why="The crashed rule did not check the rest of the file, so its policy is not "
     "enforced there; the run exits non-zero so that is never mistaken for a pass.",
+    instead="Report the crash to the rule's plugin.",
     remediation="Report the exception to the rule's plugin; until it is fixed, "
     "the file is only partly checked.",
     plugin=_ENGINE,
@@ -65,6 +68,7 @@ SUPPRESSION_WITHOUT_REASON = RuleMeta(
     summary="A suppression comment does not say why the finding is acceptable.",
     why="The reason is what a reviewer reads to accept an exception to a policy; "
     "without it, suppressions become a silent escape hatch.",
+    instead="Give each suppression a reason: `# guardrails: ignore[ID] why`.",
     remediation="Write the reason after the bracket: "
     "`# guardrails: ignore[SEC001] command is a constant, no user input`.",
     bad=(Example("import os\n\nos.system('sync')  # guardrails: ignore[SEC001]\n"),),
@@ -88,6 +92,7 @@ POLICY_WEAKENED = RuleMeta(
     why="The quickest way to make a failing check pass is to switch the check off; an agent "
     "optimising for a green build will find it. Weakening a policy is sometimes right, but "
     "it is a decision for a person, made visibly, not a side effect of a change.",
+    instead="Fix the code instead of weakening the policy.",
     remediation="Fix the code so the policy can stay as it was, and revert the weakening; if "
     "it is deliberate, have it approved by adding the finding's approval key to the approvals "
     "file on the base branch (a reviewed change), or for one CI run in "
@@ -107,6 +112,7 @@ EXPIRED_SUPPRESSION = RuleMeta(
     "once the date passes, the suppressed finding is reported again and the comment is "
     "flagged so someone decides. A date that cannot be read never suppresses at all, so a "
     "typo cannot turn into a suppression without end.",
+    instead="Fix the finding and delete the expired suppression.",
     remediation="Fix the finding the comment suppressed and delete the comment; if the "
     "exception must stay, write a new date and reason, e.g. "
     "`# guardrails: ignore[SEC004] until=2027-03-31 rotating the key in OPS-112`.",

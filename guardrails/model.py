@@ -59,7 +59,8 @@ class Example:
     """A snippet shown in the docs and executed by the tests.
 
     In bad examples, each line that must be reported ends with a `# bad`
-    comment; good examples must produce no finding of the rule.
+    comment; good examples must produce no finding of the rule. A rule's
+    first good example is its fix (see `RuleMeta.good`).
     """
 
     code: str
@@ -88,6 +89,10 @@ class RuleMeta:
     why: str
     remediation: str
     bad: tuple[Example, ...] = ()
+    # The first good example is the fix: the code to write instead of the first bad
+    # example, in the same file with the same options. Agent output, AGENTS.md, llms.txt
+    # and MCP show only that one (`ruletext.good_example`); later ones may show what the
+    # rule leaves alone (a test file, an entry point, a deliberate exception).
     good: tuple[Example, ...] = ()
     references: tuple[str, ...] = ()
     options: tuple[Option, ...] = ()
@@ -107,6 +112,9 @@ class RuleMeta:
     # Why the rule has its default severity, or is off by default, when its measured
     # precision on real code decided it (shown on its docs page and by `explain`).
     severity_note: str = ""
+    # What to write instead in a few words, one sentence (AGENTS.md's line per rule);
+    # empty: the remediation's first sentence.
+    instead: str = ""
 
     @property
     def docs(self) -> str:

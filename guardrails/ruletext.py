@@ -5,20 +5,23 @@ itself, so a rule reads the same wherever an agent or a person meets it:
 the same remediation sentence, the same good example with the same caption,
 the same docs link.
 
-- `policy_line`: llms.txt and the AGENTS.md section (`docs_gen`), MCP
-  `policies` (its full and compact forms).
+- `policy_line`: MCP `policies` (its full and compact forms); with the fix
+  under it, `llms_entry`: llms.txt (`docs_gen`).
 - `markdown_body`: each docs page below its header (`docs_gen`), SARIF
   `help.markdown`.
 - `help_text`, `description`, `finding_text`: SARIF `help.text`,
   `fullDescription` and each result's message.
 - `explain_text`: `guardrails explain ID` and the MCP `explain` tool (both
   through `guardrails.explain`).
-- `agent_block`: `agent` output's why, what to do and good example per rule.
+- `agent_block`, `fix_hint`: `agent` output's why, what to do, fix command and
+  good example per rule.
+- `instead_line`: the AGENTS.md section, one short line per rule.
 - `facts`: the header line of a docs page and of `explain`.
 
 All of them start from the same pieces: `prose` (a field on one line with
-single spaces), `first_sentence`, `good_example` and `caption`,
-`option_type`, `fix_text`, `docs_link`.
+single spaces), `sentences` (where a sentence ends: text is only ever shortened
+by whole sentences), `good_example` (the rule's fix) and `caption`,
+`option_type`, `fix_text`, `fix_command`, `docs_link`.
 
 This module imports only `guardrails.model` and `guardrails.lines`; reporters
 and `docs_gen` import it, and it imports no backend, reporter or the CLI.
@@ -40,16 +43,69 @@ _FIX_TEXT = {
     "safe": "`guardrails fix` applies a fix that keeps behaviour.",
     "unsafe": "`guardrails fix --unsafe-fixes` applies a fix that can change behaviour; review it.",
 }
+_FIX_COMMAND = {"safe": "`guardrails fix`", "unsafe": "`guardrails fix --unsafe-fixes`"}
 DO = "Do:"
 """What introduces the remediation in every one-line form (policy lines, agent output)."""
+ALSO_GOOD = "Also not flagged"
+"""What introduces a rule's good examples after its fix (docs pages, `explain`)."""
+
+
+def sentences(text: str) -> list[str]:
+    """`text` (as `prose`) split into whole sentences, the one owner of where a sentence ends.
+
+    A sentence ends at `.`, `!` or `?` before a space, but not in an abbreviation
+    (`e.g.`) nor inside a code span (`` `try: ... finally:` ``). Every surface
+    that shortens rule text drops whole sentences from the end, so none ever
+    shows half of one. A stray backtick (no closing one) does not hide the rest
+    of the text: then code spans are not looked at.
+    """
+    text = prose(text)
+    ends = _sentence_ends(text)
+    if ends is None:
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    out, start = [], 0
+    for end in ends:
+        out.append(text[start:end].strip())
+        start = end
+    rest = text[start:].strip()
+    return [*out, rest] if rest else out
+
+
+def _sentence_ends(text: str) -> list[int] | None:
+    """Offsets just past each sentence end outside code spans; None if a span never closes."""
+    ends, fence, i = [], "", 0
+    while i < len(text):
+        if text[i] == "`":
+            j = i
+            while j < len(text) and text[j] == "`":
+                j += 1
+            run = text[i:j]
+            fence = run if not fence else ("" if run == fence else fence)
+            i = j
+            continue
+        if not fence and _SENTENCE_END.match(text, i):
+            ends.append(i + 1)
+        i += 1
+    return None if fence else ends
 
 
 def first_sentence(text: str) -> str:
     """The first sentence of a rule's text, the one owner of every one-line rendering (agent
     output, MCP, llms.txt, AGENTS.md), so they cannot differ. A `;` does not end it."""
-    text = prose(text)
-    match = _SENTENCE_END.search(text)
-    return text[: match.end()] if match else text
+    found = sentences(text)
+    return found[0] if found else ""
+
+
+def leading_sentences(text: str, limit: int) -> str:
+    """As many whole sentences from the start of `text` as fit in `limit` characters; the
+    first one always, complete, however long it is. For a surface with a size budget."""
+    found = sentences(text)
+    kept = found[:1]
+    for sentence in found[1:]:
+        if len(" ".join([*kept, sentence])) > limit:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
 
 
 def prose(text: str) -> str:
@@ -99,6 +155,32 @@ def fix_text(meta: RuleMeta) -> str:
     return _FIX_TEXT.get(meta.fix, meta.fix)
 
 
+def fix_command(applicability: str) -> str:
+    """The command that applies a fix of this applicability (`safe`/`unsafe`); "" for none."""
+    return _FIX_COMMAND.get(applicability, "")
+
+
+def fix_mark(meta: RuleMeta) -> str:
+    """The few words marking a fixable rule in a one-line form ("" when it is not)."""
+    command = fix_command(meta.fix)
+    return f"Fix: {command}." if command else ""
+
+
+def fix_hint(applicability: str, every: bool = False) -> str:
+    """What `agent` output says about findings `guardrails fix` can fix: on a rule's block
+    (`every` finding below) or after one finding."""
+    command = fix_command(applicability)
+    if not command:
+        return ""
+    return f"{command} applies this to every finding below." if every else f"{command} fixes it"
+
+
+def instead(meta: RuleMeta) -> str:
+    """What to write instead in a few words: the rule's `instead`, else the remediation's
+    first sentence (the line AGENTS.md shows per rule). Never cut."""
+    return prose(meta.instead) or first_sentence(meta.remediation)
+
+
 def option_type(option: Option) -> str:
     """An option's type as the docs and `explain` print it, e.g. `list of str`."""
     item = f" of {option.item_kind.__name__}" if option.item_kind else ""
@@ -106,8 +188,14 @@ def option_type(option: Option) -> str:
 
 
 def good_example(meta: RuleMeta) -> Example | None:
-    """The good example a surface that shows one shows: the shortest, the cheapest to read."""
-    return min(meta.good, key=lambda example: len(example.code)) if meta.good else None
+    """The good example every surface that shows one shows: the rule's fix, its first good
+    example by convention (`RuleMeta.good`), never an exemption such as a test file."""
+    return meta.good[0] if meta.good else None
+
+
+def other_good_examples(meta: RuleMeta) -> tuple[Example, ...]:
+    """The good examples after the fix: code the rule leaves alone (docs pages, `explain`)."""
+    return meta.good[1:]
 
 
 def caption(example: Example, markdown: bool = True) -> str:
@@ -145,18 +233,42 @@ def facts(meta: RuleMeta, engines: str = "") -> list[str]:
 
 
 def policy_line(label: str, meta: RuleMeta, *, full: bool = False, compact: bool = False) -> str:
-    """`- LABEL: what it flags Do: what to write instead`, each in its first sentence.
+    """`- LABEL: what it flags Do: what to write instead Fix: command`, each in its first
+    sentence; `Fix:` only for a rule `guardrails fix` can fix.
 
-    `full` keeps both whole (MCP `policies` when the budget allows);
+    `full` keeps both whole (llms.txt, MCP `policies` when the budget allows);
     `compact` leaves only the remediation's first sentence (MCP `policies`
-    over budget). The label is the surface's: a link in llms.txt, a bold id
-    in AGENTS.md, the id, name and severity in MCP.
+    over budget). The label is the surface's: a link in llms.txt, the id,
+    name and severity in MCP.
     """
+    mark = f" {fix_mark(meta)}" if fix_mark(meta) else ""
     if compact:
-        return f"- {label}: {first_sentence(meta.remediation)}"
+        return f"- {label}: {first_sentence(meta.remediation)}{mark}"
     if full:
-        return f"- {label}: {summary(meta)} {DO} {remediation(meta)}"
-    return f"- {label}: {first_sentence(meta.summary)} {DO} {first_sentence(meta.remediation)}"
+        return f"- {label}: {summary(meta)} {DO} {remediation(meta)}{mark}"
+    return (
+        f"- {label}: {first_sentence(meta.summary)} {DO} {first_sentence(meta.remediation)}{mark}"
+    )
+
+
+def llms_entry(label: str, meta: RuleMeta) -> str:
+    """A rule in llms.txt: its full policy line, then its fix as an indented code block.
+    Nothing is shortened: llms.txt is the complete context file."""
+    lines = [policy_line(label, meta, full=True)]
+    example = good_example(meta)
+    if example is not None:
+        where = caption(example)
+        lines.append(f"  Good ({where}):" if where else "  Good:")
+        lines += ["", "  ```python"]
+        lines += [f"  {row}" if row else "" for row in split_lines(example.code.rstrip())]
+        lines += ["  ```", ""]
+    return "\n".join(lines)
+
+
+def instead_line(label: str, meta: RuleMeta) -> str:
+    """`- LABEL: what to write instead (fix command)`: the AGENTS.md line, kept short."""
+    command = fix_command(meta.fix)
+    return f"- {label}: {instead(meta)}" + (f" ({command})" if command else "")
 
 
 # --- the full text: docs pages and SARIF help (Markdown), `explain` (plain) ---------------------
@@ -193,8 +305,13 @@ def markdown_body(meta: RuleMeta, measured: Sequence[str] = ()) -> str:
     else:
         lines += ["(no example)", ""]
     lines += ["## Use instead", "", remediation(meta), ""]
-    for example in meta.good:
-        lines += _code_block(example)
+    fix = good_example(meta)
+    if fix is not None:
+        lines += _code_block(fix)
+    if other_good_examples(meta):
+        lines += [f"{ALSO_GOOD}:", ""]
+        for example in other_good_examples(meta):
+            lines += _code_block(example)
     lines += ["## Fix", "", fix_text(meta), "", "## Options", ""]
     if meta.options:
         lines += [
@@ -239,7 +356,12 @@ def explain_text(meta: RuleMeta, engines: str = "") -> str:
     ]
     if meta.severity_note:
         lines += ["", "Why this severity", f"  {severity_note(meta)}"]
-    for title, examples in (("Example (flagged)", meta.bad), ("Use instead", meta.good)):
+    shown = (
+        ("Example (flagged)", meta.bad),
+        ("Use instead", meta.good[:1]),
+        (ALSO_GOOD, other_good_examples(meta)),
+    )
+    for title, examples in shown:
         for example in examples:
             where = caption(example, markdown=False)
             lines += ["", f"{title}, {where}" if where else title]
@@ -295,10 +417,13 @@ def placeholder(violation: Violation) -> RuleMeta:
 # --- agent output ----------------------------------------------------------------------------
 
 
-def agent_block(meta: RuleMeta) -> str:
-    """Once per rule in `agent` output: why (first sentence), what to do, one good example."""
+def agent_block(meta: RuleMeta, fix: str = "") -> str:
+    """Once per rule in `agent` output: why (first sentence), what to do, that `guardrails
+    fix` applies it when every finding shown has a fix of applicability `fix`, the fix."""
     lines = [f"Why: {first_sentence(meta.why)}"] if meta.why.strip() else []
     lines.append(f"{DO} {remediation(meta)}")
+    if fix_hint(fix, every=True):
+        lines.append(f"Fix: {fix_hint(fix, every=True)}")
     example = good_example(meta)
     if example is not None:
         where = caption(example)

@@ -77,7 +77,8 @@ class {s.class_name}(CstRule):
         why="FILL IN: the risk, in one or two sentences.",
         remediation="FILL IN: what to write instead, imperative, with a short code example.",
         # At least two of each. End every line a bad example must be reported on
-        # with `# bad`. Good examples include the near misses careful code has.
+        # with `# bad`. The first good example is the fix for the first bad one (the
+        # code agents are shown); the others include the near misses careful code has.
         bad=(),
         good=(),
         references=(),
@@ -126,6 +127,7 @@ def _semgrep_source(s: Skeleton) -> str:
         remediation: "FILL IN: what to write instead, imperative."
         references: []
         # At least two of each; end each line that must be reported with `# bad`.
+        # The first good example is the fix for the first bad one.
         bad: []
         good: []
 """

@@ -269,7 +269,8 @@ def test_sarif_rules_listed_once_each_with_their_descriptions(root: Path) -> Non
             '```python\nsubprocess.run("ls", shell=True)  # bad\n```\n\n'
             "```python\nos.system('ls')  # bad\n```\n\n"
             "## Use instead\n\nPass the command as a list.\n\n"
-            "```python\nsubprocess.run(['ls', '-l'])\n```\n\n```python\nrun(['ls'])\n```\n\n"
+            "```python\nsubprocess.run(['ls', '-l'])\n```\n\n"
+            "Also not flagged:\n\n```python\nrun(['ls'])\n```\n\n"
             "## Fix\n\nNot fixed automatically: the right change depends on the code around it."
             "\n\n## Options\n\nNone.\n\n"
             "## References\n\n- <https://a.example>\n- <https://b.example>\n",
@@ -566,7 +567,7 @@ def test_agent_sections_per_rule_with_why_do_example_and_locations() -> None:
     agent.render(found, summary_of(found), {"SEC001": SEC001, "REL003": REL003}, out)
     assert out.getvalue() == (
         "# guardrails: 3 findings in 2 files\n\n"
-        "Fix each finding as its rule says; the example shows code that passes.\n"
+        "Fix each finding as its rule says; the example is the fix, as code.\n"
         "\n## REL003 mutable-default (reliability, warning)\n"
         "Why: Defaults are shared, e.g. between calls; it surprises.\n"
         "Do: Default to None.\n"
@@ -577,7 +578,8 @@ def test_agent_sections_per_rule_with_why_do_example_and_locations() -> None:
         "\n## SEC001 subprocess-shell (security, error)\n"
         "Why: The shell expands text.\n"
         "Do: Pass the command as a list.\n"
-        "Good:\n```python\nrun(['ls'])\n```\n"
+        "Fix: `guardrails fix` applies this to every finding below.\n"
+        "Good:\n```python\nsubprocess.run(['ls', '-l'])\n```\n"
         "- app/service.py:6 runs through the shell.\n"
         '  `subprocess.run("ls", shell=True)`\n'
     )

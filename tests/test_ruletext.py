@@ -25,7 +25,7 @@ from guardrails.explain import explain_text
 from guardrails.model import Example, RuleMeta
 from guardrails.registry import ActiveRule
 from guardrails.report import Summary, agent, sarif
-from guardrails.ruletext import first_sentence
+from guardrails.ruletext import first_sentence, fix_command, fix_mark, instead
 
 
 @pytest.mark.parametrize(
@@ -43,6 +43,11 @@ from guardrails.ruletext import first_sentence
         ("No end at all", "No end at all"),
         ("  Spread\n  over lines.  Next.", "Spread over lines."),
         ("Version 1.2 stays. Next.", "Version 1.2 stays."),
+        (
+            "Then `try: ... finally: lock.release()`. Next.",
+            "Then `try: ... finally: lock.release()`.",
+        ),
+        ("A stray ` tick. Next.", "A stray ` tick."),
     ],
 )
 def test_first_sentence_is_cut_at_a_real_sentence_end_only(text: str, first: str) -> None:
@@ -68,6 +73,16 @@ def _after(text: str, heading: str, between: str = "\n\n") -> str:
 def _agent_blocks(text: str) -> dict[str, str]:
     """`agent` output's block of each rule, by id."""
     return {block.split(" ", 1)[0]: block for block in text.split("\n## ")[1:]}
+
+
+def _unmarked(text: str, meta: RuleMeta) -> str:
+    """A policy line's text without the `Fix: command.` mark a fixable rule ends with."""
+    mark = fix_mark(meta)
+    if mark:
+        assert text.endswith(f" {mark}"), (meta.id, text)
+        return text.removesuffix(f" {mark}")
+    assert " Fix: " not in text, (meta.id, text)
+    return text
 
 
 def _starts(full: str, sentence: str) -> bool:
@@ -145,18 +160,21 @@ def test_the_remediation_reads_the_same_on_every_surface(surfaces) -> None:
     for rule_id, meta in sorted(surfaces["metas"].items()):
         expected = first_sentence(meta.remediation)
         one_line = {  # surfaces that show the first sentence only
-            "llms.txt": _line(llms, f"- [{rule_id} {meta.name}]({rule_id}.md): ").split(" Do: ")[1],
         }
-        # AGENTS.md and MCP `policies` state the policies code is written against: no GR rule
+        # MCP `policies` states the policies code is written against: no GR rule
         if meta.category != "engine":
-            line = _line(agents_md, f"- **{rule_id}** {meta.name}: ")
-            one_line["AGENTS.md"] = line.split(" Do: ")[1]
             compact = _line(surfaces["compact"], f"- {rule_id} {meta.name}: ")
-            one_line["MCP policies (compact)"] = compact
+            one_line["MCP policies (compact)"] = _unmarked(compact, meta)
         else:
-            assert f"**{rule_id}**" not in agents_md
             assert f"- {rule_id} " not in surfaces["policies"] + surfaces["compact"]
+        # AGENTS.md: every active rule, engine ones too, in a few words and the fix command
+        command = f" ({fix_command(meta.fix)})" if fix_command(meta.fix) else ""
+        assert _line(agents_md, f"- **{rule_id}** {meta.name}: ") == instead(meta) + command
         full = {  # surfaces that show the whole remediation: it starts with that sentence
+            "llms.txt": _unmarked(
+                _line(llms, f"- [{rule_id} {meta.name}]({rule_id}.md): ").split(" Do: ", 1)[1],
+                meta,
+            ),
             "docs page": _after((root / "site" / f"{rule_id}.md").read_text(), "## Use instead"),
             "SARIF help.text": _line(surfaces["sarif"][rule_id]["help"]["text"], "Do instead: "),
             "SARIF help.markdown": _after(
@@ -166,9 +184,12 @@ def test_the_remediation_reads_the_same_on_every_surface(surfaces) -> None:
             "explain": _after(surfaces["explain"][rule_id], "What to do instead", "\n  "),
         }
         if meta.category != "engine":
-            full["MCP policies"] = _line(
-                surfaces["policies"], f"- {rule_id} {meta.name} ({meta.severity}): "
-            ).split(" Do: ", 1)[1]
+            full["MCP policies"] = _unmarked(
+                _line(
+                    surfaces["policies"], f"- {rule_id} {meta.name} ({meta.severity}): "
+                ).split(" Do: ", 1)[1],
+                meta,
+            )
         for surface, text in one_line.items():
             assert text == expected, (rule_id, surface, text, expected)
         for surface, text in full.items():
@@ -177,8 +198,10 @@ def test_the_remediation_reads_the_same_on_every_surface(surfaces) -> None:
 
 
 def test_the_good_example_is_the_same_with_the_same_caption(surfaces) -> None:
-    """agent output shows one good example; it is one the docs page shows, captioned alike."""
+    """agent output and llms.txt show one good example, the rule's fix (its first); the docs
+    page and `explain` show it first, captioned alike, the others after it."""
     root = surfaces["root"]
+    llms = (root / "site" / "llms.txt").read_text()
     shown = 0
     for rule_id, meta in surfaces["metas"].items():
         block = surfaces["agent"][rule_id]
@@ -188,10 +211,19 @@ def test_the_good_example_is_the_same_with_the_same_caption(surfaces) -> None:
         match = re.search(r"\nGood(?: \((.+)\))?:\n(```python\n.*?\n```)\n", block, re.S)
         assert match, (rule_id, block)
         caption, code = match.groups()
+        assert code == f"```python\n{meta.good[0].code.rstrip()}\n```", rule_id
         page = (root / "site" / f"{rule_id}.md").read_text()
         use_instead = page.split("## Use instead", 1)[1].split("\n## ", 1)[0]
-        assert (f"\n{caption}:\n\n{code}\n" if caption else f"\n\n{code}\n") in use_instead
-        assert surfaces["explain"][rule_id].count("\nUse instead") == len(meta.good)
+        fix = f"\n{caption}:\n\n{code}\n" if caption else f"\n\n{code}\n"
+        assert fix in use_instead.split("Also not flagged:")[0], rule_id
+        assert use_instead.count("```python") == len(meta.good), rule_id
+        explained = surfaces["explain"][rule_id]
+        assert explained.count("\nUse instead") == 1, rule_id
+        assert explained.count("\nAlso not flagged") == len(meta.good) - 1, rule_id
+        entry = llms.split(f"- [{rule_id} {meta.name}]", 1)[1].split("\n- [", 1)[0]
+        indented = "\n".join(f"  {row}" if row else "" for row in code.split("\n"))
+        assert (f"  Good ({caption}):\n\n" if caption else "  Good:\n\n") in entry, rule_id
+        assert indented in entry and entry.count("```python") == 1, rule_id
         shown += bool(caption)
     assert shown >= 5  # examples that pass because of their path or options say so
 

@@ -97,6 +97,7 @@ _META_FIELDS = {
     "subsumes": list,
     "foreign_codes": list,
     "severity_note": str,
+    "instead": str,
 }
 _REQUIRED = ("name", "category", "severity", "summary", "why", "remediation")
 
@@ -142,6 +143,7 @@ def _meta_from(fields: dict[str, Any], where: str) -> RuleMeta:
         subsumes=tuple(str(i) for i in fields.get("subsumes", [])),
         foreign_codes=tuple(str(c) for c in fields.get("foreign_codes", [])),
         severity_note=" ".join(fields.get("severity_note", "").split()),
+        instead=" ".join(fields.get("instead", "").split()),
     )
 
 

@@ -1,8 +1,10 @@
 """`agent` output: compact Markdown for a coding agent's context window.
 
 Grouped by rule; each rule's block (`guardrails.ruletext.agent_block`) says
-once why and what to change and shows one good example, then lists its
-locations with the occurrence message and the offending line. Every token
+once why and what to change and shows the rule's fix as code, then lists its
+locations with the occurrence message and the offending line. Findings
+`guardrails fix` can fix say so: once on the block when all shown can, with
+the same applicability, else after each one that can. Every token
 should inform: no colour, no banners. The output is bounded by
 `max_findings` and says exactly what was left out and how to see it. A
 clean run prints one line.
@@ -45,7 +47,7 @@ def render(
     out.write(
         f"# guardrails: {summary.total} finding{'s' if summary.total != 1 else ''} "
         f"in {files} file{'s' if files != 1 else ''}\n\n"
-        "Fix each finding as its rule says; the example shows code that passes.\n"
+        "Fix each finding as its rule says; the example is the fix, as code.\n"
     )
     by_rule: dict[str, list[Violation]] = {}
     for v in violations:
@@ -60,9 +62,15 @@ def render(
             continue
         first = items[0]
         out.write(f"\n## {rule_id} {first.name} ({first.category}, {first.severity})\n")
-        out.write(ruletext.agent_block(rules.get(rule_id) or ruletext.placeholder(first)))
-        for v in items[:room]:
-            out.write(f"- {printable(v.path)}:{v.line} {printable(v.message)}\n")
+        shown_items = items[:room]
+        kinds = {v.fix.applicability if v.fix is not None else "" for v in shown_items}
+        every = kinds.pop() if len(kinds) == 1 else ""
+        meta = rules.get(rule_id) or ruletext.placeholder(first)
+        out.write(ruletext.agent_block(meta, fix=every))
+        for v in shown_items:
+            hint = "" if every or v.fix is None else ruletext.fix_hint(v.fix.applicability)
+            out.write(f"- {printable(v.path)}:{v.line} {printable(v.message)}")
+            out.write(f" ({hint})\n" if hint else "\n")
             if v.source_line.strip():
                 out.write(f"  {code_span(printable(v.source_line.strip()))}\n")
         shown += min(room, len(items))

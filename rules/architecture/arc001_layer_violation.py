@@ -47,6 +47,7 @@ class LayerViolation(CstRule):
         why="Layers only stay replaceable and testable while dependencies point one way; an "
         "upward import ties low-level code to the application around it and soon becomes a "
         "cycle.",
+        instead="Import only from lower layers; have the higher layer pass its pieces in.",
         remediation="Depend downward only: move the shared piece into the lower layer, or have "
         "the higher layer pass it in (a parameter, a protocol, a callback).",
         bad=(
@@ -63,6 +64,13 @@ class LayerViolation(CstRule):
             ),
         ),
         good=(
+            Example(
+                "from collections.abc import Callable\n\nfrom app.types import Order\n\n\n"
+                "def save(order: Order, charge: Callable[[Order], None]) -> None:\n"
+                "    charge(order)\n",
+                path="app/repo/orders.py",
+                options=EXAMPLE_LAYERS,
+            ),
             Example(
                 "from app.repo.orders import save\nfrom app.types import Order\n\n\n"
                 "def place(order: Order) -> None:\n    save(order)\n",

@@ -48,6 +48,7 @@ class ForbiddenImport(CstRule):
         why='Bans encode decisions such as "the domain stays pure" or "all HTTP goes through '
         'the gateway"; one direct import quietly bypasses the adapter that handles auth, '
         "retries and auditing.",
+        instead="Use the configured adapter (e.g. `app.gateway`), not the forbidden import.",
         remediation="Use the allowed adapter the rule names in its configuration (e.g. "
         "`from app.gateway import http`) or move this code to a layer allowed to use it.",
         bad=(

@@ -19,13 +19,23 @@ class ModuleTooLong(CstRule):
         summary="A module is longer than `max-lines` lines (default 800).",
         why="Very long modules mix responsibilities, are hard to review and to navigate, and "
         "attract merge conflicts; agents in particular lose track of them.",
+        instead="Split the module into a package of smaller modules.",
         remediation="Split the module by responsibility into a package of smaller modules, "
         "re-exporting the public names from `__init__.py` if callers depend on them.",
         bad=(
             Example("X = 1  # bad\n" + "Y = 2\n" * 5, options={"max-lines": 5}),
             Example('"""Doc."""  # bad\n' + "# comment\n" * 5, options={"max-lines": 5}),
         ),
-        good=(Example("X = 1\n"), Example("def f() -> int:\n    return 1\n")),
+        good=(
+            Example(
+                "from app.orders.billing import charge\nfrom app.orders.storage import save\n\n"
+                '__all__ = ["charge", "save"]\n',
+                path="app/orders/__init__.py",
+                options={"max-lines": 5},
+            ),
+            Example("X = 1\n"),
+            Example("def f() -> int:\n    return 1\n"),
+        ),
         options=(
             Option("max-lines", int, 800, "longest allowed module, in lines", check=positive),
         ),

@@ -67,6 +67,7 @@ class EnvOutsideConfig(EntryAware):
         why="Environment reads scattered through the code make configuration invisible: nobody "
         "can list what a service needs, defaults and parsing differ per call site, and tests "
         "must patch the environment.",
+        instead="Read settings once in a config module and pass the typed object in.",
         remediation="Parse settings once at the boundary into a typed object (a dataclass or "
         "pydantic `BaseSettings` in `app/config.py`) and pass it, or import it, where needed. "
         "Config modules (`config*`, `settings*`, `*_config`, `*_settings`, `conf`, `*.conf.*`) "
@@ -87,15 +88,15 @@ class EnvOutsideConfig(EntryAware):
         ),
         good=(
             Example(
+                "from app.config import load\n\nSETTINGS = load()\n\n\n"
+                "def connect() -> str:\n    return SETTINGS.database_url\n",
+                path="app/db.py",
+            ),
+            Example(
                 "import os\nfrom dataclasses import dataclass\n\n\n@dataclass(frozen=True)\n"
                 "class Settings:\n    database_url: str\n\n\n"
                 'def load() -> Settings:\n    return Settings(os.environ["DATABASE_URL"])\n',
                 path="app/config.py",
-            ),
-            Example(
-                "from app.config import load\n\nSETTINGS = load()\n\n\n"
-                "def connect() -> str:\n    return SETTINGS.database_url\n",
-                path="app/db.py",
             ),
         ),
         skip_tests=True,

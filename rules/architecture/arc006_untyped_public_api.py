@@ -35,6 +35,7 @@ class UntypedPublicApi(CstRule):
         "comment: there a missing annotation breaks a promise, while in untyped code it would "
         "flag every function and bury every other finding. Set `typed-only = false` to check "
         "all code.",
+        instead="Annotate every parameter and the return type.",
         remediation="Annotate every parameter and the return type: "
         "`def fetch(url: str, timeout: float = 10) -> bytes:`.",
         bad=(

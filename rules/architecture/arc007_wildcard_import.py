@@ -22,6 +22,7 @@ class WildcardImport(CstRule):
         "gains a name. A package's `__init__.py` re-exporting its own submodules "
         "(`from ._models import *`, each with an `__all__`) is the one deliberate use — it "
         "uses none of the names itself — and is not reported.",
+        instead="Import the names you use explicitly.",
         remediation="Import the names you use explicitly: `from app.models import Order, "
         "Customer`, or import the module: `from app import models`.",
         bad=(

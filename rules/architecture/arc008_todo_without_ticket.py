@@ -32,6 +32,7 @@ class TodoWithoutTicket(CstRule):
         summary="A `TODO`/`FIXME`/`XXX` comment has no issue reference.",
         why="A TODO without a ticket is a promise nobody tracks: it is never prioritised, its "
         "context is lost, and it outlives everyone who knew what it meant.",
+        instead="Name a ticket, `# TODO(PROJ-123): what`, or do it now.",
         remediation="Link the work: `# TODO(PROJ-123): retry on 503` (the accepted forms are the "
         "rule's `pattern`), or do it now, or delete the comment.",
         bad=(

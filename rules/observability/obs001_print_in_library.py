@@ -20,6 +20,7 @@ class PrintInLibrary(EntryAware):
         why="Printed output has no level, timestamp, logger name or structure, cannot be "
         "filtered or routed, and is often lost entirely in services whose stdout is not "
         "collected.",
+        instead="Log with `logging.getLogger(__name__)`; `print` only in CLI entry points.",
         remediation="Log through the module logger: `logger = logging.getLogger(__name__)` then "
         '`logger.info("stats: %s", stats)`; keep `print` for CLI entry points.',
         bad=(

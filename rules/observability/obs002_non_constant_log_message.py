@@ -30,6 +30,7 @@ class NonConstantLogMessage(CstRule):
         "formatting until the record is actually emitted, and keeps values as structured "
         "fields; pre-formatted messages make every event unique and can smuggle untrusted "
         "text into the message.",
+        instead='Log a constant message with `%s` arguments: `logger.info("user %s", uid)`.',
         remediation="Pass a constant message with `%s` placeholders and the values as "
         'arguments (`logger.info("user %s logged in", user_id)`), or put values in '
         "`extra={...}`.",

@@ -92,6 +92,7 @@ class ErrorLogWithoutTraceback(HandlerTracker):
         "the error (it travels on), "
         "records the traceback itself (`traceback.format_exc()`, another call with "
         "`exc_info`), or ends the program with the message (`sys.exit(1)`).",
+        instead="Call `logger.exception(...)` in `except` to keep the traceback.",
         remediation='Use `logger.exception("what failed")` inside `except` (or pass '
         "`exc_info=True`), which records the traceback with the message.",
         bad=(

@@ -26,6 +26,7 @@ class RootOrNamedLogger(CstRule):
         "per module, and drift when code moves. Naming the module's own package "
         '(`getLogger("httpx")` inside `httpx._client`) keeps the hierarchy and is not '
         "reported.",
+        instead="Log through a module logger, `logging.getLogger(__name__)`.",
         remediation="Create one logger per module, `logger = logging.getLogger(__name__)`, and "
         "call `logger.info(...)`.",
         bad=(

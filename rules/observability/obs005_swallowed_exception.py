@@ -161,19 +161,20 @@ class SwallowedException(CstRule):
         "why the error is ignored, or that is a timeout the `try` asked for (`timeout=`); and "
         "a best-effort teardown whose `try` only closes, kills or unlinks something. "
         "`check-typed-exception = false` reports only catch-alls, like Ruff's S110 default.",
+        instead="Log it with `exc_info=True`, re-raise it, or handle it.",
         remediation='Log it (`logger.warning("cache miss for %s", key, exc_info=True)`), '
         "re-raise, or handle it; if ignoring really is intended, say so with "
         "`with contextlib.suppress(SpecificError):`.",
         bad=(
             Example(
-                "def ratio(a: float, b: float) -> float:\n    try:\n        return a / b\n"
-                "    except ZeroDivisionError:  # bad\n        pass\n    return 0.0\n"
-            ),
-            Example(
                 "import json\n\n\ndef parse_all(lines: list[str]) -> list[dict]:\n"
                 "    out = []\n    for line in lines:\n        try:\n"
                 "            out.append(json.loads(line))\n"
                 "        except ValueError:  # bad\n            continue\n    return out\n"
+            ),
+            Example(
+                "def ratio(a: float, b: float) -> float:\n    try:\n        return a / b\n"
+                "    except ZeroDivisionError:  # bad\n        pass\n    return 0.0\n"
             ),
             Example(
                 "def load(client, key: str) -> None:\n    try:\n        client.fetch(key)\n"
@@ -182,16 +183,16 @@ class SwallowedException(CstRule):
         ),
         good=(
             Example(
-                "import contextlib\nimport os\n\n\ndef remove(path: str) -> None:\n"
-                "    with contextlib.suppress(FileNotFoundError):\n        os.remove(path)\n"
-            ),
-            Example(
                 "import json\nimport logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
                 "def parse_all(lines: list[str]) -> list[dict]:\n    out = []\n"
                 "    for line in lines:\n        try:\n            out.append(json.loads(line))\n"
                 "        except ValueError:\n"
                 '            logger.warning("skipping malformed line", exc_info=True)\n'
                 "            continue\n    return out\n"
+            ),
+            Example(
+                "import contextlib\nimport os\n\n\ndef remove(path: str) -> None:\n"
+                "    with contextlib.suppress(FileNotFoundError):\n        os.remove(path)\n"
             ),
             Example(
                 "import socket\n\n\n"

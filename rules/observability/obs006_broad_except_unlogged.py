@@ -108,6 +108,7 @@ class BroadExceptUnlogged(CstRule):
         "passing the exception or `sys.exc_info()` on, calling a failure handler "
         "(`self._on_failure()`), exiting, or returning `None`/`False` for the caller to check. "
         "A body of only `pass`/`continue` is reported once, as OBS005.",
+        instead="Catch specific exceptions; log a catch-all with `logger.exception(...)`.",
         remediation="Catch the specific exceptions you expect; where a catch-all is right (a "
         "worker loop, a request boundary), log it with `logger.exception(...)` or re-raise.",
         bad=(

@@ -39,6 +39,7 @@ class RaiseWithoutCause(HandlerTracker):
         why="Without `from err` the original exception is only kept as implicit context with a "
         'misleading "During handling of the above exception, another exception occurred", '
         "and tools that follow `__cause__` lose the root cause.",
+        instead="Chain it: `raise NewError(...) from err`.",
         remediation='Chain it explicitly: `except OSError as err: raise ConfigError("cannot '
         'read config") from err` (or `from None` when the cause is deliberately hidden).',
         fix="safe",

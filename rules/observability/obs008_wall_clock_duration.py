@@ -19,6 +19,7 @@ class WallClockDuration(CstRule):
         why="The wall clock jumps with NTP corrections, leap smearing and manual changes, so "
         "durations computed from it can be negative or wildly wrong; timeouts and latency "
         "metrics built on it misfire.",
+        instead="Time durations with `time.monotonic()` or `time.perf_counter()`.",
         remediation="Measure elapsed time with `time.monotonic()` (or `time.perf_counter()` for "
         "short intervals): `started = time.monotonic()` … `time.monotonic() - started`.",
         bad=(

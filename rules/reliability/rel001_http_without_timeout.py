@@ -32,6 +32,7 @@ class HttpWithoutTimeout(CstRule):
         "without an error to alert on. httpx has a finite default that `timeout=None` removes. "
         "Test code is exempt: the runner's timeout bounds a hung test, and it holds no "
         "production worker.",
+        instead="Pass `timeout=` to every HTTP call.",
         remediation="Pass an explicit finite timeout on every call, e.g. "
         "`requests.get(url, timeout=10)` or `session.post(url, json=body, timeout=(3.05, 27))`; "
         "for httpx keep the default or pass `timeout=httpx.Timeout(10.0)`.",

@@ -26,6 +26,7 @@ class BareExcept(CstRule):
         "programming errors such as NameError, and makes the failure you meant to handle "
         "indistinguishable from every other one. A handler that ends in a bare `raise` lets "
         "every exception through and is not reported.",
+        instead="Name the exceptions: `except ValueError:`.",
         remediation="Name the exceptions you expect (`except (ValueError, KeyError):`); where "
         "everything must be caught, write `except Exception:` and log it with the traceback.",
         bad=(

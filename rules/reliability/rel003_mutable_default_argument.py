@@ -53,6 +53,7 @@ class MutableDefaultArgument(CstRule):
         "that is mutated keeps the changes for the next caller, so results depend on call "
         "history and leak data between requests. A default the function only reads "
         "(`.get`, `in`, iteration, `len`) is not reported: nothing can change it.",
+        instead="Default to `None` and create the object inside the function.",
         remediation="Default to `None` and create the object inside the function: "
         "`def add(item, items: list[str] | None = None):` then "
         "`items = [] if items is None else items`.",

@@ -121,6 +121,7 @@ class UnmanagedResource(CstRule):
         "`with`, and not reliably closed, returned or handed on.",
         why="If anything raises before `close()`, the handle leaks; under load leaked files and "
         "sockets exhaust descriptors and connections, and unflushed writes are lost.",
+        instead="Open it in a `with` block.",
         remediation="Open it in a `with` block (`with open(path) as handle:` / "
         "`with socket.create_connection(addr) as sock:`), or close it in `finally`.",
         bad=(

@@ -19,6 +19,7 @@ NAIVE_DATETIME = RuleMeta(
     why="Naive datetimes carry no timezone, so they compare and subtract wrongly against aware "
     "ones, shift when servers run in different zones, and `utcnow()` returns UTC that Python "
     "treats as local time.",
+    instead="Create aware datetimes: `datetime.now(tz=UTC)`.",
     remediation="Create aware datetimes: `datetime.now(tz=UTC)` (`from datetime import UTC`, or "
     "`timezone.utc` before 3.11), `datetime.fromtimestamp(ts, tz=UTC)`.",
     bad=(

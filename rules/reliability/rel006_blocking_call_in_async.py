@@ -40,6 +40,7 @@ class BlockingCallInAsync(CstRule):
         "timeout on it waits until the call returns. Sync file I/O (`open`) is reported only "
         "with `check-file-io`: on real code it was almost always a small local read (a bundled "
         "script, a config file) that a reviewer would not change.",
+        instead="Await the async API, or `await asyncio.to_thread(fn, ...)`.",
         remediation="Await the async equivalent (`await asyncio.sleep()`, `httpx.AsyncClient`, "
         "`asyncio.create_subprocess_exec`) or move the call to a thread with "
         "`await asyncio.to_thread(fn, *args)`.",

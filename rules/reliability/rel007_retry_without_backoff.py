@@ -235,6 +235,7 @@ class RetryWithoutBackoff(CstRule):
         "no sleep or backoff, no attempt counter or deadline.",
         why="When the dependency is down, the loop retries as fast as it can forever: it burns "
         "CPU, floods logs and hammers the failing service so it cannot recover.",
+        instead="Bound the attempts and back off: `time.sleep(min(30, 2 ** attempt))`.",
         remediation="Bound the attempts and back off exponentially: `for attempt in range(5):` "
         "… `time.sleep(min(30, 2 ** attempt))`, or use `tenacity` "
         "(`@retry(stop=stop_after_attempt(5), wait=wait_exponential())`). A counter "

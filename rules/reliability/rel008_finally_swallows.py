@@ -12,6 +12,7 @@ FINALLY_SWALLOWS = RuleMeta(
     summary="`return`, `break` or `continue` inside `finally` discards any exception in flight.",
     why="A jump out of `finally` silently cancels the exception being propagated, including "
     "KeyboardInterrupt, so failures vanish and the function returns as if it had succeeded.",
+    instead="Move `return`/`break`/`continue` out of `finally`.",
     remediation="Move the `return`/`break`/`continue` after the `try` statement; keep `finally` "
     "for cleanup that always falls through.",
     bad=(

@@ -86,6 +86,7 @@ class AssertForValidation(CstRule):
         "AssertionError that callers cannot tell apart from a bug. Invariants on the function's "
         "own computed state and type narrowing (`isinstance`, `is not None`, `assert False` for "
         "an unreachable branch) are what `assert` is for, and are not reported.",
+        instead="Validate with `if ...: raise ValueError(...)`, not `assert`.",
         remediation='Raise a specific exception: `if amount <= 0: raise ValueError(f"amount must '
         'be positive, got {amount}")`; for types, `raise TypeError(...)`. Keep `assert` for '
         "tests, internal invariants and type narrowing (`assert isinstance(x, Foo)`, "

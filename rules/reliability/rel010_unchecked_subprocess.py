@@ -22,6 +22,7 @@ class UncheckedSubprocess(CstRule):
         why="`run()` returns normally when the command fails; unless the return code is "
         "checked, the program carries on as if it had succeeded. A result that is returned, "
         "passed on, or whose `returncode` is read is checked by someone and is not reported.",
+        instead="Pass `check=True`, or `check=False` and read `returncode`.",
         remediation="Pass `check=True` to raise `CalledProcessError` on failure, or "
         "`check=False` and inspect `result.returncode` yourself.",
         bad=(

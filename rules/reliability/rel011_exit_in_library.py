@@ -37,16 +37,17 @@ class ExitInLibrary(EntryAware):
         "after a successful `os.fork()` runs in a process the library created, and a signal "
         "handler (`(signum, frame)` parameters, or named for a signal) was installed to end "
         "the process: exiting there is their job.",
+        instead="Raise an exception; exit only in the entry point.",
         remediation="Raise a specific exception and let the entry point decide the exit code: "
         '`raise ConfigError("...")`, and exit only in the entry point: '
         '`if __name__ == "__main__": sys.exit(main())`.',
         bad=(
             Example(
-                "import sys\n\n\ndef shutdown(code: int) -> None:\n    sys.exit(code)  # bad\n"
-            ),
-            Example(
                 "def load(path: str) -> str:\n    try:\n        with open(path) as handle:\n"
                 "            return handle.read()\n    except OSError:\n        exit(1)  # bad\n"
+            ),
+            Example(
+                "import sys\n\n\ndef shutdown(code: int) -> None:\n    sys.exit(code)  # bad\n"
             ),
         ),
         good=(

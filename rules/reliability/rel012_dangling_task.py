@@ -19,6 +19,7 @@ class DanglingTask(CstRule):
         summary="The task returned by `asyncio.create_task()`/`ensure_future()` is discarded.",
         why="The event loop keeps only a weak reference to tasks: an unreferenced task can be "
         "garbage-collected mid-flight, and its exception is never seen.",
+        instead="Keep a reference to the task, or use `asyncio.TaskGroup`.",
         remediation="Keep a reference and await or cancel it (`self._tasks.add(task)`; "
         "`task.add_done_callback(self._tasks.discard)`), or use `async with "
         "asyncio.TaskGroup() as tg: tg.create_task(...)`.",

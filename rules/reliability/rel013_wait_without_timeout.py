@@ -69,6 +69,7 @@ class WaitWithoutTimeout(CstRule):
         why="If the other side never delivers — a crashed producer, a deadlock, a hung worker — "
         "the caller blocks forever, and a stuck thread is far harder to diagnose than a "
         "timeout error.",
+        instead="Pass a finite timeout: `q.get(timeout=5)`, `t.join(timeout=10)`.",
         remediation="Pass a finite timeout and handle expiry: `jobs.get(timeout=5)` with "
         "`except queue.Empty`, `thread.join(timeout=10)`, `future.result(timeout=30)`; for a "
         "lock, `if not lock.acquire(timeout=5): raise TimeoutError(...)` then `try: ... "

@@ -53,6 +53,7 @@ class SubprocessShell(CstRule):
         summary="A command runs through the system shell (`shell=True`, `os.system`, `os.popen`).",
         why="The shell re-parses the command string, so any value interpolated into it can add "
         "commands of its own (command injection, CWE-78); quoting by hand is easy to get wrong.",
+        instead="Pass an argument list, without `shell=True`.",
         remediation="Pass the command as a list of arguments without `shell=True` "
         '(`subprocess.run(["tar", "-xf", path], check=True)`); if a shell feature is truly '
         "needed, build the string with `shlex.quote()` for every interpolated value.",

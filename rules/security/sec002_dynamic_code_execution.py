@@ -27,6 +27,7 @@ class DynamicCodeExecution(CstRule):
         summary="`eval`, `exec` or `compile` runs a string that is not a literal.",
         why="Code built at run time executes with the program's full privileges; if any part of "
         "it comes from input, an attacker runs arbitrary code (CWE-95).",
+        instead="Parse with `ast.literal_eval`/`json.loads`; dispatch through a dict.",
         remediation="Parse data with `ast.literal_eval()` or `json.loads()`, and map names to "
         "functions with a dict (`HANDLERS[name](...)`) instead of evaluating code.",
         bad=(

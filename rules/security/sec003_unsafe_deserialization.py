@@ -92,6 +92,7 @@ class UnsafeDeserialization(CstRule):
         why="Loading pickle-like data or YAML with a non-safe loader runs code chosen by whoever "
         "wrote the bytes; if they can come from outside the process, that is remote code "
         "execution (CWE-502).",
+        instead="Use `json.loads` or `yaml.safe_load`, not pickle or unsafe YAML.",
         remediation="Exchange data as JSON (`json.loads`) or load YAML with `yaml.safe_load()` "
         "(or `Loader=yaml.SafeLoader`); keep pickle for data this process wrote itself.",
         bad=(

@@ -25,6 +25,7 @@ class HardcodedSecret(CstRule):
         why="Source code is copied to laptops, CI logs, forks and backups; a secret in it is "
         "readable by everyone who can read the code and cannot be rotated without a deploy "
         "(CWE-798).",
+        instead='Read secrets from the environment: `os.environ["DB_PASSWORD"]`.',
         remediation="Read the secret at the configuration boundary from the environment or a "
         'secret store (`os.environ["DB_PASSWORD"]`, a settings object) and keep only its '
         "*name* in code.",

@@ -28,6 +28,7 @@ class WeakHash(CstRule):
         summary="MD5 or SHA-1 is used without `usedforsecurity=False`.",
         why="MD5 and SHA-1 collisions are practical; used for signatures, integrity checks, "
         "tokens or passwords they let an attacker forge or match values (CWE-328).",
+        instead="Use `hashlib.sha256()`; mark checksums `usedforsecurity=False`.",
         remediation="Use `hashlib.sha256()` (or `hashlib.blake2b()`), and for passwords a "
         "password hash (`hashlib.scrypt`, argon2); when MD5/SHA-1 is only a checksum or cache "
         "key, say so with `hashlib.md5(data, usedforsecurity=False)`.",

@@ -26,6 +26,7 @@ class TlsVerificationDisabled(CstRule):
         "`CERT_NONE`, `check_hostname = False`, an unverified context).",
         why="Without verification anyone on the network path can impersonate the server and "
         "read or change the traffic, credentials included (CWE-295).",
+        instead="Keep TLS verification on; pass a CA bundle for a private CA.",
         remediation="Keep the default verification; for a private CA pass its bundle: "
         '`requests.get(url, verify="/etc/ssl/internal-ca.pem", timeout=10)` or '
         "`ssl.create_default_context(cafile=...)`.",

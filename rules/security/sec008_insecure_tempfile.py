@@ -19,6 +19,7 @@ class InsecureTempfile(CstRule):
         summary="`tempfile.mktemp()` returns a name for a file it does not create.",
         why="Between choosing the name and opening it, another process can create the file or a "
         "symlink there and make this program write where the attacker wants (CWE-377).",
+        instead="Use `tempfile.mkstemp()` or `tempfile.NamedTemporaryFile()`.",
         remediation="Let tempfile create the file: `with tempfile.NamedTemporaryFile() as f:`, "
         "`fd, path = tempfile.mkstemp()`, or `tempfile.TemporaryDirectory()` for a folder.",
         bad=(

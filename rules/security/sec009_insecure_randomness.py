@@ -58,6 +58,7 @@ class InsecureRandomness(CstRule):
         "code.",
         why="`random` is a Mersenne Twister: after seeing some outputs an attacker can predict "
         "the rest, so tokens and codes made with it can be guessed (CWE-338).",
+        instead="Use `secrets` for tokens: `secrets.token_urlsafe(32)`.",
         remediation="Use `secrets`: `secrets.token_urlsafe(32)`, `secrets.token_hex()`, "
         "`secrets.choice(alphabet)`; keep `random` for simulations and retry jitter.",
         bad=(

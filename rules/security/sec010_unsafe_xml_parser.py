@@ -58,6 +58,7 @@ class UnsafeXmlParser(CstRule):
         "instead of defusedxml.",
         why='Crafted XML can expand entities exponentially ("billion laughs"), read local '
         "files or make network requests through external entities (XXE, CWE-611).",
+        instead="Parse untrusted XML with `defusedxml`.",
         remediation="Parse untrusted XML with `defusedxml` (`from defusedxml.ElementTree import "
         "fromstring`), or for lxml with a parser built with `resolve_entities=False, "
         "no_network=True`.",

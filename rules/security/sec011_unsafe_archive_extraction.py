@@ -20,6 +20,7 @@ class UnsafeArchiveExtraction(CstRule):
         "trusted.",
         why="Tar members named `../../etc/cron.d/x`, absolute paths or links escape the target "
         "folder and overwrite files anywhere the process can write (path traversal, CWE-22).",
+        instead='Pass `filter="data"` to `extractall()` and `unpack_archive()`.',
         remediation='Pass `filter="data"` (Python 3.12+, backported to security releases) to '
         "`extractall()`/`extract()` and `shutil.unpack_archive()`, which rejects absolute paths, "
         "`..` and links outside the target.",

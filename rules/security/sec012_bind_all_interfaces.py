@@ -29,6 +29,7 @@ class BindAllInterfaces(CstRule):
         "hard-coded address.",
         why="Binding everywhere exposes the service on every network the machine is attached "
         "to, including ones it was never meant to be reachable from (CWE-1327).",
+        instead="Bind to a configured host that defaults to `127.0.0.1`.",
         remediation="Bind to an address from configuration that defaults to loopback: "
         '`host = settings.bind_host  # "127.0.0.1" unless deployed behind a proxy`.',
         bad=(

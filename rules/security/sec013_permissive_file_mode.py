@@ -35,6 +35,7 @@ class PermissiveFileMode(CstRule):
         "`stat.S_IWOTH`).",
         why="Any local user or compromised service can then replace the file's content or plant "
         "files in the directory — code, config or data this program trusts (CWE-732).",
+        instead="Grant the least access: `0o600`, `0o644`, `0o755`.",
         remediation="Grant the least access that works: `0o600` for secrets, `0o640`/`0o644` "
         "for files, `0o750`/`0o755` for directories.",
         bad=(

@@ -26,6 +26,7 @@ class SecretInLog(CstRule):
         "call.",
         why="Logs are shipped, indexed and kept far longer and more widely than the secrets "
         "themselves; a secret logged once is readable by everyone with log access (CWE-532).",
+        instead="Log an identifier or a redacted form, never the secret.",
         remediation="Log an identifier or a redacted form instead: "
         '`logger.info("token issued for user %s", user.id)` or `token[:4] + "…"`.',
         bad=(

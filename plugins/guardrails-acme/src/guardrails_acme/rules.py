@@ -24,6 +24,7 @@ class TracedHandlers(CstRule):
         why="ACME's on-call dashboards and SLO alerts are built from the spans the tracing "
         "decorator emits; an untraced handler is invisible to them, so its errors and latency "
         "page nobody.",
+        instead="Decorate route handlers with `@traced`, below the route decorator.",
         remediation="Decorate the handler with `@traced` from `acme.observability` directly "
         'below the route decorator: `@router.get("/orders")` then `@traced` then `def ...`.',
         bad=(
@@ -123,6 +124,7 @@ NO_DEBUGGER = RuleMeta(
     summary="A debugger breakpoint (`breakpoint()`, `pdb.set_trace()`, ...) is left in code.",
     why="A breakpoint reached in a service blocks the worker forever waiting for a terminal "
     "that does not exist.",
+    instead="Delete the breakpoint; log what you wanted to inspect.",
     remediation="Delete the breakpoint; log the state you wanted to inspect with the module "
     "logger instead.",
     bad=(
