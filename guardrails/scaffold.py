@@ -185,6 +185,8 @@ def _semgrep_source(s: Skeleton) -> str:
         # At least two of each; end each line that must be reported with `# bad`.
         bad: []
         good: []
+        # ids whose finding on the same construct this rule's stands for (docs/precedence.md)
+        subsumes: []
 """
 
 
