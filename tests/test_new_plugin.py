@@ -190,3 +190,29 @@ def test_new_plugin_out_and_prefix(project) -> None:
     assert 'id="ORG001"' in (package / "rules" / "no_pprint.py").read_text()
     pyproject = (package.parent.parent / "pyproject.toml").read_text()
     assert '[project.entry-points.guardrails]\nmy-org = "guardrails_my_org"' in pyproject
+
+
+def test_new_rule_anywhere_in_a_plugin_writes_where_the_package_expects(project) -> None:
+    assert project.run("new-plugin", "shop").code == 0
+    plugin = project.root / "guardrails-shop"
+    made = project.run(
+        "new-rule",
+        "SHOP003",
+        "--name",
+        "no-yaml-dump",
+        "--category",
+        "reliability",
+        "--backend",
+        "semgrep",
+        "--path",
+        "src",
+        cwd=plugin,
+    )
+    assert made.code == 0, made.err
+    assert made.out.splitlines()[:2] == [
+        f"wrote {Path('src/guardrails_shop/rules/semgrep/no_yaml_dump.yaml')}",
+        f"wrote {Path('tests/test_no_yaml_dump.py')}",
+    ]
+    assert "the plugin's hook module registers it" in made.out
+    test = (plugin / "tests" / "test_no_yaml_dump.py").read_text()
+    assert 'example_tests(rule_ids=["SHOP003"])' in test
