@@ -21,6 +21,7 @@ from pathlib import Path
 from guardrails.config import tomllib
 from guardrails.errors import UsageError
 from guardrails.model import RULE_ID, SEVERITIES
+from guardrails.scaffold_plugin import RULES_PACKAGE
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -60,8 +61,6 @@ def plugin_layout(directory: Path) -> PluginLayout | None:
     A plugin package declares `[project.entry-points.guardrails]` and has the
     `src/<package>/rules/` folder `guardrails new-plugin` writes.
     """
-    from guardrails.scaffold_plugin import RULES_PACKAGE
-
     folder = directory.resolve()
     for candidate in (folder, *folder.parents):
         pyproject = candidate / "pyproject.toml"
@@ -71,7 +70,9 @@ def plugin_layout(directory: Path) -> PluginLayout | None:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             return None
-        entries = data.get("project", {}).get("entry-points", {}).get("guardrails", {})
+        entries: object = data
+        for key in ("project", "entry-points", "guardrails"):
+            entries = entries.get(key, {}) if isinstance(entries, dict) else {}
         for target in entries.values() if isinstance(entries, dict) else ():
             module = str(target).split(":")[0].strip()
             rules = candidate / "src" / Path(*module.split(".")) / RULES_PACKAGE
@@ -243,11 +244,11 @@ def _shown(path: Path) -> Path:
 def write(skeleton: Skeleton, force: bool = False) -> list[Path]:
     """Write the rule and its test; refuse to overwrite unless `force`."""
     validate(skeleton)
-    files_ = files(skeleton)
-    existing = [str(p) for p in files_ if p.exists()]
+    planned = files(skeleton)
+    existing = [str(p) for p in planned if p.exists()]
     if existing and not force:
         raise UsageError(f"{', '.join(existing)} already exists (use --force to overwrite)")
-    for path, text in files_.items():
+    for path, text in planned.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return list(files_)
+    return list(planned)
