@@ -162,6 +162,17 @@ def build_parser() -> argparse.ArgumentParser:
     new_rule.add_argument("--path", type=Path, default=Path("."), help="directory to write into")
     new_rule.add_argument("--force", action="store_true", help="overwrite existing files")
 
+    new_plugin = commands.add_parser(
+        "new-plugin", help="write an installable org plugin package that passes its own tests"
+    )
+    new_plugin.add_argument("name", metavar="NAME", help="kebab-case plugin name, e.g. acme")
+    new_plugin.add_argument(
+        "--prefix", help="rule-id prefix (default: NAME's letters, upper-cased)"
+    )
+    new_plugin.add_argument(
+        "--out", type=Path, default=Path("."), metavar="DIR", help="creates DIR/guardrails-NAME"
+    )
+
     docs = commands.add_parser(
         "docs", help="generate rule docs, llms.txt and the AGENTS.md section"
     )
@@ -291,6 +302,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_clean(args)
     if args.command == "new-rule":
         return cmd_new_rule(args)
+    if args.command == "new-plugin":
+        return cmd_new_plugin(args)
     if args.command == "docs":
         return cmd_docs(args)
     if args.command == "hook":
@@ -601,9 +614,30 @@ def cmd_new_rule(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     hook = "guardrails_semgrep_rule_dirs" if args.backend == "semgrep" else "guardrails_rules"
+    then = (
+        "the plugin's hook module registers it"
+        if scaffold.plugin_layout(args.path)
+        else f"then return the rule from your plugin's `{hook}` hook"
+    )
+    print(f"next: fill in the FILL IN fields and examples until {written[-1].name} passes; {then}")
+    return EXIT_OK
+
+
+def cmd_new_plugin(args: argparse.Namespace) -> int:
+    """Write a plugin package; the rule ids already loaded decide which prefixes are taken."""
+    from guardrails import scaffold_plugin
+    from guardrails.config import Settings
+    from guardrails.plugins import build_registry
+
+    skeleton = scaffold_plugin.PluginSkeleton(
+        name=scaffold_plugin.normalised_name(args.name), parent=args.out, prefix=args.prefix or ""
+    )
+    taken = set(build_registry(Settings(root=Path.cwd())).rules)
+    for path in scaffold_plugin.write(skeleton, taken):
+        print(f"wrote {path}")
     print(
-        f"next: fill in the FILL IN fields and examples until {written[-1].name} passes, "
-        f"then return the rule from your plugin's `{hook}` hook"
+        f"next: cd {skeleton.folder} && pip install -e . && python -m pytest; "
+        "add rules with `guardrails new-rule` run there"
     )
     return EXIT_OK
 

@@ -3,6 +3,13 @@
 The skeleton has every metadata field with a `FILL IN` placeholder and no
 examples, and its test fails until there are at least two bad and two good
 examples that behave as marked — so an empty rule cannot ship green.
+
+Inside a plugin package (a folder whose pyproject.toml declares a
+`guardrails` entry point, as `guardrails new-plugin` writes), the rule goes
+where the package's hook module finds it (`src/<package>/rules/`) and its
+test into `tests/`, selecting the rule by id from the installed plugin.
+Elsewhere both go into `--path`, and the test imports the rule beside it
+whether or not that folder is a package.
 """
 
 from __future__ import annotations
@@ -11,8 +18,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from guardrails.config import tomllib
 from guardrails.errors import UsageError
 from guardrails.model import RULE_ID, SEVERITIES
+from guardrails.scaffold_plugin import RULES_PACKAGE
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -36,14 +45,41 @@ class Skeleton:
     def class_name(self) -> str:
         return "".join(part.capitalize() for part in self.name.split("-"))
 
-    def import_path(self) -> str:
-        """The module path pytest's default import mode will find the rule under."""
-        parts = [self.module]
-        folder = self.directory.resolve()
-        while (folder / "__init__.py").exists():
-            parts.insert(0, folder.name)
-            folder = folder.parent
-        return ".".join(parts)
+
+@dataclass(frozen=True)
+class PluginLayout:
+    """A plugin package's folders: where its rules and their tests belong."""
+
+    root: Path
+    rules: Path  # src/<package>/rules: the hook module registers every rule module here
+    tests: Path
+
+
+def plugin_layout(directory: Path) -> PluginLayout | None:
+    """The plugin package `directory` lies in, if its nearest pyproject.toml is one.
+
+    A plugin package declares `[project.entry-points.guardrails]` and has the
+    `src/<package>/rules/` folder `guardrails new-plugin` writes.
+    """
+    folder = directory.resolve()
+    for candidate in (folder, *folder.parents):
+        pyproject = candidate / "pyproject.toml"
+        if not pyproject.is_file():
+            continue
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return None
+        entries: object = data
+        for key in ("project", "entry-points", "guardrails"):
+            entries = entries.get(key, {}) if isinstance(entries, dict) else {}
+        for target in entries.values() if isinstance(entries, dict) else ():
+            module = str(target).split(":")[0].strip()
+            rules = candidate / "src" / Path(*module.split(".")) / RULES_PACKAGE
+            if (rules / "__init__.py").is_file():
+                return PluginLayout(candidate, rules, candidate / "tests")
+        return None
+    return None
 
 
 def validate(skeleton: Skeleton) -> None:
@@ -63,7 +99,6 @@ def _libcst_source(s: Skeleton) -> str:
 from __future__ import annotations
 
 import libcst as cst
-
 from guardrails import CstRule, Example, RuleMeta
 
 
@@ -79,9 +114,12 @@ class {s.class_name}(CstRule):
         # At least two of each. End every line a bad example must be reported on
         # with `# bad`. The first good example is the fix for the first bad one (the
         # code agents are shown); the others include the near misses careful code has.
+        # Example(code, path="tests/test_x.py") places one in a file.
         bad=(),
         good=(),
         references=(),
+        # skip_tests=True exempts test code; subsumes=("OBS001",) makes this rule's
+        # finding stand for a built-in one on the same construct (docs/precedence.md).
     )
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -97,13 +135,33 @@ def _libcst_test(s: Skeleton) -> str:
 
 from guardrails.testing import example_tests, missing_examples
 
-from {s.import_path()} import {s.class_name}
+if __package__:  # the folder is a package: pytest imports this test as part of it
+    from .{s.module} import {s.class_name}
+else:  # a plain folder: pytest puts it on sys.path
+    from {s.module} import {s.class_name}
 
 test_examples = example_tests(rules=[{s.class_name}])
 
 
 def test_has_two_bad_and_two_good_examples() -> None:
     assert missing_examples(rules=[{s.class_name}]) == []
+'''
+
+
+def _plugin_test(s: Skeleton) -> str:
+    return f'''"""Tests for {s.rule_id}: its examples run through the real engine.
+
+The plugin registers every module of its rules folder, so the rule is selected
+by id from the installed plugin (`pip install -e .`).
+"""
+
+from guardrails.testing import example_tests, missing_examples
+
+test_examples = example_tests(rule_ids=["{s.rule_id}"])
+
+
+def test_has_two_bad_and_two_good_examples() -> None:
+    assert missing_examples(rule_ids=["{s.rule_id}"]) == []
 '''
 
 
@@ -130,6 +188,8 @@ def _semgrep_source(s: Skeleton) -> str:
         # The first good example is the fix for the first bad one.
         bad: []
         good: []
+        # ids whose finding on the same construct this rule's stands for (docs/precedence.md)
+        subsumes: []
 """
 
 
@@ -150,24 +210,47 @@ def test_has_two_bad_and_two_good_examples() -> None:
 '''
 
 
+def files(skeleton: Skeleton) -> dict[Path, str]:
+    """The rule and its test, at the paths `write` uses."""
+    layout = plugin_layout(skeleton.directory)
+    module = skeleton.module
+    if layout is not None:
+        rules = _shown(layout.rules)
+        test = _shown(layout.tests / f"test_{module}.py")
+        if skeleton.backend == "semgrep":
+            return {
+                rules / "semgrep" / f"{module}.yaml": _semgrep_source(skeleton),
+                test: _plugin_test(skeleton),
+            }
+        return {rules / f"{module}.py": _libcst_source(skeleton), test: _plugin_test(skeleton)}
+    directory = skeleton.directory
+    if skeleton.backend == "semgrep":
+        return {
+            directory / "semgrep" / f"{module}.yaml": _semgrep_source(skeleton),
+            directory / f"test_{module}.py": _semgrep_test(skeleton),
+        }
+    return {
+        directory / f"{module}.py": _libcst_source(skeleton),
+        directory / f"test_{module}.py": _libcst_test(skeleton),
+    }
+
+
+def _shown(path: Path) -> Path:
+    """`path` relative to the working directory when it is below it, as users typed it."""
+    try:
+        return path.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def write(skeleton: Skeleton, force: bool = False) -> list[Path]:
     """Write the rule and its test; refuse to overwrite unless `force`."""
     validate(skeleton)
-    directory = skeleton.directory
-    if skeleton.backend == "semgrep":
-        files = {
-            directory / "semgrep" / f"{skeleton.module}.yaml": _semgrep_source(skeleton),
-            directory / f"test_{skeleton.module}.py": _semgrep_test(skeleton),
-        }
-    else:
-        files = {
-            directory / f"{skeleton.module}.py": _libcst_source(skeleton),
-            directory / f"test_{skeleton.module}.py": _libcst_test(skeleton),
-        }
-    existing = [str(p) for p in files if p.exists()]
+    planned = files(skeleton)
+    existing = [str(p) for p in planned if p.exists()]
     if existing and not force:
         raise UsageError(f"{', '.join(existing)} already exists (use --force to overwrite)")
-    for path, text in files.items():
+    for path, text in planned.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return list(files)
+    return list(planned)

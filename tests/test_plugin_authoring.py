@@ -56,6 +56,57 @@ def test_scaffolded_rule_fails_until_filled_in(project) -> None:
     assert filled.returncode == 0, filled.stdout
 
 
+def _fill_in(rule: Path) -> None:
+    """The NoSleep rule of the first test, with its examples and its check."""
+    text = rule.read_text()
+    text = (
+        text.replace(
+            "bad=(),",
+            'bad=(Example("import time\\ntime.sleep(1)  # bad\\n"),'
+            ' Example("from time import sleep as nap\\nnap(2)  # bad\\n")),',
+        )
+        .replace(
+            "good=(),",
+            'good=(Example("import asyncio\\nasyncio.sleep(1)\\n"), Example("sleep = 1\\n")),',
+        )
+        .replace('if name == "FILL.IN":', 'if name == "time.sleep":')
+    )
+    rule.write_text(text)
+
+
+def test_scaffolded_test_imports_the_rule_whether_or_not_the_folder_is_a_package(
+    project,
+) -> None:
+    """The test used to bake in how its folder was imported when it was written: a folder
+    that became a package afterwards (or stopped being one) broke it with
+    ModuleNotFoundError."""
+    folder = project.root / "policies"
+    made = project.run(
+        "new-rule",
+        "ACME052",
+        "--name",
+        "no-sleep",
+        "--category",
+        "reliability",
+        "--path",
+        "policies",
+    )
+    assert made.code == 0, made.err
+    _fill_in(folder / "no_sleep.py")
+    plain = _pytest(project.root)
+    assert plain.returncode == 0, plain.stdout
+    assert "5 passed" in plain.stdout
+
+    (folder / "__init__.py").write_text("")  # the folder becomes a package
+    package = _pytest(project.root)
+    assert package.returncode == 0, package.stdout
+    assert "5 passed" in package.stdout
+
+    (project.root / "__init__.py").write_text("")  # and a subpackage of another
+    nested = _pytest(project.root)
+    assert nested.returncode == 0, nested.stdout
+
+
 def test_scaffolded_semgrep_rule_fails_until_filled_in(project) -> None:
     made = project.run(
         "new-rule",
