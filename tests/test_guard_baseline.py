@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import violation
 
+from conftest import violation
 from guardrails import baseline
 from guardrails.model import Violation
 

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Project, Run
 
+from conftest import Project, Run
 from guardrails.model import FileResult
 
 # Nested this deep, LibCST's native parser overflows an 8 MiB stack and the

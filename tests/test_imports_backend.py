@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import Project
-
 from guardrails.backends.imports import INSTANCE, ImportGraph
 from guardrails.config import load_settings
 from guardrails.plugins import load_plan

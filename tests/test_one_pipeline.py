@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import Project
 
+from conftest import Project
 from guardrails import mcp_server, service
 
 CONFIG = """\

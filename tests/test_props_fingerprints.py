@@ -7,10 +7,10 @@ import functools
 import re
 from pathlib import Path
 
-from conftest import violation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import violation
 from guardrails import suppressions
 from guardrails.fingerprint import with_fingerprints
 from guardrails.model import Violation

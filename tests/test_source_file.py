@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import Project
 
+from conftest import Project
 from guardrails.paths import display_path, project_path, root_relative
 from guardrails.source import decode, decode_or_error, load
 
