@@ -83,8 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
     _selection_args(check)
     check.add_argument(
         "--output-format",
-        choices=OUTPUT_FORMATS,
-        help="default: $GUARDRAILS_OUTPUT_FORMAT, else `agent` under a coding agent, else text",
+        action="append",
+        metavar="FORMAT[:PATH]",
+        help=f"one of {', '.join(OUTPUT_FORMATS)}; FORMAT:PATH writes it to the file PATH "
+        "(repeatable; one format on standard output, by default $GUARDRAILS_OUTPUT_FORMAT, "
+        "else `agent` under a coding agent, else text)",
+    )
+    check.add_argument(
+        "--output-file",
+        type=Path,
+        metavar="PATH",
+        help="write the standard-output format to PATH instead",
     )
     check.add_argument(
         "--max-findings",
@@ -375,8 +384,9 @@ def _selection_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _request(args: argparse.Namespace) -> CheckRequest:
-    """The check the shared options ask for (`check`, `fix`, `baseline`)."""
+def _request(args: argparse.Namespace, fmt: str | None = None) -> CheckRequest:
+    """The check the shared options ask for (`check`, `fix`, `baseline`); `fmt` is the
+    format of the main report (a progress bar goes with `text` only)."""
     from guardrails import progress
     from guardrails.ratchet import APPROVED_ENV
     from guardrails.service import CheckRequest
@@ -386,7 +396,7 @@ def _request(args: argparse.Namespace) -> CheckRequest:
         extend_select=_id_list(args.extend_select) or (),
         ignore=_id_list(args.ignore) or (),
     )
-    fmt = getattr(args, "output_format", None) or default_output_format()
+    fmt = fmt or default_output_format()
     return CheckRequest(
         paths=list(args.paths),
         config=args.config,
@@ -413,18 +423,29 @@ def _notes(notes: Sequence[str]) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from guardrails import service
+    from guardrails.report import outputs
 
-    result = service.check(_request(args))
-    _notes(result.notes)
-    render(
-        args,
-        result.plan,
-        result.settings,
-        result.violations,
-        result.summary,
-        sys.stdout,
-        result.suppressed,
+    targets = outputs.plan(
+        args.output_format, args.output_file, default_output_format, OUTPUT_FORMATS
     )
+    outputs.check_writable(targets)  # before the run, not after minutes of it
+    result = service.check(_request(args, targets[0].fmt))
+    _notes(result.notes)
+
+    def produce(fmt: str, out: TextIO) -> None:
+        render(
+            args,
+            result.plan,
+            result.settings,
+            result.violations,
+            result.summary,
+            out,
+            result.suppressed,
+            fmt=fmt,
+            color=out is sys.stdout and _use_color(out),
+        )
+
+    outputs.emit(targets, produce, sys.stdout)
     sys.stdout.flush()
     return result.exit_code(args.exit_zero)
 
@@ -518,16 +539,20 @@ def render(
     summary: Summary,
     out: TextIO,
     suppressed: list[Violation] | None = None,
+    *,
+    fmt: str,
+    color: bool = False,
 ) -> None:
-    """Write the findings in the chosen output format (`report.formats`)."""
+    """Write the findings as `fmt` (`report.formats`)."""
     from guardrails.paths import repository_root
     from guardrails.report import formats
     from guardrails.service import rule_metas
+    from guardrails.source import load
 
     if args.max_findings is not None and args.max_findings < 1:
         raise UsageError("--max-findings must be at least 1")
     formats.write(
-        args.output_format or default_output_format(),
+        fmt,
         violations,
         summary,
         out,
@@ -536,9 +561,11 @@ def render(
         # SARIF URIs and GitHub annotations: from the repository root, so code scanning
         # finds the files whichever folder of a monorepo the check ran in
         repository=repository_root(settings.root) or settings.root,
+        # rdjson's byte columns: a finding's file as the check reads it
+        read=lambda path: load(Path(path), settings.root, settings.src, settings.max_file_size),
         suppressed=suppressed or (),
         max_findings=args.max_findings,
-        color=_use_color(out),
+        color=color,
     )
 
 
