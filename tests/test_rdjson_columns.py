@@ -29,9 +29,7 @@ UTF8_SOURCE = (
 
 
 def validate(document: Any) -> None:
-    jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(
-        document
-    )
+    jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(document)
 
 
 def raw_lines(data: bytes) -> list[bytes]:
@@ -51,7 +49,7 @@ def reports(project, path: str) -> tuple[list[dict], list[dict]]:
 
 
 def splice(line: bytes, start: int, end: int, text: bytes) -> bytes:
-    """What reviewdog makes of a one-line suggestion (service/github: buildNonLineBasedSuggestion)."""
+    """What reviewdog makes of a one-line suggestion (its buildNonLineBasedSuggestion)."""
     return line[: start - 1] + text + line[end - 1 :]
 
 
@@ -90,7 +88,9 @@ def test_suggestions_splice_the_fix_where_it_belongs(project) -> None:
     line = raw_lines(data)[where["start"]["line"] - 1]
     fixed = splice(line, where["start"]["column"], where["end"]["column"], b", check=True")
     assert suggestion["text"] == ", check=True"
-    assert fixed.decode("utf-8") == 'x = "\t漢e\u0301😀"; subprocess.run("ls", shell=True, check=True)'
+    assert (
+        fixed.decode("utf-8") == 'x = "\t漢e\u0301😀"; subprocess.run("ls", shell=True, check=True)'
+    )
     # the same fix in json keeps code points: the byte columns are the only difference
     (edit,) = found[[v["rule_id"] for v in found].index("REL010")]["fix"]["edits"]
     assert edit["start_column"] == where["start"]["column"] - 6

@@ -119,9 +119,7 @@ def emit(outputs: Sequence[Output], produce: Callable[[str, TextIO], None], out:
         try:
             replace_text(output.path, buffer.getvalue())
         except OSError as exc:
-            raise GuardrailsError(
-                f"cannot write {output.path}: {exc.strerror or exc}"
-            ) from None
+            raise GuardrailsError(f"cannot write {output.path}: {exc.strerror or exc}") from None
     for output in outputs:
         if output.path is None:
             produce(output.fmt, out)
