@@ -12,7 +12,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -68,6 +68,36 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
 
 
+LIST_FORMATS = ("text", "json")
+"""What `rules` and `plugins` print."""
+
+
+def _output_args(parser: argparse.ArgumentParser, formats: Sequence[str], default: str) -> None:
+    """`--output-format FORMAT[:PATH]` (repeatable) and `--output-file` (`report.outputs`)."""
+    parser.add_argument(
+        "--output-format",
+        action="append",
+        metavar="FORMAT[:PATH]",
+        help=f"one of {', '.join(formats)} (default: {default}); FORMAT:PATH writes it to "
+        "the file PATH (repeatable; one format goes to standard output)",
+    )
+    parser.add_argument(
+        "--output-file",
+        type=Path,
+        metavar="PATH",
+        help="write the standard-output format to PATH instead",
+    )
+
+
+def _outputs(args: argparse.Namespace, formats: Sequence[str], default: Callable[[], str]):
+    """Where the report goes; a path that cannot be written is refused now, before any work."""
+    from guardrails.report import outputs
+
+    targets = outputs.plan(args.output_format, args.output_file, default, formats)
+    outputs.check_writable(targets)
+    return targets
+
+
 def build_parser() -> argparse.ArgumentParser:
     from guardrails.agent_hooks import AGENTS, ALIASES
 
@@ -81,19 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check files and directories (default: .)")
     _selection_args(check)
-    check.add_argument(
-        "--output-format",
-        action="append",
-        metavar="FORMAT[:PATH]",
-        help=f"one of {', '.join(OUTPUT_FORMATS)}; FORMAT:PATH writes it to the file PATH "
-        "(repeatable; one format on standard output, by default $GUARDRAILS_OUTPUT_FORMAT, "
-        "else `agent` under a coding agent, else text)",
-    )
-    check.add_argument(
-        "--output-file",
-        type=Path,
-        metavar="PATH",
-        help="write the standard-output format to PATH instead",
+    _output_args(
+        check,
+        OUTPUT_FORMATS,
+        "$GUARDRAILS_OUTPUT_FORMAT, else `agent` under a coding agent, else text",
     )
     check.add_argument(
         "--max-findings",
@@ -151,11 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list every loaded rule")
     _add_config_args(rules)
-    rules.add_argument("--output-format", choices=("text", "json"), default="text")
+    _output_args(rules, LIST_FORMATS, "text")
 
     plugins = commands.add_parser("plugins", help="list loaded plugins with versions and rules")
     _add_config_args(plugins)
-    plugins.add_argument("--output-format", choices=("text", "json"), default="text")
+    _output_args(plugins, LIST_FORMATS, "text")
 
     new_rule = commands.add_parser("new-rule", help="write a rule skeleton and its failing test")
     new_rule.add_argument("rule_id", metavar="ID")
@@ -425,10 +446,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from guardrails import service
     from guardrails.report import outputs
 
-    targets = outputs.plan(
-        args.output_format, args.output_file, default_output_format, OUTPUT_FORMATS
-    )
-    outputs.check_writable(targets)  # before the run, not after minutes of it
+    targets = _outputs(args, OUTPUT_FORMATS, default_output_format)
     result = service.check(_request(args, targets[0].fmt))
     _notes(result.notes)
 
@@ -576,31 +594,38 @@ def _registry(args: argparse.Namespace):
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    from guardrails.report import outputs
+
+    targets = _outputs(args, LIST_FORMATS, lambda: "text")
     registry = _registry(args)
     metas = registry.sorted()
-    if args.output_format == "json":
-        rows = [
-            {
-                "id": m.id,
-                "name": m.name,
-                "category": m.category,
-                "severity": m.severity,
-                "backend": registry.backends(m.id),
-                "plugin": m.plugin,
-                "fix": m.fix,
-                "summary": m.summary,
-            }
-            for m in metas
-        ]
-        json.dump(rows, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return EXIT_OK
-    width = max((len(m.name) for m in metas), default=10)
-    for m in metas:
-        print(
-            f"{m.id:<8} {m.name:<{width}}  {m.category:<13} {m.severity:<8} "
-            f"{registry.backends(m.id):<12} {m.plugin}"
-        )
+
+    def produce(fmt: str, out: TextIO) -> None:
+        if fmt == "json":
+            rows = [
+                {
+                    "id": m.id,
+                    "name": m.name,
+                    "category": m.category,
+                    "severity": m.severity,
+                    "backend": registry.backends(m.id),
+                    "plugin": m.plugin,
+                    "fix": m.fix,
+                    "summary": m.summary,
+                }
+                for m in metas
+            ]
+            json.dump(rows, out, indent=2)
+            out.write("\n")
+            return
+        width = max((len(m.name) for m in metas), default=10)
+        for m in metas:
+            out.write(
+                f"{m.id:<8} {m.name:<{width}}  {m.category:<13} {m.severity:<8} "
+                f"{registry.backends(m.id):<12} {m.plugin}\n"
+            )
+
+    outputs.emit(targets, produce, sys.stdout)
     return EXIT_OK
 
 
@@ -655,6 +680,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:
+    from guardrails.report import outputs
+
+    targets = _outputs(args, LIST_FORMATS, lambda: "text")
     registry = _registry(args)
     rows = []
     for info in registry.plugins:
@@ -668,16 +696,20 @@ def cmd_plugins(args: argparse.Namespace) -> int:
                 "ids": ids,
             }
         )
-    if args.output_format == "json":
-        json.dump(rows, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return EXIT_OK
-    width = max(len(r["name"]) for r in rows)
-    for r in rows:
-        print(
-            f"{r['name']:<{width}}  {r['source']:<11} {r['version'] or '-':<10} "
-            f"{r['rules']:>3} rules  {' '.join(r['ids'])}"
-        )
+
+    def produce(fmt: str, out: TextIO) -> None:
+        if fmt == "json":
+            json.dump(rows, out, indent=2)
+            out.write("\n")
+            return
+        width = max(len(r["name"]) for r in rows)
+        for r in rows:
+            out.write(
+                f"{r['name']:<{width}}  {r['source']:<11} {r['version'] or '-':<10} "
+                f"{r['rules']:>3} rules  {' '.join(r['ids'])}\n"
+            )
+
+    outputs.emit(targets, produce, sys.stdout)
     return EXIT_OK
 
 

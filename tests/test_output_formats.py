@@ -328,3 +328,18 @@ def test_a_file_that_cannot_be_written_after_the_run_leaves_nothing_printed(
     assert result.code == 2 and result.out == ""
     assert result.err.startswith("guardrails: error: cannot write /proc/guardrails.json: ")
     assert result.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["rules", "plugins"])
+def test_rules_and_plugins_write_files_too(project, command) -> None:
+    text = project.run(command)
+    listing = project.run(command, "--output-format", "json").out
+    both = project.run(command, "--output-format", "text", "--output-format", "json:list.json")
+    assert both.code == 0 and both.out == text.out
+    assert (project.root / "list.json").read_text() == listing
+    moved = project.run(command, "--output-file", "list.txt")
+    assert moved.out == "" and (project.root / "list.txt").read_text() == text.out
+    bad = project.run(command, "--output-format", "sarif")
+    assert bad.code == 2 and bad.err == (
+        "guardrails: error: --output-format 'sarif': 'sarif' is not one of text, json\n"
+    )
