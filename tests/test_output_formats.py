@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -9,6 +10,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
+from guardrails.diagnostics import POLICY_WEAKENED
+from guardrails.model import Violation
+from guardrails.report import sarif
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 # With formats checked (`uri`, `uri-reference`, `date-time`): the schema is draft-04, whose
@@ -343,3 +348,29 @@ def test_rules_and_plugins_write_files_too(project, command) -> None:
     assert bad.code == 2 and bad.err == (
         "guardrails: error: --output-format 'sarif': 'sarif' is not one of text, json\n"
     )
+
+
+def test_sarif_describes_a_finding_of_an_inactive_rule_by_its_own_meta(tmp_path: Path) -> None:
+    meta = dataclasses.replace(POLICY_WEAKENED, plugin="guardrails")
+    finding = Violation(
+        rule_id=meta.id,
+        name=meta.name,
+        category=meta.category,
+        severity="error",
+        path=str(tmp_path / "pyproject.toml"),
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=2,
+        message="the policy got weaker",
+        remediation="undo it",
+        docs=meta.docs,
+    )
+    log = sarif.document([finding], [], tmp_path, described={meta.id: meta})
+    validate_sarif(log)
+    (rule,) = log["runs"][0]["tool"]["driver"]["rules"]
+    assert rule["helpUri"].endswith(f"/docs/rules/{meta.id}.md")
+    # the rule's own text, not the finding's
+    assert rule["shortDescription"]["text"] != "the policy got weaker"
+    bare = sarif.document([finding], [], tmp_path)["runs"][0]["tool"]["driver"]["rules"][0]
+    assert "helpUri" not in bare and bare["shortDescription"]["text"] == "the policy got weaker"
