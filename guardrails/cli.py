@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from guardrails.config import Settings
     from guardrails.plan import Plan
     from guardrails.report import Summary
+    from guardrails.report.outputs import Output
     from guardrails.service import CheckRequest
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report any program a closed pipe stopped
@@ -89,7 +90,9 @@ def _output_args(parser: argparse.ArgumentParser, formats: Sequence[str], defaul
     )
 
 
-def _outputs(args: argparse.Namespace, formats: Sequence[str], default: Callable[[], str]):
+def _outputs(
+    args: argparse.Namespace, formats: Sequence[str], default: Callable[[], str]
+) -> list[Output]:
     """Where the report goes; a path that cannot be written is refused now, before any work."""
     from guardrails.report import outputs
 

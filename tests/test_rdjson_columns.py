@@ -8,12 +8,17 @@ that they hold what the code-point columns of the `json` report point at.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+
+from guardrails.model import Edit, Fix, Violation
+from guardrails.report import Summary, rdjson
+from guardrails.source import in_memory
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "rdjson-schema.json").read_text())
 SELECT = ("--select", "SEC001,REL010,REL005")
@@ -137,3 +142,44 @@ def test_code_url_is_the_rules_page(project) -> None:
     repo = Path(__file__).resolve().parent.parent
     for url in urls.values():
         assert (repo / url.split("/blob/main/", 1)[1]).is_file(), url
+
+
+def test_every_range_end_is_converted_on_its_own_line(tmp_path: Path) -> None:
+    """A multi-line finding and edit: each end converts with its own line's text; a column
+    past the end of a line or a line past the end of the file keeps its distance."""
+    data = 'a = "😀"; f(\n    "漢", b)\n'.encode()
+    source = in_memory(tmp_path / "m.py", tmp_path, (), data)
+    finding = Violation(
+        rule_id="X001",
+        name="x",
+        category="reliability",
+        severity="warning",
+        path="m.py",
+        line=1,
+        column=10,  # f
+        end_line=2,
+        end_column=12,  # after `)`
+        message="m",
+        remediation="r",
+        docs="guardrails explain X001",
+        fix=Fix((Edit(1, 12, 2, 9, "'x'"), Edit(2, 15, 3, 1, ""))),
+    )
+    out = io.StringIO()
+    rdjson.render([finding], Summary.of([finding], 1, "warning"), out, read=lambda p: source)
+    (diagnostic,) = json.loads(out.getvalue())["diagnostics"]
+    validate({"diagnostics": [diagnostic]})
+    assert diagnostic["location"]["range"] == {
+        "start": {"line": 1, "column": 13},  # 😀 is 4 bytes
+        "end": {"line": 2, "column": 14},  # 漢 is 3 bytes
+    }
+    first, second = (s["range"] for s in diagnostic["suggestions"])
+    assert first == {"start": {"line": 1, "column": 15}, "end": {"line": 2, "column": 11}}
+    # column 15 of line 2 is three past its 11 code points (13 bytes); line 3 does not exist
+    assert second == {"start": {"line": 2, "column": 17}, "end": {"line": 3, "column": 1}}
+    lines = raw_lines(data)
+    assert lines[0][12:] == b"f(" and first["start"]["column"] == len(lines[0]) + 1
+    assert lines[1][: first["end"]["column"] - 1] == '    "漢",'.encode()
+    unreadable = io.StringIO()
+    rdjson.render([finding], Summary.of([finding], 1, "warning"), unreadable, read=lambda p: None)
+    (kept,) = json.loads(unreadable.getvalue())["diagnostics"]
+    assert kept["location"]["range"]["start"] == {"line": 1, "column": 10}  # code points kept

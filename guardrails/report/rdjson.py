@@ -38,10 +38,10 @@ class _Lines:
     """One file's lines as reviewdog sees them, for converting columns to bytes."""
 
     def __init__(self, source: SourceFile | None) -> None:
-        text = source.text if source is not None else None
-        self.lines: list[str] = source.lines if source is not None and text is not None else []
+        self.lines: list[str] = []
         encoding = "utf-8"
-        if source is not None and self.lines:
+        if source is not None and source.text is not None:
+            self.lines = source.lines
             encoding = codecs.lookup(source.encoding or "utf-8").name
         self.utf8 = encoding in _UTF8
         self.bom = encoding == "utf-8-sig"  # a BOM is what made the encoding utf-8-sig
@@ -60,16 +60,18 @@ class _Lines:
 
 
 class _Files:
-    """Each finding's file read once, through `read`, when its first column is converted."""
+    """Each finding's file through `read`: findings come sorted by path, so each file is
+    read once and only the current one is held, however many files have findings."""
 
     def __init__(self, read: Reader) -> None:
         self._read = read
-        self._seen: dict[str, _Lines] = {}
+        self._path: str | None = None
+        self._lines = _Lines(None)
 
     def __call__(self, path: str) -> _Lines:
-        if path not in self._seen:
-            self._seen[path] = _Lines(self._read(path))
-        return self._seen[path]
+        if path != self._path:
+            self._path, self._lines = path, _Lines(self._read(path))
+        return self._lines
 
 
 def _range(
