@@ -141,9 +141,9 @@ def agents_md_section(metas: Sequence[RuleMeta]) -> str:
 
 
 def _agents_label(meta: RuleMeta) -> str:
-    """The rule's bold id and name, the id linked to its page when it has a URL (otherwise
-    `guardrails explain ID` shows the page)."""
-    uri = ruletext.docs_uri(meta)
+    """The rule's bold id and name, the id linked to the page its author gives (`docs_url`);
+    otherwise `guardrails explain ID` shows the page, which keeps the section compact."""
+    uri = ruletext.own_uri(meta)
     return (f"[**{meta.id}**]({uri})" if uri else f"**{meta.id}**") + f" {meta.name}"
 
 

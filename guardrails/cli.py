@@ -12,7 +12,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from guardrails.config import Settings
     from guardrails.plan import Plan
     from guardrails.report import Summary
+    from guardrails.report.outputs import Output
     from guardrails.service import CheckRequest
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report any program a closed pipe stopped
@@ -68,6 +69,38 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
 
 
+LIST_FORMATS = ("text", "json")
+"""What `rules` and `plugins` print."""
+
+
+def _output_args(parser: argparse.ArgumentParser, formats: Sequence[str], default: str) -> None:
+    """`--output-format FORMAT[:PATH]` (repeatable) and `--output-file` (`report.outputs`)."""
+    parser.add_argument(
+        "--output-format",
+        action="append",
+        metavar="FORMAT[:PATH]",
+        help=f"one of {', '.join(formats)} (default: {default}); FORMAT:PATH writes it to "
+        "the file PATH (repeatable; one format goes to standard output)",
+    )
+    parser.add_argument(
+        "--output-file",
+        type=Path,
+        metavar="PATH",
+        help="write the standard-output format to PATH instead",
+    )
+
+
+def _outputs(
+    args: argparse.Namespace, formats: Sequence[str], default: Callable[[], str]
+) -> list[Output]:
+    """Where the report goes; a path that cannot be written is refused now, before any work."""
+    from guardrails.report import outputs
+
+    targets = outputs.plan(args.output_format, args.output_file, default, formats)
+    outputs.check_writable(targets)
+    return targets
+
+
 def build_parser() -> argparse.ArgumentParser:
     from guardrails.agent_hooks import AGENTS, ALIASES
 
@@ -81,10 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check files and directories (default: .)")
     _selection_args(check)
-    check.add_argument(
-        "--output-format",
-        choices=OUTPUT_FORMATS,
-        help="default: $GUARDRAILS_OUTPUT_FORMAT, else `agent` under a coding agent, else text",
+    _output_args(
+        check,
+        OUTPUT_FORMATS,
+        "$GUARDRAILS_OUTPUT_FORMAT, else `agent` under a coding agent, else text",
     )
     check.add_argument(
         "--max-findings",
@@ -147,11 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list every loaded rule")
     _add_config_args(rules)
-    rules.add_argument("--output-format", choices=("text", "json"), default="text")
+    _output_args(rules, LIST_FORMATS, "text")
 
     plugins = commands.add_parser("plugins", help="list loaded plugins with versions and rules")
     _add_config_args(plugins)
-    plugins.add_argument("--output-format", choices=("text", "json"), default="text")
+    _output_args(plugins, LIST_FORMATS, "text")
 
     new_rule = commands.add_parser("new-rule", help="write a rule skeleton and its failing test")
     new_rule.add_argument("rule_id", metavar="ID")
@@ -393,8 +426,9 @@ def _selection_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _request(args: argparse.Namespace) -> CheckRequest:
-    """The check the shared options ask for (`check`, `fix`, `baseline`)."""
+def _request(args: argparse.Namespace, fmt: str | None = None) -> CheckRequest:
+    """The check the shared options ask for (`check`, `fix`, `baseline`); `fmt` is the
+    format of the main report (a progress bar goes with `text` only)."""
     from guardrails import progress
     from guardrails.ratchet import APPROVED_ENV
     from guardrails.service import CheckRequest
@@ -404,7 +438,7 @@ def _request(args: argparse.Namespace) -> CheckRequest:
         extend_select=_id_list(args.extend_select) or (),
         ignore=_id_list(args.ignore) or (),
     )
-    fmt = getattr(args, "output_format", None) or default_output_format()
+    fmt = fmt or default_output_format()
     return CheckRequest(
         paths=list(args.paths),
         config=args.config,
@@ -431,18 +465,26 @@ def _notes(notes: Sequence[str]) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from guardrails import service
+    from guardrails.report import outputs
 
-    result = service.check(_request(args))
+    targets = _outputs(args, OUTPUT_FORMATS, default_output_format)
+    result = service.check(_request(args, targets[0].fmt))
     _notes(result.notes)
-    render(
-        args,
-        result.plan,
-        result.settings,
-        result.violations,
-        result.summary,
-        sys.stdout,
-        result.suppressed,
-    )
+
+    def produce(fmt: str, out: TextIO) -> None:
+        render(
+            args,
+            result.plan,
+            result.settings,
+            result.violations,
+            result.summary,
+            out,
+            result.suppressed,
+            fmt=fmt,
+            color=out is sys.stdout and _use_color(out),
+        )
+
+    outputs.emit(targets, produce, sys.stdout)
     sys.stdout.flush()
     return result.exit_code(args.exit_zero)
 
@@ -540,16 +582,20 @@ def render(
     summary: Summary,
     out: TextIO,
     suppressed: list[Violation] | None = None,
+    *,
+    fmt: str,
+    color: bool = False,
 ) -> None:
-    """Write the findings in the chosen output format (`report.formats`)."""
+    """Write the findings as `fmt` (`report.formats`)."""
     from guardrails.paths import repository_root
     from guardrails.report import formats
     from guardrails.service import rule_metas
+    from guardrails.source import load
 
     if args.max_findings is not None and args.max_findings < 1:
         raise UsageError("--max-findings must be at least 1")
     formats.write(
-        args.output_format or default_output_format(),
+        fmt,
         violations,
         summary,
         out,
@@ -558,9 +604,11 @@ def render(
         # SARIF URIs and GitHub annotations: from the repository root, so code scanning
         # finds the files whichever folder of a monorepo the check ran in
         repository=repository_root(settings.root) or settings.root,
+        # rdjson's byte columns: a finding's file as the check reads it
+        read=lambda path: load(Path(path), settings.root, settings.src, settings.max_file_size),
         suppressed=suppressed or (),
         max_findings=args.max_findings,
-        color=_use_color(out),
+        color=color,
     )
 
 
@@ -571,31 +619,38 @@ def _registry(args: argparse.Namespace):
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    from guardrails.report import outputs
+
+    targets = _outputs(args, LIST_FORMATS, lambda: "text")
     registry = _registry(args)
     metas = registry.sorted()
-    if args.output_format == "json":
-        rows = [
-            {
-                "id": m.id,
-                "name": m.name,
-                "category": m.category,
-                "severity": m.severity,
-                "backend": registry.backends(m.id),
-                "plugin": m.plugin,
-                "fix": m.fix,
-                "summary": m.summary,
-            }
-            for m in metas
-        ]
-        json.dump(rows, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return EXIT_OK
-    width = max((len(m.name) for m in metas), default=10)
-    for m in metas:
-        print(
-            f"{m.id:<8} {m.name:<{width}}  {m.category:<13} {m.severity:<8} "
-            f"{registry.backends(m.id):<12} {m.plugin}"
-        )
+
+    def produce(fmt: str, out: TextIO) -> None:
+        if fmt == "json":
+            rows = [
+                {
+                    "id": m.id,
+                    "name": m.name,
+                    "category": m.category,
+                    "severity": m.severity,
+                    "backend": registry.backends(m.id),
+                    "plugin": m.plugin,
+                    "fix": m.fix,
+                    "summary": m.summary,
+                }
+                for m in metas
+            ]
+            json.dump(rows, out, indent=2)
+            out.write("\n")
+            return
+        width = max((len(m.name) for m in metas), default=10)
+        for m in metas:
+            out.write(
+                f"{m.id:<8} {m.name:<{width}}  {m.category:<13} {m.severity:<8} "
+                f"{registry.backends(m.id):<12} {m.plugin}\n"
+            )
+
+    outputs.emit(targets, produce, sys.stdout)
     return EXIT_OK
 
 
@@ -671,6 +726,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:
+    from guardrails.report import outputs
+
+    targets = _outputs(args, LIST_FORMATS, lambda: "text")
     registry = _registry(args)
     rows = []
     for info in registry.plugins:
@@ -684,16 +742,20 @@ def cmd_plugins(args: argparse.Namespace) -> int:
                 "ids": ids,
             }
         )
-    if args.output_format == "json":
-        json.dump(rows, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return EXIT_OK
-    width = max(len(r["name"]) for r in rows)
-    for r in rows:
-        print(
-            f"{r['name']:<{width}}  {r['source']:<11} {r['version'] or '-':<10} "
-            f"{r['rules']:>3} rules  {' '.join(r['ids'])}"
-        )
+
+    def produce(fmt: str, out: TextIO) -> None:
+        if fmt == "json":
+            json.dump(rows, out, indent=2)
+            out.write("\n")
+            return
+        width = max(len(r["name"]) for r in rows)
+        for r in rows:
+            out.write(
+                f"{r['name']:<{width}}  {r['source']:<11} {r['version'] or '-':<10} "
+                f"{r['rules']:>3} rules  {' '.join(r['ids'])}\n"
+            )
+
+    outputs.emit(targets, produce, sys.stdout)
     return EXIT_OK
 
 

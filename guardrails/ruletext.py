@@ -21,7 +21,7 @@ the same docs link.
 All of them start from the same pieces: `prose` (a field on one line with
 single spaces), `sentences` (where a sentence ends: text is only ever shortened
 by whole sentences), `good_example` (the rule's fix) and `caption`,
-`option_type`, `fix_text`, `fix_command`, `docs_link`.
+`option_type`, `fix_text`, `fix_command`, `docs_link` (`docs_uri`: the page's URL).
 
 This module imports only `guardrails.model` and `guardrails.lines`; reporters
 and `docs_gen` import it, and it imports no backend, reporter or the CLI.
@@ -144,10 +144,34 @@ def docs_link(meta: RuleMeta) -> str:
     return meta.docs
 
 
-def docs_uri(meta: RuleMeta) -> str:
-    """`docs_link` when it is a URL (SARIF `helpUri`), else ""."""
+RULE_PAGES = "https://github.com/guardrails-lint/guardrails/blob/main/docs/rules"
+"""Where `guardrails docs` pages of the built-in rules are published (docs/rules/<ID>.md)."""
+
+BUILT_IN_PLUGINS = frozenset({"guardrails", "guardrails.rules"})
+"""The plugins whose rules have a generated page under `RULE_PAGES`."""
+
+_CWE = re.compile(r"CWE-([0-9]+)")  # as the docs pages link them (`_reference`)
+
+
+def own_uri(meta: RuleMeta) -> str:
+    """The page URL the rule's author gives (`docs_url`), or ""."""
     link = docs_link(meta)
     return link if link.startswith(("https://", "http://")) else ""
+
+
+def docs_uri(meta: RuleMeta) -> str:
+    """The URL of the rule's page, the one place it is built (SARIF `helpUri`, rdjson's
+    `code.url`): its `docs_url` when that is a URL, else its generated page in this
+    repository for a built-in rule, else "" (a plugin's rule without a URL has no page)."""
+    if own_uri(meta):
+        return own_uri(meta)
+    return f"{RULE_PAGES}/{meta.id}.md" if meta.plugin in BUILT_IN_PLUGINS else ""
+
+
+def cwe_ids(meta: RuleMeta) -> tuple[int, ...]:
+    """The CWE numbers the rule names in its references (`"CWE-78"` -> 78), in order."""
+    found = (_CWE.fullmatch(reference) for reference in meta.references)
+    return tuple(dict.fromkeys(int(match.group(1)) for match in found if match))
 
 
 def fix_text(meta: RuleMeta) -> str:

@@ -523,7 +523,7 @@ def test_github_escapes_percent_breaks_colons_and_commas() -> None:
 
 def test_rdjson_diagnostic_fields_and_suggestions() -> None:
     out = io.StringIO()
-    rdjson.render([ERROR, WARNING, INFO], summary_of([]), out)
+    rdjson.render([ERROR, WARNING, INFO], summary_of([]), out, read=lambda path: None)
     data = json.loads(out.getvalue())
     assert data["source"] == {"name": "guardrails"}
     first, second, third = data["diagnostics"]

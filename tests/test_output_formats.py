@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import re
 from pathlib import Path
 
 import jsonschema
 import pytest
+
+from guardrails.diagnostics import POLICY_WEAKENED
+from guardrails.model import Violation
+from guardrails.report import sarif
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 # With formats checked (`uri`, `uri-reference`, `date-time`): the schema is draft-04, whose
@@ -195,3 +201,176 @@ def test_fingerprints_survive_inserted_lines(findings_project) -> None:
         for v in findings_project.run("check", "--output-format", "json").json()["violations"]
     }
     assert before == after
+
+
+def test_sarif_rules_link_their_page_and_tag_their_cwes(findings_project) -> None:
+    log = json.loads(findings_project.run("check", "--output-format", "sarif").out)
+    validate_sarif(log)
+    rules = {rule["id"]: rule for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    pages = "https://github.com/guardrails-lint/guardrails/blob/main/docs/rules/"
+    assert rules["SEC001"]["helpUri"] == pages + "SEC001.md"
+    # the category first, then each CWE the rule names, spelt as code scanning reads it
+    assert rules["SEC001"]["properties"]["tags"] == ["security", "external/cwe/cwe-078"]
+    assert rules["SEC006"]["properties"]["tags"][1:] == ["external/cwe/cwe-089"]
+    assert rules["OBS002"]["properties"]["tags"] == ["observability"]  # it names no CWE
+    repo = Path(__file__).resolve().parent.parent
+    for rule in rules.values():  # every built-in rule's link is a page this repository has
+        assert rule["helpUri"].startswith(pages), rule["id"]
+        assert (repo / "docs" / "rules" / rule["helpUri"][len(pages) :]).is_file()
+
+
+# --- one run, several outputs ----------------------------------------------------------
+
+
+def test_one_run_prints_annotations_and_writes_sarif(findings_project) -> None:
+    alone = findings_project.run("check", "--output-format", "github")
+    result = findings_project.run(
+        "check", "--output-format", "github", "--output-format", "sarif:guardrails.sarif"
+    )
+    assert result.code == alone.code == 1
+    assert result.out == alone.out  # annotations on stdout, as without the file
+    written = findings_project.root / "guardrails.sarif"
+    log = json.loads(written.read_text())
+    validate_sarif(log)
+    assert {r["ruleId"] for r in log["runs"][0]["results"]} == {
+        "SEC001",
+        "SEC006",
+        "REL003",
+        "REL005",
+    }
+    assert written.read_text() == findings_project.run("check", "--output-format", "sarif").out
+    assert not list(findings_project.root.glob(".guardrails.sarif.*"))  # no temporary left
+
+
+def test_output_file_takes_the_standard_output_format(findings_project) -> None:
+    result = findings_project.run(
+        "check", "--output-format", "json", "--output-file", "report.json", "--exit-zero"
+    )
+    assert result.code == 0 and result.out == ""
+    data = json.loads((findings_project.root / "report.json").read_text())
+    assert data["summary"]["total"] == 4
+    # several files, and the environment's format for the one --output-file takes
+    (findings_project.root / "out").mkdir()
+    result = findings_project.run(
+        "check",
+        "--output-format",
+        "rdjson:out/r.json",
+        "--output-format",
+        "jsonl:out/r.jsonl",
+        "--output-file",
+        "out/main.json",
+        env={"GUARDRAILS_OUTPUT_FORMAT": "json"},
+    )
+    assert result.code == 1 and result.out == ""
+    out = findings_project.root / "out"
+    assert json.loads((out / "main.json").read_text())["summary"]["total"] == 4
+    assert len(json.loads((out / "r.json").read_text())["diagnostics"]) == 4
+    assert len((out / "r.jsonl").read_text().splitlines()) == 4
+
+
+def test_without_a_standard_output_format_the_default_is_printed(findings_project) -> None:
+    result = findings_project.run(
+        "check", "--output-format", "sarif:x.sarif", env={"GUARDRAILS_OUTPUT_FORMAT": "json"}
+    )
+    assert result.code == 1
+    assert json.loads(result.out)["summary"]["total"] == 4  # the environment's choice
+    validate_sarif(json.loads((findings_project.root / "x.sarif").read_text()))
+    plain = findings_project.run("check", "--output-format", "jsonl:x.jsonl")
+    assert plain.out.splitlines()[-1].startswith("Found 4 findings")  # text by default
+
+
+def test_files_get_no_colour(findings_project) -> None:
+    result = findings_project.run(
+        "check", "--output-format", "text:report.txt", env={"FORCE_COLOR": "1"}
+    )
+    assert "\x1b[" in result.out
+    written = (findings_project.root / "report.txt").read_text()
+    assert "\x1b[" not in written and written.startswith("app/service.py:")
+
+
+def test_a_new_file_follows_the_umask_and_a_replaced_one_keeps_its_mode(findings_project) -> None:
+    kept = findings_project.write("kept.json", "old")
+    kept.chmod(0o640)
+    findings_project.run(
+        "check", "--output-format", "json:kept.json", "--output-format", "sarif:new.sarif"
+    )
+    assert kept.stat().st_mode & 0o777 == 0o640 and json.loads(kept.read_text())["summary"]
+    current = os.umask(0)
+    os.umask(current)
+    assert (findings_project.root / "new.sarif").stat().st_mode & 0o777 == 0o666 & ~current
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (("--output-format", "yaml"), "'yaml' is not one of text, json, jsonl"),
+        (("--output-format", "yaml:x.yaml"), "'yaml' is not one of"),
+        (("--output-format", "sarif:"), "name the file after the colon"),
+        (("--output-format", "json", "--output-format", "github"), "only one format"),
+        (("--output-format", "sarif:a.sarif", "--output-file", "a.sarif"), "two outputs"),
+        (("--output-format", "sarif:missing/a.sarif"), "cannot write missing/a.sarif: no folder"),
+        (("--output-format", "sarif:app"), "cannot write app: it is a folder"),
+        (("--output-file", "app/service.py/x.txt"), "is not a folder"),
+    ],
+)
+def test_bad_outputs_are_one_error_line_before_the_run(findings_project, args, error) -> None:
+    before = sorted(p.relative_to(findings_project.root) for p in findings_project.root.rglob("*"))
+    result = findings_project.run("check", "--output-format", "json:first.json", *args)
+    assert result.code == 2 and result.out == ""
+    assert result.err.startswith("guardrails: error: ") and error in result.err
+    assert result.err.count("\n") == 1
+    after = sorted(p.relative_to(findings_project.root) for p in findings_project.root.rglob("*"))
+    assert after == before  # nothing written, not even the output that was fine
+
+
+def test_a_file_that_cannot_be_written_after_the_run_leaves_nothing_printed(
+    findings_project,
+) -> None:
+    # /proc takes no new files, whoever asks: refused up front or when written
+    result = findings_project.run(
+        "check", "--output-format", "github", "--output-format", "json:/proc/guardrails.json"
+    )
+    assert result.code == 2 and result.out == ""
+    assert result.err.startswith("guardrails: error: cannot write /proc/guardrails.json: ")
+    assert result.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["rules", "plugins"])
+def test_rules_and_plugins_write_files_too(project, command) -> None:
+    text = project.run(command)
+    listing = project.run(command, "--output-format", "json").out
+    both = project.run(command, "--output-format", "text", "--output-format", "json:list.json")
+    assert both.code == 0 and both.out == text.out
+    assert (project.root / "list.json").read_text() == listing
+    moved = project.run(command, "--output-file", "list.txt")
+    assert moved.out == "" and (project.root / "list.txt").read_text() == text.out
+    bad = project.run(command, "--output-format", "sarif")
+    assert bad.code == 2 and bad.err == (
+        "guardrails: error: --output-format 'sarif': 'sarif' is not one of text, json\n"
+    )
+
+
+def test_sarif_describes_a_finding_of_an_inactive_rule_by_its_own_meta(tmp_path: Path) -> None:
+    meta = dataclasses.replace(POLICY_WEAKENED, plugin="guardrails")
+    finding = Violation(
+        rule_id=meta.id,
+        name=meta.name,
+        category=meta.category,
+        severity="error",
+        path=str(tmp_path / "pyproject.toml"),
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=2,
+        message="the policy got weaker",
+        remediation="undo it",
+        docs=meta.docs,
+    )
+    log = sarif.document([finding], [], tmp_path, described={meta.id: meta})
+    validate_sarif(log)
+    (rule,) = log["runs"][0]["tool"]["driver"]["rules"]
+    assert rule["helpUri"].endswith(f"/docs/rules/{meta.id}.md")
+    # the rule's own text, not the finding's
+    assert rule["shortDescription"]["text"] != "the policy got weaker"
+    bare = sarif.document([finding], [], tmp_path)["runs"][0]["tool"]["driver"]["rules"][0]
+    assert "helpUri" not in bare and bare["shortDescription"]["text"] == "the policy got weaker"

@@ -246,11 +246,36 @@ EXPECTED_CODES = {
 """Commands whose documented outcome is a particular exit code; others must exit 0 or 1."""
 
 
+GITHUB_EXPRESSIONS = {"${{ github.base_ref }}": "main"}
+"""GitHub Actions expressions in documented workflow steps and what they run with."""
+
+RUN_STEP = re.compile(r"^\s*(?:-\s+)?run:\s*(?P<command>[^|>\s].*)$")
+
+
+def workflow_lines(page: Path) -> list[str]:
+    """The one-line `run:` steps of the page's YAML blocks (GitHub Actions workflows), with
+    their expressions replaced by real values."""
+    found = []
+    for info, lines in blocks(page):
+        if info not in ("yaml", "yml"):
+            continue
+        for line in lines:
+            match = RUN_STEP.match(line)
+            if match:
+                command = match["command"]
+                for expression, value in GITHUB_EXPRESSIONS.items():
+                    command = command.replace(expression, value)
+                assert "${{" not in command, f"{rel(page)}: add its value to GITHUB_EXPRESSIONS"
+                found.append(command)
+    return found
+
+
 def documented_commands(page: Path) -> list[str]:
     """Each `guardrails ...` (or `python -m guardrails ...`) command of the page's shell
-    blocks, in order, without comments, prompts or output redirection."""
+    blocks, then of its workflow `run:` steps, in order, without comments, prompts or
+    output redirection."""
     commands = []
-    for lines in sh_blocks(page):
+    for lines in [*sh_blocks(page), workflow_lines(page)]:
         joined = "\n".join(lines).replace("\\\n", " ")
         for line in joined.splitlines():
             line = line.strip().removeprefix("$ ").replace("[PATH ...]", "PATH")
@@ -299,6 +324,8 @@ def test_the_documented_commands_are_found() -> None:
         "guardrails check --diff-base origin/main",
         "guardrails baseline --out guardrails-baseline.json",
         "guardrails docs --out docs/rules --agents-md AGENTS.md --check",
+        # a workflow step (docs/ci.md): one run, annotations and a SARIF file
+        "guardrails check --output-format github --output-format sarif:guardrails.sarif",
     ):
         assert expected in found
     assert "guardrails check PATH" in found

@@ -303,8 +303,6 @@ ALLOWED = {
     ("guardrails/report/text.py", "remediation"),
     ("guardrails/report/github.py", "remediation"),
     ("guardrails/report/rdjson.py", "remediation"),
-    # rdjson links a finding to its rule's docs when `docs` is a URL (its `code.url`).
-    ("guardrails/report/rdjson.py", "docs"),
 }
 
 

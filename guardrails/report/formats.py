@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from guardrails.model import RuleMeta, Violation
 from guardrails.report import Summary
+
+if TYPE_CHECKING:
+    from guardrails.report.rdjson import Reader
 
 FORMATS = ("text", "json", "jsonl", "sarif", "github", "rdjson", "agent")
 
@@ -26,6 +29,7 @@ def write(
     rules: Sequence[tuple[RuleMeta, str]],
     metas: dict[str, RuleMeta],
     repository: Path,
+    read: Reader,
     suppressed: Sequence[Violation] = (),
     max_findings: int | None = None,
     color: bool = False,
@@ -33,10 +37,11 @@ def write(
     """Write the findings as `fmt`.
 
     `rules` are the active rules with their severities (SARIF lists them),
-    `metas` every rule's text by id (the agent format), `repository` what
-    SARIF URIs and GitHub annotations are relative to. `suppressed` findings
-    (other linters' comments) appear in `json` and `sarif` only, marked as
-    suppressed; other formats count them in the summary.
+    `metas` every rule's text by id (the agent format; rule pages for SARIF
+    and rdjson), `repository` what SARIF URIs and GitHub annotations are
+    relative to, `read` a finding's file by its path (rdjson's byte columns).
+    `suppressed` findings (other linters' comments) appear in `json` and
+    `sarif` only, marked as suppressed; other formats count them in the summary.
     """
     from guardrails.report import agent, github, json_format, rdjson, sarif, text
 
@@ -45,12 +50,12 @@ def write(
     elif fmt == "jsonl":
         json_format.render_lines(violations, out)
     elif fmt == "sarif":
-        sarif.render(violations, list(rules), repository, out, suppressed)
+        sarif.render(violations, list(rules), repository, out, suppressed, metas)
     elif fmt == "github":
         github.render(violations, summary, out, repository)
         out.write(text.summary_line(summary) + "\n")
     elif fmt == "rdjson":
-        rdjson.render(violations, summary, out)
+        rdjson.render(violations, summary, out, read=read, rules=metas)
     elif fmt == "agent":
         agent.render(
             violations, summary, metas, out, max_findings=max_findings or agent.DEFAULT_MAX_FINDINGS

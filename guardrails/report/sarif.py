@@ -3,10 +3,11 @@
 Every active rule appears in `tool.driver.rules` with short and full
 descriptions, `help` (plain text: why, what to do, where to read more; and
 Markdown: the body of the rule's docs page, examples included), a docs
-pointer, its default level and its category as a tag; all of that text is
-written by `guardrails.ruletext`. Results carry the rule index, level,
-message, 1-based region, a `%SRCROOT%`-relative URI, `partialFingerprints`
-and `fixes` where a fix exists. Validated against the
+pointer (`helpUri`: its page), its default level, and as tags its category
+and each CWE it names (`external/cwe/cwe-078`, as code scanning reads them);
+all of that text is written by `guardrails.ruletext`. Results carry the
+rule index, level, message, 1-based region, a `%SRCROOT%`-relative URI,
+`partialFingerprints` and `fixes` where a fix exists. Validated against the
 official schema in the tests.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -33,7 +34,10 @@ _SECURITY_SEVERITY = {"error": "8.0", "warning": "5.0", "info": "2.0"}
 
 
 def _rule(meta: RuleMeta, severity: str) -> dict[str, Any]:
-    properties: dict[str, Any] = {"tags": [meta.category]}
+    # the category, then each CWE the rule names as GitHub code scanning reads it
+    # (CodeQL's spelling, three digits at least: `external/cwe/cwe-078`)
+    tags = [meta.category, *(f"external/cwe/cwe-{cwe:03d}" for cwe in ruletext.cwe_ids(meta))]
+    properties: dict[str, Any] = {"tags": tags}
     if meta.category == "security":
         properties["security-severity"] = _SECURITY_SEVERITY[severity]
     rule: dict[str, Any] = {
@@ -45,7 +49,7 @@ def _rule(meta: RuleMeta, severity: str) -> dict[str, Any]:
         "defaultConfiguration": {"level": _LEVEL[severity]},
         "properties": properties,
     }
-    if ruletext.docs_uri(meta):
+    if ruletext.docs_uri(meta):  # its page: its own URL, or the built-in rules' docs
         rule["helpUri"] = ruletext.docs_uri(meta)
     return rule
 
@@ -124,11 +128,14 @@ def document(
     rules: Sequence[tuple[RuleMeta, str]],
     root: Path,
     suppressed: Sequence[Violation] = (),
+    described: Mapping[str, RuleMeta] | None = None,
 ) -> dict[str, Any]:
     """The SARIF log for `violations`, listing every active rule (meta, severity).
 
     `suppressed` findings (other linters' comments) are results too, with a
-    `suppressions` entry, as SARIF viewers expect.
+    `suppressions` entry, as SARIF viewers expect. A finding of a rule that
+    is not active (an engine diagnostic) lists its rule from `described`
+    (every rule's meta by id) when there, else as the finding describes it.
     """
     violations = sorted([*violations, *suppressed], key=Violation.sort_key)
     metas = list(rules)
@@ -136,7 +143,8 @@ def document(
     for v in violations:  # engine diagnostics can appear without being "active"
         if v.rule_id not in known:
             known.add(v.rule_id)
-            metas.append((ruletext.placeholder(v), v.severity))
+            meta = (described or {}).get(v.rule_id) or ruletext.placeholder(v)
+            metas.append((meta, v.severity))
     metas.sort(key=lambda pair: pair[0].id)
     index = {meta.id: i for i, (meta, _) in enumerate(metas)}
     return {
@@ -167,6 +175,7 @@ def render(
     root: Path,
     out: TextIO,
     suppressed: Sequence[Violation] = (),
+    described: Mapping[str, RuleMeta] | None = None,
 ) -> None:
-    out.write(json.dumps(document(violations, rules, root, suppressed), indent=2))
+    out.write(json.dumps(document(violations, rules, root, suppressed, described), indent=2))
     out.write("\n")
