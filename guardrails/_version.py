@@ -6,6 +6,6 @@ __version__ = "0.1.0"
 
 REPOSITORY = "https://github.com/guardrails-lint/guardrails"
 
-RELEASE = "e7bd7171cc522f1c514669105056a716dc5a852e"
+RELEASE = "d7d4ea01b16ebce2961f35f74ef208f480433be0"
 """The commit recipes pin (pre-commit's `rev:`, `@` in install lines): a commit, not a tag or
 branch, so what a project runs cannot change under it."""
