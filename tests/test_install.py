@@ -26,8 +26,9 @@ from guardrails import _version
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
-PINNED = f"git+{_version.REPOSITORY}@{_version.RELEASE}"
-TOOL_INSTALL = re.compile(r"\b(?:pipx install|uv tool install)\s+'?(?P<spec>[^'\s]+)")
+PINNED = f"guardrails-lint[mcp] @ git+{_version.REPOSITORY}@{_version.RELEASE}"
+"""With the MCP extra: `init --agent ...` configures `guardrails mcp` for the agent."""
+TOOL_INSTALL = re.compile(r"\b(?:pipx install|uv tool install)\s+'(?P<spec>[^']+)'")
 
 
 def _env(**extra: str) -> dict[str, str]:
