@@ -114,12 +114,17 @@ def _parse_error(exc: Exception, text: str) -> tuple[int, int, str]:
     (which often points at the next token), so it is asked first; only its
     verdict is used, its cost is paid only for broken files.
     """
-    with contextlib.suppress(ValueError, RecursionError, MemoryError):  # LibCST's verdict then
+    with contextlib.suppress(RecursionError, MemoryError):  # LibCST's verdict then
         try:
             ast.parse(text)
         except SyntaxError as syntax:
             line = syntax.lineno or 1
             return line, max(syntax.offset or 1, 1), f"syntax error: {syntax.msg}"
+        except ValueError as invalid:  # before 3.12, a NUL byte is a ValueError, not a SyntaxError
+            before = text[: text.find("\0")] if "\0" in text else ""
+            line = before.count("\n") + 1
+            column = len(before) - (before.rfind("\n") + 1) + 1
+            return line, column, f"syntax error: {invalid}"
     if isinstance(exc, cst.ParserSyntaxError):
         return (
             exc.raw_line,
