@@ -69,6 +69,24 @@ class Suppression:
         return self.trailing and violation.end_line == self.line
 
 
+_OPENING = {")": "(", "]": "[", "}": "{"}
+
+
+def _brackets_balance(tokens: list[tokenize.TokenInfo]) -> bool:
+    """Whether every bracket closes the one opened last: Python 3.11's tokenizer refuses
+    such a source, 3.12's (the C tokenizer) returns tokens for it; either way the file is
+    not Python, and its comments must not suppress anything."""
+    stack: list[str] = []
+    for token in tokens:
+        if token.type != tokenize.OP:
+            continue
+        if token.string in "([{":
+            stack.append(token.string)
+        elif token.string in _OPENING and (not stack or stack.pop() != _OPENING[token.string]):
+            return False
+    return not stack
+
+
 def parse(source: str, foreign_kinds: tuple[str, ...] = ()) -> list[Suppression]:
     """Every suppression comment in `source` (tokenized only if a marker occurs).
 
@@ -83,6 +101,8 @@ def parse(source: str, foreign_kinds: tuple[str, ...] = ()) -> list[Suppression]
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(as_lf(source)).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+    if not _brackets_balance(tokens):
         return []
     for token in tokens:
         if token.type == tokenize.COMMENT:
