@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from guardrails._version import __version__
+from guardrails._version import REPOSITORY, __version__
 from guardrails.errors import UsageError
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -145,14 +145,22 @@ line-length = 100
 def _readme(s: PluginSkeleton) -> str:
     return f"""# {s.distribution}
 
-Organisation policies for [guardrails](https://pypi.org/project/guardrails-lint/),
+Organisation policies for [guardrails]({REPOSITORY}),
 installed next to it in every repository that should follow them.
+
+Install it into the environment guardrails runs from (it depends on
+`guardrails-lint`, which must be installed there already), then run its tests:
 
 ```sh
 pip install -e .
 python -m pytest
 guardrails rules
 ```
+
+With guardrails installed as a tool, add it there instead:
+`pipx inject guardrails-lint ./{s.distribution}` (or `uv tool install` with
+`--with`). Under pre-commit, list it in the hooks' `additional_dependencies` and
+name it in `required-plugins`.
 
 | id | rule | what it flags |
 |---|---|---|
