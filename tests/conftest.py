@@ -187,13 +187,34 @@ def project(tmp_path: Path) -> Project:
     return Project(root)
 
 
+def venv_seeing_this_environment(folder: Path, with_pip: bool = False) -> Path:
+    """A new virtualenv whose interpreter also sees this test environment's packages; its
+    python.
+
+    `--system-site-packages` would show the *base* interpreter's packages, which are not
+    this environment's when the suite runs in a virtualenv (as the README sets it up). A
+    `.pth` file adds this environment's site folders instead, their own `.pth` files (an
+    editable install, say) included, after the new environment's own.
+    """
+    import site
+    import venv
+
+    venv.EnvBuilder(with_pip=with_pip, symlinks=True).create(folder)
+    python = folder / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    added = "; ".join(f"site.addsitedir({d!r})" for d in site.getsitepackages())
+    (Path(purelib) / "_guardrails_test_environment.pth").write_text(f"import site; {added}\n")
+    return python
+
+
 @pytest.fixture(scope="session")
 def bare_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An interpreter that sees the test environment's packages but whose own scripts
     folder is empty: guardrails finds semgrep and ruff beside the running interpreter
     first, so a test of a missing tool runs this one with a PATH that lacks the tool."""
-    import venv
-
-    folder = tmp_path_factory.mktemp("bare-venv")
-    venv.EnvBuilder(system_site_packages=True, with_pip=False, symlinks=True).create(folder)
-    return folder / "bin" / "python"
+    return venv_seeing_this_environment(tmp_path_factory.mktemp("bare-venv"))

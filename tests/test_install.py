@@ -5,8 +5,8 @@ a non-editable install (what `pipx` and `uv tool install` make) runs without bei
 and every install line, pre-commit `rev:` and `repo:` the pages show names the one pinned
 commit (`guardrails._version.RELEASE`), which must exist in this repository's history.
 
-The virtualenvs see the test environment's packages (`--system-site-packages`): what is
-tested is this project's own install, not a download of its dependencies.
+The virtualenvs see the test environment's packages (`venv_seeing_this_environment`): what
+is tested is this project's own install, not a download of its dependencies.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import venv_seeing_this_environment
 from guardrails import _version
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,9 +51,10 @@ def _readme_setup_line() -> str:
 def test_the_readme_setup_line_works_with_the_pip_venv_ships(tmp_path: Path) -> None:
     line = _readme_setup_line()
     venv = tmp_path / "venv"
-    line = line.replace(
-        "python3 -m venv .venv", f"{sys.executable} -m venv --system-site-packages {venv}", 1
-    ).replace(". .venv/bin/activate", f". {venv}/bin/activate", 1)
+    venv_seeing_this_environment(venv, with_pip=True)  # the line's `venv` keeps what is there
+    line = line.replace("python3 -m venv .venv", f"python3 -m venv {venv}", 1).replace(
+        ". .venv/bin/activate", f". {venv}/bin/activate", 1
+    )
     done = _run(["bash", "-c", line + "; echo exit=$?"], cwd=REPO)
     assert "exit=1" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
     assert re.search(r"^Found \d+ findings", done.stdout, re.M), done.stdout[-2000:]
@@ -65,9 +67,7 @@ def test_a_non_editable_install_runs_without_activation(tmp_path: Path) -> None:
     """What `pipx install` makes: guardrails in a venv of its own, called by its full path
     (not on PATH, the venv not activated), finding its rule files and its tools."""
     venv = tmp_path / "tool"
-    made = _run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], tmp_path)
-    assert made.returncode == 0, made.stderr
-    python = venv / "bin" / "python"
+    python = venv_seeing_this_environment(venv, with_pip=True)
     source = tmp_path / "source"  # setuptools builds in the tree: a copy, not the checkout
     skip = (".git", "build", "*.egg-info", "__pycache__", ".*_cache", ".venv")
     shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(*skip))

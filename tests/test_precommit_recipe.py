@@ -2,15 +2,19 @@
 
 pre-commit clones guardrails at the pinned commit (`repo:` pointed at this checkout, which
 holds that commit), builds the hook's own environment with `pip install .` plus the
-`additional_dependencies`, and runs the hooks. The environment sees the test environment's
-packages (virtualenv's `VIRTUALENV_SYSTEM_SITE_PACKAGES`), so only guardrails itself and the
-example plugin are built: the recipe is tested, not a download of semgrep.
+`additional_dependencies`, and runs the hooks. The hook environment sees the test
+environment's site folders through PYTHONPATH (not `--system-site-packages`, which would show
+the base interpreter's when the suite runs in a virtualenv), so only guardrails itself and the
+example plugin are built: the recipe is tested, not a download of semgrep. Those folders hold
+guardrails only as an editable install's finder, which PYTHONPATH does not run, so the hook
+imports the pinned commit's code.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -56,13 +60,11 @@ def local(recipe: str) -> str:
 def commit(project, tmp_path):
     if not (REPO / ".git").exists():
         pytest.skip("not a git checkout: pre-commit cannot clone the pinned commit from it")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env = {k: v for k, v in os.environ.items() if k != "GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD"}
     env.update(
         PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
-        VIRTUALENV_SYSTEM_SITE_PACKAGES="1",
-        GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD="",
+        PYTHONPATH=os.pathsep.join(site.getsitepackages()),
     )
-    env.pop("GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD")
     project.git("init", "-q")
 
     def run(config: str, files: dict[str, str]) -> subprocess.CompletedProcess[str]:
