@@ -241,8 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the agent CLI whose hook protocol to speak",
     )
 
-    commands.add_parser("mcp", help="serve checks, rule explanations and policies over MCP (stdio)")
-    commands.add_parser("server", help="serve diagnostics and fixes to editors over LSP (stdio)")
+    _add_servers(commands)
 
     init = commands.add_parser(
         "init", help="set a repository up: config, pre-commit, agent hooks, AGENTS.md"
@@ -256,6 +255,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--force", action="store_true", help="replace guardrails' own sections")
     return parser
+
+
+def _add_servers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The long-running surfaces: MCP for agents, LSP for editors."""
+    commands.add_parser("mcp", help="serve checks, rule explanations and policies over MCP (stdio)")
+    commands.add_parser("server", help="serve diagnostics and fixes to editors over LSP (stdio)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -76,6 +76,13 @@ class GuardrailsServer(LanguageServer):
         self.fast_pool = concurrent.futures.ThreadPoolExecutor(1, "guardrails-fast")
         self.slow_pool = concurrent.futures.ThreadPoolExecutor(1, "guardrails-slow")
         self.config_errors: set[str] = set()
+        self.tasks: set[asyncio.Future[None]] = set()  # running checks, kept until done
+
+    def spawn(self, uri: str, full: bool) -> None:
+        """Start a check as a task the server holds on to (a bare task can be collected)."""
+        task = asyncio.ensure_future(self.check(uri, full))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     def warm(self) -> WarmEngine:
         if self.engine is None:
@@ -107,7 +114,7 @@ class GuardrailsServer(LanguageServer):
         if state.timer is not None:
             state.timer.cancel()
         loop = asyncio.get_running_loop()
-        state.timer = loop.call_later(delay, lambda: asyncio.ensure_future(self.check(uri, False)))
+        state.timer = loop.call_later(delay, self.spawn, uri, False)
 
     async def check(self, uri: str, full: bool) -> None:
         """Check the document's current text off the event loop; publish if still current."""
@@ -383,9 +390,7 @@ def build() -> GuardrailsServer:
         )
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched(
-        ls: GuardrailsServer, params: types.DidChangeWatchedFilesParams
-    ) -> None:
+    def did_change_watched(ls: GuardrailsServer, params: types.DidChangeWatchedFilesParams) -> None:
         if any(is_config(change.uri) for change in params.changes):
             reload(ls)
 
@@ -418,7 +423,7 @@ def reload(ls: GuardrailsServer) -> None:
         state.slow = []  # found under the old config
         ls.schedule(uri, 0)
         if _saved(ls, uri):  # Semgrep and Ruff read the file: only when it is the buffer
-            asyncio.ensure_future(ls.check(uri, True))
+            ls.spawn(uri, True)
 
 
 def _saved(ls: GuardrailsServer, uri: str) -> bool:

@@ -126,7 +126,9 @@ class WarmEngine:
         plan = project.plan if full else project.fast
         violations = check_paths(plan, [source], jobs=1, cache=None).violations
         if settings.baseline is not None and os.path.isfile(settings.baseline):
-            violations = baselines.apply_file(violations, settings.baseline, settings.root, [path]).kept
+            violations = baselines.apply_file(
+                violations, settings.baseline, settings.root, [path]
+            ).kept
         return project, violations
 
 

@@ -16,13 +16,17 @@ from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
 
 BAD = 'import requests\n\n\ndef get():\n    return requests.get("https://example.com")\n'
-GOOD = 'import requests\n\n\ndef get():\n    return requests.get("https://example.com", timeout=5)\n'
+GOOD = (
+    'import requests\n\n\ndef get():\n    return requests.get("https://example.com", timeout=5)\n'
+)
 SAFE_FIX = (
     "import logging\n\nlog = logging.getLogger(__name__)\n\n\ndef f(job):\n"
     "    try:\n        job()\n    except ValueError as exc:\n"
     '        log.error("failed: %s", exc)\n'
 )
-DEBUG_ON = 'from flask import Flask\n\napp = Flask(__name__)\napp.run(host="127.0.0.1", debug=True)\n'
+DEBUG_ON = (
+    'from flask import Flask\n\napp = Flask(__name__)\napp.run(host="127.0.0.1", debug=True)\n'
+)
 TIMEOUT = 10.0
 
 
@@ -60,9 +64,7 @@ class Session:
                 did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
                     dynamic_registration=True
                 ),
-                workspace_edit=types.WorkspaceEditClientCapabilities(
-                    snippet_edit_support=snippets
-                ),
+                workspace_edit=types.WorkspaceEditClientCapabilities(snippet_edit_support=snippets),
             ),
             text_document=types.TextDocumentClientCapabilities(
                 publish_diagnostics=types.PublishDiagnosticsClientCapabilities(
@@ -118,9 +120,9 @@ class Session:
         async def wait() -> list[types.Diagnostic]:
             while True:
                 latest = self.published.get(uri, [])
-                if latest and latest[-1].version == self.versions[uri]:
-                    if until(list(latest[-1].diagnostics)):
-                        return list(latest[-1].diagnostics)
+                current = latest and latest[-1].version == self.versions[uri]
+                if current and until(list(latest[-1].diagnostics)):
+                    return list(latest[-1].diagnostics)
                 self.changed.clear()
                 await self.changed.wait()
 
@@ -176,7 +178,7 @@ def ids(diagnostics: list[types.Diagnostic]) -> list[str]:
 
 def apply(text: str, edits: list[types.TextEdit]) -> str:
     """Apply LSP edits (UTF-16 positions) to `text`, as a client does."""
-    lines = text.splitlines(keepends=True) + [""]
+    lines = [*text.splitlines(keepends=True), ""]
 
     def offset(position: types.Position) -> int:
         line = lines[position.line]
