@@ -47,6 +47,7 @@ SEVERITY = {
     "warning": types.DiagnosticSeverity.Warning,
     "info": types.DiagnosticSeverity.Information,
 }
+_RULE_ID = re.compile(r"\b[A-Z][A-Z_]*[0-9]{3}\b")
 _IGNORE = re.compile(r"#\s*guardrails\s*:\s*ignore\[(?P<ids>[^\]]*)\]")
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class DocumentState:
     slow: list[Violation] = field(default_factory=list)  # other backends, last save
     shown: list[Violation] = field(default_factory=list)  # what the client was last sent
     metas: dict[str, RuleMeta] = field(default_factory=dict)
-    crashes: set[str] = field(default_factory=set)  # crash messages already told
+    crashes: set[str] = field(default_factory=set)  # ids of the crashed rules already told
 
 
 class GuardrailsServer(LanguageServer):
@@ -150,8 +151,9 @@ class GuardrailsServer(LanguageServer):
         # a buffer that does not parse mid-typing: one diagnostic, the rest out of the way
         shown = broken[:1] if broken else sorted(state.fast + state.slow, key=Violation.sort_key)
         for v in shown:
-            if v.rule_id == RULE_CRASH.id and v.message not in state.crashes:
-                state.crashes.add(v.message)  # once per rule and document, not per keystroke
+            crashed = ",".join(_RULE_ID.findall(v.message)) or v.message
+            if v.rule_id == RULE_CRASH.id and crashed not in state.crashes:
+                state.crashes.add(crashed)  # once per rule and document, not per keystroke
                 self.tell_once(f"guardrails: {Path(to_fs_path(uri) or uri).name}: {v.message}")
         state.shown = shown
         lines = split_lines(text)

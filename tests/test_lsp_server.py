@@ -227,6 +227,8 @@ def test_unsaved_buffer_diagnostics_follow_the_edits_and_the_save(root: Path) ->
         s.save(web)
         saved = await s.diagnostics(web, lambda d: "SEC014" in ids(d))
         assert sorted(ids(saved)) == ["REL001", "SEC014"]
+        (unsafe,) = [a for a in await s.actions(web, 3) if a.title.startswith("SEC014")]
+        assert unsafe.title.endswith("(unsafe)") and not unsafe.is_preferred
         assert s.published[uri][-1].version == s.versions[uri]  # nothing stale came after
 
         code, err = await s.stop()
@@ -341,3 +343,60 @@ def test_server_without_pygls_is_a_usage_error(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("guardrails: error: ") and "guardrails[lsp]" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+CRASHY_PLUGIN = """\
+import libcst as cst
+from guardrails import CstRule, Example, RuleMeta, hookimpl
+
+
+class Crashy(CstRule):
+    META = RuleMeta(
+        id="TST001", name="crashy", category="reliability", severity="error",
+        summary="s", why="w", remediation="r",
+        bad=(Example("x = 1  # bad\\n"),), good=(Example("y = 2\\n"),),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        raise KeyError("boom")
+
+
+@hookimpl
+def guardrails_rules():
+    return [Crashy]
+"""
+
+
+def test_a_crashing_plugin_rule_is_told_once_and_the_server_keeps_going(root: Path) -> None:
+    (root / "tools").mkdir()
+    (root / "tools" / "crashy.py").write_text(CRASHY_PLUGIN)
+    (root / "pyproject.toml").write_text('[tool.guardrails]\nplugins = ["tools.crashy"]\n')
+
+    async def scenario(s: Session) -> None:
+        uri = s.open("app.py", BAD)
+        found = await s.diagnostics(uri, lambda d: "GR003" in ids(d))
+        assert sorted(ids(found)) == ["GR003", "REL001"]
+        for n in range(3):  # typing on: the crash stays one diagnostic, told once
+            s.change(uri, BAD + f"print({n})\n")
+            await s.diagnostics(uri, lambda d: "GR003" in ids(d))
+        assert len([m for m in s.messages if "TST001" in m]) == 1
+        assert await s.stop() == (0, "")
+
+    run(root, scenario)
+
+
+def test_only_the_latest_version_is_published(root: Path) -> None:
+    async def scenario(s: Session) -> None:
+        uri = s.open("app.py", GOOD)
+        await s.diagnostics(uri, lambda d: True)
+        for _ in range(5):  # faster than the debounce: one check, for the last one
+            s.change(uri, BAD)
+            s.change(uri, GOOD)
+        s.change(uri, BAD)
+        assert ids(await s.diagnostics(uri, bool)) == ["REL001"]
+        await asyncio.sleep(0.5)
+        versions = [p.version for p in s.published[uri]]
+        assert versions == [1, s.versions[uri]]
+        assert await s.stop() == (0, "")
+
+    run(root, scenario)
