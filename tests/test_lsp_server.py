@@ -400,3 +400,34 @@ def test_only_the_latest_version_is_published(root: Path) -> None:
         assert await s.stop() == (0, "")
 
     run(root, scenario)
+
+
+def test_each_file_gets_its_nearest_config_baseline_and_per_file_ignores(root: Path) -> None:
+    service = root / "svc"
+    (service / "legacy").mkdir(parents=True)
+    (service / "pyproject.toml").write_text(
+        '[tool.guardrails]\nbaseline = "baseline.json"\n'
+        '[tool.guardrails.per-file-ignores]\n"legacy/*" = ["REL001"]\n'
+    )
+    (service / "old.py").write_text(BAD)
+    recorded = subprocess.run(
+        [sys.executable, "-m", "guardrails", "baseline"],
+        cwd=service,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert recorded.returncode == 0, recorded.stderr
+
+    async def scenario(s: Session) -> None:
+        baselined = s.open("svc/old.py", BAD)
+        ignored = s.open("svc/legacy/a.py", BAD)
+        new = s.open("svc/new.py", BAD)
+        top = s.open("top.py", BAD)
+        assert ids(await s.diagnostics(new, bool)) == ["REL001"]
+        assert ids(await s.diagnostics(top, bool)) == ["REL001"]
+        assert await s.diagnostics(baselined, lambda d: True) == []
+        assert await s.diagnostics(ignored, lambda d: True) == []
+        assert await s.stop() == (0, "")
+
+    run(root, scenario)
