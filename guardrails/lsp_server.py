@@ -134,6 +134,10 @@ class GuardrailsServer(LanguageServer):
         except GuardrailsError as exc:  # a broken config or plugin: say so once, keep running
             self.tell_once(f"guardrails: cannot check {Path(path).name}: {exc}")
             return
+        except Exception as exc:  # a bug must not end the editor's session: log it, go on
+            log.exception("checking %s failed", path)
+            self.tell_once(f"guardrails: checking {Path(path).name} failed: {exc!r}")
+            return
         if uri not in self.documents or self.workspace.get_text_document(uri).version != version:
             return  # stale: a newer version is on its way
         state.metas = project.metas

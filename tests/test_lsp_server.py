@@ -431,3 +431,24 @@ def test_each_file_gets_its_nearest_config_baseline_and_per_file_ignores(root: P
         assert await s.stop() == (0, "")
 
     run(root, scenario)
+
+
+def test_a_broken_config_is_told_and_a_fixed_one_is_picked_up(root: Path) -> None:
+    async def scenario(s: Session) -> None:
+        (root / "pyproject.toml").write_text('[tool.guardrails]\nselect = ["NOPE999"]\n')
+        uri = s.open("app.py", BAD)
+        for _ in range(100):
+            if s.messages:
+                break
+            await asyncio.sleep(0.05)
+        assert len(s.messages) == 1 and "NOPE999" in s.messages[0]
+        (root / "pyproject.toml").write_text("[tool.guardrails]\n")
+        s.client.text_document_did_save(
+            types.DidSaveTextDocumentParams(
+                types.TextDocumentIdentifier(uri=s.uri("pyproject.toml"))
+            )
+        )
+        assert ids(await s.diagnostics(uri, bool)) == ["REL001"]
+        assert await s.stop() == (0, "")
+
+    run(root, scenario)
