@@ -241,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the agent CLI whose hook protocol to speak",
     )
 
-    commands.add_parser("mcp", help="serve checks, rule explanations and policies over MCP (stdio)")
+    _add_servers(commands)
 
     init = commands.add_parser(
         "init", help="set a repository up: config, pre-commit, agent hooks, AGENTS.md"
@@ -255,6 +255,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--force", action="store_true", help="replace guardrails' own sections")
     return parser
+
+
+def _add_servers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The long-running surfaces: MCP for agents, LSP for editors."""
+    commands.add_parser("mcp", help="serve checks, rule explanations and policies over MCP (stdio)")
+    commands.add_parser("server", help="serve diagnostics and fixes to editors over LSP (stdio)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -343,6 +349,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_hook(args)
     if args.command == "mcp":
         return cmd_mcp(args)
+    if args.command == "server":
+        return cmd_server(args)
     if args.command == "init":
         return cmd_init(args)
     return cmd_explain(args)
@@ -369,6 +377,19 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     from guardrails import mcp_server
 
     mcp_server.serve()
+    return EXIT_OK
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    """The language server; pygls is an extra (`guardrails[lsp]`), so say how to get it."""
+    try:
+        from guardrails import lsp_server
+    except ImportError as exc:
+        raise UsageError(
+            f"`guardrails server` needs pygls ({exc.name} is missing): "
+            "pip install 'guardrails[lsp]'"
+        ) from None
+    lsp_server.serve()
     return EXIT_OK
 
 

@@ -1,0 +1,137 @@
+"""A warm engine: each project's plan loaded once, reused for every unsaved buffer it checks.
+
+`guardrails check` pays for loading plugins and building the plan on every
+run; an editor asks on every keystroke. `WarmEngine` keeps, per config file,
+the settings and plan that `guardrails check` would resolve for a file
+(the nearest config, as `guardrails.scopes` picks it) and checks a buffer's
+text with the same engine call (`engine.check_paths` on an in-memory
+`SourceFile`), then the same baseline. A changed config file is noticed
+on the next check (its stat changed) or when a caller says so (`reload`).
+
+It holds no editor state, so the language server uses it today and the
+agent hooks and the MCP server can share one later.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from guardrails.config import Settings, find_config, load_settings
+from guardrails.diagnostics import ENGINE_RULES
+from guardrails.model import RuleMeta, Violation
+from guardrails.plan import Plan, discovery_for
+from guardrails.plugins import load_plan
+
+FAST_BACKEND = "libcst"
+"""The in-process backend cheap enough for every keystroke; the others run on save."""
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    """What says a config file changed: its modification time and size."""
+    if path is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def fast_plan(plan: Plan) -> Plan:
+    """`plan` with only the LibCST implementations: rules that have none are left out, so
+    a suppression of a Semgrep-backed rule is not judged unused by a pass that skipped it."""
+    rules = tuple(
+        dataclasses.replace(
+            rule, implementations={FAST_BACKEND: rule.implementations[FAST_BACKEND]}
+        )
+        for rule in plan.rules
+        if FAST_BACKEND in rule.implementations
+    )
+    return dataclasses.replace(plan, rules=rules)
+
+
+@dataclass
+class Project:
+    """One configuration as `guardrails check` resolves it, with its plans, loaded once."""
+
+    config: Path | None
+    stamp: tuple[int, int] | None
+    settings: Settings
+    plan: Plan
+    fast: Plan
+
+    @property
+    def metas(self) -> dict[str, RuleMeta]:
+        """Every rule a finding of this project may name, engine rules included."""
+        found = {meta.id: meta for meta in ENGINE_RULES}
+        found.update({rule.id: rule.meta for rule in self.plan.rules})
+        return found
+
+    def excluded(self, path: Path) -> bool:
+        """Whether the config's `exclude` leaves the file out, as a walk of its folder would."""
+        return discovery_for(self.settings).excluded(path)
+
+
+class WarmEngine:
+    """Plans per config file under one workspace, reused across checks (thread-safe)."""
+
+    def __init__(self, workspace: Path) -> None:
+        self.workspace = workspace.resolve()
+        self._projects: dict[Path | None, Project] = {}
+        self._configs: dict[Path, Path | None] = {}  # folder -> nearest config (memo)
+        self._lock = threading.Lock()
+
+    def reload(self) -> None:
+        """Forget every loaded plan: a config file changed (or appeared)."""
+        with self._lock:
+            self._projects.clear()
+            self._configs.clear()
+
+    def project_for(self, path: Path) -> Project:
+        """The configuration `path` is checked with: its nearest config, else the
+        workspace's. Raises GuardrailsError for a broken config or plugin."""
+        with self._lock:
+            config = find_config(path.parent, self._configs)
+            if config is None:
+                config = find_config(self.workspace, self._configs)
+            project = self._projects.get(config)
+            if project is not None and project.stamp == _stamp(config):
+                return project
+            cwd = config.parent if config is not None else self.workspace
+            settings = load_settings(cwd, config=config)
+            plan = load_plan(settings)
+            project = Project(config, _stamp(config), settings, plan, fast_plan(plan))
+            self._projects[config] = project
+            return project
+
+    def check(self, path: Path, text: str, full: bool) -> tuple[Project, list[Violation]]:
+        """Findings for `text` as the contents of `path`, after the project's baseline.
+
+        `full` runs every backend (Semgrep and Ruff read the file from disk, so
+        only when the buffer is saved); otherwise only the LibCST rules run,
+        in memory. Nothing is written anywhere."""
+        from guardrails import baseline as baselines
+        from guardrails.engine import check_paths
+        from guardrails.source import in_memory
+
+        project = self.project_for(path)
+        if project.excluded(path):
+            return project, []
+        settings = project.settings
+        source = in_memory(path, settings.root, settings.src, _encoded(text))
+        plan = project.plan if full else project.fast
+        violations = check_paths(plan, [source], jobs=1, cache=None).violations
+        if settings.baseline is not None and os.path.isfile(settings.baseline):
+            violations = baselines.apply_file(
+                violations, settings.baseline, settings.root, [path]
+            ).kept
+        return project, violations
+
+
+def _encoded(text: str) -> bytes:
+    """The buffer as the bytes a save would write: UTF-8 (lone surrogates kept as given)."""
+    return text.encode("utf-8", errors="surrogatepass")
