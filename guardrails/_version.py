@@ -6,6 +6,6 @@ __version__ = "0.1.0"
 
 REPOSITORY = "https://github.com/guardrails-lint/guardrails"
 
-RELEASE = "d7d4ea01b16ebce2961f35f74ef208f480433be0"
+RELEASE = "cfc38cda9709efb99bf788e2c70329e479e6a86f"
 """The commit recipes pin (pre-commit's `rev:`, `@` in install lines): a commit, not a tag or
 branch, so what a project runs cannot change under it."""

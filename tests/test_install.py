@@ -28,7 +28,7 @@ from guardrails import _version
 REPO = Path(__file__).resolve().parent.parent
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 PINNED = f"guardrails-lint[lsp,mcp] @ git+{_version.REPOSITORY}@{_version.RELEASE}"
-"""With the extras for `guardrails server` (editors) and `guardrails mcp`, which `init --agent` configures."""
+"""With the extras for `guardrails server` (editors) and `guardrails mcp` (`init --agent`)."""
 TOOL_INSTALL = re.compile(r"\b(?:pipx install|uv tool install)\s+'(?P<spec>[^']+)'")
 
 
