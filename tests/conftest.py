@@ -218,3 +218,22 @@ def bare_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder is empty: guardrails finds semgrep and ruff beside the running interpreter
     first, so a test of a missing tool runs this one with a PATH that lacks the tool."""
     return venv_seeing_this_environment(tmp_path_factory.mktemp("bare-venv"))
+
+
+def fill_in_no_sleep(rule: Path) -> None:
+    """Complete the `NoSleep` skeleton `guardrails new-rule` writes: two bad and two good
+    examples and its check, as a rule author would (the plugin-authoring tests)."""
+    text = rule.read_text()
+    text = (
+        text.replace(
+            "bad=(),",
+            'bad=(Example("import time\\ntime.sleep(1)  # bad\\n"),'
+            ' Example("from time import sleep as nap\\nnap(2)  # bad\\n")),',
+        )
+        .replace(
+            "good=(),",
+            'good=(Example("import asyncio\\nasyncio.sleep(1)\\n"), Example("sleep = 1\\n")),',
+        )
+        .replace('if name == "FILL.IN":', 'if name == "time.sleep":')
+    )
+    rule.write_text(text)

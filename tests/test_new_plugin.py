@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import fill_in_no_sleep
+
 ENTRY_POINTS_ON = {"GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD": None}
 
 
@@ -42,23 +44,6 @@ def _run(args: list[str], cwd: Path, **env: str | None) -> subprocess.CompletedP
     return subprocess.run(
         args, cwd=cwd, capture_output=True, text=True, env=environment, check=False, timeout=300
     )
-
-
-def _fill_in_no_sleep(rule: Path) -> None:
-    text = rule.read_text()
-    text = (
-        text.replace(
-            "bad=(),",
-            'bad=(Example("import time\\ntime.sleep(1)  # bad\\n"),'
-            ' Example("from time import sleep as nap\\nnap(2)  # bad\\n")),',
-        )
-        .replace(
-            "good=(),",
-            'good=(Example("import asyncio\\nasyncio.sleep(1)\\n"), Example("sleep = 1\\n")),',
-        )
-        .replace('if name == "FILL.IN":', 'if name == "time.sleep":')
-    )
-    rule.write_text(text)
 
 
 @pytest.mark.skipif(
@@ -104,7 +89,7 @@ def test_new_plugin_installs_passes_its_tests_and_reports(project, tmp_path: Pat
         f"wrote {Path('src/guardrails_shop/rules/no_sleep.py')}",
         f"wrote {Path('tests/test_no_sleep.py')}",
     ]
-    _fill_in_no_sleep(rule)
+    fill_in_no_sleep(rule)
 
     # installed the way CI installs a plugin, without the network
     site = tmp_path / "site"

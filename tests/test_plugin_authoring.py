@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import fill_in_no_sleep
+
 
 def _pytest(directory: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -37,41 +39,9 @@ def test_scaffolded_rule_fails_until_filled_in(project) -> None:
     assert empty.returncode == 1, empty.stdout
     assert "no rule examples selected" in empty.stdout
 
-    rule = package / "no_sleep.py"
-    text = rule.read_text()
-    text = (
-        text.replace(
-            "bad=(),",
-            'bad=(Example("import time\\ntime.sleep(1)  # bad\\n"),'
-            ' Example("from time import sleep as nap\\nnap(2)  # bad\\n")),',
-        )
-        .replace(
-            "good=(),",
-            'good=(Example("import asyncio\\nasyncio.sleep(1)\\n"), Example("sleep = 1\\n")),',
-        )
-        .replace('if name == "FILL.IN":', 'if name == "time.sleep":')
-    )
-    rule.write_text(text)
+    fill_in_no_sleep(package / "no_sleep.py")
     filled = _pytest(project.root)
     assert filled.returncode == 0, filled.stdout
-
-
-def _fill_in(rule: Path) -> None:
-    """The NoSleep rule of the first test, with its examples and its check."""
-    text = rule.read_text()
-    text = (
-        text.replace(
-            "bad=(),",
-            'bad=(Example("import time\\ntime.sleep(1)  # bad\\n"),'
-            ' Example("from time import sleep as nap\\nnap(2)  # bad\\n")),',
-        )
-        .replace(
-            "good=(),",
-            'good=(Example("import asyncio\\nasyncio.sleep(1)\\n"), Example("sleep = 1\\n")),',
-        )
-        .replace('if name == "FILL.IN":', 'if name == "time.sleep":')
-    )
-    rule.write_text(text)
 
 
 def test_scaffolded_test_imports_the_rule_whether_or_not_the_folder_is_a_package(
@@ -92,7 +62,7 @@ def test_scaffolded_test_imports_the_rule_whether_or_not_the_folder_is_a_package
         "policies",
     )
     assert made.code == 0, made.err
-    _fill_in(folder / "no_sleep.py")
+    fill_in_no_sleep(folder / "no_sleep.py")
     plain = _pytest(project.root)
     assert plain.returncode == 0, plain.stdout
     assert "5 passed" in plain.stdout
