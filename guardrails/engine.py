@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guardrails import backends, foreign, precedence, suppressions
 from guardrails.backends.libcst.checker import CrashedFile
@@ -31,6 +31,9 @@ from guardrails.plan import Plan
 from guardrails.registry import make_violation
 from guardrails.source import SourceFile, load
 from guardrails.typed import surroundings_typed
+
+if TYPE_CHECKING:
+    from guardrails.backends.libcst.resident import ResidentWorker
 
 
 @dataclass
@@ -187,6 +190,7 @@ def check_paths(
     cache: Cache | None = None,
     progress: Progress | None = None,
     today: datetime.date | None = None,
+    resident: ResidentWorker | None = None,
 ) -> RunResult:
     """Check `files` with every backend; the result is the same for any `jobs`.
 
@@ -195,6 +199,7 @@ def check_paths(
     cannot run or fails raises BackendError (exit code 2), so a failed
     backend never looks like a clean run. `progress(n)` is told as files finish.
     `today` (default: the real one) is the day dated suppressions are judged on.
+    `resident`: a long-lived caller's warm LibCST worker, instead of a fork per run.
     Paths are read here, once (`guardrails.source`); a caller that already
     holds a file's bytes passes its SourceFile.
     """
@@ -220,7 +225,7 @@ def check_paths(
     todo_index = [index for index in range(len(sources)) if index not in hits]
     violations: list[Violation] = [v for found in hits.values() for v in found]
     for done, found, valid_until, cacheable in _check_uncached(
-        plan, [sources[index] for index in todo_index], jobs, advance, today, cross
+        plan, [sources[index] for index in todo_index], jobs, advance, today, cross, resident
     ):
         index = todo_index[done]
         # A fingerprint depends only on the file's own findings: computed once,
@@ -249,6 +254,7 @@ def _check_uncached(
     progress: Progress,
     today: datetime.date | None = None,
     cross: Mapping[str, Sequence[Violation]] | None = None,
+    resident: ResidentWorker | None = None,
 ) -> Iterator[tuple[int, list[Violation], datetime.date | None, bool]]:
     """(index in `files`, final findings from every backend, until when they hold,
     whether they may be cached), any order.
@@ -286,7 +292,7 @@ def _check_uncached(
     # the UTF-8 copies live until Semgrep and Ruff are done with them
     with _as_utf8(files) as readable:
         try:
-            with libcst_pass(plan, files, jobs) as pending:
+            with libcst_pass(plan, files, jobs, resident) as pending:
                 # every other backend checks the batch while the pass runs; Semgrep's
                 # workers busy-wait when the cores are taken, so while the LibCST pool
                 # keeps them busy a quarter of them is their fair share (measured)

@@ -19,9 +19,12 @@ from __future__ import annotations
 import contextlib
 import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guardrails.errors import GuardrailsError, UsageError
+
+if TYPE_CHECKING:
+    from guardrails.warm import WarmEngine
 
 INSTRUCTIONS = (
     "guardrails enforces this project's code policies (security, observability, "
@@ -33,6 +36,15 @@ DEFAULT_BUDGET = 6000
 
 def _root() -> Path:
     return Path.cwd()
+
+
+@functools.cache
+def _warm() -> WarmEngine:
+    """This server's warm engine: each configuration's plan loaded once, and a resident
+    LibCST worker, for every call (`guardrails.warm`)."""
+    from guardrails.warm import WarmEngine
+
+    return WarmEngine(_root())
 
 
 def _paths(paths: list[str], root: Path) -> list[Path]:
@@ -65,7 +77,8 @@ def tool_check(
     if not paths:
         raise UsageError("pass `paths` (files or folders) or `source` with `path`")
     settings = load_settings(_root())
-    return service.check_files(_root(), _paths(paths, settings.root), max_findings).text
+    files = _paths(paths, settings.root)
+    return service.check_files(_root(), files, max_findings, warm=_warm()).text
 
 
 def tool_explain(rule_id: str) -> str:
@@ -83,12 +96,14 @@ def tool_policies(path: str, budget: int = DEFAULT_BUDGET) -> str:
     written yet: from its path and layer only). Engine diagnostics (GR ids)
     are problems with a run, not policy to write code against: never listed.
     """
-    from guardrails import relevance, service
+    from guardrails import relevance
+    from guardrails.config import load_settings
     from guardrails.containment import inside
     from guardrails.discovery import module_name
     from guardrails.paths import project_path
 
-    settings, plan = service.project(_root())
+    settings = load_settings(_root())
+    plan = _warm().plan_for(settings)
     target = inside(_root() / path, settings.root, path)
     if target.is_dir():
         raise UsageError(f"{path}: is a directory; `policies` takes one Python file")
@@ -206,7 +221,8 @@ def tool_fix(paths: list[str], apply: bool = False, unsafe: bool = False) -> str
     if not paths:
         raise UsageError("pass `paths`: the files or folders to fix")
     settings = load_settings(_root())
-    request = service.CheckRequest(_paths(paths, settings.root), _root(), jobs=1, contained=True)
+    files = _paths(paths, settings.root)
+    request = service.CheckRequest(files, _root(), jobs=1, contained=True, warm=_warm())
     report, remaining = service.fix(request, unsafe=unsafe, diff=not apply)
     # files left unchanged although they had fixes (changed meanwhile, read-only, ...)
     problems = "".join(f"{line}\n" for line in report.problems())
@@ -365,4 +381,7 @@ def _argument_problem(exc: BaseException) -> str:
 
 
 def serve() -> None:
+    from guardrails import engine_host
+
+    engine_host.start_in_background(_root())  # for the agent hooks of this project
     build_server().run("stdio")

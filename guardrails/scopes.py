@@ -16,7 +16,7 @@ configuration for every file, so they make one scope.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,12 +44,14 @@ def scopes_for(
     selection: SelectionLayer | None = None,
     single: bool = False,
     force_exclude: bool = False,
+    plans: Callable[[Settings], Plan] = load_plan,
 ) -> list[Scope]:
     """`files` grouped by the config each is checked with, the invocation's scope first.
 
     A file found by walking a folder is dropped when its own config excludes
     it; one the user `named` is always checked (unless `force_exclude`), as
-    with the invocation's config.
+    with the invocation's config. `plans` gives each config's active rules (a warm
+    engine's, already loaded).
     """
     top = Scope(invocation, invocation_plan)
     if single:
@@ -66,7 +68,7 @@ def scopes_for(
         if scope is None:
             assert config is not None  # None is the invocation's own scope
             settings = load_settings(config.parent, config=config, cli=selection)
-            scope = by_config[config] = Scope(settings, load_plan(settings))
+            scope = by_config[config] = Scope(settings, plans(settings))
             exclusions[config] = discovery_for(settings)
         walked = force_exclude or str(resolved(path)) not in explicit
         if config in exclusions and walked and exclusions[config].excluded(path):

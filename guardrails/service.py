@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from guardrails.engine import Progress, RunResult
     from guardrails.fixer import FixReport
     from guardrails.scopes import Scope
+    from guardrails.warm import WarmEngine
 
 ProgressBar = Callable[[int], contextlib.AbstractContextManager["Progress"]]
 """Given the number of files, a context that yields the run's `progress` callback."""
@@ -63,6 +64,13 @@ class CheckRequest:
     contained: bool = False  # an agent's paths: each must resolve inside the project root
     approved: tuple[str, ...] = ()  # policy weakenings a person approved (`ratchet`)
     progress: ProgressBar | None = None
+    # a long-lived caller's loaded plans and LibCST worker (`guardrails.warm`): the same
+    # answer as a cold run, without loading plugins and forking a child per check
+    warm: WarmEngine | None = None
+
+    def plan(self, settings: Settings) -> Plan:
+        """The active rules for `settings`: the warm engine's, else freshly loaded."""
+        return self.warm.plan_for(settings) if self.warm is not None else load_plan(settings)
 
 
 @dataclass
@@ -107,7 +115,7 @@ def prepare(request: CheckRequest) -> list[Scope]:
     if request.jobs < 0:
         raise UsageError("--jobs must be 0 (all cores) or a positive number")
     settings = settings_for(request)
-    plan = load_plan(settings)
+    plan = request.plan(settings)
     if request.contained:
         files = project_files(settings, request.paths)
     else:
@@ -121,6 +129,7 @@ def prepare(request: CheckRequest) -> list[Scope]:
         selection=request.selection,
         single=request.isolated or request.config is not None,
         force_exclude=request.force_exclude,
+        plans=request.plan,
     )
 
 
@@ -145,7 +154,10 @@ def run(
     with bar(sum(len(scope.files) for scope in scopes)) as advance:
         for scope in scopes:
             cache = for_plan(scope.plan, request.cache_dir) if request.use_cache else None
-            result = check_paths(scope.plan, scope.files, request.jobs, cache, advance)
+            resident = request.warm.worker_for(scope.plan) if request.warm is not None else None
+            result = check_paths(
+                scope.plan, scope.files, request.jobs, cache, advance, resident=resident
+            )
             if cache is not None and cache.warning:
                 notes.append(f"warning: {cache.warning}")
             runs.append(ScopeRun(scope, result))
@@ -330,12 +342,6 @@ class AgentCheck:
     text: str
 
 
-def project(cwd: Path) -> tuple[Settings, Plan]:
-    """The configuration and active rules of the project around `cwd`."""
-    settings = load_settings(cwd)
-    return settings, load_plan(settings)
-
-
 def rule_metas(plan: Plan) -> dict[str, RuleMeta]:
     metas = {meta.id: meta for meta in ENGINE_RULES}
     metas.update({rule.id: rule.meta for rule in plan.rules})
@@ -364,14 +370,22 @@ def project_files(settings: Settings, paths: Sequence[Path]) -> list[Path]:
 
 
 def check_files(
-    cwd: Path, paths: Sequence[Path], max_findings: int = 20, command: str = "guardrails check"
+    cwd: Path,
+    paths: Sequence[Path],
+    max_findings: int = 20,
+    command: str = "guardrails check",
+    warm: WarmEngine | None = None,
 ) -> AgentCheck:
-    """Check existing files as CI would: the same pipeline (`check`), contained in the project."""
+    """Check existing files as CI would: the same pipeline (`check`), contained in the project.
+
+    `warm`: a long-lived caller's engine (the MCP server, the engine agent hooks use)."""
     if not paths:
-        settings, plan = project(cwd)
+        request = CheckRequest(cwd=cwd, warm=warm)
+        settings = settings_for(request)
+        plan = request.plan(settings)
         summary = Summary.of([], 0, settings.fail_on)
         return AgentCheck([], summary, _agent_text(plan, [], summary, max_findings, command))
-    result = check(CheckRequest(list(paths), cwd, jobs=1, contained=True))
+    result = check(CheckRequest(list(paths), cwd, jobs=1, contained=True, warm=warm))
     text = _agent_text(result.plan, result.violations, result.summary, max_findings, command)
     return AgentCheck(result.violations, result.summary, text)
 

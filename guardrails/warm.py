@@ -8,8 +8,12 @@ text with the same engine call (`engine.check_paths` on an in-memory
 `SourceFile`), then the same baseline. A changed config file is noticed
 on the next check (its stat changed) or when a caller says so (`reload`).
 
-It holds no editor state, so the language server uses it today and the
-agent hooks and the MCP server can share one later.
+It holds no editor state: the language server, the MCP server and the
+engine that answers agent hooks (`guardrails.engine_host`) each keep one.
+The same object serves the whole pipeline (`service.CheckRequest.warm`):
+`plan_for` gives each configuration's plan, loaded once per distinct
+settings, and `worker_for` its resident LibCST worker
+(`backends.libcst.resident`), so a warm answer is the cold one, faster.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from guardrails.backends.libcst.resident import ResidentWorker
 from guardrails.config import Settings, find_config, load_settings
 from guardrails.diagnostics import ENGINE_RULES
 from guardrails.model import RuleMeta, Violation
@@ -83,13 +88,51 @@ class WarmEngine:
         self.workspace = workspace.resolve()
         self._projects: dict[Path | None, Project] = {}
         self._configs: dict[Path, Path | None] = {}  # folder -> nearest config (memo)
-        self._lock = threading.Lock()
+        # per config file: the settings a plan was built for (their repr) and the plan;
+        # only the latest per config is kept, so editing a config many times grows nothing
+        self._plans: dict[Path | None, tuple[str, Plan]] = {}
+        self._workers: dict[int, ResidentWorker] = {}  # by id() of a plan in `_plans`
+        self._lock = threading.RLock()
 
     def reload(self) -> None:
         """Forget every loaded plan: a config file changed (or appeared)."""
         with self._lock:
             self._projects.clear()
             self._configs.clear()
+            self._plans.clear()
+            self._retire()
+
+    def close(self) -> None:
+        """End the resident workers (they also end when this process does)."""
+        self.reload()
+
+    def plan_for(self, settings: Settings) -> Plan:
+        """The plan `load_plan(settings)` gives, loaded once while the settings stay equal."""
+        key = repr(settings)
+        with self._lock:
+            known = self._plans.get(settings.config_path)
+            if known is not None and known[0] == key:
+                return known[1]
+        plan = load_plan(settings)  # outside the lock: plugins may take a while to import
+        with self._lock:
+            self._plans[settings.config_path] = (key, plan)
+            self._retire()
+            return plan
+
+    def worker_for(self, plan: Plan) -> ResidentWorker:
+        """The resident LibCST worker holding `plan` (started on first use)."""
+        with self._lock:
+            worker = self._workers.get(id(plan))
+            if worker is None or worker.plan is not plan:
+                worker = self._workers[id(plan)] = ResidentWorker(plan)
+            return worker
+
+    def _retire(self) -> None:
+        """End the workers whose plans are no longer current."""
+        current = {id(plan) for _, plan in self._plans.values()}
+        current |= {id(project.plan) for project in self._projects.values()}
+        for key in [k for k in self._workers if k not in current]:
+            self._workers.pop(key).close()
 
     def project_for(self, path: Path) -> Project:
         """The configuration `path` is checked with: its nearest config, else the
@@ -103,7 +146,7 @@ class WarmEngine:
                 return project
             cwd = config.parent if config is not None else self.workspace
             settings = load_settings(cwd, config=config)
-            plan = load_plan(settings)
+            plan = self.plan_for(settings)
             project = Project(config, _stamp(config), settings, plan, fast_plan(plan))
             self._projects[config] = project
             return project
@@ -124,7 +167,8 @@ class WarmEngine:
         settings = project.settings
         source = in_memory(path, settings.root, settings.src, _encoded(text))
         plan = project.plan if full else project.fast
-        violations = check_paths(plan, [source], jobs=1, cache=None).violations
+        resident = self.worker_for(project.plan)  # runs LibCST rules only: one for both plans
+        violations = check_paths(plan, [source], jobs=1, cache=None, resident=resident).violations
         if settings.baseline is not None and os.path.isfile(settings.baseline):
             violations = baselines.apply_file(
                 violations, settings.baseline, settings.root, [path]

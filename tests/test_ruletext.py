@@ -20,9 +20,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from guardrails import docs_gen, mcp_server, service
+from guardrails import docs_gen, mcp_server
+from guardrails.config import load_settings
 from guardrails.explain import explain_text
 from guardrails.model import Example, RuleMeta
+from guardrails.plugins import load_plan
 from guardrails.registry import ActiveRule
 from guardrails.report import Summary, agent, sarif
 from guardrails.ruletext import first_sentence, fix_command, fix_mark, instead
@@ -122,7 +124,7 @@ def surfaces(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     with pytest.MonkeyPatch.context() as patch:  # the MCP tools read the working directory
         patch.chdir(root)
         patch.delenv("GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD", raising=False)
-        _, plan = service.project(root)
+        plan = load_plan(load_settings(root))
         metas = {rule.id: rule.meta for rule in plan.rules}
         explained = {rule_id: mcp_server.tool_explain(rule_id) for rule_id in metas}
         policies = mcp_server.tool_policies("clean.py", budget=10**7)
@@ -361,7 +363,7 @@ def test_explain_names_every_engine_that_implements_the_rule(
     from guardrails.plugins import build_registry
 
     monkeypatch.delenv("GUARDRAILS_DISABLE_PLUGIN_AUTOLOAD", raising=False)  # as surfaces did
-    registry = build_registry(service.project(surfaces["root"])[0])
+    registry = build_registry(load_settings(surfaces["root"]))
     for rule_id, text in surfaces["explain"].items():
         assert f"Engine: {registry.backends(rule_id)} ·" in text, rule_id
     assert "Engine: libcst+imports ·" in surfaces["explain"]["ARC001"]

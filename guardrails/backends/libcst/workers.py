@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from guardrails import interrupts
 from guardrails.backends.libcst.checker import check_file, crashed
@@ -25,11 +26,17 @@ from guardrails.model import FileResult
 from guardrails.plan import Plan
 from guardrails.source import SourceFile
 
+if TYPE_CHECKING:
+    from guardrails.backends.libcst.resident import ResidentWorker
+
 _WORKER_PLAN: list[Plan] = []  # one entry per worker process, set by the initializer
 
 
-def _init_worker(plan: Plan, parent: int) -> None:
-    threading.Thread(target=exit_when_orphaned, args=(parent,), daemon=True).start()
+def _init_worker(plan: Plan, parent: int | None) -> None:
+    """Set a worker up. `parent` None: a spawned worker, which its closed pipe ends
+    when its parent dies, needs no thread polling for that (`ResidentWorker`)."""
+    if parent is not None:
+        threading.Thread(target=exit_when_orphaned, args=(parent,), daemon=True).start()
     faulthandler.disable()  # a crash is reported as a finding, not as a stack dump
     interrupts.watch(worker=True)  # a rule's own KeyboardInterrupt is a finding, a real one is not
     _WORKER_PLAN.append(plan)  # inherited by the fork (pickled only where there is no fork)
@@ -63,7 +70,7 @@ def pool_chunk(files: int, jobs: int) -> int:
 
 @contextlib.contextmanager
 def libcst_pass(
-    plan: Plan, files: Sequence[SourceFile], jobs: int
+    plan: Plan, files: Sequence[SourceFile], jobs: int, resident: ResidentWorker | None = None
 ) -> Iterator[Iterator[tuple[int, FileResult]]]:
     """Start the LibCST pass; yields (index in `files`, result) as results come.
 
@@ -74,8 +81,13 @@ def libcst_pass(
     and Ruff) overlaps with them, and a crashed worker costs its file only:
     the files the broken pool did not finish are checked again by `jobs`
     forked children, each taking its share in order, which pins each crash
-    on its file.
+    on its file. A long-lived caller (the language server, the engine hooks
+    use) passes its `resident` worker instead: warm, and no fork of a
+    process that runs threads.
     """
+    if resident is not None:
+        yield resident.results(files)
+        return
     if jobs <= 1 or len(files) < 4 * jobs:
         with _isolated(plan, files) as results:
             yield results
