@@ -1,5 +1,6 @@
 """`python -m guardrails` runs the command-line interface."""
 
-from guardrails.cli import main
+from guardrails.launcher import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a spawned worker process imports this module
+    raise SystemExit(main())

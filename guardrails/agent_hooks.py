@@ -33,11 +33,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guardrails.containment import OutsideProject, is_inside
 from guardrails.discovery import PYTHON_SUFFIXES
 from guardrails.errors import GuardrailsError
+
+if TYPE_CHECKING:
+    from guardrails.warm import WarmEngine
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,12 @@ class Answer:
     code: int
     stdout: str = ""
     stderr: str = ""
+
+    def streams(self) -> tuple[str, str]:
+        """(stdout, stderr) exactly as the hook process writes them, whoever computed them."""
+        out = self.stdout + "\n" if self.stdout else ""
+        err = self.stderr.rstrip("\n") + "\n" if self.stderr else ""
+        return out, err
 
 
 @dataclass(frozen=True)
@@ -117,12 +126,14 @@ def parse_event(text: str | bytes) -> dict[str, Any] | None:
     return event if isinstance(event, dict) else None
 
 
-def edited_files(event: Any, agent: AgentCli) -> tuple[Path, list[Path]]:
+def edited_files(
+    event: Any, agent: AgentCli, project: Path | None = None
+) -> tuple[Path, list[Path]]:
     """(the agent's working directory, the existing Python files the tool wrote).
 
     Only files inside the project (the folder the hook runs in) count.
     """
-    project = Path.cwd()
+    project = project or Path.cwd()
     if not isinstance(event, dict):
         return project, []
     cwd = Path(event["cwd"]) if isinstance(event.get("cwd"), str) else project
@@ -145,12 +156,31 @@ def edited_files(event: Any, agent: AgentCli) -> tuple[Path, list[Path]]:
     return cwd, [path]
 
 
-def handle(agent: AgentCli, stdin_text: str | bytes) -> Answer:
-    """The hook's answer to one event."""
+def answer(
+    agent: AgentCli,
+    stdin_text: str | bytes,
+    project: Path | None = None,
+    warm: WarmEngine | None = None,
+) -> Answer:
+    """`handle`, with a bug in guardrails told to the user, never blocking the model."""
+    try:
+        return handle(agent, stdin_text, project, warm)
+    except Exception as exc:
+        return agent.broken(f"guardrails hook failed: {type(exc).__name__}: {exc}")
+
+
+def handle(
+    agent: AgentCli,
+    stdin_text: str | bytes,
+    project: Path | None = None,
+    warm: WarmEngine | None = None,
+) -> Answer:
+    """The hook's answer to one event; `project` is the folder the hook runs in (default:
+    this process's working directory), `warm` the engine of a long-lived caller."""
     event = parse_event(stdin_text)
     if event is None:
         return agent.quiet  # never block the agent on input we cannot read
-    cwd, files = edited_files(event, agent)
+    cwd, files = edited_files(event, agent, project)
     if not files or not cwd.is_dir():
         return agent.quiet
     from guardrails import service
@@ -158,7 +188,7 @@ def handle(agent: AgentCli, stdin_text: str | bytes) -> Answer:
     previous = Path.cwd()
     try:
         os.chdir(cwd)  # report paths as the agent sees them
-        result = service.check_files(cwd, files, command="guardrails check")
+        result = service.check_files(cwd, files, command="guardrails check", warm=warm)
     except OutsideProject:
         return agent.quiet  # outside the configured project root: not ours to read
     except GuardrailsError as exc:

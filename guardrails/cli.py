@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from guardrails._version import __version__
+from guardrails.cli_servers import add_servers, cmd_engine, cmd_hook, cmd_mcp, cmd_server
 from guardrails.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, GuardrailsError, UsageError
 from guardrails.model import SEVERITIES, Violation
 from guardrails.registry import SelectionLayer
@@ -241,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the agent CLI whose hook protocol to speak",
     )
 
-    _add_servers(commands)
+    add_servers(commands)
 
     init = commands.add_parser(
         "init", help="set a repository up: config, pre-commit, agent hooks, AGENTS.md"
@@ -257,13 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_servers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The long-running surfaces: MCP for agents, LSP for editors."""
-    commands.add_parser("mcp", help="serve checks, rule explanations and policies over MCP (stdio)")
-    commands.add_parser("server", help="serve diagnostics and fixes to editors over LSP (stdio)")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, event: bytes | None = None) -> int:
+    """The command line; `event`: an agent hook's stdin the launcher already read."""
     if sys.stdout is None:  # started with stdout closed (`>&-`): no report can reach anyone
         print("guardrails: error: standard output is closed", file=sys.stderr)
         return EXIT_ERROR
@@ -276,6 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except BrokenPipeError:
             return _broken_pipe()
         raise
+    args.event = event
     try:
         code = EXIT_ERROR if args.command is None else _dispatch(args)
         if args.command is None:
@@ -351,46 +348,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_mcp(args)
     if args.command == "server":
         return cmd_server(args)
+    if args.command == "engine":
+        return cmd_engine(args)
     if args.command == "init":
         return cmd_init(args)
     return cmd_explain(args)
-
-
-def cmd_hook(args: argparse.Namespace) -> int:
-    """Answer one agent hook event; never fail in a way that blocks the agent."""
-    from guardrails import agent_hooks
-
-    agent = agent_hooks.agent_named(args.agent)
-    try:
-        # Bytes: input that is not UTF-8 is malformed input (a no-op), not a failure.
-        answer = agent_hooks.handle(agent, sys.stdin.buffer.read())
-    except Exception as exc:  # a bug must reach the user, never block the model
-        answer = agent.broken(f"guardrails hook failed: {type(exc).__name__}: {exc}")
-    if answer.stdout:
-        sys.stdout.write(answer.stdout + "\n")
-    if answer.stderr:
-        sys.stderr.write(answer.stderr.rstrip("\n") + "\n")
-    return answer.code
-
-
-def cmd_mcp(args: argparse.Namespace) -> int:
-    from guardrails import mcp_server
-
-    mcp_server.serve()
-    return EXIT_OK
-
-
-def cmd_server(args: argparse.Namespace) -> int:
-    """The language server; pygls is an extra (`guardrails[lsp]`), so say how to get it."""
-    try:
-        from guardrails import lsp_server
-    except ImportError as exc:
-        raise UsageError(
-            f"`guardrails server` needs pygls ({exc.name} is missing): "
-            "pip install 'guardrails[lsp]'"
-        ) from None
-    lsp_server.serve()
-    return EXIT_OK
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -5,9 +5,13 @@ config, plugins, per-file-ignores, suppressions and the baseline apply as
 `guardrails check` applies them. The protocol side here only schedules
 checks and turns findings into diagnostics and code actions:
 
-- open and change: the unsaved buffer, LibCST rules only, debounced
-  (`DEBOUNCE`), in a worker thread; the latest version wins and a result
-  for an older version is never published.
+- open and change: the unsaved buffer, LibCST rules only, in a worker
+  thread, at once when no check of that document runs; changes that come
+  while one runs are checked together, right after it (so typing never
+  queues checks, and an edit waits for at most one check before its own).
+  A result for an older version is never published. The LibCST rules run
+  in the engine's resident worker process: warm, and no fork of this
+  threaded process.
 - save: every backend (Semgrep, Ruff read the saved file) in a second
   worker thread, so LibCST diagnostics never wait for them; their findings
   stay with the document's diagnostics until the next save.
@@ -37,8 +41,8 @@ from guardrails.lines import split_lines
 from guardrails.model import Edit, RuleMeta, Violation
 from guardrails.warm import WarmEngine
 
-DEBOUNCE = 0.15
-"""Seconds a buffer must stay unchanged before it is checked: typing is not re-checked per key."""
+COALESCE = 0.005
+"""Seconds a change waits before its check starts: changes sent together are checked once."""
 
 SOURCE = "guardrails"
 FIX_ALL = "source.fixAll.guardrails"
@@ -59,6 +63,8 @@ class DocumentState:
 
     version: int | None = None
     timer: asyncio.TimerHandle | None = None
+    running: bool = False  # a LibCST check of this document is under way
+    dirty: bool = False  # changed while it ran: check again when it ends
     fast: list[Violation] = field(default_factory=list)  # LibCST rules, latest version
     slow: list[Violation] = field(default_factory=list)  # other backends, last save
     shown: list[Violation] = field(default_factory=list)  # what the client was last sent
@@ -81,7 +87,7 @@ class GuardrailsServer(LanguageServer):
 
     def spawn(self, uri: str, full: bool) -> None:
         """Start a check as a task the server holds on to (a bare task can be collected)."""
-        task = asyncio.ensure_future(self.check(uri, full))
+        task = asyncio.ensure_future(self.check(uri, True) if full else self.check_fast(uri))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
@@ -109,13 +115,29 @@ class GuardrailsServer(LanguageServer):
 
     # -- checking ---------------------------------------------------------------
 
-    def schedule(self, uri: str, delay: float) -> None:
-        """Check the buffer after `delay` seconds unless it changes again before."""
+    def schedule(self, uri: str, delay: float = COALESCE) -> None:
+        """Check the buffer's LibCST rules soon; while a check of it runs, right after it."""
         state = self.documents.setdefault(uri, DocumentState())
+        if state.running:
+            state.dirty = True
+            return
         if state.timer is not None:
             state.timer.cancel()
         loop = asyncio.get_running_loop()
         state.timer = loop.call_later(delay, self.spawn, uri, False)
+
+    async def check_fast(self, uri: str) -> None:
+        """One LibCST check of the document; another after it if it changed meanwhile."""
+        state = self.documents.get(uri)
+        if state is None:
+            return
+        state.timer, state.running, state.dirty = None, True, False
+        try:
+            await self.check(uri, False)
+        finally:
+            state.running = False
+            if state.dirty and self.documents.get(uri) is state:
+                self.schedule(uri, 0)
 
     async def check(self, uri: str, full: bool) -> None:
         """Check the document's current text off the event loop; publish if still current."""
@@ -359,6 +381,9 @@ def build() -> GuardrailsServer:
 
     @server.feature(types.INITIALIZED)
     def initialized(ls: GuardrailsServer, params: types.InitializedParams) -> None:
+        from guardrails import engine_host
+
+        engine_host.start_in_background(ls.warm().workspace)  # for the agent hooks here
         if ls.supports("workspace", "did_change_watched_files", "dynamic_registration"):
             watchers = [types.FileSystemWatcher(glob_pattern=f"**/{n}") for n in CONFIG_NAMES]
             options = types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
@@ -376,7 +401,7 @@ def build() -> GuardrailsServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: GuardrailsServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, DEBOUNCE)
+        ls.schedule(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     async def did_save(ls: GuardrailsServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -416,6 +441,8 @@ def build() -> GuardrailsServer:
                 state.timer.cancel()
         ls.fast_pool.shutdown(wait=False, cancel_futures=True)
         ls.slow_pool.shutdown(wait=False, cancel_futures=True)
+        if ls.engine is not None:
+            ls.engine.close()  # its resident workers
 
     return server
 

@@ -74,6 +74,8 @@ def hermetic_environment(home: Path, base: Mapping[str, str]) -> dict[str, str]:
         GIT_AUTHOR_EMAIL="t@example.com",
         GIT_COMMITTER_NAME="t",
         GIT_COMMITTER_EMAIL="t@example.com",
+        # no background engine outlives a test's folder; tests/test_engine.py turns it on
+        GUARDRAILS_ENGINE="off",
     )
     site = base.get("GUARDRAILS_TEST_PLUGIN_SITE")
     if site:  # the example plugin, installed for this session by the root conftest.py
