@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import ast
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -97,7 +98,7 @@ class Change:
     text: str
 
     def apply(self, source: str) -> str:
-        lines = source.splitlines(keepends=True) + [""]
+        lines = [*source.splitlines(keepends=True), ""]
 
         def offset(line: int, column: int) -> int:
             return sum(len(x) for x in lines[:line]) + column
@@ -177,10 +178,8 @@ def tree(pid: int) -> list[int]:
         current = todo.pop()
         found.append(current)
         for task in Path(f"/proc/{current}/task").glob("*/children"):
-            try:
+            with contextlib.suppress(OSError):  # the task ended while we looked
                 todo += [int(c) for c in task.read_text().split()]
-            except OSError:
-                continue
     return found
 
 
@@ -188,12 +187,10 @@ def rss_kb(pid: int) -> int:
     """Resident memory of the process tree in KB (VmRSS summed)."""
     total = 0
     for member in tree(pid):
-        try:
+        with contextlib.suppress(OSError):  # the process ended while we looked
             for line in Path(f"/proc/{member}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
-        except OSError:
-            continue
     return total
 
 
@@ -201,12 +198,9 @@ def cpu_seconds(pid: int) -> float:
     """CPU time of the live tree plus what its exited, reaped children used."""
     ticks = 0
     for member in tree(pid):
-        try:
-            stat = Path(f"/proc/{member}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        ticks += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+        with contextlib.suppress(OSError):  # the process ended while we looked
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
     return ticks / CLOCK
 
 
@@ -244,6 +238,8 @@ class Server:
     pull: bool = False
     offers_pull: bool = False
     stderr: bytearray = field(default_factory=bytearray)
+    drain: asyncio.Future[None] | None = None
+    results: dict[str, Any] = field(default_factory=dict)  # this server's numbers
 
     def __post_init__(self) -> None:
         self.client = LanguageClient(f"lsp-latency-{self.name}", "1")
@@ -282,7 +278,7 @@ class Server:
         await self.client.start_io(*self.command, cwd=self.root)
         process = self.client._server
         assert process is not None and process.stderr is not None
-        asyncio.ensure_future(self._drain(process.stderr))  # a full pipe would stall the server
+        self.drain = asyncio.ensure_future(self._drain(process.stderr))  # a full pipe stalls it
         root = from_fs_path(str(self.root))
         capabilities = types.ClientCapabilities(
             text_document=types.TextDocumentClientCapabilities(
@@ -394,9 +390,10 @@ class Server:
             self.client.exit(None)
             if process is not None:
                 await asyncio.wait_for(process.wait(), 10)
-        except (TimeoutError, Exception):  # a wedged server: do not let it outlive the run
-            if process is not None and process.returncode is None:
-                process.kill()
+        except (TimeoutError, OSError, RuntimeError) as exc:  # a wedged or dead server
+            print(f"lsp_latency: {self.name} did not shut down cleanly: {exc!r}", file=sys.stderr)
+        if process is not None and process.returncode is None:
+            process.kill()  # it must not outlive the run
         await self.client.stop()
 
 
@@ -424,13 +421,87 @@ def workspace(folder: Path, text: str) -> None:
         subprocess.run(["git", "init", "-q", str(folder)], check=False)
 
 
+async def edit_phase(servers: list[Server], text: str, count: int) -> str:
+    """`count` single edits, each sent to every server in turn and waited for; the RSS
+    series and the latencies go into each server's `results`. Returns the final text."""
+    changes = edit_script(text, count)
+    timings: dict[str, list[float]] = {s.name: [] for s in servers}
+    current = text
+    for i, change in enumerate(changes, 1):
+        current = change.apply(current)
+        for s in servers:
+            uri = s.uri("big.py")
+            started = time.perf_counter()
+            s.send(uri, change, current)
+            timings[s.name].append(await s.settled(uri, started))
+            if i == len(changes) // 2:
+                s.results["rss_kb"]["half"] = rss_kb(s.pid)
+    later = len(changes) - len(changes) // 2
+    for s in servers:
+        series = s.results["rss_kb"]
+        series["end"] = rss_kb(s.pid)
+        s.results["edit"] = summary(timings[s.name])
+        s.results["method"] = s.method
+        growth = (series["end"] - series.get("half", series["open"])) / max(later, 1)
+        s.results["rss_growth_kb_per_edit"] = round(growth, 2)
+    return current
+
+
+async def burst_phase(servers: list[Server], text: str, bursts: int, keystroke: float) -> None:
+    """Lines typed a key every `keystroke` seconds; the time from the last key to the
+    diagnostics for it. Each typed line is deleted again (waited for, not counted)."""
+    timings: dict[str, list[float]] = {s.name: [] for s in servers}
+    for b in range(bursts):
+        typing, undo = burst_script(text, seed=1000 + b)
+        for s in servers:
+            uri, typed = s.uri("big.py"), text
+            for change in typing:
+                typed = change.apply(typed)
+                started = time.perf_counter()
+                s.send(uri, change, typed)
+                if change is not typing[-1]:
+                    await asyncio.sleep(keystroke)
+            timings[s.name].append(await s.settled(uri, started))
+            started = time.perf_counter()
+            s.send(uri, undo, text)
+            await s.settled(uri, started)
+    for s in servers:
+        if timings[s.name]:
+            s.results["burst"] = summary(timings[s.name])
+
+
+async def save_phase(guardrails: Server, text: str, saves: int) -> dict[str, Any] | None:
+    """didSave of a file where the Semgrep-backed SEC014 fires, `saves` times: the time
+    until diagnostics carrying SEC014 arrive."""
+    if not saves:
+        return None
+    web = guardrails.uri("web.py")
+    await guardrails.open("web.py", text + FLASK_DEBUG)
+    timings = []
+    for _ in range(saves):
+        started = time.perf_counter()
+        guardrails.save(web)
+        timings.append(await guardrails.wait(web, lambda p: SEMGREP_RULE in p.codes, started))
+    return {"rule": SEMGREP_RULE, **summary(timings)}
+
+
+async def idle_phase(servers: list[Server], window: float) -> None:
+    """CPU seconds each process tree spends over `window` seconds without edits."""
+    await asyncio.sleep(1.0)  # let the last replies and any worker settle
+    before = {s.name: cpu_seconds(s.pid) for s in servers}
+    await asyncio.sleep(window)
+    for s in servers:
+        s.results["idle_cpu_s"] = round(cpu_seconds(s.pid) - before[s.name], 3)
+        s.results["idle_window_s"] = window
+
+
 async def measure(
     args: argparse.Namespace, root: Path, text: str, ruff: str | None
 ) -> dict[str, Any]:
+    """Every phase against both servers (guardrails alone without ruff); the raw numbers."""
     servers = [Server("guardrails", [sys.executable, "-m", "guardrails", "server"], root)]
     if ruff is not None:
         servers.append(Server("ruff", [ruff, "server"], root))
-    results: dict[str, Any] = {name: {} for name in (s.name for s in servers)}
     try:
         try:
             await asyncio.gather(*(s.start() for s in servers))
@@ -438,76 +509,22 @@ async def measure(
             raise BenchError("a server did not answer `initialize` within 60 s") from None
         for s in servers:
             shown = ["python", *s.command[1:]] if s.name == "guardrails" else s.command
-            results[s.name]["command"] = " ".join(shown)
-            results[s.name]["open_ms"] = round(await s.open("big.py", text) * 1000, 1)
-            results[s.name]["rss_kb"] = {"open": rss_kb(s.pid)}
-
-        changes = edit_script(text, args.edits)
-        timings: dict[str, list[float]] = {s.name: [] for s in servers}
-        current = text
-        for i, change in enumerate(changes, 1):
-            current = change.apply(current)
-            for s in servers:
-                uri = s.uri("big.py")
-                started = time.perf_counter()
-                s.send(uri, change, current)
-                timings[s.name].append(await s.settled(uri, started))
-                if i == len(changes) // 2:
-                    results[s.name]["rss_kb"]["half"] = rss_kb(s.pid)
-        for s in servers:
-            results[s.name]["rss_kb"]["end"] = rss_kb(s.pid)
-            results[s.name]["edit"] = summary(timings[s.name])
-            results[s.name]["method"] = s.method
-            series = results[s.name]["rss_kb"]
-            half = series.get("half", series["open"])
-            later = len(changes) - len(changes) // 2
-            results[s.name]["rss_growth_kb_per_edit"] = round(
-                (series["end"] - half) / max(later, 1), 2
-            )
-
-        bursts: dict[str, list[float]] = {s.name: [] for s in servers}
-        for b in range(args.bursts):
-            typing, undo = burst_script(current, seed=1000 + b)
-            for s in servers:
-                uri, text_now = s.uri("big.py"), current
-                for change in typing:
-                    text_now = change.apply(text_now)
-                    started = time.perf_counter()
-                    s.send(uri, change, text_now)
-                    if change is not typing[-1]:
-                        await asyncio.sleep(args.keystroke)
-                bursts[s.name].append(await s.settled(uri, started))
-                started = time.perf_counter()
-                s.send(uri, undo, current)
-                await s.settled(uri, started)
-        for s in servers:
-            if bursts[s.name]:
-                results[s.name]["burst"] = summary(bursts[s.name])
-
-        guardrails = servers[0]
-        saves: list[float] = []
-        if args.saves:
-            web = guardrails.uri("web.py")
-            await guardrails.open("web.py", text + FLASK_DEBUG)
-            for _ in range(args.saves):
-                started = time.perf_counter()
-                guardrails.save(web)
-                saves.append(await guardrails.wait(web, lambda p: SEMGREP_RULE in p.codes, started))
-        results["semgrep_after_save"] = {"rule": SEMGREP_RULE, **summary(saves)} if saves else None
-
-        await asyncio.sleep(1.0)  # let the last replies and any worker settle
-        before = {s.name: cpu_seconds(s.pid) for s in servers}
-        await asyncio.sleep(args.idle)
-        for s in servers:
-            results[s.name]["idle_cpu_s"] = round(cpu_seconds(s.pid) - before[s.name], 3)
-            results[s.name]["idle_window_s"] = args.idle
+            s.results["command"] = " ".join(shown)
+            s.results["open_ms"] = round(await s.open("big.py", text) * 1000, 1)
+            s.results["rss_kb"] = {"open": rss_kb(s.pid)}
+        current = await edit_phase(servers, text, args.edits)
+        await burst_phase(servers, current, args.bursts, args.keystroke)
+        save = await save_phase(servers[0], text, args.saves)
+        await idle_phase(servers, args.idle)
     finally:
         await asyncio.gather(*(s.stop() for s in servers), return_exceptions=True)
-    return results
+    return {"servers": {s.name: s.results for s in servers}, "semgrep_after_save": save}
 
 
 def ruff_version(ruff: str) -> str:
-    done = subprocess.run([ruff, "--version"], capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [ruff, "--version"], capture_output=True, text=True, timeout=30, check=False
+    )
     return done.stdout.strip()
 
 
@@ -603,11 +620,11 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(scratch).resolve()
         workspace(root, text)
         try:
-            servers = asyncio.run(measure(args, root, text, ruff))
+            measured = asyncio.run(measure(args, root, text, ruff))
         except BenchError as exc:
             print(f"lsp_latency: error: {exc}", file=sys.stderr)
             return 2
-    save = servers.pop("semgrep_after_save")
+    servers, save = measured["servers"], measured["semgrep_after_save"]
     results: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d"),
         "file": described,
