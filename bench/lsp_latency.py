@@ -471,14 +471,25 @@ async def burst_phase(servers: list[Server], text: str, bursts: int, keystroke: 
 
 
 async def save_phase(guardrails: Server, text: str, saves: int) -> dict[str, Any] | None:
-    """didSave of a file where the Semgrep-backed SEC014 fires, `saves` times: the time
-    until diagnostics carrying SEC014 arrive."""
+    """Edit, write and `didSave` a file where the Semgrep-backed SEC014 fires, `saves`
+    times: the time from didSave until diagnostics carrying SEC014 arrive. Each save
+    has new contents (a comment line added, as the editor wrote it), so nothing can
+    answer from a previous run's result."""
     if not saves:
         return None
     web = guardrails.uri("web.py")
-    await guardrails.open("web.py", text + FLASK_DEBUG)
+    path = guardrails.root / "web.py"
+    current = text + FLASK_DEBUG
+    await guardrails.open("web.py", current)
     timings = []
-    for _ in range(saves):
+    for n in range(saves):
+        line = current.count("\n")
+        change = Change((line, 0), (line, 0), f"# saved {n}\n")
+        current = change.apply(current)
+        started = time.perf_counter()
+        guardrails.send(web, change, current)
+        await guardrails.settled(web, started)  # the LibCST pass for the edit: not timed
+        path.write_text(current)
         started = time.perf_counter()
         guardrails.save(web)
         timings.append(await guardrails.wait(web, lambda p: SEMGREP_RULE in p.codes, started))
@@ -519,6 +530,27 @@ async def measure(
     finally:
         await asyncio.gather(*(s.stop() for s in servers), return_exceptions=True)
     return {"servers": {s.name: s.results for s in servers}, "semgrep_after_save": save}
+
+
+def breakdown(root: Path, text: str, runs: int = 10) -> dict[str, Any]:
+    """Where guardrails' change -> diagnostics time goes: the server's debounce, and the
+    LibCST pass over the same text in this process (`WarmEngine.check`, as the server
+    calls it, plan already loaded); the rest is protocol and scheduling."""
+    from guardrails import lsp_server
+    from guardrails.warm import WarmEngine
+
+    engine, path = WarmEngine(root), root / "big.py"
+    engine.check(path, text, False)  # load the plan and the rules' imports first
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        engine.check(path, text, False)
+        timings.append(time.perf_counter() - started)
+    debounce = getattr(lsp_server, "DEBOUNCE", None)
+    return {
+        "debounce_ms": None if debounce is None else round(debounce * 1000, 1),
+        "check": summary(timings),
+    }
 
 
 def ruff_version(ruff: str) -> str:
@@ -573,6 +605,13 @@ def table(results: dict[str, Any]) -> str:
         ratio = results["ratio"].get(mode)
         if ratio:
             lines.append(f"{'':<28}{'g / ruff':<12}{ratio['p50']:>9.1f}{ratio['p95']:>9.1f}")
+    parts = results["guardrails_breakdown"]
+    check = parts["check"]
+    lines.append(
+        f"{'LibCST pass in-process':<28}{'guardrails':<12}"
+        f"{check['p50']:>9.1f}{check['p95']:>9.1f}{check['max']:>9.1f}{check['n']:>6}"
+        f"   (+ debounce {parts['debounce_ms']} ms in the server)"
+    )
     save = results["semgrep_after_save"]
     if save:
         lines.append(
@@ -621,6 +660,7 @@ def main(argv: list[str] | None = None) -> int:
         workspace(root, text)
         try:
             measured = asyncio.run(measure(args, root, text, ruff))
+            parts = breakdown(root, text)
         except BenchError as exc:
             print(f"lsp_latency: error: {exc}", file=sys.stderr)
             return 2
@@ -637,6 +677,7 @@ def main(argv: list[str] | None = None) -> int:
         "ruff": ruff_version(ruff) if ruff else None,
         "servers": servers,
         "semgrep_after_save": save,
+        "guardrails_breakdown": parts,
         "ratio": {},
     }
     if "ruff" in servers:

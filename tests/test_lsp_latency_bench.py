@@ -58,6 +58,9 @@ def test_a_short_run_writes_every_number(tmp_path: Path) -> None:
 
     save = results["semgrep_after_save"]
     assert save["rule"] == "SEC014" and save["n"] == 1 and save["p50"] > 0
+    parts = results["guardrails_breakdown"]
+    assert parts["check"]["n"] == 10 and parts["check"]["p50"] > 0
+    assert parts["debounce_ms"] is None or parts["debounce_ms"] >= 0
     assert {t["name"] for t in results["targets"]} == TARGETS
     assert results["ok"] == all(t["ok"] for t in results["targets"])
     assert (done.returncode == 0) == results["ok"]
