@@ -17,11 +17,15 @@ about 1,000 lines at a top-level statement. Measured:
   from sending the change to receiving `publishDiagnostics` for that version;
 - burst: a line typed one character every 30 ms, from the LAST keystroke to
   the diagnostics for that version (what a typist waits for);
-- save (guardrails only): `didSave` of the file plus a Flask `debug=True`
-  call, until diagnostics carry the Semgrep-backed SEC014;
+- save (guardrails only): an edit written to disk, then `didSave`, of the
+  file plus a Flask `debug=True` call, until diagnostics carry the
+  Semgrep-backed SEC014;
 - memory: resident set of each server's process tree (workers included)
   after the open, after half the edits and after all of them;
 - idle CPU: the process tree's CPU seconds over a window with no edits.
+
+Beside guardrails' latency it prints where the time goes: the server's
+debounce and the LibCST pass over the same text, timed in this process.
 
 Ruff publishes diagnostics on open and change when the client does not
 announce pull-diagnostics support (ruff_server's `ResolvedClientCapabilities`:
