@@ -25,7 +25,8 @@ about 1,000 lines at a top-level statement. Measured:
 - idle CPU: the process tree's CPU seconds over a window with no edits.
 
 Beside guardrails' latency it prints where the time goes: the server's
-debounce and the LibCST pass over the same text, timed in this process.
+delay before a check (`COALESCE`) and the LibCST pass over the same text,
+timed in this process.
 
 Ruff publishes diagnostics on open and change when the client does not
 announce pull-diagnostics support (ruff_server's `ResolvedClientCapabilities`:
@@ -537,7 +538,7 @@ async def measure(
 
 
 def breakdown(root: Path, text: str, runs: int = 10) -> dict[str, Any]:
-    """Where guardrails' change -> diagnostics time goes: the server's debounce, and the
+    """Where guardrails' change -> diagnostics time goes: the server's delay before a check, and the
     LibCST pass over the same text in this process (`WarmEngine.check`, as the server
     calls it, plan already loaded); the rest is protocol and scheduling."""
     from guardrails import lsp_server
@@ -550,7 +551,7 @@ def breakdown(root: Path, text: str, runs: int = 10) -> dict[str, Any]:
         started = time.perf_counter()
         engine.check(path, text, False)
         timings.append(time.perf_counter() - started)
-    debounce = getattr(lsp_server, "DEBOUNCE", None)
+    debounce = getattr(lsp_server, "COALESCE", None)
     return {
         "debounce_ms": None if debounce is None else round(debounce * 1000, 1),
         "check": summary(timings),
@@ -614,7 +615,7 @@ def table(results: dict[str, Any]) -> str:
     lines.append(
         f"{'LibCST pass in-process':<28}{'guardrails':<12}"
         f"{check['p50']:>9.1f}{check['p95']:>9.1f}{check['max']:>9.1f}{check['n']:>6}"
-        f"   (+ debounce {parts['debounce_ms']} ms in the server)"
+        f"   (+ {parts['debounce_ms']} ms delay in the server)"
     )
     save = results["semgrep_after_save"]
     if save:
