@@ -6,7 +6,9 @@ the settings and plan that `guardrails check` would resolve for a file
 (the nearest config, as `guardrails.scopes` picks it) and checks a buffer's
 text with the same engine call (`engine.check_paths` on an in-memory
 `SourceFile`), then the same baseline. A changed config file is noticed
-on the next check (its stat changed) or when a caller says so (`reload`).
+on the next check (settings are read again each time, about a millisecond,
+so a file the config `extend`s counts too), as is an edited in-repo plugin
+module; a caller can also say so (`reload`).
 
 It holds no editor state: the language server, the MCP server and the
 engine that answers agent hooks (`guardrails.engine_host`) each keep one.
@@ -19,8 +21,12 @@ settings, and `worker_for` its resident LibCST worker
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import io
 import os
+import sys
 import threading
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,15 +41,44 @@ FAST_BACKEND = "libcst"
 """The in-process backend cheap enough for every keystroke; the others run on save."""
 
 
-def _stamp(path: Path | None) -> tuple[int, int] | None:
-    """What says a config file changed: its modification time and size."""
-    if path is None:
-        return None
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
+Stamps = tuple[tuple[str, int, int], ...]
+"""(file, mtime_ns, size) of each source file of the project's own plugin modules."""
+
+
+def _module_stamps(names: tuple[str, ...]) -> Stamps:
+    """The source files of the plugin modules `names` (packages: every module under them)."""
+    files: list[str] = []
+    for name in names:
+        module = sys.modules.get(name)
+        origin = getattr(module, "__file__", None)
+        if not origin:
+            continue
+        if os.path.basename(origin) == "__init__.py":
+            for folder, _dirs, found in os.walk(os.path.dirname(origin)):
+                files += [os.path.join(folder, f) for f in sorted(found) if f.endswith(".py")]
+        else:
+            files.append(origin)
+    return _restamped(tuple((f, 0, 0) for f in files))
+
+
+def _restamped(stamps: Stamps) -> Stamps:
+    found = []
+    for file, _mtime, _size in stamps:
+        try:
+            stat = os.stat(file)
+            found.append((file, stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            found.append((file, -1, -1))
+    return tuple(found)
+
+
+def _forget_modules(names: tuple[str, ...]) -> None:
+    """Drop the plugin modules `names` (and their submodules) so the next import reads them
+    from disk again."""
+    for loaded in list(sys.modules):
+        if any(loaded == name or loaded.startswith(name + ".") for name in names):
+            del sys.modules[loaded]
+    importlib.invalidate_caches()
 
 
 def fast_plan(plan: Plan) -> Plan:
@@ -64,7 +99,6 @@ class Project:
     """One configuration as `guardrails check` resolves it, with its plans, loaded once."""
 
     config: Path | None
-    stamp: tuple[int, int] | None
     settings: Settings
     plan: Plan
     fast: Plan
@@ -90,7 +124,7 @@ class WarmEngine:
         self._configs: dict[Path, Path | None] = {}  # folder -> nearest config (memo)
         # per config file: the settings a plan was built for (their repr) and the plan;
         # only the latest per config is kept, so editing a config many times grows nothing
-        self._plans: dict[Path | None, tuple[str, Plan]] = {}
+        self._plans: dict[Path | None, tuple[str, Plan, Stamps]] = {}
         self._workers: dict[int, ResidentWorker] = {}  # by id() of a plan in `_plans`
         self._lock = threading.RLock()
 
@@ -107,15 +141,18 @@ class WarmEngine:
         self.reload()
 
     def plan_for(self, settings: Settings) -> Plan:
-        """The plan `load_plan(settings)` gives, loaded once while the settings stay equal."""
+        """The plan `load_plan(settings)` gives, loaded once while the settings stay equal
+        and the project's own plugin modules (`plugins` in config) are unchanged on disk;
+        an edited one is imported afresh."""
         key = repr(settings)
         with self._lock:
             known = self._plans.get(settings.config_path)
-            if known is not None and known[0] == key:
+            if known is not None and known[0] == key and _restamped(known[2]) == known[2]:
                 return known[1]
-        plan = load_plan(settings)  # outside the lock: plugins may take a while to import
-        with self._lock:
-            self._plans[settings.config_path] = (key, plan)
+            if known is not None:
+                _forget_modules(settings.plugins)
+            plan = load_plan(settings)
+            self._plans[settings.config_path] = (key, plan, _module_stamps(settings.plugins))
             self._retire()
             return plan
 
@@ -129,7 +166,7 @@ class WarmEngine:
 
     def _retire(self) -> None:
         """End the workers whose plans are no longer current."""
-        current = {id(plan) for _, plan in self._plans.values()}
+        current = {id(plan) for _, plan, _ in self._plans.values()}
         current |= {id(project.plan) for project in self._projects.values()}
         for key in [k for k in self._workers if k not in current]:
             self._workers.pop(key).close()
@@ -141,13 +178,14 @@ class WarmEngine:
             config = find_config(path.parent, self._configs)
             if config is None:
                 config = find_config(self.workspace, self._configs)
-            project = self._projects.get(config)
-            if project is not None and project.stamp == _stamp(config):
-                return project
             cwd = config.parent if config is not None else self.workspace
+            # read every time (about a millisecond): a file it `extend`s may have changed
             settings = load_settings(cwd, config=config)
             plan = self.plan_for(settings)
-            project = Project(config, _stamp(config), settings, plan, fast_plan(plan))
+            project = self._projects.get(config)
+            if project is not None and project.plan is plan and project.settings == settings:
+                return project
+            project = Project(config, settings, plan, fast_plan(plan))
             self._projects[config] = project
             return project
 
@@ -177,5 +215,18 @@ class WarmEngine:
 
 
 def _encoded(text: str) -> bytes:
-    """The buffer as the bytes a save would write: UTF-8 (lone surrogates kept as given)."""
+    """The buffer as the bytes a save would write: in the encoding its PEP 263 coding line
+    declares (an editor saves a `latin-1` file as latin-1), else UTF-8; lone surrogates
+    are kept as given. Text the declared encoding cannot hold (which the editor could not
+    save either) goes as UTF-8."""
+    head = "".join(text.splitlines(keepends=True)[:2]).encode("utf-8", errors="surrogatepass")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(head).readline)
+    except SyntaxError:  # an unknown encoding named: the check reports that (GR001)
+        encoding = "utf-8"
+    if encoding not in ("utf-8", "utf-8-sig"):
+        try:
+            return text.encode(encoding)
+        except (UnicodeError, LookupError):
+            pass
     return text.encode("utf-8", errors="surrogatepass")

@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -389,7 +390,7 @@ def test_only_the_latest_version_is_published(root: Path) -> None:
     async def scenario(s: Session) -> None:
         uri = s.open("app.py", GOOD)
         await s.diagnostics(uri, lambda d: True)
-        for _ in range(5):  # faster than the debounce: one check, for the last one
+        for _ in range(5):  # sent together: checked together; older versions never shown
             s.change(uri, BAD)
             s.change(uri, GOOD)
         s.change(uri, BAD)
@@ -449,6 +450,66 @@ def test_a_broken_config_is_told_and_a_fixed_one_is_picked_up(root: Path) -> Non
             )
         )
         assert ids(await s.diagnostics(uri, bool)) == ["REL001"]
+        assert await s.stop() == (0, "")
+
+    run(root, scenario)
+
+
+MARKER_PLUGIN = """\
+import libcst as cst
+from guardrails import CstRule, RuleMeta, hookimpl
+
+
+class Marker(CstRule):
+    META = RuleMeta(
+        id="TST002", name="marker", category="reliability", severity="error",
+        summary="s", why="w", remediation="r",
+    )
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.report(node, "MESSAGE")
+
+
+@hookimpl
+def guardrails_rules():
+    return [Marker]
+"""
+
+
+def test_an_extended_config_and_an_edited_plugin_apply_at_the_next_change(root: Path) -> None:
+    """Neither file is a config name an editor watches for this server: the server itself
+    notices the change, with no restart and no watched-files event."""
+    (root / "tools").mkdir()
+    plugin = root / "tools" / "marker.py"
+    plugin.write_text(MARKER_PLUGIN.replace("MESSAGE", "first words"))
+    (root / "base.toml").write_text("[tool.guardrails]\n")
+    (root / "pyproject.toml").write_text(
+        '[tool.guardrails]\nextend = "base.toml"\nplugins = ["tools.marker"]\n'
+    )
+
+    async def scenario(s: Session) -> None:
+        uri = s.open("app.py", BAD)
+        found = await s.diagnostics(uri, lambda d: "TST002" in ids(d))
+        assert sorted(ids(found)) == ["REL001", "TST002"]
+        (root / "base.toml").write_text('[tool.guardrails]\nignore = ["REL001"]\n')
+        time.sleep(0.01)  # a new modification time, even on a coarse clock
+        plugin.write_text(MARKER_PLUGIN.replace("MESSAGE", "other words, longer"))
+        s.change(uri, BAD + "\n")
+        found = await s.diagnostics(uri, lambda d: ids(d) == ["TST002"])
+        assert found[0].message == "other words, longer"
+        assert await s.stop() == (0, "")
+
+    run(root, scenario)
+
+
+def test_a_buffer_with_a_coding_line_is_checked_as_it_would_be_saved(root: Path) -> None:
+    text = "# -*- coding: cp1252 -*-\nname = 'Ábaco'\n" + BAD  # UTF-8 of Á is no cp1252
+
+    async def scenario(s: Session) -> None:
+        uri = s.open("app.py", text)
+        found = await s.diagnostics(uri, bool)
+        assert ids(found) == ["REL001"]  # not "cannot decode" (GR001): encoded as cp1252
+        assert found[0].range.start.line == 6
         assert await s.stop() == (0, "")
 
     run(root, scenario)
