@@ -20,6 +20,7 @@ settings, and `worker_for` its resident LibCST worker
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import io
@@ -225,8 +226,6 @@ def _encoded(text: str) -> bytes:
     except SyntaxError:  # an unknown encoding named: the check reports that (GR001)
         encoding = "utf-8"
     if encoding not in ("utf-8", "utf-8-sig"):
-        try:
+        with contextlib.suppress(UnicodeError, LookupError):
             return text.encode(encoding)
-        except (UnicodeError, LookupError):
-            pass
     return text.encode("utf-8", errors="surrogatepass")

@@ -6,7 +6,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -492,7 +491,7 @@ def test_an_extended_config_and_an_edited_plugin_apply_at_the_next_change(root: 
         found = await s.diagnostics(uri, lambda d: "TST002" in ids(d))
         assert sorted(ids(found)) == ["REL001", "TST002"]
         (root / "base.toml").write_text('[tool.guardrails]\nignore = ["REL001"]\n')
-        time.sleep(0.01)  # a new modification time, even on a coarse clock
+        await asyncio.sleep(0.01)  # a new modification time, even on a coarse clock
         plugin.write_text(MARKER_PLUGIN.replace("MESSAGE", "other words, longer"))
         s.change(uri, BAD + "\n")
         found = await s.diagnostics(uri, lambda d: ids(d) == ["TST002"])
