@@ -17,6 +17,7 @@ Set `GUARDRAILS_ENGINE=off` to never use or start one.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import site
@@ -56,7 +57,7 @@ def code_stamp() -> str:
     # guardrails: ignore[ARC005] not configuration: where this interpreter imports from
     folders += os.environ.get("PYTHONPATH", "").split(os.pathsep)
     paths = []
-    for folder in folders:
+    for folder in filter(None, folders):  # "" would be whatever folder this process is in
         try:
             paths.append((folder, os.stat(folder or ".").st_mtime_ns))
         except OSError:
@@ -86,9 +87,18 @@ def read_state(path: Path) -> dict[str, Any] | None:
     return state
 
 
+def proof(token: str, nonce: str) -> str:
+    """What only a holder of the token can say about a request's nonce."""
+    return hmac.new(token.encode(), nonce.encode(), hashlib.sha256).hexdigest()
+
+
 def send(state: dict[str, Any], request: dict[str, Any]) -> dict[str, Any] | None:
-    """One request to the engine; None when it cannot be reached or answers nonsense."""
-    payload = json.dumps({**request, "token": state["token"]}).encode("utf-8") + b"\n"
+    """One request to the engine; None when it cannot be reached, answers nonsense, or
+    cannot prove it holds the token (another process listening on a dead engine's port
+    must not get to put words in front of the model)."""
+    nonce = os.urandom(16).hex()
+    message = {**request, "token": state["token"], "nonce": nonce}
+    payload = json.dumps(message).encode("utf-8") + b"\n"
     try:
         with socket.create_connection(("127.0.0.1", state["port"]), CONNECT_TIMEOUT) as conn:
             conn.settimeout(ANSWER_TIMEOUT)
@@ -106,7 +116,11 @@ def send(state: dict[str, Any], request: dict[str, Any]) -> dict[str, Any] | Non
         answer = json.loads(b"".join(chunks))
     except ValueError:
         return None
-    return answer if isinstance(answer, dict) else None
+    if not isinstance(answer, dict) or not isinstance(answer.get("proof"), str):
+        return None
+    if not hmac.compare_digest(answer.pop("proof"), proof(state["token"], nonce)):
+        return None
+    return answer
 
 
 def ask(cwd: Path, request: dict[str, Any]) -> dict[str, Any] | None:

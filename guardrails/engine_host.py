@@ -84,7 +84,12 @@ def start_in_background(cwd: Path) -> None:
         return
     with contextlib.suppress(OSError, ValueError):
         folder = _folder(cwd)
-        if folder is None or _locked(folder / engine_client.STATE.parent / "engine.lock"):
+        if folder is None:
+            return
+        cache = folder / engine_client.STATE.parent
+        if not os.access(cache if cache.exists() else folder, os.W_OK):
+            return  # a read-only project: an engine could not even write its address
+        if _locked(cache / "engine.lock"):
             return
         subprocess.Popen(
             [sys.executable, "-c", ENGINE_MAIN],
@@ -233,15 +238,17 @@ def _answer(request: Any, engine: Served, folder: Path, token: str) -> tuple[dic
     from guardrails import agent_hooks
     from guardrails.containment import is_inside
 
-    refused: dict[str, Any] = {"ok": False}
     if not isinstance(request, dict) or not isinstance(request.get("token"), str):
-        return refused, False
+        return {"ok": False}, False
     if not hmac.compare_digest(request["token"], token):
-        return refused, False
+        return {"ok": False}, False
+    nonce = request.get("nonce")
+    # every answer to a token holder proves the engine holds it too (`engine_client.send`)
+    refused: dict[str, Any] = {"ok": False, "proof": engine_client.proof(token, str(nonce))}
     if request.get("op") == "stop":
-        return {"ok": True}, True
+        return {**refused, "ok": True}, True
     if request.get("op") == "status":
-        return {"ok": True, "pid": os.getpid(), "served": engine.served}, False
+        return {**refused, "ok": True, "pid": os.getpid(), "served": engine.served}, False
     agent_name, cwd, event = request.get("agent"), request.get("cwd"), request.get("event")
     if request.get("op") != "hook" or not isinstance(event, str) or not isinstance(cwd, str):
         return refused, False
@@ -266,7 +273,7 @@ def _answer(request: Any, engine: Served, folder: Path, token: str) -> tuple[dic
         os.chdir(previous)
     engine.served += 1
     out, err = answer.streams()
-    return {"ok": True, "code": answer.code, "stdout": out, "stderr": err}, False
+    return {**refused, "ok": True, "code": answer.code, "stdout": out, "stderr": err}, False
 
 
 def _remove_if_ours(state_path: Path, data: bytes) -> None:

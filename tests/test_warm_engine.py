@@ -93,7 +93,7 @@ def wait_for_engine(root: Path, seconds: float = 90) -> dict[str, object]:
         if answer is not None and answer.get("ok"):
             return answer
         time.sleep(0.1)
-    raise AssertionError("no engine answered")
+    raise AssertionError(f"no engine answered; its state file: {state_of(root)}")
 
 
 def gone(pid: int, seconds: float = 30) -> bool:
@@ -216,11 +216,12 @@ def test_the_engine_refuses_what_it_should_not_answer(
     event = json.dumps({"tool_name": "Write", "tool_input": {"file_path": "fetch.py"}})
     request = {"op": "hook", "agent": "claude-code", "cwd": str(root), "event": event}
     wrong_token = {**state, "token": "0" * 32}
-    assert engine_client.send(wrong_token, request) == {"ok": False}
+    # without the token nothing is answered, and no answer can prove it came from the engine
+    assert engine_client.send(wrong_token, request) is None
     assert engine_client.send(state, {**request, "cwd": str(outside)}) == {"ok": False}
     assert engine_client.send(state, {**request, "agent": "nobody"}) == {"ok": False}
     assert engine_client.send(state, {**request, "op": "shell"}) == {"ok": False}
-    assert engine_client.send(state, {"token": state["token"]}) == {"ok": False}
+    assert engine_client.send(state, {}) == {"ok": False}
     assert wait_for_engine(root)["ok"] is True  # still serving
 
 
@@ -268,3 +269,50 @@ def test_the_hook_client_imports_no_engine() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert proc.stdout.strip() == "[]"
+
+
+def test_a_listener_without_the_token_cannot_answer_for_the_engine(
+    warm_project: Project,
+) -> None:
+    """Another process on a dead engine's port gets the request but cannot prove it holds
+    the token, so its answer is not printed: the hook checks in-process."""
+    import socket
+    import threading
+
+    root = warm_project.root
+    warm_project.write("app/fetch.py", NO_TIMEOUT)
+    cold = hook(root, "app/fetch.py", OFF)
+    asked: list[dict[str, object]] = []
+    with socket.create_server(("127.0.0.1", 0)) as impostor:
+        port = impostor.getsockname()[1]
+
+        def answer_once() -> None:
+            conn, _ = impostor.accept()
+            with conn:
+                asked.append(json.loads(conn.recv(1 << 20)))
+                forged = {"ok": True, "code": 0, "stdout": "all clear", "stderr": "", "proof": "0"}
+                conn.sendall(json.dumps(forged).encode())
+
+        thread = threading.Thread(target=answer_once, daemon=True)
+        thread.start()
+        (root / ".guardrails_cache").mkdir(exist_ok=True)
+        # as a hook process computes it (this one's user site folder predates the test's HOME)
+        stamp = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from guardrails import engine_client as c; print(c.code_stamp())",
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout.strip()
+        (root / engine_client.STATE).write_text(
+            json.dumps({"protocol": 1, "pid": 1, "port": port, "token": "t", "stamp": stamp})
+        )
+        assert hook(root, "app/fetch.py", ON) == cold
+        thread.join(10)
+    assert [request["op"] for request in asked] == ["hook"]  # it was asked, and not believed
+    wait_for_engine(root)  # the one that cold answer started: the fixture stops it
