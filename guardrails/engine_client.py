@@ -52,18 +52,23 @@ def code_stamp() -> str:
             if name.endswith(".py"):
                 stat = os.stat(os.path.join(folder, name))
                 files.append((os.path.join(folder, name), stat.st_mtime_ns, stat.st_size))
-    # where installed packages live: installing or removing one changes its folder
+    state = [PROTOCOL, sys.executable, sorted(files), installed_stamp()]
+    return hashlib.sha256(json.dumps(state).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def installed_stamp() -> list[tuple[str, int]]:
+    """The folders installed packages (plugins among them) are imported from, with their
+    modification times: installing or removing a package changes its folder's."""
     folders = [*site.getsitepackages(), site.getusersitepackages()]
     # guardrails: ignore[ARC005] not configuration: where this interpreter imports from
     folders += os.environ.get("PYTHONPATH", "").split(os.pathsep)
-    paths = []
+    stamps = []
     for folder in filter(None, folders):  # "" would be whatever folder this process is in
         try:
-            paths.append((folder, os.stat(folder or ".").st_mtime_ns))
+            stamps.append((folder, os.stat(folder).st_mtime_ns))
         except OSError:
-            paths.append((folder, 0))
-    state = [PROTOCOL, sys.executable, sorted(files), paths]
-    return hashlib.sha256(json.dumps(state).encode("utf-8", "surrogateescape")).hexdigest()
+            stamps.append((folder, 0))
+    return stamps
 
 
 def find_state(start: Path) -> Path | None:

@@ -34,6 +34,7 @@ from pathlib import Path
 from guardrails.backends.libcst.resident import ResidentWorker
 from guardrails.config import Settings, find_config, load_settings
 from guardrails.diagnostics import ENGINE_RULES
+from guardrails.engine_client import installed_stamp
 from guardrails.model import RuleMeta, Violation
 from guardrails.plan import Plan, discovery_for
 from guardrails.plugins import load_plan
@@ -143,9 +144,10 @@ class WarmEngine:
 
     def plan_for(self, settings: Settings) -> Plan:
         """The plan `load_plan(settings)` gives, loaded once while the settings stay equal
-        and the project's own plugin modules (`plugins` in config) are unchanged on disk;
-        an edited one is imported afresh."""
-        key = repr(settings)
+        and the installed packages and the project's own plugin modules (`plugins` in
+        config) are unchanged on disk; an edited plugin module is imported afresh."""
+        # an installed (or removed) plugin package changes its site folder: plan again
+        key = repr((settings, installed_stamp()))
         with self._lock:
             known = self._plans.get(settings.config_path)
             if known is not None and known[0] == key and _restamped(known[2]) == known[2]:
