@@ -92,6 +92,17 @@ def read_state(path: Path) -> dict[str, Any] | None:
     return state
 
 
+def read_all(conn: socket.socket, limit: int) -> bytes | None:
+    """Everything the other end sends until it closes its side; None past `limit` bytes."""
+    chunks, size = [], 0
+    while chunk := conn.recv(65536):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return None
+    return b"".join(chunks)
+
+
 def proof(token: str, nonce: str) -> str:
     """What only a holder of the token can say about a request's nonce."""
     return hmac.new(token.encode(), nonce.encode(), hashlib.sha256).hexdigest()
@@ -109,16 +120,13 @@ def send(state: dict[str, Any], request: dict[str, Any]) -> dict[str, Any] | Non
             conn.settimeout(ANSWER_TIMEOUT)
             conn.sendall(payload)
             conn.shutdown(socket.SHUT_WR)
-            chunks, size = [], 0
-            while chunk := conn.recv(65536):
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > MAX_ANSWER:
-                    return None
+            data = read_all(conn, MAX_ANSWER)
     except OSError:
         return None
+    if data is None:
+        return None
     try:
-        answer = json.loads(b"".join(chunks))
+        answer = json.loads(data)
     except ValueError:
         return None
     if not isinstance(answer, dict) or not isinstance(answer.get("proof"), str):

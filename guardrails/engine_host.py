@@ -220,14 +220,11 @@ def _loop(listener: socket.socket, engine: Served, folder: Path, token: str, idl
 
 
 def _read(conn: socket.socket) -> Any:
-    chunks, size = [], 0
-    while chunk := conn.recv(65536):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_REQUEST:
-            return None
+    data = engine_client.read_all(conn, MAX_REQUEST)
+    if data is None:
+        return None
     try:
-        return json.loads(b"".join(chunks))
+        return json.loads(data)
     except ValueError:
         return None
 
