@@ -643,6 +643,9 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # the server would start the scratch project's engine for agent hooks, which would
+    # outlive the scratch folder by its idle timeout; the editor path is what is measured
+    os.environ["GUARDRAILS_ENGINE"] = "off"
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=200, help="single edits (default 200)")
     parser.add_argument("--bursts", type=int, default=10, help="typed lines (default 10)")
