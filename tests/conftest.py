@@ -83,6 +83,14 @@ def hermetic_environment(home: Path, base: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
+def mcp_server_env() -> dict[str, str]:
+    """The environment the MCP SDK gives a server by default, with no background engine:
+    a server starts one for its project, which would outlive the test's folder."""
+    from mcp.client.stdio import get_default_environment
+
+    return {**get_default_environment(), "GUARDRAILS_ENGINE": "off"}
+
+
 _HOME: Path | None = None
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from conftest import mcp_server_env
 from guardrails import _version
 from guardrails.config import tomllib
 
@@ -218,7 +219,9 @@ async def _session_calls(root: Path, calls: list[tuple[str, dict[str, object]]])
 
     # Started the way `guardrails init --agent claude-code` configures it in .mcp.json.
     server = json.loads((root / ".mcp.json").read_text())["mcpServers"]["guardrails"]
-    params = StdioServerParameters(command=server["command"], args=server["args"], cwd=str(root))
+    params = StdioServerParameters(
+        command=server["command"], args=server["args"], cwd=str(root), env=mcp_server_env()
+    )
     async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
         await session.initialize()
         tools = await session.list_tools()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Project, Run
+from conftest import Project, Run, mcp_server_env
 from guardrails.model import FileResult
 
 # Nested this deep, LibCST's native parser overflows an 8 MiB stack and the
@@ -275,7 +275,10 @@ def test_native_crash_in_fix_agent_hook_and_mcp(project) -> None:
 
     async def calls() -> list[str]:
         params = StdioServerParameters(
-            command=sys.executable, args=["-m", "guardrails", "mcp"], cwd=str(project.root)
+            command=sys.executable,
+            args=["-m", "guardrails", "mcp"],
+            cwd=str(project.root),
+            env=mcp_server_env(),
         )
         answers = []
         async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
@@ -454,9 +457,7 @@ def test_gr003_names_the_plugin_for_every_kind_of_source(project, entry_point_pl
         ),
     ],
 )
-def test_plugin_failing_at_load_time_is_one_line_exit_2(
-    project, plugin: str, message: str
-) -> None:
+def test_plugin_failing_at_load_time_is_one_line_exit_2(project, plugin: str, message: str) -> None:
     project.write("tools/bad.py", plugin)
     project.write("pyproject.toml", '[tool.guardrails]\nplugins = ["tools.bad"]\n')
     project.write("app.py", SEC001)
@@ -471,9 +472,10 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    return Path(f"/proc/{pid}/status").exists() and "zombie" not in Path(
-        f"/proc/{pid}/status"
-    ).read_text()
+    return (
+        Path(f"/proc/{pid}/status").exists()
+        and "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    )
 
 
 @pytest.mark.parametrize("target", ["process", "process-group"])

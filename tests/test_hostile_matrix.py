@@ -48,6 +48,8 @@ from typing import Any
 
 import pytest
 
+from conftest import mcp_server_env
+
 SHELL = "import os\n\n\ndef run(cmd: str) -> None:\n    os.system(cmd)\n"
 
 
@@ -439,7 +441,10 @@ async def _mcp_answers(root: Path) -> list[tuple[bool, str]]:
     from mcp.client.stdio import stdio_client
 
     params = StdioServerParameters(
-        command=sys.executable, args=["-m", "guardrails", "mcp"], cwd=str(root)
+        command=sys.executable,
+        args=["-m", "guardrails", "mcp"],
+        cwd=str(root),
+        env=mcp_server_env(),
     )
     answers = []
     async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
