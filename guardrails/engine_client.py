@@ -71,12 +71,12 @@ def installed_stamp() -> list[tuple[str, int]]:
     return stamps
 
 
-def find_state(start: Path) -> Path | None:
-    """The nearest engine state file from `start` upwards."""
+def state_near(start: Path) -> dict[str, Any] | None:
+    """The state of the engine serving `start`: the nearest state file upwards, if valid."""
     for folder in (start, *start.parents):
         candidate = folder / STATE
         if candidate.is_file():
-            return candidate
+            return read_state(candidate)
     return None
 
 
@@ -142,8 +142,7 @@ def ask(cwd: Path, request: dict[str, Any]) -> dict[str, Any] | None:
     An engine started from other code or another environment is told to
     stop: it would answer as that code does, and the next hook starts a new one.
     """
-    path = find_state(cwd)
-    state = read_state(path) if path is not None else None
+    state = state_near(cwd)
     if state is None:
         return None
     if state.get("stamp") != code_stamp():

@@ -119,8 +119,7 @@ def _locked(lock: Path) -> bool:
 
 def stop(cwd: Path) -> bool:
     """Ask the engine serving `cwd` to stop; whether one answered."""
-    path = engine_client.find_state(cwd)
-    state = engine_client.read_state(path) if path is not None else None
+    state = engine_client.state_near(cwd)
     return state is not None and engine_client.send(state, {"op": "stop"}) is not None
 
 

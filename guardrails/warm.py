@@ -222,7 +222,8 @@ def _encoded(text: str) -> bytes:
     declares (an editor saves a `latin-1` file as latin-1), else UTF-8; lone surrogates
     are kept as given. Text the declared encoding cannot hold (which the editor could not
     save either) goes as UTF-8."""
-    head = "".join(text.splitlines(keepends=True)[:2]).encode("utf-8", errors="surrogatepass")
+    lines = io.StringIO(text)  # the first two lines only: not a split of the whole buffer
+    head = (lines.readline() + lines.readline()).encode("utf-8", errors="surrogatepass")
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(head).readline)
     except SyntaxError:  # an unknown encoding named: the check reports that (GR001)
