@@ -122,27 +122,68 @@ class Runner:
         return value
 
     def evaluate(self, expression: str) -> Any:
-        python, position = [], 0
-        expression = expression.strip()
+        """GitHub's `||`, `&&`, `==`, `!=`, `!` and parentheses over values and status calls:
+        `a || b` is the first truthy operand, as in GitHub (and Python's `or`)."""
+        tokens: list[tuple[str, Any]] = []
+        position, expression = 0, expression.strip()
         while position < len(expression):
             match = TOKEN.match(expression, position)
             assert match and match.end() > position, f"cannot read {expression!r}"
             position = match.end()
             if match["string"]:
-                python.append(repr(match["string"][1:-1].replace("''", "'")))
+                tokens.append(("value", match["string"][1:-1].replace("''", "'")))
             elif match["number"]:
-                python.append(match["number"])
+                tokens.append(("value", float(match["number"])))
             elif match["call"]:
-                calls = {"always": True, "success": not self.failed, "failure": self.failed}
-                python.append(repr(calls[match["call"]]))
+                calls = {
+                    "always": True,
+                    "success": not self.failed,
+                    "failure": self.failed,
+                    "cancelled": False,
+                }
+                tokens.append(("value", calls[match["call"]]))
             elif match["name"]:
                 value = self.lookup(match["name"])
-                python.append(repr("" if value is None else value))
+                tokens.append(("value", "" if value is None else value))
             else:
-                python.append(
-                    {"&&": " and ", "||": " or ", "!": " not "}.get(match["op"], match["op"])
-                )
-        return eval("".join(python), {"__builtins__": {}})  # only literals and operators
+                tokens.append(("op", match["op"]))
+        value, rest = self._or(tokens)
+        assert not rest, f"cannot read {expression!r}"
+        return value
+
+    def _or(self, tokens: list[tuple[str, Any]]) -> tuple[Any, list[tuple[str, Any]]]:
+        value, tokens = self._and(tokens)
+        while tokens[:1] == [("op", "||")]:
+            right, tokens = self._and(tokens[1:])
+            value = value or right
+        return value, tokens
+
+    def _and(self, tokens: list[tuple[str, Any]]) -> tuple[Any, list[tuple[str, Any]]]:
+        value, tokens = self._compare(tokens)
+        while tokens[:1] == [("op", "&&")]:
+            right, tokens = self._compare(tokens[1:])
+            value = value and right
+        return value, tokens
+
+    def _compare(self, tokens: list[tuple[str, Any]]) -> tuple[Any, list[tuple[str, Any]]]:
+        value, tokens = self._unary(tokens)
+        while tokens[:1] in ([("op", "==")], [("op", "!=")]):
+            equal = tokens[0][1] == "=="
+            right, tokens = self._unary(tokens[1:])
+            value = (value == right) == equal
+        return value, tokens
+
+    def _unary(self, tokens: list[tuple[str, Any]]) -> tuple[Any, list[tuple[str, Any]]]:
+        kind, token = tokens[0]
+        if (kind, token) == ("op", "!"):
+            value, rest = self._unary(tokens[1:])
+            return not value, rest
+        if (kind, token) == ("op", "("):
+            value, rest = self._or(tokens[1:])
+            assert rest[:1] == [("op", ")")], "unbalanced parentheses"
+            return value, rest[1:]
+        assert kind == "value", f"unexpected {token!r}"
+        return token, tokens[1:]
 
     def text(self, template: Any) -> str:
         """A value with each `${{ ... }}` replaced, as the runner gives it to a step."""
@@ -339,6 +380,22 @@ def act(sample: Sample, tmp: Path, services: Services, **inputs: str) -> Runner:
     runner = Runner({"install": "false", **inputs}, sample.root, tmp, services)
     runner.run()
     return runner
+
+
+def test_the_emulated_expressions_read_as_githubs(tmp_path: Path) -> None:
+    """The runner stand-in decides which steps run: its reading of `if:` must be GitHub's
+    (a missing output is '', a condition without a status call needs success())."""
+    runner = Runner({"shard": "1/2"}, tmp_path, tmp_path / "t", lambda uses, given: {})
+    runner.steps["run"] = {"outputs": {"exit-code": "1"}}
+    assert runner.evaluate("always() && steps.run.outputs.exit-code != ''") is True
+    assert runner.evaluate("steps.nothing.outputs.x != ''") is False
+    assert runner.evaluate("!(inputs.shard == '') && inputs.merge == 'false'") is True
+    assert runner.evaluate("inputs.diff-base || 'none'") == "none"
+    assert runner.text("${{ runner.temp }}/x") == f"{tmp_path / 't'}/x"
+    runner.failed = True
+    assert runner.condition({"if": "inputs.cache == 'true'"}) is False
+    assert runner.condition({"if": "always() && inputs.cache == 'true'"}) is True
+    assert runner.condition({}) is False
 
 
 # --- the action's file ---------------------------------------------------------------------
@@ -691,3 +748,31 @@ def test_the_gitlab_shards_and_merge_job_give_the_unsharded_report(
     merged = gitlab_job("guardrails-merge", sample.root)
     assert merged.returncode == 1, merged.stderr
     assert (sample.root / "guardrails.json").read_text() == whole
+
+
+# --- the docs say what the action and the format are ---------------------------------------
+
+CI_PAGE = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+
+
+def test_the_docs_pin_this_release_and_list_every_input() -> None:
+    """docs/ci.md shows `uses: ...@vX` with `version: X` and a table of the inputs: both
+    must follow action.yml and guardrails/_version.py."""
+    tags = re.findall(r"uses: guardrails-lint/guardrails@(\S+)", CI_PAGE)
+    versions = re.findall(r'^\s+version: "([^"]+)"', CI_PAGE, re.M)
+    assert tags and set(tags) == {f"v{_version.__version__}"}
+    assert len(versions) == len(tags) and set(versions) == {_version.__version__}
+    listed = re.findall(r"^\| `([\w-]+)` \|", CI_PAGE, re.M)
+    assert listed == list(ACTION["inputs"])
+    for block in re.findall(r"```yaml\n(.*?)```", CI_PAGE, re.S):
+        yaml.safe_load(block)
+
+
+def test_the_documented_gitlab_example_has_the_real_fields(sample: Sample) -> None:
+    page = (REPO / "docs" / "formats.md").read_text(encoding="utf-8")
+    section = page[page.index("## GitLab Code Quality") :]
+    documented = json.loads(re.search(r"```json\n(.*?)```", section, re.S).group(1))
+    jsonschema.Draft7Validator(GITLAB_SCHEMA).validate(documented)
+    real = gitlab_report(sample.root)
+    assert documented[0].keys() == real[0].keys()
+    assert documented[0]["location"].keys() == real[0]["location"].keys()
