@@ -2,14 +2,20 @@
 
 A file's entry is keyed by a digest of its bytes *and* of everything else
 that can change its findings: the guardrails version, every loaded plugin
-and its version, the active rules with their severity and options, the
-settings that scope rules (test paths, per-file ignores, source roots) and
-the file's own path and module name (ARC001/ARC002 depend on them), and the
-commands the project declares (entry modules exempt OBS001/REL011/ARC005). Entries
+and its version, the content of the rule code, the active rules with their
+severity and options, the settings that scope rules (test paths, per-file
+ignores, source roots) and the file's path from the project root and module
+name (ARC001/ARC002 depend on them), and the commands the project declares
+(entry modules exempt OBS001/REL011/ARC005). Entries
 hold the file's final findings — after every backend and suppressions — so
 only changed files go to LibCST, Semgrep and Ruff. A file with a dated
 suppression (`until=`) records the day its findings stop holding; after that
 day the entry is a miss.
+
+Nothing in a key says where or when: no absolute path, no mtime. A cache
+restored on another CI runner, at another checkout path or on another
+branch finds the entries of every file whose content and settings match,
+and the findings read back are renamed as this run shows the file.
 
 Writes are atomic (temporary file + rename), so a run killed at any point
 leaves either the old entry or the new one. A missing, corrupt or
@@ -40,6 +46,7 @@ from typing import Any
 
 from guardrails import backends
 from guardrails._version import __version__
+from guardrails.backends.process import content_digest
 from guardrails.discovery import read_source
 from guardrails.model import Edit, Fix, Violation
 from guardrails.project import declared_entry_modules
@@ -58,10 +65,14 @@ _EDIT_INTS = ("start_line", "start_column", "end_line", "end_column")
 
 
 def code_digest(module_names: Sequence[str]) -> str:
-    """(path, size, mtime) of the source files of the given modules' packages.
+    """The content of the source files of the given modules' packages, each named by its
+    path inside its package.
 
     Versions alone miss in-repo plugins and editable installs, whose rules
-    change without a version bump; a stat per file is cheap and catches that.
+    change without a version bump. Content, not (path, mtime): the same code
+    installed at another place, or checked out later, is the same key, so a
+    cache restored on another CI runner is used (hashed once per process while
+    a file's stat is unchanged).
     """
     digest = hashlib.sha256()
     for name in sorted(set(module_names)):
@@ -73,9 +84,9 @@ def code_digest(module_names: Sequence[str]) -> str:
         root = path.parent if path.name == "__init__.py" else path
         files = sorted(root.rglob("*")) if root.is_dir() else [root]
         for file in files:
-            if file.suffix in (".py", ".yaml", ".yml"):
-                info = file.stat()
-                digest.update(f"{file}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+            if file.suffix in (".py", ".yaml", ".yml") and file.is_file():
+                inside = file.relative_to(root).as_posix() if root.is_dir() else file.name
+                digest.update(f"{name}\0{inside}\0{content_digest(file)}\n".encode())
     return digest.hexdigest()
 
 
@@ -124,8 +135,8 @@ def run_key(plan: Any, plugins: Sequence[Any]) -> str:
         ],
         "test_paths": settings.test_paths,
         "per_file_ignores": settings.per_file_ignores,
-        "src": [str(s) for s in settings.src],
-        "root": str(settings.root),
+        # where the project is checked out is no part of it: the cache travels
+        "src": [_from_root(s, settings.root) for s in settings.src],
         "entry_points": sorted(declared_entry_modules(settings.root)),
         # a new ruff or semgrep (another path, a replaced binary, an upgrade
         # behind a shim) can find other things in the same bytes
@@ -134,6 +145,10 @@ def run_key(plan: Any, plugins: Sequence[Any]) -> str:
         "foreign_suppressions": getattr(settings, "foreign_suppressions", ()),
     }
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _from_root(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def directory_for(settings: Any, override: Path | None = None) -> Path:
@@ -347,21 +362,29 @@ class Cache:
             self.enabled = False  # e.g. a committed `.guardrails_cache` symlink leading out
             self.warning = f"cache disabled: {self.directory} resolves outside the project root"
 
-    def entry(self, shown: str, module: str, data: bytes, facts: str = "") -> Path:
-        """Where the findings for this content at this path are stored.
+    def entry(self, relative: str, module: str, data: bytes, facts: str = "") -> Path:
+        """Where the findings for this content at this project path are stored.
 
-        `facts` are what rules read about the file's surroundings besides its bytes
-        (e.g. whether its package declares typing), so changing them re-checks it."""
+        `relative` is the path from the project root, never the shown or absolute
+        one: the same checkout at another place, or run from another folder, finds
+        the same entry. `facts` are what rules read about the file's surroundings
+        besides its bytes (e.g. whether its package declares typing), so changing
+        them re-checks it."""
         digest = hashlib.sha256()
-        for part in (self.key, shown, module, facts):
+        for part in (self.key, relative, module, facts):
             # surrogateescape: a file name need not be UTF-8 (its bytes come back as-is)
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(data)
         name = digest.hexdigest()
         return self.directory / f"v{FORMAT}" / name[:2] / f"{name}.json"
 
-    def get(self, entry: Path, today: datetime.date | None = None) -> list[Violation] | None:
-        """The stored findings, or None when missing, foreign or past their `valid_until`."""
+    def get(
+        self, entry: Path, today: datetime.date | None = None, shown: str | None = None
+    ) -> list[Violation] | None:
+        """The stored findings, or None when missing, foreign or past their `valid_until`.
+
+        `shown`: how this run names the file; the entry may have been written by a
+        run that named it otherwise (from another folder, another checkout)."""
         if not self.enabled:
             return None
         try:
@@ -375,9 +398,12 @@ class Cache:
                 return None  # a suppression in the file expired since
             if type(data["violations"]) is not list:
                 return None
-            return [_violation(item) for item in data["violations"]]
+            found = [_violation(item) for item in data["violations"]]
         except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None  # missing, partial or foreign: recompute
+        if shown is not None:
+            found = [v if v.path == shown else dataclasses.replace(v, path=shown) for v in found]
+        return found
 
     def put(
         self,

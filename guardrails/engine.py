@@ -175,9 +175,9 @@ def _cached(
         facts = f"typed={typed[path.parent]}"
         if cross is not None:  # findings that depend on other files are part of the key
             facts += f";cross={_digest(cross.get(source.shown, ()))}"
-        entry = cache.entry(source.shown, source.module, source.data, facts)
+        entry = cache.entry(source.relative, source.module, source.data, facts)
         entries[index] = entry
-        found = cache.get(entry, today)
+        found = cache.get(entry, today, source.shown)
         if found is not None:
             hits[index] = found
     return hits, entries

@@ -9,6 +9,8 @@ when the run ends.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import shlex
 import shutil
@@ -69,27 +71,6 @@ def backend_timeout(default: float) -> float:
     return value
 
 
-def _stat_identity(path: str) -> str:
-    """What changes whenever the file at `path` is replaced or rewritten."""
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        return f"{path}: {exc.strerror or exc}"
-    return f"{path}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
-
-
-def _installed_versions(executable: str, name: str) -> list[str]:
-    """The tool's package version(s) installed beside a Python `bin/` executable.
-
-    `<prefix>/bin/ruff` comes with `<prefix>/lib/python3.X/site-packages/
-    ruff-0.17.6.dist-info`: its name gives the version without running the
-    tool, and its stat changes on every reinstall.
-    """
-    prefix = Path(executable).parent.parent
-    pattern = f"lib/python*/site-packages/{name}-*.dist-info"
-    return [f"{d.name}@{_stat_identity(str(d))}" for d in sorted(prefix.glob(pattern))]
-
-
 def _wrapped(executable: str, name: str) -> list[str]:
     """Executables a version-manager shim (pyenv, asdf) may run for `name`.
 
@@ -120,21 +101,88 @@ def _wrapped(executable: str, name: str) -> list[str]:
 
 
 def executable_identity(name: str, override_env: str) -> str:
-    """The tool a run would start, identified without starting it.
+    """The tool a run would start, identified without starting it, alike on every machine
+    that installed the same build (the cache travels between CI runners: `guardrails.cache`).
 
-    Its resolved path plus size, mtime, ctime and inode (any replacement
-    changes one), the version of the Python package that installed it, and
-    the same for whatever a pyenv/asdf shim on PATH may run. Starting
-    Semgrep only to ask its version would cost a warm run seconds.
+    The version and wheel tags of the Python package that installed it, with the
+    hash its RECORD lists for the executable, plus the executable's size; for a tool
+    no package installed, a hash of its content. The same for whatever a pyenv/asdf
+    shim on PATH may run. Starting Semgrep only to ask its version would cost a warm
+    run seconds.
     """
     executable = find_executable(name, override_env)
     if executable is None:
         return f"{name}: not found"
     real = os.path.realpath(executable)
-    parts = [_stat_identity(real), *_installed_versions(real, name)]
+    parts = [_identity(real, name)]
     for target in _wrapped(real, name):
-        parts += [_stat_identity(target), *_installed_versions(target, name)]
+        parts.append(_identity(target, name))
     return "\n".join(parts)
+
+
+def _identity(path: str, name: str) -> str:
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        return f"{name}: {exc.strerror or exc}"
+    installed = _installed_versions(path, name)
+    if installed and _is_script(path):
+        # a script pip wrote names its interpreter's path: the package says what it runs
+        return f"{name}:" + ";".join(installed)
+    if installed:
+        return f"{name}:{size}:" + ";".join(installed)
+    return f"{name}:{size}:sha256={content_digest(path)}"
+
+
+def _is_script(path: str) -> bool:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            return stat.S_ISREG(os.fstat(fd).st_mode) and handle.read(2) == b"#!"
+    return False
+
+
+_DIGESTS: dict[tuple[str, int, int, int, int], str] = {}
+
+
+def content_digest(path: str | Path) -> str:
+    """The sha256 of a file's content; hashed once per process while its stat is unchanged
+    (a long-lived server asks on every check)."""
+    info = os.stat(path)
+    key = (str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    known = _DIGESTS.get(key)
+    if known is None:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        known = _DIGESTS[key] = digest.hexdigest()
+    return known
+
+
+def _installed_versions(executable: str, name: str) -> list[str]:
+    """The tool's package(s) installed beside a Python `bin/` executable: name, version
+    and wheel tags, and the hash the package's RECORD gives the executable.
+
+    `<prefix>/bin/ruff` comes with `<prefix>/lib/python3.X/site-packages/
+    ruff-0.17.6.dist-info`, which names the build without running the tool and
+    holds nothing that depends on where it was installed.
+    """
+    prefix = Path(executable).parent.parent
+    pattern = f"lib/python*/site-packages/{name}-*.dist-info"
+    found = []
+    for dist in sorted(prefix.glob(pattern)):
+        parts = [dist.name]
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            wheel = (dist / "WHEEL").read_text(encoding="utf-8")
+            parts += [line for line in wheel.splitlines() if line.startswith("Tag:")]
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            record = (dist / "RECORD").read_text(encoding="utf-8")
+            tail = f"bin/{Path(executable).name},"
+            if not _is_script(executable):  # a script's hash depends on its shebang
+                parts += [line for line in record.splitlines() if tail in line]
+        found.append(",".join(parts))
+    return found
 
 
 def where_missing(name: str, override_env: str) -> str:
