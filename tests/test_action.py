@@ -16,6 +16,7 @@ it unless it is the `version` asked for. That check is tested too.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import json
 import os
 import re
@@ -29,6 +30,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from test_cache_portable import MARK, _mark_entries
 from test_output_formats import validate_sarif
 
 from guardrails import _version, cli
@@ -40,6 +42,7 @@ TEMPLATE = yaml.safe_load(TEMPLATE_PATH.read_text(encoding="utf-8"))
 GITLAB_SCHEMA = json.loads(
     (Path(__file__).parent / "data" / "gitlab-code-quality-schema.json").read_text()
 )
+RUN_IDS = itertools.count(7)
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 
 
@@ -95,6 +98,7 @@ class Runner:
         self.path: list[str] = []
         self.env: dict[str, str] = {}
         self.record: list[Step] = []
+        self.run_id = str(next(RUN_IDS))  # each job a run of its own
         temp.mkdir(parents=True, exist_ok=True)
         self.summary = temp / "step_summary.md"
         self.summary.touch()
@@ -110,7 +114,7 @@ class Runner:
             "github": {
                 "workspace": str(self.workspace),
                 "action_path": str(REPO),
-                "run_id": "7",
+                "run_id": self.run_id,
                 "run_attempt": "1",
             },
             "runner": {"temp": str(self.temp), "os": "Linux"},
@@ -234,7 +238,7 @@ class Runner:
             "GITHUB_ENV": str(files["env"]),
             "GITHUB_PATH": str(files["path"]),
             "GITHUB_STEP_SUMMARY": str(self.summary),
-            "GITHUB_RUN_ID": "7",
+            "GITHUB_RUN_ID": self.run_id,
             "GITHUB_RUN_ATTEMPT": "1",
             "GITHUB_ACTION_PATH": str(REPO),
             "RUNNER_TEMP": str(self.temp),
@@ -294,6 +298,7 @@ class Services:
         self.store = store
         self.calls: list[tuple[str, dict[str, str]]] = []
         self.uploaded_sarif: list[tuple[str, bytes]] = []
+        self.caches: dict[str, Path] = {}  # saved caches by key, oldest first
 
     def __call__(self, uses: str, given: dict[str, str]) -> dict[str, str]:
         self.calls.append((uses, given))
@@ -302,9 +307,17 @@ class Services:
             key, restore = given["key"], given["restore-keys"].splitlines()
             assert restore and all(key.startswith(prefix) for prefix in restore), given
             assert Path(given["path"]).is_absolute()
+            for prefix in restore:  # as actions/cache: the newest entry with the prefix
+                found = [saved for saved in reversed(self.caches) if saved.startswith(prefix)]
+                if found:
+                    shutil.copytree(self.caches[found[0]], given["path"])
+                    return {"cache-hit": "false", "cache-matched-key": found[0]}
             return {"cache-hit": "false"}
         if action == "actions/cache/save":
             assert any(Path(given["path"]).iterdir()), "the check wrote no cache entry"
+            assert given["key"] not in self.caches, "a cache key is saved once"
+            self.caches[given["key"]] = self.store / "caches" / given["key"]
+            shutil.copytree(given["path"], self.caches[given["key"]])
             return {}
         if action == "github/codeql-action/upload-sarif":
             sarif = Path(given["sarif_file"])
@@ -314,12 +327,12 @@ class Services:
         if action == "actions/upload-artifact":
             source = Path(given["path"])
             assert source.is_file() and given["if-no-files-found"] == "error"
-            target = self.store / given["name"]
+            target = self.store / "artifacts" / given["name"]
             target.mkdir(parents=True)
             shutil.copy(source, target)
             return {"artifact-id": "1"}
         if action == "actions/download-artifact":
-            for artifact in sorted(self.store.iterdir()):
+            for artifact in sorted((self.store / "artifacts").iterdir()):
                 if fnmatch.fnmatch(artifact.name, given["pattern"]):
                     shutil.copytree(artifact, Path(given["path"]) / artifact.name)
             return {}
@@ -479,6 +492,27 @@ def test_one_run_annotates_uploads_sarif_saves_the_cache_then_fails(
     assert "::error title=guardrails::findings" in runner.step("result").out
 
 
+def test_the_next_run_at_another_checkout_path_reads_the_saved_cache(
+    sample: Sample, tmp_path: Path
+) -> None:
+    """What the cache step is for: a run on another runner (another checkout path, new
+    mtimes, another temporary folder) restores the saved cache and reads its findings from
+    it. Each cached message is marked in between, so a finding read from it shows."""
+    services = Services(tmp_path / "store")
+    act(sample, tmp_path / "first", services)
+    (saved,) = services.caches.values()
+    assert _mark_entries(saved) == 4
+
+    clone = tmp_path / "elsewhere" / "repo"
+    git(tmp_path, "clone", "-q", str(sample.root), str(clone))
+    runner = act(Sample(clone, sample.base), tmp_path / "second", services)
+    assert services.used("actions/cache/restore")[1]["key"] != next(iter(services.caches))
+    annotations = re.findall(r"^::\w+ .*$", runner.step("run").out, re.M)
+    assert len(annotations) == 4
+    assert all(MARK.replace(" ", "") in line.replace(" ", "") for line in annotations)
+    assert len(services.caches) == 2  # the second run saved its own entry
+
+
 def test_the_cache_key_changes_with_the_config_and_not_with_the_code(
     sample: Sample, tmp_path: Path
 ) -> None:
@@ -597,7 +631,7 @@ def test_shard_jobs_and_the_merge_job_upload_what_one_run_would(
         shard = act(sample, tmp_path / f"shard{index}", services, shard=f"{index}/2")
         assert shard.step("run").code == 0, shard.step("run").err
         assert Path(shard.outputs()["sarif-file"]).name == f"guardrails-shard-{index}-of-2.sarif"
-    assert sorted(p.name for p in (tmp_path / "artifacts").iterdir()) == [
+    assert sorted(p.name for p in (services.store / "artifacts").iterdir()) == [
         "guardrails-shard-1-of-2",
         "guardrails-shard-2-of-2",
     ]
