@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from guardrails._version import __version__
+from guardrails.cli_report import add_report, cmd_report
 from guardrails.cli_servers import add_servers, cmd_engine, cmd_hook, cmd_mcp, cmd_server
 from guardrails.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, GuardrailsError, UsageError
 from guardrails.model import SEVERITIES, Violation
@@ -232,17 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule_id", metavar="ID")
     _add_config_args(explain)
 
-    hook = commands.add_parser(
-        "hook", help="edit-time hook for a coding agent CLI: reads its event JSON on stdin"
-    )
-    hook.add_argument(
-        "--agent",
-        required=True,
-        choices=agent_names,
-        help="the agent CLI whose hook protocol to speak",
-    )
-
-    add_servers(commands)
+    add_servers(commands, agent_names)
+    add_report(commands, _selection_args)
 
     init = commands.add_parser(
         "init", help="set a repository up: config, pre-commit, agent hooks, AGENTS.md"
@@ -323,6 +315,16 @@ def _discard_stdout() -> None:
         os.close(devnull)
 
 
+COMMANDS_ELSEWHERE: dict[str, Callable[[argparse.Namespace], int]] = {
+    "hook": cmd_hook,
+    "mcp": cmd_mcp,
+    "server": cmd_server,
+    "engine": cmd_engine,
+    "report": cmd_report,
+}
+"""Commands defined in their own modules (`cli_servers`, `cli_report`)."""
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "check":
         return cmd_check(args)
@@ -342,14 +344,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_new_plugin(args)
     if args.command == "docs":
         return cmd_docs(args)
-    if args.command == "hook":
-        return cmd_hook(args)
-    if args.command == "mcp":
-        return cmd_mcp(args)
-    if args.command == "server":
-        return cmd_server(args)
-    if args.command == "engine":
-        return cmd_engine(args)
+    if args.command in COMMANDS_ELSEWHERE:
+        return COMMANDS_ELSEWHERE[args.command](args)
     if args.command == "init":
         return cmd_init(args)
     return cmd_explain(args)
