@@ -377,13 +377,14 @@ def _point(label: str, result: Mapping[str, Any]) -> TrendPoint:
 def baseline_info(path: Path | None) -> BaselineInfo | None:
     """How many entries the configured baseline holds (None when none is configured)."""
     from guardrails import baseline
+    from guardrails.paths import display_path
 
     if path is None:
         return None
     try:
-        return BaselineInfo(str(path), len(baseline.load(path)))
+        return BaselineInfo(display_path(path), len(baseline.load(path)))
     except ConfigError as exc:
-        return BaselineInfo(str(path), None, str(exc))
+        return BaselineInfo(display_path(path), None, str(exc))
 
 
 def measure(
