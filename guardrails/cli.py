@@ -103,18 +103,8 @@ def _outputs(
     return targets
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from guardrails.agent_hooks import AGENTS, ALIASES
-
-    agent_names = sorted([*AGENTS, *ALIASES])
-    parser = argparse.ArgumentParser(
-        prog="guardrails",
-        description="Policy checks for Python code whose every finding says what to do instead.",
-    )
-    parser.add_argument("--version", action="version", version=f"guardrails {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    check = commands.add_parser("check", help="check files and directories (default: .)")
+def _check_args(check: argparse.ArgumentParser) -> None:
+    """`check`'s options: what to check, how to report it, what fails the run."""
     _selection_args(check)
     _output_args(
         check,
@@ -155,6 +145,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REF",
         help="report each weakening of the policy since the git REF as GR005 (config: policy-base)",
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from guardrails.agent_hooks import AGENTS, ALIASES
+
+    agent_names = sorted([*AGENTS, *ALIASES])
+    parser = argparse.ArgumentParser(
+        prog="guardrails",
+        description="Policy checks for Python code whose every finding says what to do instead.",
+    )
+    parser.add_argument("--version", action="version", version=f"guardrails {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    _check_args(commands.add_parser("check", help="check files and directories (default: .)"))
 
     clean = commands.add_parser("clean", help="delete the result cache")
     _add_config_args(clean)
@@ -233,7 +237,17 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule_id", metavar="ID")
     _add_config_args(explain)
 
-    add_servers(commands, agent_names)
+    hook = commands.add_parser(
+        "hook", help="edit-time hook for a coding agent CLI: reads its event JSON on stdin"
+    )
+    hook.add_argument(
+        "--agent",
+        required=True,
+        choices=agent_names,
+        help="the agent CLI whose hook protocol to speak",
+    )
+
+    add_servers(commands)
     add_report(commands, _selection_args)
 
     init = commands.add_parser(
@@ -315,40 +329,25 @@ def _discard_stdout() -> None:
         os.close(devnull)
 
 
-COMMANDS_ELSEWHERE: dict[str, Callable[[argparse.Namespace], int]] = {
-    "hook": cmd_hook,
-    "mcp": cmd_mcp,
-    "server": cmd_server,
-    "engine": cmd_engine,
-    "report": cmd_report,
-}
-"""Commands defined in their own modules (`cli_servers`, `cli_report`)."""
-
-
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "check":
-        return cmd_check(args)
-    if args.command == "rules":
-        return cmd_rules(args)
-    if args.command == "plugins":
-        return cmd_plugins(args)
-    if args.command == "baseline":
-        return cmd_baseline(args)
-    if args.command == "fix":
-        return cmd_fix(args)
-    if args.command == "clean":
-        return cmd_clean(args)
-    if args.command == "new-rule":
-        return cmd_new_rule(args)
-    if args.command == "new-plugin":
-        return cmd_new_plugin(args)
-    if args.command == "docs":
-        return cmd_docs(args)
-    if args.command in COMMANDS_ELSEWHERE:
-        return COMMANDS_ELSEWHERE[args.command](args)
-    if args.command == "init":
-        return cmd_init(args)
-    return cmd_explain(args)
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "check": cmd_check,
+        "rules": cmd_rules,
+        "plugins": cmd_plugins,
+        "baseline": cmd_baseline,
+        "fix": cmd_fix,
+        "clean": cmd_clean,
+        "new-rule": cmd_new_rule,
+        "new-plugin": cmd_new_plugin,
+        "docs": cmd_docs,
+        "hook": cmd_hook,
+        "mcp": cmd_mcp,
+        "server": cmd_server,
+        "engine": cmd_engine,
+        "report": cmd_report,
+        "init": cmd_init,
+    }
+    return commands.get(args.command, cmd_explain)(args)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -14,19 +14,8 @@ from pathlib import Path
 from guardrails.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 
-def add_servers(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], agent_names: list[str]
-) -> None:
-    """The long-running surfaces (MCP for agents, LSP for editors) and the agents' hook."""
-    hook = commands.add_parser(
-        "hook", help="edit-time hook for a coding agent CLI: reads its event JSON on stdin"
-    )
-    hook.add_argument(
-        "--agent",
-        required=True,
-        choices=agent_names,
-        help="the agent CLI whose hook protocol to speak",
-    )
+def add_servers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The long-running surfaces: MCP for agents, LSP for editors."""
     commands.add_parser("mcp", help="serve checks, rule explanations and policies over MCP (stdio)")
     commands.add_parser("server", help="serve diagnostics and fixes to editors over LSP (stdio)")
     engine = commands.add_parser(
