@@ -69,6 +69,11 @@ def test_the_page_shows_checks_numbers_and_loads_nothing(project: Project) -> No
                 for row in page.locator("#rules tr[data-rule]").all()
             }
             assert shown_rules == summary["by_rule"]
+            shown_categories = {
+                row.get_attribute("data-category"): int(row.locator("td.count").inner_text())
+                for row in page.locator("#categories tr[data-category]").all()
+            }
+            assert shown_categories == summary["by_category"]
             shown_packages = {
                 row.get_attribute("data-package"): int(row.locator("td.findings").inner_text())
                 for row in page.locator("#packages tr[data-package]").all()

@@ -50,6 +50,7 @@ class Page(HTMLParser):
         self.ids: dict[str, str] = {}
         self.cells: dict[tuple[str, str, str], int] = {}  # (map id, row, column) -> count
         self.rules: dict[str, int] = {}
+        self.categories: dict[str, int] = {}
         self.packages: dict[str, int] = {}
         self.trend: list[str] = []
         self.expired: int = 0
@@ -74,6 +75,8 @@ class Page(HTMLParser):
         cls = a.get("class", "")
         if tag == "td" and "count" in cls.split() and "data-rule" in self._row:
             self._capture = f"rule:{self._row['data-rule']}"
+        elif tag == "td" and "count" in cls.split() and "data-category" in self._row:
+            self._capture = f"category:{self._row['data-category']}"
         elif tag == "td" and "findings" in cls.split() and "data-package" in self._row:
             self._capture = f"package:{self._row['data-package']}"
         elif "id" in a:
@@ -85,6 +88,8 @@ class Page(HTMLParser):
         kind, _, name = self._capture.partition(":")
         if kind == "rule":
             self.rules[name] = int(data)
+        elif kind == "category":
+            self.categories[name] = int(data)
         elif kind == "package":
             self.packages[name] = int(data)
         else:
@@ -121,7 +126,8 @@ def test_the_page_shows_what_check_json_says(project: Project) -> None:
     for (svg, row, _), count in page.cells.items():
         if svg == "heatmap":
             by_category[row] = by_category.get(row, 0) + count
-    assert by_category == summary["by_category"]
+    assert by_category == page.categories == summary["by_category"]
+    assert "| security | 2 |" in markdown.split("## Findings by category\n")[1]
     by_package: dict[str, int] = {}
     for v in data["violations"]:
         package = v["path"].split("/")[0]

@@ -178,6 +178,13 @@ def _rule_rows(rules: Sequence[RuleCount]) -> str:
     )
 
 
+def _category_rows(by_category: dict[str, int]) -> str:
+    return "".join(
+        f'<tr data-category="{esc(name)}"><td>{esc(name)}</td><td class="n count">{n}</td></tr>'
+        for name, n in sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+
+
 def _baseline(q: Quality) -> str:
     if q.baseline is None:
         return '<p id="baseline">No baseline configured.</p>'
@@ -269,6 +276,8 @@ def render(quality: Quality, out: TextIO) -> None:
         f'<p id="formula">Score: <code>{esc(FORMULA)}</code> — severity-weighted findings '
         "per 1,000 checked lines; lower is better, 0 is clean.</p>\n"
         f"<h2>{esc(q.heat.title)}</h2>{heat_svg(q.heat, 'heatmap')}\n{layers}\n"
+        '<h2>Findings by category</h2><table id="categories"><tr><th>category</th>'
+        f'<th class="n">findings</th></tr>{_category_rows(q.by_category)}</table>\n'
         f"<h2>Score per package</h2>{package_bars}"
         '<table id="packages"><tr><th>package</th><th class="n">score</th>'
         '<th class="n">findings</th><th class="n">error</th><th class="n">warning</th>'

@@ -73,6 +73,12 @@ def render(quality: Quality, out: TextIO) -> None:
             for p in q.packages
         ],
     )
+    out.write("## Findings by category\n\n")
+    if q.by_category:
+        ranked = sorted(q.by_category.items(), key=lambda kv: (-kv[1], kv[0]))
+        _table(out, ["category", "findings"], [[text(name), str(n)] for name, n in ranked])
+    else:
+        out.write("No findings.\n\n")
     _heat(out, q.heat)
     if q.layers is not None:
         _heat(out, q.layers)
