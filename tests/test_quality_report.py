@@ -216,11 +216,19 @@ SHARD = {
     [
         (("history/1.json", NOT_OURS), ["--history", "history"], "history/1.json"),
         (("history/1.json", "[1, 2"), ["--history", "history"], "not guardrails JSON"),
+        (("history", "a file"), ["--history", "history"], "--history history is not a folder"),
         (None, ["--results", "missing.json"], "missing.json: no such file"),
         (("out", "a file"), [], "is not a folder"),
         (("shard.json", json.dumps(SHARD)), ["--results", "shard.json"], "guardrails merge"),
     ],
-    ids=["history-not-ours", "history-not-json", "results-missing", "out-is-a-file", "a-shard"],
+    ids=[
+        "history-not-ours",
+        "history-not-json",
+        "history-a-file",
+        "results-missing",
+        "out-is-a-file",
+        "a-shard",
+    ],
 )
 def test_bad_input_is_one_line_and_exit_2(project: Project, setup, args, says) -> None:
     shop(project)
