@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from guardrails._version import __version__
 from guardrails.cli_ci import add_ci, cmd_merge
+from guardrails.cli_report import add_report, cmd_report
 from guardrails.cli_servers import add_servers, cmd_engine, cmd_hook, cmd_mcp, cmd_server
 from guardrails.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, GuardrailsError, UsageError
 from guardrails.model import SEVERITIES, Violation
@@ -254,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_servers(commands)
     add_ci(commands)
+    add_report(commands, _selection_args)
 
     init = commands.add_parser(
         "init", help="set a repository up: config, pre-commit, agent hooks, AGENTS.md"
@@ -350,6 +352,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "server": cmd_server,
         "engine": cmd_engine,
         "merge": cmd_merge,
+        "report": cmd_report,
         "init": cmd_init,
     }
     return commands.get(args.command, cmd_explain)(args)

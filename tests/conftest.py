@@ -52,6 +52,10 @@ def violation(rule_id: str, line: int, path: str, **fields: Any) -> Violation:
     return Violation(rule_id=rule_id, line=line, path=path, **{**base, **fields})
 
 
+ON_CI = bool(os.environ.get("CI"))
+"""Whether the session runs in CI (read before the environment is made hermetic): there a
+test whose tool is missing fails instead of skipping, since .ci/run installs it."""
+
 _KEPT = ("TMPDIR", "SYSTEMROOT", "GUARDRAILS_TEST_PLUGIN_SITE")
 _KEPT_PREFIXES = ("PYTEST_", "COV_CORE_", "COVERAGE_", "MUTANT_UNDER_TEST", "HYPOTHESIS_")
 

@@ -37,6 +37,10 @@ FORBIDDEN = {
     "guardrails.report.agent": (*BACKENDS, "guardrails.engine", "guardrails.cli"),
     "guardrails.report.text": (*BACKENDS, "guardrails.engine", "guardrails.cli"),
     "guardrails.report.json_format": (*BACKENDS, "guardrails.engine", "guardrails.cli"),
+    # the quality report lays out numbers: it runs nothing
+    "guardrails.report.quality_html": (*BACKENDS, "guardrails.engine", "guardrails.service"),
+    "guardrails.report.quality_md": (*BACKENDS, "guardrails.engine", "guardrails.service"),
+    "guardrails.quality": (*BACKENDS, "guardrails.plugins", "guardrails.engine", "guardrails.cli"),
     "guardrails.rules": ("guardrails.cli", "guardrails.report", "guardrails.engine", *BACKENDS),
     "guardrails.ruletext": (
         *BACKENDS,

@@ -326,6 +326,8 @@ def test_the_documented_commands_are_found() -> None:
         "guardrails docs --out docs/rules --agents-md AGENTS.md --check",
         # a workflow step (docs/ci.md): one run, annotations and a SARIF file
         "guardrails check --output-format github --output-format sarif:guardrails.sarif",
+        # the quality report from a stored result (docs/quality.md)
+        "guardrails report --results guardrails.json --out quality",
     ):
         assert expected in found
     assert "guardrails check PATH" in found
