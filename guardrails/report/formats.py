@@ -17,7 +17,7 @@ from guardrails.report import Summary
 if TYPE_CHECKING:
     from guardrails.report.rdjson import Reader
 
-FORMATS = ("text", "json", "jsonl", "sarif", "github", "rdjson", "agent")
+FORMATS = ("text", "json", "jsonl", "sarif", "github", "gitlab", "rdjson", "agent")
 
 
 def write(
@@ -39,14 +39,15 @@ def write(
 
     `rules` are the active rules with their severities (SARIF lists them),
     `metas` every rule's text by id (the agent format; rule pages for SARIF
-    and rdjson), `repository` what SARIF URIs and GitHub annotations are
-    relative to, `read` a finding's file by its path (rdjson's byte columns).
+    and rdjson), `repository` what SARIF URIs, GitHub annotations and GitLab
+    Code Quality paths are relative to, `read` a finding's file by its path
+    (rdjson's byte columns).
     `suppressed` findings (other linters' comments) appear in `json` and
     `sarif` only, marked as suppressed; other formats count them in the summary.
     `shard`: the share of a sharded run (`check --shard`), recorded in `json` and
     `sarif` for `guardrails merge`.
     """
-    from guardrails.report import agent, github, json_format, rdjson, sarif, text
+    from guardrails.report import agent, github, gitlab, json_format, rdjson, sarif, text
 
     if fmt == "json":
         json_format.render(violations, summary, out, list(suppressed), shard)
@@ -57,6 +58,8 @@ def write(
     elif fmt == "github":
         github.render(violations, summary, out, repository)
         out.write(text.summary_line(summary) + "\n")
+    elif fmt == "gitlab":
+        gitlab.render(violations, out, repository)
     elif fmt == "rdjson":
         rdjson.render(violations, summary, out, read=read, rules=metas)
     elif fmt == "agent":
