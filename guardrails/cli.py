@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from guardrails._version import __version__
+from guardrails.cli_ci import add_ci, cmd_merge
 from guardrails.cli_servers import add_servers, cmd_engine, cmd_hook, cmd_mcp, cmd_server
 from guardrails.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, GuardrailsError, UsageError
 from guardrails.model import SEVERITIES, Violation
@@ -102,18 +103,8 @@ def _outputs(
     return targets
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from guardrails.agent_hooks import AGENTS, ALIASES
-
-    agent_names = sorted([*AGENTS, *ALIASES])
-    parser = argparse.ArgumentParser(
-        prog="guardrails",
-        description="Policy checks for Python code whose every finding says what to do instead.",
-    )
-    parser.add_argument("--version", action="version", version=f"guardrails {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    check = commands.add_parser("check", help="check files and directories (default: .)")
+def _check_args(check: argparse.ArgumentParser) -> None:
+    """`check`'s options: what to check, how to report it, what fails the run."""
     _selection_args(check)
     _output_args(
         check,
@@ -150,10 +141,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--diff-base", metavar="REF", help="report only findings on lines changed since the git REF"
     )
     check.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="check only shard I of N (CI runners); `guardrails merge` joins their results",
+    )
+    check.add_argument(
         "--policy-base",
         metavar="REF",
         help="report each weakening of the policy since the git REF as GR005 (config: policy-base)",
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from guardrails.agent_hooks import AGENTS, ALIASES
+
+    agent_names = sorted([*AGENTS, *ALIASES])
+    parser = argparse.ArgumentParser(
+        prog="guardrails",
+        description="Policy checks for Python code whose every finding says what to do instead.",
+    )
+    parser.add_argument("--version", action="version", version=f"guardrails {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    _check_args(commands.add_parser("check", help="check files and directories (default: .)"))
 
     clean = commands.add_parser("clean", help="delete the result cache")
     _add_config_args(clean)
@@ -243,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add_servers(commands)
+    add_ci(commands)
 
     init = commands.add_parser(
         "init", help="set a repository up: config, pre-commit, agent hooks, AGENTS.md"
@@ -324,35 +335,24 @@ def _discard_stdout() -> None:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "check":
-        return cmd_check(args)
-    if args.command == "rules":
-        return cmd_rules(args)
-    if args.command == "plugins":
-        return cmd_plugins(args)
-    if args.command == "baseline":
-        return cmd_baseline(args)
-    if args.command == "fix":
-        return cmd_fix(args)
-    if args.command == "clean":
-        return cmd_clean(args)
-    if args.command == "new-rule":
-        return cmd_new_rule(args)
-    if args.command == "new-plugin":
-        return cmd_new_plugin(args)
-    if args.command == "docs":
-        return cmd_docs(args)
-    if args.command == "hook":
-        return cmd_hook(args)
-    if args.command == "mcp":
-        return cmd_mcp(args)
-    if args.command == "server":
-        return cmd_server(args)
-    if args.command == "engine":
-        return cmd_engine(args)
-    if args.command == "init":
-        return cmd_init(args)
-    return cmd_explain(args)
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "check": cmd_check,
+        "rules": cmd_rules,
+        "plugins": cmd_plugins,
+        "baseline": cmd_baseline,
+        "fix": cmd_fix,
+        "clean": cmd_clean,
+        "new-rule": cmd_new_rule,
+        "new-plugin": cmd_new_plugin,
+        "docs": cmd_docs,
+        "hook": cmd_hook,
+        "mcp": cmd_mcp,
+        "server": cmd_server,
+        "engine": cmd_engine,
+        "merge": cmd_merge,
+        "init": cmd_init,
+    }
+    return commands.get(args.command, cmd_explain)(args)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -415,6 +415,7 @@ def _request(args: argparse.Namespace, fmt: str | None = None) -> CheckRequest:
     from guardrails import progress
     from guardrails.ratchet import APPROVED_ENV
     from guardrails.service import CheckRequest
+    from guardrails.shards import Shard
 
     selection = SelectionLayer(
         select=_id_list(args.select),
@@ -436,6 +437,7 @@ def _request(args: argparse.Namespace, fmt: str | None = None) -> CheckRequest:
         diff_base=getattr(args, "diff_base", None),
         policy_base=getattr(args, "policy_base", None),
         fail_on=getattr(args, "fail_on", None),
+        shard=Shard.parse(args.shard) if getattr(args, "shard", None) else None,
         approved=tuple(os.environ.get(APPROVED_ENV, "").split(",")),
         progress=lambda files: progress.bar(files, progress.wanted(fmt, files)),
     )
@@ -465,6 +467,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             result.suppressed,
             fmt=fmt,
             color=out is sys.stdout and _use_color(out),
+            shard=result.shard.record() if result.shard is not None else None,
         )
 
     outputs.emit(targets, produce, sys.stdout)
@@ -568,8 +571,10 @@ def render(
     *,
     fmt: str,
     color: bool = False,
+    shard: dict[str, object] | None = None,
 ) -> None:
-    """Write the findings as `fmt` (`report.formats`)."""
+    """Write the findings as `fmt` (`report.formats`); `shard`: the share of a sharded run
+    the findings are, recorded in JSON and SARIF for `guardrails merge`."""
     from guardrails.paths import repository_root
     from guardrails.report import formats
     from guardrails.service import rule_metas
@@ -592,6 +597,7 @@ def render(
         suppressed=suppressed or (),
         max_findings=args.max_findings,
         color=color,
+        shard=shard,
     )
 
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from guardrails.engine import Progress, RunResult
     from guardrails.fixer import FixReport
     from guardrails.scopes import Scope
+    from guardrails.shards import Assigned, Shard
     from guardrails.warm import WarmEngine
 
 ProgressBar = Callable[[int], contextlib.AbstractContextManager["Progress"]]
@@ -67,6 +68,7 @@ class CheckRequest:
     # a long-lived caller's loaded plans and LibCST worker (`guardrails.warm`): the same
     # answer as a cold run, without loading plugins and forking a child per check
     warm: WarmEngine | None = None
+    shard: Shard | None = None  # `--shard I/N`: this CI runner's share of the files
 
     def plan(self, settings: Settings) -> Plan:
         """The active rules for `settings`: the warm engine's, else freshly loaded."""
@@ -84,6 +86,7 @@ class CheckResult:
     summary: Summary
     suppressed: list[Violation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # one line each, for stderr
+    shard: Assigned | None = None  # the share checked, for `guardrails merge`
 
     @property
     def crashed(self) -> bool:
@@ -107,6 +110,11 @@ def settings_for(request: CheckRequest) -> Settings:
 def prepare(request: CheckRequest) -> list[Scope]:
     """The files to check, grouped by the configuration each is checked with
     (`guardrails.scopes`); the first scope is the invocation's own."""
+    return _prepared(request)[0]
+
+
+def _prepared(request: CheckRequest) -> tuple[list[Scope], Assigned | None]:
+    """`prepare`, and this shard's assignment when the request names a shard."""
     from guardrails.discovery import discover
     from guardrails.errors import UsageError
     from guardrails.plan import discovery_for
@@ -121,7 +129,17 @@ def prepare(request: CheckRequest) -> list[Scope]:
     else:
         paths = list(request.paths) or [Path(".")]  # the working directory
         files = discover(paths, discovery_for(settings), request.force_exclude)
-    return scopes_for(
+    assigned = None
+    if request.shard is not None:
+        from guardrails.shards import select
+
+        if request.prune:
+            raise UsageError(
+                "--prune with --shard: each shard sees only its files' baseline entries; "
+                "prune in an unsharded run"
+            )
+        files, assigned = select(files, settings.root, request.shard)
+    scopes = scopes_for(
         files,
         settings,
         plan,
@@ -131,6 +149,7 @@ def prepare(request: CheckRequest) -> list[Scope]:
         force_exclude=request.force_exclude,
         plans=request.plan,
     )
+    return scopes, assigned
 
 
 @dataclass
@@ -174,12 +193,18 @@ def check(request: CheckRequest, scopes: list[Scope] | None = None) -> CheckResu
         from guardrails import gitdiff
 
         changes = gitdiff.changed_lines(request.cwd, request.diff_base)
+    assigned = None
+    if scopes is None:
+        scopes, assigned = _prepared(request)
     runs, notes = run(request, scopes)
     violations: list[Violation] = []
     suppressed: list[Violation] = []
     hidden = stale = failing = files = 0
     for scope_run in runs:
         kept, quiet, counts = _after_the_run(request, scope_run, changes, notes)
+        if assigned is not None:
+            kept = [v for v in kept if assigned.owns(v.path)]
+            quiet = [v for v in quiet if assigned.owns(v.path)]
         violations += kept
         suppressed += quiet
         hidden, stale = hidden + counts[0], stale + counts[1]
@@ -194,7 +219,9 @@ def check(request: CheckRequest, scopes: list[Scope] | None = None) -> CheckResu
     summary = dataclasses.replace(summary, failing=failing)
     all_files = [path for scope_run in runs for path in scope_run.scope.files]
     plan = _shown_plan([scope_run.scope for scope_run in runs])
-    return CheckResult(top.settings, plan, all_files, violations, summary, suppressed, notes)
+    return CheckResult(
+        top.settings, plan, all_files, violations, summary, suppressed, notes, assigned
+    )
 
 
 def _after_the_run(

@@ -33,6 +33,7 @@ def write(
     suppressed: Sequence[Violation] = (),
     max_findings: int | None = None,
     color: bool = False,
+    shard: dict[str, object] | None = None,
 ) -> None:
     """Write the findings as `fmt`.
 
@@ -42,15 +43,17 @@ def write(
     relative to, `read` a finding's file by its path (rdjson's byte columns).
     `suppressed` findings (other linters' comments) appear in `json` and
     `sarif` only, marked as suppressed; other formats count them in the summary.
+    `shard`: the share of a sharded run (`check --shard`), recorded in `json` and
+    `sarif` for `guardrails merge`.
     """
     from guardrails.report import agent, github, json_format, rdjson, sarif, text
 
     if fmt == "json":
-        json_format.render(violations, summary, out, list(suppressed))
+        json_format.render(violations, summary, out, list(suppressed), shard)
     elif fmt == "jsonl":
         json_format.render_lines(violations, out)
     elif fmt == "sarif":
-        sarif.render(violations, list(rules), repository, out, suppressed, metas)
+        sarif.render(violations, list(rules), repository, out, suppressed, metas, shard, summary)
     elif fmt == "github":
         github.render(violations, summary, out, repository)
         out.write(text.summary_line(summary) + "\n")

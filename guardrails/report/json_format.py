@@ -44,22 +44,16 @@ def render_lines(violations: list[Violation], out: TextIO) -> None:
         out.write(json.dumps(violation_dict(v)) + "\n")
 
 
-def _rows(violations: list[Violation]) -> str:
-    """The JSON array of `violations`, one finding per line."""
+def _rows(rows: list[dict[str, Any]]) -> str:
+    """The JSON array of `rows` (findings as `violation_dict` gives them), one per line."""
     # Each encoded by json's C encoder: `indent=` makes json fall back to its
     # pure-Python encoder, seconds on a large report.
-    rows = ",\n".join(f"    {json.dumps(violation_dict(v))}" for v in violations)
-    return f"[{chr(10) + rows + chr(10) + '  ' if rows else ''}]"
+    text = ",\n".join(f"    {json.dumps(row)}" for row in rows)
+    return f"[{chr(10) + text + chr(10) + '  ' if text else ''}]"
 
 
-def render(
-    violations: list[Violation],
-    summary: Summary,
-    out: TextIO,
-    suppressed: list[Violation] | None = None,
-) -> None:
-    """The report; `suppressed` (other linters' comments) listed apart, never counted."""
-    summary_data = {
+def summary_dict(summary: Summary) -> dict[str, Any]:
+    return {
         "files": summary.files,
         "total": summary.total,
         "failing": summary.failing,
@@ -70,9 +64,40 @@ def render(
         "baseline": {"hidden": summary.baseline_hidden, "stale": summary.baseline_stale},
         "suppressed": summary.suppressed,
     }
+
+
+def render(
+    violations: list[Violation],
+    summary: Summary,
+    out: TextIO,
+    suppressed: list[Violation] | None = None,
+    shard: dict[str, Any] | None = None,
+) -> None:
+    """The report; `suppressed` (other linters' comments) listed apart, never counted.
+
+    `shard`: which share of a sharded run this is (`check --shard`), for `merge`."""
+    write_document(
+        out,
+        [violation_dict(v) for v in violations],
+        [violation_dict(v) for v in suppressed or []],
+        summary_dict(summary),
+        shard,
+    )
+
+
+def write_document(
+    out: TextIO,
+    rows: list[dict[str, Any]],
+    suppressed: list[dict[str, Any]],
+    summary: dict[str, Any],
+    shard: dict[str, Any] | None = None,
+    version: str = __version__,
+) -> None:
+    """The document from its parts: `render`'s, and `merge`'s from the shards' parts."""
+    tail = f',\n  "shard": {json.dumps(shard)}' if shard is not None else ""
     out.write(
-        f'{{\n  "version": {json.dumps(__version__)},\n'
-        f'  "violations": {_rows(violations)},\n'
-        f'  "suppressed": {_rows(suppressed or [])},\n'
-        f'  "summary": {json.dumps(summary_data)}\n}}\n'
+        f'{{\n  "version": {json.dumps(version)},\n'
+        f'  "violations": {_rows(rows)},\n'
+        f'  "suppressed": {_rows(suppressed)},\n'
+        f'  "summary": {json.dumps(summary)}{tail}\n}}\n'
     )

@@ -25,6 +25,7 @@ from guardrails._version import __version__
 from guardrails.fingerprint import VERSION as FINGERPRINT_KEY
 from guardrails.model import RuleMeta, Violation
 from guardrails.paths import root_relative
+from guardrails.report import Summary
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/guardrails-lint/guardrails"
@@ -129,6 +130,8 @@ def document(
     root: Path,
     suppressed: Sequence[Violation] = (),
     described: Mapping[str, RuleMeta] | None = None,
+    shard: Mapping[str, Any] | None = None,
+    summary: Summary | None = None,
 ) -> dict[str, Any]:
     """The SARIF log for `violations`, listing every active rule (meta, severity).
 
@@ -136,6 +139,10 @@ def document(
     `suppressions` entry, as SARIF viewers expect. A finding of a rule that
     is not active (an engine diagnostic) lists its rule from `described`
     (every rule's meta by id) when there, else as the finding describes it.
+
+    A shard's log (`shard`: `check --shard`) carries in its run's properties what
+    `guardrails merge` needs and SARIF has no place for: the shard, the summary
+    (the exit code decision) and each result's shown path (the report order).
     """
     violations = sorted([*violations, *suppressed], key=Violation.sort_key)
     metas = list(rules)
@@ -147,26 +154,31 @@ def document(
             metas.append((meta, v.severity))
     metas.sort(key=lambda pair: pair[0].id)
     index = {meta.id: i for i, (meta, _) in enumerate(metas)}
-    return {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "guardrails",
-                        "version": __version__,
-                        "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
-                        "rules": [_rule(meta, severity) for meta, severity in metas],
-                    }
-                },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
-                "columnKind": "unicodeCodePoints",
-                "results": [_result(v, index[v.rule_id], root) for v in violations],
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "guardrails",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule(meta, severity) for meta, severity in metas],
             }
-        ],
+        },
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(v, index[v.rule_id], root) for v in violations],
     }
+    if shard is not None:
+        from guardrails.report.json_format import summary_dict
+
+        run["properties"] = {
+            "guardrails": {
+                "shard": dict(shard),
+                "summary": summary_dict(summary) if summary is not None else None,
+                "paths": [v.path for v in violations],
+            }
+        }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def render(
@@ -176,6 +188,12 @@ def render(
     out: TextIO,
     suppressed: Sequence[Violation] = (),
     described: Mapping[str, RuleMeta] | None = None,
+    shard: Mapping[str, Any] | None = None,
+    summary: Summary | None = None,
 ) -> None:
-    out.write(json.dumps(document(violations, rules, root, suppressed, described), indent=2))
+    out.write(
+        json.dumps(
+            document(violations, rules, root, suppressed, described, shard, summary), indent=2
+        )
+    )
     out.write("\n")
