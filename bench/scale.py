@@ -54,6 +54,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from guardrails.shards import MAX_SHARDS
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
@@ -259,10 +261,11 @@ def measured(name: str, argv: list[str], cwd: Path, runs: list[Run]) -> Run:
 
 
 def shards(corpus: Corpus, out: Path, count: int, runs: list[Run], label: str) -> list[Path]:
-    """A tiny shard first (about ten files: what a shard costs whatever its size), then
-    shards 1..count one after another, as CI runners would run them; all cold."""
+    """A tiny shard first (about ten files, or 1 of the most shards `--shard` takes: what
+    a shard costs whatever its size), then shards 1..count one after another, as CI
+    runners would run them; all cold."""
     base = [*guardrails(), "check", "--no-cache", "--output-format"]
-    tiny = max(count + 1, corpus.files // 10)
+    tiny = min(MAX_SHARDS, max(count + 1, corpus.files // 10))
     tiny_out = f"json:{out / 'tiny.json'}"
     measured(
         f"{label}tiny shard 1/{tiny}", [*base, tiny_out, "--shard", f"1/{tiny}"], corpus.root, runs
@@ -291,6 +294,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "processor": platform.processor() or platform.machine(),
             "cpus": len(os.sched_getaffinity(0)),
             "python": sys.version.split()[0],
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         },
         "shard_count": args.shards,
     }
@@ -335,6 +339,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     if small is not None:
         result["small"] = small
     result["derived"] = derived(result)
+    result["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     return result
 
 
@@ -405,7 +410,9 @@ def report(result: dict[str, Any]) -> None:
     print(
         f"\ncorpus: {corpus['files']:,} files, {corpus['lines']:,} lines, {corpus['copies']} "
         f"copies of the stdlib packages ({corpus['packages']} packages), built in "
-        f"{corpus['build_seconds']} s; {result['machine']['cpus']} CPUs"
+        f"{corpus['build_seconds']} s; {result['machine']['cpus']} CPUs, load average "
+        f"{result['machine']['load_average_at_start'][0]} at the start, "
+        f"{result['machine']['load_average_at_end'][0]} at the end"
     )
     print(f"{'run':<30}{'wall s':>10}{'peak RSS MiB':>14}")
     for run in result.get("small", {}).get("runs", []) + result["runs"]:
