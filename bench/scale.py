@@ -14,8 +14,9 @@ their outputs (`guardrails merge`). This measures that on real code at scale:
   with the default catalog and ARC001 `layers` over a few packages, so the
   import-graph backend runs;
 - runs, one after another: unsharded cold (empty cache, which it fills),
-  unsharded warm (that cache), a tiny shard (about ten files: the fixed cost
-  every shard pays, the whole project's import graph included), shards 1..N
+  unsharded warm (that cache), a tiny shard (about ten files, `--shard
+  1/min(files/10, 1024)`: the fixed cost every shard pays, the whole
+  project's import graph included), shards 1..N
   cold (`--no-cache`), `merge` of their JSON; wall time and peak RSS of each
   command's whole process tree (guardrails' workers, Semgrep, Ruff, the
   graph's subprocess), sampled every 0.2 s;
@@ -30,7 +31,8 @@ their outputs (`guardrails merge`). This measures that on real code at scale:
     python bench/scale.py --lines 20000 --small-lines 0 --json scale.json
     python bench/scale.py --workdir /tmp/mono --keep  # keep the corpus to look at
 
-Exit 1 when the merged or the warm output differs from the unsharded one.
+Exit 1 when the merged or the warm output differs from the unsharded one; a
+guardrails run that fails (exit 2) stops the benchmark with its last lines.
 Not part of the test suite: the 5M-line run takes 15-20 minutes on 2 cores.
 """
 
@@ -457,7 +459,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--shards", type=int, default=4, help="how many shards")
     parser.add_argument("--workdir", type=Path, help="scratch folder (default: a new temp dir)")
-    parser.add_argument("--keep", action="store_true", help="leave the workdir in place")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="leave the workdir in place (the large corpus, outputs, cache)",
+    )
     parser.add_argument("--json", type=Path, help="also write every number here")
     args = parser.parse_args(argv)
     if args.lines < 1000 or args.shards < 2:
