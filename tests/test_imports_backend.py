@@ -80,6 +80,24 @@ def test_a_syntax_error_in_the_chain_and_a_cycle_do_not_stop_it(project: Project
     assert found == [("app/repo/orders.py", "ARC001", 1), ("app/util/broken.py", "GR001", 1)]
 
 
+def test_files_grimp_cannot_decode_are_left_out_of_the_graph(project: Project) -> None:
+    """Not UTF-8 without a declaration, or an unknown declared encoding (the stdlib's own
+    tests have both): grimp raises UnicodeError, not a syntax error; the run used to fail
+    with exit 2 for the whole project."""
+    _app(project)
+    project.write("app/util/latin.py", b'print("b\xf6se")\n')
+    project.write("app/util/typo.py", b"# -*- coding: uft-8 -*-\nX = 1\n")
+    project.write("app/repo/orders.py", "from app.util import latin, typo, helpers\n")
+    run = project.run("check", "--output-format", "json", ".")
+    assert run.code == 1, run.err
+    found = sorted((p, r, n) for p, r, n, _ in _findings(run))
+    assert found == [
+        ("app/repo/orders.py", "ARC001", 1),
+        ("app/util/latin.py", "GR001", 1),
+        ("app/util/typo.py", "GR001", 1),
+    ]
+
+
 def test_arc002_follows_imports_to_a_banned_project_module(project: Project) -> None:
     config = """\
     [tool.guardrails]

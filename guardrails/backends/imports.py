@@ -16,12 +16,13 @@ scanner in Rust: about 15 times faster than `ast` here, docs/dependencies.md),
 in a subprocess so it neither blocks the LibCST pass nor touches this
 process's `sys.path` and `sys.modules`. grimp finds packages by importable
 name, skips folders without `__init__.py` inside a package and stops at the
-first file it cannot parse; so it reads a private mirror of the project
-instead: every discovered file (the run's exclusions honoured) at the path
-its guardrails module name gives (src roots), a synthetic `__init__.py` in
-every folder, each batch file as the run read it. A file grimp cannot parse
-is left out and the graph built again (LibCST reports it: GR001). grimp's
-cache is off; nothing is written outside the run's temporary folder.
+first file it cannot parse or decode as UTF-8; so it reads a private mirror
+of the project instead: every discovered file (the run's exclusions
+honoured) at the path its guardrails module name gives (src roots), a
+synthetic `__init__.py` in every folder, each batch file as the run read it.
+A file grimp cannot parse or decode is left out and the graph built again
+(LibCST reports it: GR001). grimp's cache is off; nothing is written outside
+the run's temporary folder.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ MAX_UNPARSABLE = 200
 # and nothing of the checked project is imported (grimp reads files; find_spec runs
 # no module code).
 _SCANNER = r"""
-import importlib.util, json, os, sys
+import importlib.util, json, os, re, sys
 root = sys.argv[1]
 sys.path.insert(0, root)
 import grimp
@@ -89,6 +90,16 @@ for _ in range(int(sys.argv[2]) + 1):
             raise
         skipped.append([exc.filename, f"cannot parse: line {exc.lineno}"])
         os.remove(exc.filename)
+    except UnicodeError as exc:
+        # grimp names the file it cannot decode in its message alone:
+        # "Failed to decode file PATH as UTF-8: ..." or "... PATH (unknown encoding 'x')"
+        text = str(exc).partition("Failed to decode file ")[2]
+        ends = [m.end() for m in re.finditer(r"[.]pyi?(?=[ :(]|$)", text)]
+        named = [text[:end] for end in ends if os.path.lexists(text[:end])]
+        if not named:
+            raise
+        skipped.append([named[0], "cannot decode"])
+        os.remove(named[0])
 else:
     print(json.dumps({"error": "too many files that cannot be parsed"}))
     sys.exit(0)
