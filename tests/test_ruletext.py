@@ -299,12 +299,13 @@ SURFACE_MODULES = sorted(
 RULE_TEXT = {"summary", "why", "remediation", "severity_note", "good", "bad", "references"}
 RULE_TEXT |= {"docs", "docs_url"}
 ALLOWED = {
-    # text, github and rdjson print a finding's own `remediation` field (the registry copies
+    # text, github, rdjson and gitlab print a finding's own `remediation` field (the registry copies
     # it from the rule) whole, escaped, as that finding's single help line; they render no
     # rule text and show nothing that must match another surface's one-line form.
     ("guardrails/report/text.py", "remediation"),
     ("guardrails/report/github.py", "remediation"),
     ("guardrails/report/rdjson.py", "remediation"),
+    ("guardrails/report/gitlab.py", "remediation"),
 }
 
 
