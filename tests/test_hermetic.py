@@ -51,6 +51,8 @@ def test_a_sample_passes_inside_an_agent_from_elsewhere_with_an_impostor_on_path
         "PATH": f"{impostor.parent}{os.pathsep}{os.environ['PATH']}",
         "HOME": str(home),
         "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+        # the example plugin this session installed (installing it again costs a pip run)
+        "GUARDRAILS_TEST_PLUGIN_SITE": os.environ["GUARDRAILS_TEST_PLUGIN_SITE"],
     }
     proc = subprocess.run(
         [
