@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import zygote  # reads GUARDRAILS_TEST_FRESH before the environment is rebuilt
 
 from guardrails.model import Violation
 
@@ -109,6 +110,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    zygote.ZYGOTE.close()
+    shutil.rmtree(zygote.ZYGOTE.folder, ignore_errors=True)
     if _HOME is not None:
         shutil.rmtree(_HOME, ignore_errors=True)
 
@@ -172,13 +175,20 @@ class Project:
     ) -> Run:
         """`python -m guardrails ARGS` in the project; `env` adds (or, with None, removes)
         variables of the hermetic environment; `python` is the interpreter (e.g.
-        `bare_python`, whose scripts folder holds neither semgrep nor ruff)."""
+        `bare_python`, whose scripts folder holds neither semgrep nor ruff).
+
+        Run by a fork of a warm interpreter (`zygote`) when that is the same as a
+        fresh one, else by a fresh one."""
         environment = dict(os.environ)
         for key, value in (env or {}).items():
             if value is None:
                 environment.pop(key, None)
             else:
                 environment[key] = value
+        if zygote.usable(python, env or {}):
+            done = zygote.ZYGOTE.run(list(args), cwd or self.root, environment, timeout=300)
+            if done is not None:
+                return Run(*done)
         proc = subprocess.run(
             [str(python), "-m", "guardrails", *args],
             cwd=cwd or self.root,
