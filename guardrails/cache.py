@@ -33,6 +33,7 @@ the user's) must never scatter entries and a `.gitignore` of `*` in it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import hashlib
@@ -344,6 +345,44 @@ def remove(directory: Path, root: Path, config: Path | None) -> None:
         raise UsageError(f"cannot delete {directory}: {exc.strerror or exc}") from None
 
 
+def prune(directory: Path, root: Path, config: Path | None, days: float) -> tuple[int, int]:
+    """Delete the entries no run has read or written for `days` days: (deleted, kept).
+
+    Entries are keyed by content, so a cache that CI restores and saves run
+    after run keeps every old file version's entry; this keeps it to what is
+    still used (a read touches its entry). The folder must be one `clean` may
+    delete (`removable`); only entry files in the cache's own layout are
+    looked at, never followed through a link.
+    """
+    import time
+
+    target = removable(directory, root, config)
+    cutoff = time.time() - days * 86400
+    deleted = kept = 0
+    for version in _folders(target, _LEGACY_NAMES[0]):
+        for bucket in _folders(Path(version.path), _LEGACY_NAMES[1]):
+            for item in os.scandir(bucket.path):
+                if not (_LEGACY_NAMES[2].fullmatch(item.name) or item.name.endswith(".tmp")):
+                    continue
+                if item.is_symlink() or not item.is_file(follow_symlinks=False):
+                    continue
+                if item.stat(follow_symlinks=False).st_mtime < cutoff:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(item.path)
+                    deleted += 1
+                else:
+                    kept += 1
+    return deleted, kept
+
+
+def _folders(directory: Path, name: re.Pattern[str]) -> list[os.DirEntry[str]]:
+    return [
+        item
+        for item in os.scandir(directory)
+        if name.fullmatch(item.name) and item.is_dir(follow_symlinks=False)
+    ]
+
+
 @dataclasses.dataclass
 class Cache:
     """Entries under `directory`, for one run key."""
@@ -401,6 +440,8 @@ class Cache:
             found = [_violation(item) for item in data["violations"]]
         except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None  # missing, partial or foreign: recompute
+        with contextlib.suppress(OSError):
+            os.utime(entry)  # used: `prune` keeps what runs still read
         if shown is not None:
             found = [v if v.path == shown else dataclasses.replace(v, path=shown) for v in found]
         return found

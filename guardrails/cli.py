@@ -169,6 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
     clean = commands.add_parser("clean", help="delete the result cache")
     _add_config_args(clean)
     clean.add_argument("--cache-dir", type=Path, metavar="DIR")
+    clean.add_argument(
+        "--unused-for",
+        type=float,
+        metavar="DAYS",
+        help="delete only the entries no run has used for DAYS days (CI caches)",
+    )
 
     fix = commands.add_parser("fix", help="apply the fixes rules offer (safe ones by default)")
     _selection_args(fix)
@@ -479,13 +485,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    """Remove the cache folder: only one guardrails made and tagged (see `cache.remove`)."""
-    from guardrails.cache import directory_for, remove
+    """Remove the cache folder, or with --unused-for its unused entries: only in a folder
+    guardrails made and tagged (see `cache.removable`)."""
+    from guardrails.cache import directory_for, prune, remove
 
     settings = _settings(args)
     directory = directory_for(settings, args.cache_dir)
+    if args.unused_for is not None and not 0 < args.unused_for < float("inf"):
+        raise UsageError("--unused-for must be a positive number of days")
     if not os.path.lexists(directory):
         print(f"no cache at {directory}")
+        return EXIT_OK
+    if args.unused_for is not None:
+        deleted, kept = prune(directory, settings.root, settings.config_path, args.unused_for)
+        print(f"removed {deleted} entries unused for {args.unused_for:g} days ({kept} kept)")
         return EXIT_OK
     remove(directory, settings.root, settings.config_path)
     print(f"removed {directory}")

@@ -273,6 +273,9 @@ def test_the_next_run_at_another_checkout_path_reads_the_saved_cache(
     assert len(annotations) == 4
     assert all(MARK.replace(" ", "") in line.replace(" ", "") for line in annotations)
     assert len(services.caches) == 2  # the second run saved its own entry
+    # pruned before saving: what the run read is kept, nothing failed
+    assert "removed 0 entries unused for 7 days" in runner.step("run").out
+    assert "could not prune" not in runner.step("run").out
 
 
 def test_the_cache_key_changes_with_the_config_and_not_with_the_code(
@@ -479,7 +482,7 @@ def gitlab_job(name: str, root: Path, **variables: str) -> subprocess.CompletedP
     job = TEMPLATE[name]
     env = {**os.environ, **TEMPLATE["variables"], "CI_PROJECT_DIR": str(root), **variables}
     script = "set -eo pipefail\n" + "\n".join(job["script"]) + "\n"
-    return subprocess.run(
+    done = subprocess.run(
         ["bash", "--noprofile", "--norc", "-c", script],
         cwd=root,
         env=env,
@@ -487,6 +490,20 @@ def gitlab_job(name: str, root: Path, **variables: str) -> subprocess.CompletedP
         text=True,
         timeout=120,
     )
+    # `after_script` runs in a shell of its own, whatever the script's outcome, before the
+    # cache is saved; it must not fail
+    after = "set -eo pipefail\n" + "\n".join(job.get("after_script", [])) + "\n"
+    cleanup = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-c", after],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert cleanup.returncode == 0 and "Traceback" not in cleanup.stderr, cleanup.stderr
+    assert "could not" not in cleanup.stderr and "error" not in cleanup.stderr, cleanup.stderr
+    return done
 
 
 def test_the_gitlab_template_pins_the_release_and_allows_only_findings() -> None:
@@ -508,6 +525,7 @@ def test_the_gitlab_job_without_parallel_writes_a_code_quality_report(sample: Sa
     assert len(report) == 4
     assert (sample.root / ".guardrails_cache").is_dir()
     assert "Found 4 findings" in done.stdout
+    assert list((sample.root / ".guardrails_cache").glob("v*/*/*.json"))  # pruning kept them
 
 
 def test_the_gitlab_job_in_a_merge_request_reports_only_changed_lines(sample: Sample) -> None:

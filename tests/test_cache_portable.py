@@ -114,3 +114,41 @@ def test_the_run_key_names_no_place_and_no_time(project: Project, tmp_path: Path
         assert for_plan(load_plan(load_settings(project.root))).key == keys[0]
     finally:
         os.utime(rule_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def _entries(cache: Path) -> set[Path]:
+    return set(cache.glob("v*/*/*.json"))
+
+
+def test_clean_unused_for_drops_only_what_no_run_reads(project: Project) -> None:
+    """A CI cache saved run after run keeps each old file version's entry; `clean
+    --unused-for DAYS` keeps it to what runs still read."""
+    _project(project)
+    assert project.run("check").code == 1
+    cache = project.root / ".guardrails_cache"
+    first = _entries(cache)
+    project.write("src/shop/jobs.py", APP + "\n\nVALUE = 1\n")
+    assert project.run("check").code == 1
+    old = time.time() - 30 * 86400
+    for entry in _entries(cache):
+        os.utime(entry, (old, old))
+    assert project.run("check").code == 1  # reads (and so marks) the four current entries
+    current = _entries(cache)
+    cleaned = project.run("clean", "--unused-for", "7")
+    assert cleaned.code == 0, cleaned.err
+    assert cleaned.out.strip() == "removed 1 entries unused for 7 days (4 kept)"
+    left = _entries(cache)
+    assert len(left) == 4 and left <= current and (cache / "CACHEDIR.TAG").is_file()
+    assert len(first - left) == 1  # jobs.py's first version
+    # still a warm run for the files as they are
+    assert _mark_entries(cache) == 4
+    warm = project.run("check", "--output-format", "json")
+    assert all(v["message"].endswith(MARK) for v in warm.json()["violations"])
+
+    for bad in ("0", "-1", "nan", "inf"):
+        refused = project.run("clean", f"--unused-for={bad}")
+        assert refused.code == 2 and refused.err.count("\n") == 1, refused.err
+    project.write("notes/keep.txt", "mine\n")
+    refused = project.run("clean", "--cache-dir", "notes", "--unused-for", "1")
+    assert refused.code == 2 and "not marked as a guardrails cache" in refused.err
+    assert (project.root / "notes" / "keep.txt").exists()
