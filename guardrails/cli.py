@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from guardrails._version import __version__
 from guardrails.cli_ci import add_ci, cmd_merge
+from guardrails.cli_learn import add_learn, cmd_learn
 from guardrails.cli_report import add_report, cmd_report
 from guardrails.cli_servers import add_servers, cmd_engine, cmd_hook, cmd_mcp, cmd_server
 from guardrails.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, GuardrailsError, UsageError
@@ -261,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_servers(commands)
     add_ci(commands)
+    add_learn(commands)
     add_report(commands, _selection_args)
 
     init = commands.add_parser(
@@ -358,6 +360,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "server": cmd_server,
         "engine": cmd_engine,
         "merge": cmd_merge,
+        "learn": cmd_learn,
         "report": cmd_report,
         "init": cmd_init,
     }

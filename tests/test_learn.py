@@ -1,0 +1,185 @@
+"""`guardrails learn`: candidate rules from a fix, each verified by the real Semgrep to fire
+on the old code and stay quiet on the new; a refactor yields none, and says why."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from conftest import Project
+
+COMMIT = ("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-am")
+
+BEFORE = {
+    "app/http.py": (
+        "import requests\n\n\ndef fetch(url: str) -> dict:\n    return requests.get(url).json()\n"
+    ),
+    "app/db.py": (
+        "def find(cur, name: str) -> list:\n"
+        "    cur.execute(\"SELECT id FROM users WHERE name = '%s'\" % name)\n"
+        "    return cur.fetchall()\n"
+    ),
+    "app/jobs.py": (
+        "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+        "def run(job) -> None:\n"
+        "    try:\n        job.start()\n    except Exception:\n        pass\n"
+    ),
+    "app/billing.py": (
+        "from acme import client\n\n\ndef invoices(account: str) -> list:\n"
+        "    return client.fetch(account)\n"
+    ),
+}
+AFTER = {
+    "app/http.py": BEFORE["app/http.py"].replace("get(url)", "get(url, timeout=10)"),
+    "app/db.py": BEFORE["app/db.py"].replace(
+        "\"SELECT id FROM users WHERE name = '%s'\" % name",
+        '"SELECT id FROM users WHERE name = %s", (name,)',
+    ),
+    "app/jobs.py": BEFORE["app/jobs.py"].replace("pass", 'logger.exception("job failed")'),
+    "app/billing.py": BEFORE["app/billing.py"].replace(
+        "fetch(account)", "fetch(account, tenant=TENANT)"
+    ),
+}
+MESSAGE = "Fix the four mistakes review found: timeout, SQL, swallowed error, tenant"
+
+
+def _repo(project: Project) -> None:
+    project.git("init", "-q")
+    for path, text in BEFORE.items():
+        project.write(path, text)
+    project.git("add", "-A")
+    project.git(*COMMIT, "base")
+
+
+def _fixed(project: Project) -> None:
+    _repo(project)
+    for path, text in AFTER.items():
+        project.write(path, text)
+    project.git(*COMMIT, MESSAGE)
+
+
+def _patterns(data: dict) -> dict[tuple[str, int], list[dict[str, str]]]:
+    return {(c["kind"], c["generality"]): c["patterns"] for c in data["candidates"]}
+
+
+def test_each_fix_of_a_commit_becomes_a_verified_candidate(project: Project) -> None:
+    _fixed(project)
+    learned = project.run("learn", "HEAD", "--json")
+    assert learned.code == 0, learned.err
+    data = learned.json()
+    assert data["source"] == {"from": "HEAD", "message": MESSAGE}
+    summaries = {c["summary"] for c in data["candidates"]}
+    assert "`requests.get(...)` without `timeout=`" in summaries
+    assert "`client.fetch(...)` without `tenant=`" in summaries
+    assert "`cur.execute('...' % $V1)`" in summaries
+    statements = [c for c in data["candidates"] if c["kind"] == "statement"]
+    assert {"pattern": "try:\n    ...\nexcept Exception:\n    pass"} in [
+        p for c in statements for p in c["patterns"]
+    ]
+    by_kind = _patterns(data)
+    assert by_kind[("keyword-added", 1)][0] == {"pattern": "$RECEIVER.get(...)"} or any(
+        c["patterns"][0] == {"pattern": "$RECEIVER.fetch(...)"} for c in data["candidates"]
+    )
+    # every candidate names the fix it came from, with both sides
+    http = next(c for c in data["candidates"] if "timeout" in c["summary"])
+    assert http["fixes"] == [
+        {
+            "path": "app/http.py",
+            "line": 5,
+            "before": "return requests.get(url).json()\n",
+            "after": "return requests.get(url, timeout=10).json()\n",
+        }
+    ]
+    assert data["no_rule"] == []
+
+    text = project.run("learn", "HEAD")
+    assert text.code == 0 and f"Learning from HEAD: {MESSAGE}" in text.out
+    assert "pattern-not: requests.get(..., timeout=$VALUE, ...)" in text.out
+
+
+def test_the_patterns_fire_on_the_old_code_and_not_the_new(project: Project, tmp_path) -> None:
+    """What `learn` verified, checked again here with Semgrep directly."""
+    _fixed(project)
+    data = project.run("learn", "HEAD", "--json").json()
+    rules = [
+        {
+            "id": f"c{i}",
+            "languages": ["python"],
+            "severity": "WARNING",
+            "message": c["summary"],
+            "patterns": c["patterns"],
+        }
+        for i, c in enumerate(data["candidates"])
+    ]
+    config = tmp_path / "rules.json"
+    config.write_text(json.dumps({"rules": rules}))
+    for side, files in (("old", BEFORE), ("new", AFTER)):
+        folder = tmp_path / side
+        for path, text in files.items():
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_text(text)
+        scan = subprocess.run(
+            ["semgrep", "scan", "--experimental", "--config", str(config), "--json",
+             "--metrics=off", "--disable-version-check", "--", str(folder)],
+            capture_output=True, text=True, check=False, timeout=300,
+        )  # fmt: skip
+        fired = {r["check_id"].rsplit(".", 1)[-1] for r in json.loads(scan.stdout)["results"]}
+        if side == "old":
+            assert fired == {r["id"] for r in rules}
+        else:
+            assert fired == set()
+
+
+def test_a_refactor_teaches_nothing_and_says_why(project: Project) -> None:
+    _repo(project)
+    project.write("app/http.py", BEFORE["app/http.py"].replace("url", "address"))
+    project.write("app/db.py", BEFORE["app/db.py"].replace("name", "who") + "# looked at\n")
+    project.git(*COMMIT, "Rename for clarity")
+    learned = project.run("learn", "HEAD", "--json")
+    assert learned.code == 1, learned.err
+    data = learned.json()
+    assert data["candidates"] == []
+    assert data["no_rule"] and all("rename or refactor" in line for line in data["no_rule"])
+    text = project.run("learn", "HEAD")
+    assert text.code == 1 and "Nothing to learn" in text.out
+
+
+def test_a_diff_file_and_the_working_tree_teach_the_same(project: Project) -> None:
+    _repo(project)
+    for path, text in AFTER.items():
+        project.write(path, text)
+    from_tree = project.run("learn", "--json")
+    assert from_tree.code == 0, from_tree.err
+    diff = subprocess.run(
+        ["git", "diff"], cwd=project.root, capture_output=True, text=True, check=True
+    ).stdout
+    project.write("fix.diff", diff)
+    from_diff = project.run("learn", "--diff", "fix.diff", "--json")
+    assert from_diff.code == 0, from_diff.err
+    summaries = {c["summary"] for c in from_tree.json()["candidates"]}
+    assert summaries == {c["summary"] for c in from_diff.json()["candidates"]}
+    assert "`requests.get(...)` without `timeout=`" in summaries
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("nope",), "'nope' is not a commit"),
+        (("--diff", "missing.diff"), "cannot read missing.diff"),
+        (("--diff", "empty.diff"), "no hunks found"),
+        (("HEAD", "--diff", "empty.diff"), "not both"),
+        (("HEAD",), "without a parent"),
+        (("--", "-x"), "is not a commit"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(project: Project, args, message) -> None:
+    project.git("init", "-q")
+    project.write("a.py", "x = 1\n")
+    project.write("empty.diff", "nothing here\n")
+    project.git("add", "-A")
+    project.git(*COMMIT, "only")
+    refused = project.run("learn", *args)
+    assert refused.code == 2, refused.err
+    assert refused.err.count("\n") == 1 and message in refused.err, refused.err
