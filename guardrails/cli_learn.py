@@ -54,13 +54,12 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
 
 def _read(path: Path) -> str:
+    from guardrails.discovery import read_source
+
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_DIFF_BYTES + 1)
+        data = read_source(path, MAX_DIFF_BYTES)  # never a FIFO or an unbounded read
     except OSError as exc:
         raise UsageError(f"--diff: cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_DIFF_BYTES:
-        raise UsageError(f"--diff: {path} is larger than {MAX_DIFF_BYTES} bytes")
     return data.decode("utf-8", errors="surrogateescape")
 
 

@@ -63,13 +63,12 @@ class Merged:
 
 
 def _load(path: Path) -> Shard:
+    from guardrails.discovery import read_source
+
     try:
-        with path.open("rb") as handle:
-            data = handle.read(_MAX_INPUT_BYTES + 1)
+        data = read_source(path, _MAX_INPUT_BYTES)  # never a FIFO or an unbounded read
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > _MAX_INPUT_BYTES:
-        raise UsageError(f"{path}: larger than {_MAX_INPUT_BYTES} bytes; not a shard's result")
     try:
         document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
