@@ -45,12 +45,16 @@ def cmd_learn(args: argparse.Namespace) -> int:
     else:
         source = changes.from_worktree(Path.cwd())
         origin = "the working tree"
+    from guardrails.config import load_settings
+    from guardrails.learn.propose import reach
+
     outcome = learn(source)
+    reach(outcome, load_settings(Path.cwd()))
     if args.json:
         sys.stdout.write(json.dumps(_data(origin, outcome), indent=2) + "\n")
     else:
         _text(origin, outcome)
-    return EXIT_OK if outcome.proposals else EXIT_FINDINGS
+    return EXIT_OK if outcome.kept else EXIT_FINDINGS
 
 
 def _read(path: Path) -> str:
@@ -71,7 +75,10 @@ def _data(origin: str, outcome: Any) -> dict[str, Any]:
                 "kind": p.candidate.kind,
                 "summary": p.candidate.summary,
                 "generality": p.candidate.generality,
-                "patterns": [{key: text} for key, text in p.candidate.patterns],
+                "reach": p.reach,
+                "examples": p.examples,
+                "rejected": p.rejected or None,
+                "patterns": p.candidate.semgrep(),
                 "fixes": [
                     {"path": f.path, "line": f.line, "before": f.before, "after": f.after}
                     for f in p.fixes
@@ -99,10 +106,16 @@ def _text(origin: str, outcome: Any) -> None:
         out.write(f"{printable(candidate.summary)}\n  fires on the old code of {where}, ")
         out.write("not on the new\n")
         for key, text in candidate.patterns:
-            out.write(f"  {key}: {printable(text)}\n")
+            shown = f"{text} is a variable" if key == "metavariable-regex" else text
+            out.write(f"  {key}: {printable(shown)}\n")
+        out.write(f"  reach: fires on {proposal.reach} other places in this project\n")
+        for example in proposal.examples:
+            out.write(f"    {printable(example)}\n")
+        if proposal.rejected:
+            out.write(f"  rejected: {printable(proposal.rejected)}\n")
     for line in outcome.unexplained:
         out.write(f"\nNo rule for {printable(line)}\n")
     for line in outcome.skipped:
         out.write(f"Skipped {printable(line)}\n")
-    if not outcome.proposals:
+    if not outcome.kept:
         out.write("\nNothing to learn: no candidate separates the old code from the new.\n")

@@ -43,11 +43,26 @@ AFTER = {
     ),
 }
 MESSAGE = "Fix the four mistakes review found: timeout, SQL, swallowed error, tenant"
+ELSEWHERE = {
+    # the same mistakes the fix did not touch: what a learned rule should find
+    "app/reports.py": (
+        "import requests\n\n\ndef report(base: str) -> bytes:\n"
+        "    return requests.get(base + '/report').content\n\n\n"
+        "def rows(cur, day: str) -> list:\n"
+        "    cur.execute(\"SELECT * FROM sales WHERE day = '%s'\" % day)\n"
+        "    return cur.fetchall()\n"
+    ),
+    # the tenant mistake only in a test: not a class of mistake in the code
+    "tests/test_billing.py": (
+        "from acme import client\n\n\ndef test_fetch() -> None:\n"
+        "    assert client.fetch('acct') == []\n"
+    ),
+}
 
 
 def _repo(project: Project) -> None:
     project.git("init", "-q")
-    for path, text in BEFORE.items():
+    for path, text in {**BEFORE, **ELSEWHERE}.items():
         project.write(path, text)
     project.git("add", "-A")
     project.git(*COMMIT, "base")
@@ -97,6 +112,28 @@ def test_each_fix_of_a_commit_becomes_a_verified_candidate(project: Project) -> 
     text = project.run("learn", "HEAD")
     assert text.code == 0 and f"Learning from HEAD: {MESSAGE}" in text.out
     assert "pattern-not: requests.get(..., timeout=$VALUE, ...)" in text.out
+
+
+def test_the_reach_shows_other_instances_and_rejects_the_line_not_the_class(
+    project: Project,
+) -> None:
+    _fixed(project)
+    data = project.run("learn", "HEAD", "--json").json()
+    by_summary = {c["summary"]: c for c in data["candidates"]}
+    timeout = by_summary["`requests.get(...)` without `timeout=`"]
+    assert timeout["rejected"] is None and timeout["reach"] == 1
+    assert timeout["examples"] == [
+        "app/reports.py:5: return requests.get(base + '/report').content"
+    ]
+    sql = by_summary["`cur.execute('...' % $V1)`"]
+    assert sql["rejected"] is None and sql["reach"] == 1
+    assert sql["examples"][0].startswith("app/reports.py:9: cur.execute(")
+    # any receiver's `.get(...)` is ordinary code: a built-in rule's good example has it
+    anywhere = by_summary["`$RECEIVER.get(...)` without `timeout=`"]
+    assert anywhere["rejected"].startswith("fires on the good example of ")
+    # the tenant mistake is found only in a test file
+    tenant = by_summary["`client.fetch(...)` without `tenant=`"]
+    assert tenant["reach"] == 1 and tenant["rejected"] == "fires only in test files"
 
 
 def test_the_patterns_fire_on_the_old_code_and_not_the_new(project: Project, tmp_path) -> None:

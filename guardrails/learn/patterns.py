@@ -20,6 +20,10 @@ from typing import Any
 
 from guardrails.learn.changes import Fix
 
+IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
+"""What a metavariable that stood for a variable may match: a variable, not any expression
+(`execute("..." % name)` is the mistake; `% quote_name(table)` may be the cure)."""
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -31,13 +35,22 @@ class Candidate:
     generality: int  # 0 = as specific as the fix; higher = matches more
     sources: tuple[int, ...] = field(default=(), compare=False)  # indexes of the fixes
 
+    def semgrep(self) -> list[dict[str, Any]]:
+        """The `patterns:` list of the Semgrep rule."""
+        return [
+            {key: {"metavariable": text, "regex": IDENTIFIER}}
+            if key == "metavariable-regex"
+            else {key: text}
+            for key, text in self.patterns
+        ]
+
     def rule(self, rule_id: str, message: str) -> dict[str, Any]:
         return {
             "id": rule_id,
             "languages": ["python"],
             "severity": "WARNING",
             "message": message,
-            "patterns": [{key: text} for key, text in self.patterns],
+            "patterns": self.semgrep(),
         }
 
 
@@ -76,6 +89,7 @@ class _Abstract(ast.NodeTransformer):
 
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
+        self.identifiers: set[str] = set()  # metavariables that stood for a variable
 
     def _metavariable(self, name: str) -> str:
         if name not in self.names:
@@ -107,7 +121,9 @@ class _Abstract(ast.NodeTransformer):
         return node  # the exception caught is part of the mistake: kept as written
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
-        return ast.copy_location(ast.Name(self._metavariable(node.id), node.ctx), node)
+        metavariable = self._metavariable(node.id)
+        self.identifiers.add(metavariable)
+        return ast.copy_location(ast.Name(metavariable, node.ctx), node)
 
     def visit_Constant(self, node: ast.Constant) -> ast.AST:
         if isinstance(node.value, str):
@@ -120,10 +136,32 @@ class _Abstract(ast.NodeTransformer):
 
 
 def _abstract(node: ast.AST) -> str | None:
+    found = _abstracted(node)
+    return found[0] if found else None
+
+
+_PLACE = "__guardrails_callee__"
+
+
+def _arguments(call: ast.Call) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """`(...)` of the call, abstracted, whatever its callee: `('...' % $V1)`."""
+    bare = ast.Call(ast.Name(_PLACE, ast.Load()), call.args, call.keywords)
+    shaped = _abstracted(bare)
+    if shaped is None or not shaped[0].startswith(_PLACE):
+        return None
+    return shaped[0][len(_PLACE) :], shaped[1]
+
+
+def _abstracted(node: ast.AST) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """The node's text with names and literals abstracted, and the constraints that keep
+    each variable's metavariable a variable."""
+    transformer = _Abstract()
     try:
-        return ast.unparse(_Abstract().visit(ast.parse(ast.unparse(node))))
+        text = ast.unparse(transformer.visit(ast.parse(ast.unparse(node))))
     except (SyntaxError, ValueError, RecursionError):
         return None
+    constraints = tuple(("metavariable-regex", m) for m in sorted(transformer.identifiers))
+    return text, constraints
 
 
 _BODIES = ("body", "orelse", "finalbody")
@@ -153,11 +191,11 @@ def _statements(before: ast.stmt, after: ast.stmt) -> list[Candidate]:
     tried)."""
     found = []
     for level, node in enumerate((before, _kept_bodies(before, after))):
-        text = _abstract(node) if node is not None else None
-        if text:
-            found.append(
-                Candidate("statement", f"`{text.splitlines()[0]}`", (("pattern", text),), level)
-            )
+        shaped = _abstracted(node) if node is not None else None
+        if shaped:
+            text, constraints = shaped
+            summary = f"`{text.splitlines()[0]}`"
+            found.append(Candidate("statement", summary, (("pattern", text), *constraints), level))
     return found
 
 
@@ -190,17 +228,25 @@ def _candidates(before: ast.Module, after: ast.Module) -> list[Candidate]:
                                 (
                                     ("pattern", f"{callee}(...)"),
                                     ("pattern-not", f"{callee}(..., {keyword}=$VALUE, ...)"),
+                                    # `**options` may carry it: not a call that surely lacks it
+                                    ("pattern-not", f"{callee}(..., **$OPTIONS, ...)"),
                                 ),
                                 level,
                             )
                         )
-            shape = _abstract(call)
-            reshaped = all(_abstract(c) != shape for c in same) and call.args
+            shape = _arguments(call)
+            reshaped = all(_arguments(c) != shape for c in same) and call.args
             if shape and reshaped and len(found) == added:  # a keyword added says it better
+                arguments, constraints = shape
                 for level, callee in enumerate(_callees(name)):
-                    text = callee + shape[len(ast.unparse(call.func)) :]
+                    text = callee + arguments
                     found.append(
-                        Candidate("arguments-reshaped", f"`{text}`", (("pattern", text),), level)
+                        Candidate(
+                            "arguments-reshaped",
+                            f"`{text}`",
+                            (("pattern", text), *constraints),
+                            level,
+                        )
                     )
         elif after_calls and name not in after_names:
             for level, callee in enumerate(_callees(name)):

@@ -9,8 +9,9 @@ pattern Semgrep rejects is dropped with the reason Semgrep gave.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,27 +46,56 @@ def run(candidates: Sequence[Candidate], fixes: Sequence[Fix]) -> list[Verdict]:
     A rule Semgrep rejects (a pattern it cannot parse) is marked with its error
     and the others are run again without it: one bad guess costs no good one."""
     verdicts = [Verdict(c) for c in candidates]
+    texts = {}
+    for index, fix in enumerate(fixes):
+        texts[f"before_{index}.py"] = fix.before
+        texts[f"after_{index}.py"] = fix.after
+    hits, errors = scan(candidates, texts)
+    for index, error in errors.items():
+        verdicts[index].error = error
+    for index, found in hits.items():
+        for target, _line in found:
+            side, _, number = Path(target).stem.partition("_")
+            if number.isdigit() and target in texts:
+                (verdicts[index].before if side == "before" else verdicts[index].after).add(
+                    int(number)
+                )
+    return verdicts
+
+
+Hit = tuple[str, int]
+"""(target, line): a scratch text's name, or a file's path as given."""
+
+
+def scan(
+    candidates: Sequence[Candidate], texts: Mapping[str, str], paths: Sequence[Path] = ()
+) -> tuple[dict[int, list[Hit]], dict[int, str]]:
+    """Where each candidate fires among `texts` (scratch files by name) and `paths`;
+    and the candidates Semgrep rejected, with its reason (the rest run again without them)."""
+    errors: dict[int, str] = {}
     for _attempt in range(3):
-        live = [i for i, v in enumerate(verdicts) if not v.error]
+        live = [i for i in range(len(candidates)) if i not in errors]
         if not live:
-            break
-        data = _scan([candidates[i] for i in live], fixes)
+            return {}, errors
+        data, names = _scan([candidates[i] for i in live], texts, paths)
         rejected = False
         for error in data.get("errors", []):
             rule = str(error.get("rule_id") or "")
             if rule.startswith("c") and rule[1:].isdigit() and int(rule[1:]) < len(live):
-                verdicts[live[int(rule[1:])]].error = _one_line(error)
+                errors[live[int(rule[1:])]] = _one_line(error)
                 rejected = True
         if rejected:
             continue
+        hits: dict[int, list[Hit]] = {}
         for result in data.get("results", []):
             rule = str(result.get("check_id", ""))
-            side, _, number = Path(str(result.get("path", ""))).stem.partition("_")
-            if rule.startswith("c") and rule[1:].isdigit() and number.isdigit():
-                verdict = verdicts[live[int(rule[1:])]]
-                (verdict.before if side == "before" else verdict.after).add(int(number))
-        break
-    return verdicts
+            if not (rule.startswith("c") and rule[1:].isdigit()):
+                continue
+            path = str(result.get("path", ""))
+            line = int((result.get("start") or {}).get("line", 0) or 0)
+            hits.setdefault(live[int(rule[1:])], []).append((names.get(path, path), line))
+        return hits, errors
+    return {}, errors
 
 
 def _one_line(error: dict[str, object]) -> str:
@@ -73,7 +103,10 @@ def _one_line(error: dict[str, object]) -> str:
     return " ".join(text.split())[:200]
 
 
-def _scan(candidates: Sequence[Candidate], fixes: Sequence[Fix]) -> dict[str, Any]:
+def _scan(
+    candidates: Sequence[Candidate], texts: Mapping[str, str], paths: Sequence[Path]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Semgrep's JSON, and the scratch file paths it reports mapped back to text names."""
     executable = find_executable("semgrep", "GUARDRAILS_SEMGREP")
     if executable is None:
         raise BackendError(f"{where_missing('semgrep', 'GUARDRAILS_SEMGREP')}; learn needs it")
@@ -81,10 +114,12 @@ def _scan(candidates: Sequence[Candidate], fixes: Sequence[Fix]) -> dict[str, An
     folder = Path(workdir.name)
     targets = folder / "targets"
     targets.mkdir()
-    for index, fix in enumerate(fixes):
-        for side, text in (("before", fix.before), ("after", fix.after)):
-            data = text.encode("utf-8", errors="surrogateescape")
-            (targets / f"{side}_{index}.py").write_bytes(data)
+    names = {}
+    for name, text in texts.items():
+        target = targets / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("utf-8", errors="surrogateescape"))
+        names[str(target)] = name
     rules = [c.rule(f"c{i}", c.summary) for i, c in enumerate(candidates)]
     config = folder / "rules.json"
     config.write_text(json.dumps({"rules": rules}), encoding="utf-8")
@@ -92,12 +127,12 @@ def _scan(candidates: Sequence[Candidate], fixes: Sequence[Fix]) -> dict[str, An
         executable, "scan", "--experimental", "--config", str(config), "--json",
         "--metrics=off", "--disable-version-check", "--oss-only", "--disable-nosem",
         "--no-rewrite-rule-ids", "--x-ignore-semgrepignore-files", "--no-git-ignore",
-        "--jobs", "1", "--", str(targets),
+        "--jobs", str(os.cpu_count() or 1), "--", str(targets), *(str(p) for p in paths),
     ]  # fmt: skip
     env = isolated_env(workdir.name, drop_prefixes=("SEMGREP_",), extra={})
-    job = start("semgrep", argv, workdir, env, folder)
+    job = start("semgrep", argv, workdir, env, Path.cwd())
     try:
-        code, out, err = job.wait(300)
+        code, out, err = job.wait(300 + 2.0 * len(paths))
     finally:
         job.close()
     try:
@@ -105,4 +140,4 @@ def _scan(candidates: Sequence[Candidate], fixes: Sequence[Fix]) -> dict[str, An
     except ValueError:
         lines = err.strip().splitlines() or [f"exit code {code}"]
         raise BackendError(f"semgrep could not run the candidates: {lines[-1]}") from None
-    return data if isinstance(data, dict) else {}
+    return (data if isinstance(data, dict) else {}), names
