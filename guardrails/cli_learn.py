@@ -27,6 +27,18 @@ def add_learn(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     learn.add_argument("--diff", type=Path, metavar="FILE", help="read the fix from a unified diff")
     learn.add_argument("--json", action="store_true", help="print the candidates as JSON")
+    learn.add_argument(
+        "--write",
+        metavar="best|N",
+        help="write candidate N (or the best one) as a rule of the in-repo plugin, with its test",
+    )
+    learn.add_argument("--id", metavar="ID", help="the new rule's id (default: the next free one)")
+    learn.add_argument(
+        "--category",
+        default="reliability",
+        choices=("security", "observability", "reliability", "architecture"),
+        help="the new rule's category (default: reliability)",
+    )
 
 
 def cmd_learn(args: argparse.Namespace) -> int:
@@ -48,13 +60,53 @@ def cmd_learn(args: argparse.Namespace) -> int:
     from guardrails.config import load_settings
     from guardrails.learn.propose import reach
 
+    settings = load_settings(Path.cwd())
     outcome = learn(source)
-    reach(outcome, load_settings(Path.cwd()))
+    reach(outcome, settings)
+    written = _write(args, outcome, settings) if args.write else None
     if args.json:
-        sys.stdout.write(json.dumps(_data(origin, outcome), indent=2) + "\n")
+        data = _data(origin, outcome)
+        data["written"] = _written(written)
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
         _text(origin, outcome)
+        if written is not None:
+            files = ", ".join(str(p) for p in written.files)
+            sys.stdout.write(f"\nWrote {written.rule_id}: {files}\n")
     return EXIT_OK if outcome.kept else EXIT_FINDINGS
+
+
+def _write(args: argparse.Namespace, outcome: Any, settings: Any) -> Any:
+    """Write the chosen candidate; `best` is the kept one that reaches most places."""
+    from guardrails.learn.write import next_id, write
+    from guardrails.plugins import build_registry
+
+    kept = outcome.kept
+    if not kept:
+        raise UsageError("learn --write: no candidate to write (nothing separates old from new)")
+    if args.write == "best":
+        chosen = max(kept, key=lambda p: (p.reach, -p.candidate.generality))
+    elif args.write.isdigit() and 1 <= int(args.write) <= len(outcome.proposals):
+        chosen = outcome.proposals[int(args.write) - 1]
+        if chosen.rejected:
+            raise UsageError(f"learn --write {args.write}: rejected ({chosen.rejected})")
+    else:
+        raise UsageError(f"learn --write: give best or 1..{len(outcome.proposals)}")
+    taken = set(build_registry(settings).rules)
+    rule_id = args.id or next_id({i for i in taken if not i.startswith(_BUILT_IN)}, None)
+    if rule_id in taken:
+        raise UsageError(f"learn --write: {rule_id} is already a rule's id")
+    why = outcome.message.strip() or "A fix in this project corrected this mistake."
+    return write(chosen, settings.root, rule_id, args.category, why)
+
+
+_BUILT_IN = ("SEC", "OBS", "REL", "ARC", "GR")
+
+
+def _written(written: Any) -> dict[str, Any] | None:
+    if written is None:
+        return None
+    return {"id": written.rule_id, "files": [str(p) for p in written.files]}
 
 
 def _read(path: Path) -> str:
@@ -99,10 +151,10 @@ def _text(origin: str, outcome: Any) -> None:
     out.write(
         f"Learning from {printable(origin)}" + (f": {printable(title)}" if title else "") + "\n"
     )
-    for proposal in outcome.proposals:
+    for number, proposal in enumerate(outcome.proposals, 1):
         candidate = proposal.candidate
         where = ", ".join(f"{printable(f.path)}:{f.line}" for f in proposal.fixes)
-        out.write(f"\n{candidate.kind} (generality {candidate.generality}): ")
+        out.write(f"\n{number}. {candidate.kind} (generality {candidate.generality}): ")
         out.write(f"{printable(candidate.summary)}\n  fires on the old code of {where}, ")
         out.write("not on the new\n")
         for key, text in candidate.patterns:

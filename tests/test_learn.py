@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 
 import pytest
 
@@ -220,3 +221,63 @@ def test_bad_input_is_one_line_and_exit_2(project: Project, args, message) -> No
     refused = project.run("learn", *args)
     assert refused.code == 2, refused.err
     assert refused.err.count("\n") == 1 and message in refused.err, refused.err
+
+
+def test_write_best_makes_a_complete_rule_that_every_surface_sees(project: Project) -> None:
+    _repo(project)
+    project.write(
+        "pyproject.toml", '[project]\nname = "shop"\n\n[tool.guardrails]\nfail-on = "warning"\n'
+    )
+    project.git("add", "-A")
+    project.git(*COMMIT, "config")
+    for path, text in AFTER.items():
+        project.write(path, text)
+    project.git(*COMMIT, MESSAGE)
+    written = project.run("learn", "HEAD", "--write", "best", "--id", "ACME101", "--json")
+    assert written.code == 0, written.err
+    files = written.json()["written"]["files"]
+    assert {path.rsplit("/", 1)[-1] for path in files} >= {"__init__.py", "test_acme101.py"}
+    config = (project.root / "pyproject.toml").read_text()
+    assert 'plugins = ["guardrails_learned"]' in config and 'fail-on = "warning"' in config
+
+    explained = project.run("explain", "ACME101")
+    assert explained.code == 0 and MESSAGE in explained.out  # the why, from the commit
+    found = project.run("check", "--output-format", "json")
+    assert found.code == 1, found.err
+    assert {(v["path"], v["rule_id"]) for v in found.json()["violations"]} >= {
+        ("app/reports.py", "ACME101")
+    }
+    # its own test: green on the examples (the fix's old and new code)
+    test = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "guardrails_learned"],
+        cwd=project.root, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert test.returncode == 0 and "2 passed" in test.stdout, test.stdout + test.stderr
+    # red when the rule stops firing on the old code
+    rule = next((project.root / "guardrails_learned" / "semgrep").glob("*.yaml"))
+    rule.write_text(rule.read_text().replace("# bad", ""))
+    red = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "guardrails_learned"],
+        cwd=project.root, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert red.returncode == 1
+
+    again = project.run("learn", "HEAD", "--write", "best", "--id", "ACME101")
+    assert again.code == 2 and "already" in again.err
+
+
+def test_write_refuses_before_touching_anything(project: Project) -> None:
+    _fixed(project)
+    project.write("pyproject.toml", '[tool.guardrails]\nplugins = ["tools.mine"]\n')
+    project.write("tools/__init__.py", "")
+    project.write(
+        "tools/mine.py",
+        "from guardrails import hookimpl\n\n\n@hookimpl\n"
+        "def guardrails_categories() -> list[str]:\n    return []\n",
+    )
+    refused = project.run("learn", "HEAD", "--write", "best", "--id", "ACME101")
+    assert refused.code == 2 and "add 'guardrails_learned' to `plugins`" in refused.err
+    assert not (project.root / "guardrails_learned").exists()
+    for choice, message in (("99", "give best or 1.."), ("x", "give best or 1..")):
+        refused = project.run("learn", "HEAD", "--write", choice, "--id", "ACME101")
+        assert refused.code == 2 and message in refused.err
