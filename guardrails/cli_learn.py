@@ -43,7 +43,7 @@ def add_learn(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 def cmd_learn(args: argparse.Namespace) -> int:
     """Print the candidates that separate the fix's old code from its new; exit 1 if none."""
-    from guardrails.learn import changes
+    from guardrails.learn import changes, report
     from guardrails.learn.propose import learn
 
     if args.diff is not None and args.rev is not None:
@@ -65,11 +65,11 @@ def cmd_learn(args: argparse.Namespace) -> int:
     reach(outcome, settings)
     written = _write(args, outcome, settings) if args.write else None
     if args.json:
-        data = _data(origin, outcome)
+        data = report.data(origin, outcome)
         data["written"] = _written(written)
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
-        _text(origin, outcome)
+        sys.stdout.write(report.text(origin, outcome))
         if written is not None:
             files = ", ".join(str(p) for p in written.files)
             sys.stdout.write(f"\nWrote {written.rule_id}: {files}\n")
@@ -117,57 +117,3 @@ def _read(path: Path) -> str:
     except OSError as exc:
         raise UsageError(f"--diff: cannot read {path}: {exc.strerror or exc}") from None
     return data.decode("utf-8", errors="surrogateescape")
-
-
-def _data(origin: str, outcome: Any) -> dict[str, Any]:
-    return {
-        "source": {"from": origin, "message": outcome.message},
-        "candidates": [
-            {
-                "kind": p.candidate.kind,
-                "summary": p.candidate.summary,
-                "generality": p.candidate.generality,
-                "reach": p.reach,
-                "examples": p.examples,
-                "rejected": p.rejected or None,
-                "patterns": p.candidate.semgrep(),
-                "fixes": [
-                    {"path": f.path, "line": f.line, "before": f.before, "after": f.after}
-                    for f in p.fixes
-                ],
-            }
-            for p in outcome.proposals
-        ],
-        "no_rule": outcome.unexplained,
-        "skipped": outcome.skipped,
-    }
-
-
-def _text(origin: str, outcome: Any) -> None:
-    from guardrails.report import printable
-
-    out = sys.stdout
-    title = outcome.message.splitlines()[0] if outcome.message else ""
-    out.write(
-        f"Learning from {printable(origin)}" + (f": {printable(title)}" if title else "") + "\n"
-    )
-    for number, proposal in enumerate(outcome.proposals, 1):
-        candidate = proposal.candidate
-        where = ", ".join(f"{printable(f.path)}:{f.line}" for f in proposal.fixes)
-        out.write(f"\n{number}. {candidate.kind} (generality {candidate.generality}): ")
-        out.write(f"{printable(candidate.summary)}\n  fires on the old code of {where}, ")
-        out.write("not on the new\n")
-        for key, text in candidate.patterns:
-            shown = f"{text} is a variable" if key == "metavariable-regex" else text
-            out.write(f"  {key}: {printable(shown)}\n")
-        out.write(f"  reach: fires on {proposal.reach} other places in this project\n")
-        for example in proposal.examples:
-            out.write(f"    {printable(example)}\n")
-        if proposal.rejected:
-            out.write(f"  rejected: {printable(proposal.rejected)}\n")
-    for line in outcome.unexplained:
-        out.write(f"\nNo rule for {printable(line)}\n")
-    for line in outcome.skipped:
-        out.write(f"Skipped {printable(line)}\n")
-    if not outcome.kept:
-        out.write("\nNothing to learn: no candidate separates the old code from the new.\n")

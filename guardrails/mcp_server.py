@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 INSTRUCTIONS = (
     "guardrails enforces this project's code policies (security, observability, "
     "reliability, architecture). Before writing a Python file call `policies` with its path; "
-    "after editing call `check`; `explain` gives a rule's why, fix and examples."
+    "after editing call `check`; `explain` gives a rule's why, fix and examples; after "
+    "being corrected, `learn` proposes the guardrail that would have caught it."
 )
 DEFAULT_BUDGET = 6000
 
@@ -241,6 +242,19 @@ def tool_fix(paths: list[str], apply: bool = False, unsafe: bool = False) -> str
     )
 
 
+def tool_learn(before: str, after: str, path: str = "fix.py") -> str:
+    from guardrails.config import load_settings
+    from guardrails.learn import changes, report
+    from guardrails.learn.propose import learn, reach
+
+    if not path.endswith((".py", ".pyi")):
+        raise UsageError(f"path: {path!r} must name a Python file (.py or .pyi)")
+    fixes, skipped = changes.pairs(path, before, after)
+    outcome = learn(changes.Source(fixes, "", skipped))
+    reach(outcome, load_settings(_root()))
+    return report.text("the code given", outcome)
+
+
 TOOLS = (
     (
         "check",
@@ -268,6 +282,14 @@ TOOLS = (
         "unified diff, or what was applied.",
         tool_fix,
     ),
+    (
+        "learn",
+        "After a correction: given the code `before` and `after` a fix (whole statements or "
+        "files, at `path`), propose guardrail rules (Semgrep patterns) verified to fire on the "
+        "old code and not the new, each with how many other places in the project it finds; "
+        "`guardrails learn --write` turns one into a rule with its test.",
+        tool_learn,
+    ),
 )
 """(name, description written for a model, function) of every tool the server offers."""
 
@@ -277,7 +299,7 @@ class ToolFailure(Exception):
 
 
 def build_server() -> Any:
-    """The FastMCP server with the four tools; import errors name the extra."""
+    """The FastMCP server with its tools; import errors name the extra."""
     try:
         from mcp.server.fastmcp import FastMCP
     except ImportError:

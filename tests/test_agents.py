@@ -249,7 +249,12 @@ def test_mcp_server_serves_every_tool_through_the_sdk_client(project) -> None:
     )
     project.write("shop/service/parse.py", fixable)
     assert project.run("init", "--agent", "claude-code").code == 0
-    tools, (checked, unsaved, explained, policies, preview, bad) = asyncio.run(
+    learn = {
+        "before": "def load(text):\n    return yaml.load(text)\n",
+        "after": "def load(text):\n    return yaml.safe_load(text)\n",
+        "path": "shop/service/feed.py",
+    }
+    tools, (checked, unsaved, explained, policies, preview, bad, learned) = asyncio.run(
         _session_calls(
             project.root,
             [
@@ -259,10 +264,11 @@ def test_mcp_server_serves_every_tool_through_the_sdk_client(project) -> None:
                 ("policies", {"path": "shop/service/orders.py", "budget": 3000}),
                 ("fix", {"paths": ["shop/service/parse.py"]}),
                 ("explain", {"rule_id": "NOPE999"}),
+                ("learn", learn),
             ],
         )
     )
-    assert {t.name for t in tools} == {"check", "explain", "policies", "fix"}
+    assert {t.name for t in tools} == {"check", "explain", "policies", "fix", "learn"}
     for tool in tools:
         assert tool.description and tool.inputSchema["type"] == "object"
     assert "SEC003" in checked and "shop/service/orders.py:5" in checked
@@ -274,6 +280,9 @@ def test_mcp_server_serves_every_tool_through_the_sdk_client(project) -> None:
     assert "preview" in preview and "+        logger.exception(" in preview
     assert (project.root / "shop/service/parse.py").read_text() == fixable
     assert bad.startswith("error: unknown rule id")
+    # a correction becomes a proposed guardrail, with the other places it would catch
+    assert "call-replaced (generality 0): `yaml.load(...)`" in learned
+    assert "reach: fires on 1 other places" in learned and "shop/service/orders.py:5" in learned
 
 
 def test_mcp_server_exits_quietly_when_its_client_hangs_up(project) -> None:
