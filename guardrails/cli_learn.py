@@ -63,6 +63,16 @@ def cmd_learn(args: argparse.Namespace) -> int:
     settings = load_settings(Path.cwd())
     outcome = learn(source)
     reach(outcome, settings)
+    if not args.write and not args.json and outcome.kept and _interactive():
+        sys.stdout.write(report.text(origin, outcome))
+        args.write = _ask(outcome)
+        if args.write is None:
+            return EXIT_OK
+        if args.id is None:
+            args.id = _ask_id(settings)
+        written = _write(args, outcome, settings)
+        sys.stdout.write(f"\nWrote {written.rule_id}: {', '.join(map(str, written.files))}\n")
+        return EXIT_OK
     written = _write(args, outcome, settings) if args.write else None
     if args.json:
         data = report.data(origin, outcome)
@@ -74,6 +84,41 @@ def cmd_learn(args: argparse.Namespace) -> int:
             files = ", ".join(str(p) for p in written.files)
             sys.stdout.write(f"\nWrote {written.rule_id}: {files}\n")
     return EXIT_OK if outcome.kept else EXIT_FINDINGS
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _ask(outcome: Any) -> str | None:
+    """Which candidate to write: its number, or None (Enter, `n`, end of input)."""
+    numbers = [str(i) for i, p in enumerate(outcome.proposals, 1) if not p.rejected]
+    while True:
+        sys.stdout.write(f"\nWrite one as a rule? {'/'.join(numbers)}, or Enter for none: ")
+        sys.stdout.flush()
+        answer = sys.stdin.readline()
+        if answer.strip().lower() in ("", "n", "no", "none"):
+            return None
+        if answer.strip() in numbers:
+            return answer.strip()
+        sys.stdout.write(f"  {answer.strip()!r} is not one of {', '.join(numbers)}\n")
+
+
+def _ask_id(settings: Any) -> str | None:
+    """The id for the new rule: the next free one offered, or typed."""
+    from guardrails.learn.write import next_id
+    from guardrails.plugins import build_registry
+
+    taken = {i for i in build_registry(settings).rules if not i.startswith(_BUILT_IN)}
+    try:
+        offered = next_id(taken, None)
+    except UsageError:
+        offered = ""
+    hint = f" [{offered}]" if offered else " (e.g. ACME001)"
+    sys.stdout.write(f"Rule id{hint}: ")
+    sys.stdout.flush()
+    answer = sys.stdin.readline().strip()
+    return answer or offered or None
 
 
 def _write(args: argparse.Namespace, outcome: Any, settings: Any) -> Any:

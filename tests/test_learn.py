@@ -281,3 +281,51 @@ def test_write_refuses_before_touching_anything(project: Project) -> None:
     for choice, message in (("99", "give best or 1.."), ("x", "give best or 1..")):
         refused = project.run("learn", "HEAD", "--write", choice, "--id", "ACME101")
         assert refused.code == 2 and message in refused.err
+
+
+def _at_a_terminal(project: Project, args: list[str], answers: list[str]) -> str:
+    """Run `guardrails ARGS` with a terminal for stdin and stdout, answering each prompt."""
+    import os
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "guardrails", *args],
+        cwd=project.root, stdin=follower, stdout=follower, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    os.close(follower)
+    shown, pending = b"", list(answers)
+    while True:
+        ready, _, _ = select.select([leader], [], [], 120)
+        if not ready:
+            process.kill()
+            raise AssertionError(f"no prompt within 120 s: {shown[-500:]!r}")
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+        if pending and shown.rstrip().endswith((b":", b"]:")):
+            os.write(leader, pending.pop(0).encode() + b"\n")
+    process.wait(timeout=120)
+    os.close(leader)
+    assert process.returncode == 0, process.stderr.read() if process.stderr else ""
+    return shown.decode("utf-8", "replace")
+
+
+def test_at_a_terminal_it_shows_the_candidates_and_asks(project: Project) -> None:
+    _fixed(project)
+    project.write("pyproject.toml", "[tool.guardrails]\n")
+    shown = _at_a_terminal(project, ["learn", "HEAD"], ["9", "1", "ACME007"])
+    assert "1. " in shown and "reach: fires on" in shown
+    assert "'9' is not one of" in shown  # asked again
+    assert "Wrote ACME007" in shown
+    assert list((project.root / "guardrails_learned" / "semgrep").glob("acme007_*.yaml"))
+    # Enter writes nothing
+    project.git("add", "-A")
+    project.git(*COMMIT, "the learned rule")
+    _at_a_terminal(project, ["learn", "HEAD~1"], [""])
+    assert len(list((project.root / "guardrails_learned" / "semgrep").glob("*.yaml"))) == 1
