@@ -211,6 +211,15 @@ def project(tmp_path: Path) -> Project:
     return Project(root)
 
 
+def terminal_output(leader: int) -> bytes:
+    """The next output a child wrote to its terminal (`pty.openpty()`'s leader end); b""
+    once it closed the terminal (EIO) or ended."""
+    try:
+        return os.read(leader, 4096)
+    except OSError:  # EIO: the child closed the terminal
+        return b""
+
+
 def venv_seeing_this_environment(folder: Path, with_pip: bool = False) -> Path:
     """A new virtualenv whose interpreter also sees this test environment's packages; its
     python.

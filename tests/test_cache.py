@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import terminal_output
+
 VIEW = """\
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -204,13 +206,7 @@ def test_progress_bar_only_at_a_terminal_in_text_format(project) -> None:
         )
         os.close(follower)
         chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
+        while chunk := terminal_output(leader):
             chunks.append(chunk)
         process.wait()
         os.close(leader)

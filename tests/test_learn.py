@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import Project
+from conftest import Project, terminal_output
 
 COMMIT = ("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-am")
 
@@ -301,10 +301,7 @@ def _at_a_terminal(project: Project, args: list[str], answers: list[str]) -> str
         if not ready:
             process.kill()
             raise AssertionError(f"no prompt within 120 s: {shown[-500:]!r}")
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # EIO: the child closed the terminal
-            break
+        chunk = terminal_output(leader)
         if not chunk:
             break
         shown += chunk
