@@ -34,6 +34,12 @@ def add_learn(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     learn.add_argument("--id", metavar="ID", help="the new rule's id (default: the next free one)")
     learn.add_argument(
+        "--into",
+        type=Path,
+        metavar="DIR",
+        help="write into this plugin package (default: the in-repo plugin guardrails_learned)",
+    )
+    learn.add_argument(
         "--category",
         default="reliability",
         choices=("security", "observability", "reliability", "architecture"),
@@ -142,7 +148,7 @@ def _write(args: argparse.Namespace, outcome: Any, settings: Any) -> Any:
     if rule_id in taken:
         raise UsageError(f"learn --write: {rule_id} is already a rule's id")
     why = outcome.message.strip() or "A fix in this project corrected this mistake."
-    return write(chosen, settings.root, rule_id, args.category, why)
+    return write(chosen, settings.root, rule_id, args.category, why, args.into)
 
 
 _BUILT_IN = ("SEC", "OBS", "REL", "ARC", "GR")

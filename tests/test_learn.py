@@ -326,3 +326,24 @@ def test_at_a_terminal_it_shows_the_candidates_and_asks(project: Project) -> Non
     project.git(*COMMIT, "the learned rule")
     _at_a_terminal(project, ["learn", "HEAD~1"], [""])
     assert len(list((project.root / "guardrails_learned" / "semgrep").glob("*.yaml"))) == 1
+
+
+def test_write_into_a_named_plugin_package(project: Project) -> None:
+    from guardrails.backends.semgrep import load_rule_dir
+
+    _fixed(project)
+    assert project.run("new-plugin", "shop").code == 0
+    package = project.root / "guardrails-shop"
+    written = project.run(
+        "learn", "HEAD", "--write", "best", "--id", "SHOP001", "--into", "guardrails-shop"
+    )
+    assert written.code == 0, written.err
+    (rule,) = package.glob("src/*/rules/semgrep/shop001_*.yaml")
+    assert (package / "tests" / "test_shop001.py").is_file()
+    metas, _rules, triggers = load_rule_dir(rule.parent, "shop")
+    assert set(metas) == {"SHOP001"} and metas["SHOP001"].why == MESSAGE
+    assert len(metas["SHOP001"].bad) == len(metas["SHOP001"].good) == 1
+    assert triggers["SHOP001"]  # files without its word skip Semgrep
+    assert not (project.root / "guardrails_learned").exists()  # nothing in-repo, no config
+    refused = project.run("learn", "HEAD", "--write", "best", "--id", "SHOP002", "--into", "app")
+    assert refused.code == 2 and "not a plugin package" in refused.err

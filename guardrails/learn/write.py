@@ -147,6 +147,19 @@ def rule_text(proposal: Proposal, rule_id: str, category: str, why: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def package_test_text(rule_id: str) -> str:
+    return f'''"""{rule_id}, learned from a fix: red on the old code, green on the new.
+
+The plugin hands guardrails its rules folder's `semgrep/`, so the rule is selected by id
+from the installed plugin (`pip install -e .`).
+"""
+
+from guardrails.testing import example_tests
+
+test_examples = example_tests(rule_ids=["{rule_id}"])
+'''
+
+
 def test_text(rule_id: str) -> str:
     return f'''"""{rule_id}, learned from a fix: red on the old code, green on the new."""
 
@@ -190,30 +203,54 @@ def _configured(root: Path) -> tuple[Path, str] | None:
     raise UsageError("learn --write: no [tool.guardrails] configuration to list the plugin in")
 
 
-def write(proposal: Proposal, root: Path, rule_id: str, category: str, why: str) -> Written:
-    """Write the rule, its test and (once) the plugin module; list it in the config."""
+def write(
+    proposal: Proposal,
+    root: Path,
+    rule_id: str,
+    category: str,
+    why: str,
+    into: Path | None = None,
+) -> Written:
+    """Write the rule and its test: into the plugin package at `into` (as `new-plugin`
+    lays one out), else into the in-repo plugin, which the config then lists (once)."""
+    from guardrails.scaffold import plugin_layout
+
     if not RULE_ID.match(rule_id):
         raise UsageError(f"learn --write: {rule_id!r} is not an id like ACME001")
     if category not in BUILTIN_CATEGORIES or category == "engine":
-        raise UsageError(
-            f"learn --write: category must be one of {', '.join(BUILTIN_CATEGORIES[:4])}"
-        )
-    folder = root / MODULE
-    rule = folder / "semgrep" / f"{rule_id.lower()}_{_name(proposal).replace('-', '_')}.yaml"
-    test = folder / f"test_{rule_id.lower()}.py"
+        categories = ", ".join(BUILTIN_CATEGORIES[:4])
+        raise UsageError(f"learn --write: category must be one of {categories}")
+    stem = f"{rule_id.lower()}_{_name(proposal).replace('-', '_')}"
+    config = None
+    hook = None
+    if into is not None:
+        layout = plugin_layout(into)
+        if layout is None:
+            raise UsageError(
+                f"learn --into {into}: not a plugin package (see `guardrails new-plugin`)"
+            )
+        rule = layout.rules / "semgrep" / f"{stem}.yaml"
+        test = layout.tests / f"test_{rule_id.lower()}.py"
+        test_source = package_test_text(rule_id)
+    else:
+        folder = root / MODULE
+        rule = folder / "semgrep" / f"{stem}.yaml"
+        test = folder / f"test_{rule_id.lower()}.py"
+        test_source = test_text(rule_id)
+        hook = folder / "__init__.py"
+        config = _configured(root)
     existing = [str(p) for p in (rule, test) if p.exists()]
     if existing:
         raise UsageError(f"learn --write: {', '.join(existing)} already exists")
-    config = _configured(root)
     text = rule_text(proposal, rule_id, category, why)
     written = []
     rule.parent.mkdir(parents=True, exist_ok=True)
-    hook = folder / "__init__.py"
-    if not hook.exists():
+    test.parent.mkdir(parents=True, exist_ok=True)
+    if hook is not None and not hook.exists():
         hook.write_text(_HOOK, encoding="utf-8")
         written.append(hook)
     rule.write_text(text, encoding="utf-8")
-    test.write_text(test_text(rule_id), encoding="utf-8")
+    test.write_text(test_source, encoding="utf-8")
     written += [rule, test]
     if config is not None:
         from guardrails.containment import replace_text
