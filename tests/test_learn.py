@@ -226,7 +226,9 @@ def test_bad_input_is_one_line_and_exit_2(project: Project, args, message) -> No
 def test_write_best_makes_a_complete_rule_that_every_surface_sees(project: Project) -> None:
     _repo(project)
     project.write(
-        "pyproject.toml", '[project]\nname = "shop"\n\n[tool.guardrails]\nfail-on = "warning"\n'
+        "pyproject.toml",
+        '[project]\nname = "shop"\n\n[tool.guardrails]\nfail-on = "warning"\n'
+        'policy-base = "HEAD"\n',
     )
     project.git("add", "-A")
     project.git(*COMMIT, "config")
@@ -247,6 +249,8 @@ def test_write_best_makes_a_complete_rule_that_every_surface_sees(project: Proje
     assert {(v["path"], v["rule_id"]) for v in found.json()["violations"]} >= {
         ("app/reports.py", "ACME101")
     }
+    # adding a rule is no weakening of the policy: the ratchet asks no approval for it
+    assert "GR005" not in {v["rule_id"] for v in found.json()["violations"]}
     # its own test: green on the examples (the fix's old and new code)
     test = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "guardrails_learned"],

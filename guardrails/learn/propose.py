@@ -46,6 +46,12 @@ class Outcome:
         return [p for p in self.proposals if not p.rejected]
 
 
+_SKELETON = (
+    "; a LibCST rule can tell them apart: `guardrails new-rule ID --name NAME --category "
+    "CATEGORY` writes one, with this fix's old code as its bad example and the new as its good"
+)
+
+
 def learn(source: Source) -> Outcome:
     outcome = Outcome(source.message, skipped=list(source.skipped or []))
     proposed: dict[Candidate, list[int]] = {}
@@ -66,9 +72,9 @@ def learn(source: Source) -> Outcome:
         if same_shape(fix):
             why = "only names, literals or comments changed (a rename or refactor): no rule"
         elif tried:
-            why = "no pattern it suggests fires on the old code and not on the new"
+            why = "no pattern it suggests fires on the old code and not on the new" + _SKELETON
         else:
-            why = "it changes no call and no single statement a pattern can name"
+            why = "it changes no call and no single statement a pattern can name" + _SKELETON
         outcome.unexplained.append(f"{fix.path}:{fix.line}: {why}")
     return outcome
 
