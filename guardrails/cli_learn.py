@@ -30,7 +30,8 @@ def add_learn(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     learn.add_argument(
         "--write",
         metavar="best|N",
-        help="write candidate N (or the best one) as a rule of the in-repo plugin, with its test",
+        help="write candidate N (or the best one) as a rule of the in-repo plugin, with its "
+        "test; `libcst`: a LibCST skeleton for a fix no pattern separates",
     )
     learn.add_argument("--id", metavar="ID", help="the new rule's id (default: the next free one)")
     learn.add_argument(
@@ -89,7 +90,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
         if written is not None:
             files = ", ".join(str(p) for p in written.files)
             sys.stdout.write(f"\nWrote {written.rule_id}: {files}\n")
-    return EXIT_OK if outcome.kept else EXIT_FINDINGS
+    return EXIT_OK if outcome.kept or written is not None else EXIT_FINDINGS
 
 
 def _interactive() -> bool:
@@ -132,6 +133,8 @@ def _write(args: argparse.Namespace, outcome: Any, settings: Any) -> Any:
     from guardrails.learn.write import next_id, write
     from guardrails.plugins import build_registry
 
+    if args.write == "libcst":
+        return _write_libcst(args, outcome, settings)
     kept = outcome.kept
     if not kept:
         raise UsageError("learn --write: no candidate to write (nothing separates old from new)")
@@ -152,6 +155,21 @@ def _write(args: argparse.Namespace, outcome: Any, settings: Any) -> Any:
 
 
 _BUILT_IN = ("SEC", "OBS", "REL", "ARC", "GR")
+
+
+def _write_libcst(args: argparse.Namespace, outcome: Any, settings: Any) -> Any:
+    """A LibCST skeleton for the first fix no pattern separated."""
+    from guardrails.learn.write import next_id, write_libcst
+    from guardrails.plugins import build_registry
+
+    if not outcome.unseparated:
+        raise UsageError("learn --write libcst: every fix here is a refactor or has a pattern")
+    taken = set(build_registry(settings).rules)
+    rule_id = args.id or next_id({i for i in taken if not i.startswith(_BUILT_IN)}, None)
+    if rule_id in taken:
+        raise UsageError(f"learn --write: {rule_id} is already a rule's id")
+    why = outcome.message.strip() or "A fix in this project corrected this mistake."
+    return write_libcst(outcome.unseparated[0], settings.root, rule_id, args.category, why)
 
 
 def _written(written: Any) -> dict[str, Any] | None:

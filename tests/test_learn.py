@@ -351,3 +351,33 @@ def test_write_into_a_named_plugin_package(project: Project) -> None:
     assert not (project.root / "guardrails_learned").exists()  # nothing in-repo, no config
     refused = project.run("learn", "HEAD", "--write", "best", "--id", "SHOP002", "--into", "app")
     assert refused.code == 2 and "not a plugin package" in refused.err
+
+
+def test_a_fix_no_pattern_separates_gets_a_libcst_skeleton(project: Project) -> None:
+    project.git("init", "-q")
+    project.write("pyproject.toml", "[tool.guardrails]\n")
+    # a Semgrep `if` pattern also matches the `if` with its new `else`: no pattern tells
+    # the two apart, a LibCST rule can
+    project.write("app/orders.py", "def run(ok):\n    if ok:\n        go()\n    return ok\n")
+    project.git("add", "-A")
+    project.git(*COMMIT, "base")
+    project.write(
+        "app/orders.py",
+        "def run(ok):\n    if ok:\n        go()\n    else:\n        stop()\n    return ok\n",
+    )
+    project.git(*COMMIT, "Guard against a missing order")
+    learned = project.run("learn", "HEAD", "--json")
+    assert learned.code == 1 and learned.json()["candidates"] == []
+    assert "--write libcst" in learned.json()["no_rule"][0]
+    written = project.run("learn", "HEAD", "--write", "libcst", "--id", "ACME050")
+    assert written.code == 0, written.err
+    rule = project.root / "guardrails_learned" / "rule_acme050.py"
+    assert "Guard against a missing order" in rule.read_text()
+    explained = project.run("explain", "ACME050")
+    assert explained.code == 0 and "Guard against a missing order" in explained.out
+    # the skeleton's test is red until its visitor reports the old code
+    red = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "guardrails_learned"],
+        cwd=project.root, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert red.returncode == 1 and "1 failed, 1 passed" in red.stdout, red.stdout + red.stderr

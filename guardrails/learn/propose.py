@@ -40,6 +40,7 @@ class Outcome:
     proposals: list[Proposal] = field(default_factory=list)
     unexplained: list[str] = field(default_factory=list)  # one line per fix without a rule
     skipped: list[str] = field(default_factory=list)
+    unseparated: list[Fix] = field(default_factory=list)  # real fixes no pattern told apart
 
     @property
     def kept(self) -> list[Proposal]:
@@ -47,8 +48,8 @@ class Outcome:
 
 
 _SKELETON = (
-    "; a LibCST rule can tell them apart: `guardrails new-rule ID --name NAME --category "
-    "CATEGORY` writes one, with this fix's old code as its bad example and the new as its good"
+    "; a LibCST rule can tell them apart: `--write libcst` writes its skeleton, with this "
+    "fix's old code as its bad example and the new as its good"
 )
 
 
@@ -73,8 +74,10 @@ def learn(source: Source) -> Outcome:
             why = "only names, literals or comments changed (a rename or refactor): no rule"
         elif tried:
             why = "no pattern it suggests fires on the old code and not on the new" + _SKELETON
+            outcome.unseparated.append(fix)
         else:
             why = "it changes no call and no single statement a pattern can name" + _SKELETON
+            outcome.unseparated.append(fix)
         outcome.unexplained.append(f"{fix.path}:{fix.line}: {why}")
     return outcome
 

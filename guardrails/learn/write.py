@@ -22,20 +22,41 @@ from pathlib import Path
 
 from guardrails.errors import UsageError
 from guardrails.learn import verify
+from guardrails.learn.changes import Fix
 from guardrails.learn.propose import Proposal
 from guardrails.model import BUILTIN_CATEGORIES, RULE_ID
 
 MODULE = "guardrails_learned"
-_HOOK = '''"""Rules `guardrails learn` wrote for this project: Semgrep YAML files in `semgrep/`."""
+_HOOK = '''"""Rules `guardrails learn` wrote for this project: Semgrep YAML files in `semgrep/`,
+LibCST rules in `rule_*.py` modules."""
 
+import importlib
 from pathlib import Path
 
-from guardrails import hookimpl
+from guardrails import CstRule, hookimpl
+
+HERE = Path(__file__).resolve().parent
 
 
 @hookimpl
 def guardrails_semgrep_rule_dirs() -> list[Path]:
-    return [Path(__file__).resolve().parent / "semgrep"]
+    folder = HERE / "semgrep"
+    return [folder] if folder.is_dir() else []
+
+
+@hookimpl
+def guardrails_rules() -> list[type[CstRule]]:
+    rules = []
+    for path in sorted(HERE.glob("rule_*.py")):
+        module = importlib.import_module(f"{__name__}.{path.stem}")
+        rules += [
+            value
+            for value in vars(module).values()
+            if isinstance(value, type)
+            and issubclass(value, CstRule)
+            and value.__module__ == module.__name__
+        ]
+    return rules
 '''
 
 
@@ -251,6 +272,87 @@ def write(
         written.append(hook)
     rule.write_text(text, encoding="utf-8")
     test.write_text(test_source, encoding="utf-8")
+    written += [rule, test]
+    if config is not None:
+        from guardrails.containment import replace_text
+
+        replace_text(config[0], config[1])
+        written.append(config[0])
+    return Written(rule_id, written)
+
+
+def _libcst_text(fix: Fix, rule_id: str, name: str, category: str, why: str) -> str:
+    """A LibCST rule whose metadata and examples are the fix; its visitor is to be written
+    (its test is red until it reports the old code's marked line and not the new code)."""
+    rows = fix.before.rstrip("\n").split("\n")
+    rows[0] += "  # bad"
+    bad = "\n".join(rows) + "\n"
+    remediation = "Write it as the fix did: " + fix.after.strip().split("\n")[0]
+    cls = "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+    return f'''"""{rule_id} {name}: learned from a fix no Semgrep pattern could express."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from guardrails import CstRule, Example, RuleMeta
+
+
+class {cls}(CstRule):
+    META = RuleMeta(
+        id={rule_id!r},
+        name={name!r},
+        category={category!r},
+        severity="warning",
+        summary="FILL IN: what the rule flags, in one sentence.",
+        why={why!r},
+        remediation={remediation!r},
+        bad=(Example({bad!r}),),
+        good=(Example({fix.after!r}),),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # FILL IN: detect what the old code does and the new code does not (the examples);
+        # resolve names with self.context.qualified_name(node.func).
+        return None
+'''
+
+
+def write_libcst(fix: Fix, root: Path, rule_id: str, category: str, why: str) -> Written:
+    """A LibCST rule skeleton for a fix no pattern separates, in the in-repo plugin."""
+    if not RULE_ID.match(rule_id):
+        raise UsageError(f"learn --write: {rule_id!r} is not an id like ACME001")
+    name = f"learned-{rule_id.lower()}"
+    folder = root / MODULE
+    rule = folder / f"rule_{rule_id.lower()}.py"
+    test = folder / f"test_{rule_id.lower()}.py"
+    existing = [str(p) for p in (rule, test) if p.exists()]
+    if existing:
+        raise UsageError(f"learn --write: {', '.join(existing)} already exists")
+    config = _configured(root)
+    written = []
+    folder.mkdir(parents=True, exist_ok=True)
+    hook = folder / "__init__.py"
+    if not hook.exists():
+        hook.write_text(_HOOK, encoding="utf-8")
+        written.append(hook)
+    rule.write_text(_libcst_text(fix, rule_id, name, category, why), encoding="utf-8")
+    cls = "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+    module = rule.stem
+    test.write_text(
+        f'''"""{rule_id}: red until its visitor reports the old code and not the new."""
+
+from guardrails.testing import example_tests
+
+if __package__:  # the folder is a package: pytest imports this test as part of it
+    from .{module} import {cls}
+else:
+    from {module} import {cls}
+
+test_examples = example_tests(rules=[{cls}])
+''',
+        encoding="utf-8",
+    )
     written += [rule, test]
     if config is not None:
         from guardrails.containment import replace_text
