@@ -29,7 +29,7 @@ from typing import Any
 
 from guardrails.containment import replace_text
 from guardrails.diagnostics import RULE_CRASH
-from guardrails.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
+from guardrails.errors import UsageError, check_exit_code
 from guardrails.report import Summary
 
 _MAX_INPUT_BYTES = 2 * 1024**3
@@ -55,11 +55,7 @@ class Merged:
     crashed: bool
 
     def exit_code(self, exit_zero: bool = False) -> int:
-        if self.crashed:
-            return EXIT_ERROR
-        if self.summary.failing and not exit_zero:
-            return EXIT_FINDINGS
-        return EXIT_OK
+        return check_exit_code(self.crashed, self.summary.failing, exit_zero)
 
 
 def _load(path: Path) -> Shard:

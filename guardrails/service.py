@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from guardrails.config import Settings, load_settings
 from guardrails.diagnostics import ENGINE_RULES, RULE_CRASH
-from guardrails.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from guardrails.errors import check_exit_code
 from guardrails.model import RuleMeta, Violation
 from guardrails.plan import Plan, build_plan
 from guardrails.plugins import load_plan
@@ -94,11 +94,7 @@ class CheckResult:
         return any(v.rule_id == RULE_CRASH.id for v in self.violations)
 
     def exit_code(self, exit_zero: bool = False) -> int:
-        if self.crashed:
-            return EXIT_ERROR
-        if self.summary.failing and not exit_zero:
-            return EXIT_FINDINGS
-        return EXIT_OK
+        return check_exit_code(self.crashed, self.summary.failing, exit_zero)
 
 
 def settings_for(request: CheckRequest) -> Settings:
