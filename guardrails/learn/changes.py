@@ -13,7 +13,7 @@ import ast
 import difflib
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from guardrails.errors import UsageError
@@ -38,7 +38,7 @@ class Source:
 
     fixes: list[Fix]
     message: str = ""
-    skipped: list[str] | None = None  # one line per file or hunk left out, and why
+    skipped: list[str] = field(default_factory=list)  # per file or hunk left out: why
 
 
 def _trivial(node: ast.stmt) -> bool:
@@ -141,7 +141,7 @@ def from_commit(cwd: Path, rev: str) -> Source:
         raise UsageError(f"learn {rev!r}: a commit without a parent fixed nothing")
     names = git(top, "diff", "--name-only", "-z", f"{rev}^", rev, option="learn").stdout
     message = git(top, "log", "-1", "--format=%B", rev, option="learn").stdout.strip()
-    source = Source([], message, [])
+    source = Source([], message)
     for path in sorted(p for p in names.split("\0") if p.endswith((".py", ".pyi"))):
         before, after = _read_revision(top, f"{rev}^", path), _read_revision(top, rev, path)
         _add(source, path, before, after)
@@ -154,7 +154,7 @@ def from_worktree(cwd: Path) -> Source:
 
     top = repository(cwd, "HEAD", "learn")
     names = git(top, "diff", "--name-only", "-z", "HEAD", option="learn").stdout
-    source = Source([], "", [])
+    source = Source([], "")
     for path in sorted(p for p in names.split("\0") if p.endswith((".py", ".pyi"))):
         file = top / path
         after = None
@@ -165,7 +165,6 @@ def from_worktree(cwd: Path) -> Source:
 
 
 def _add(source: Source, path: str, before: str | None, after: str | None) -> None:
-    assert source.skipped is not None
     if before is None or after is None:
         source.skipped.append(f"{path}: added or removed, not changed")
         return
@@ -181,7 +180,7 @@ _FILE = re.compile(r"^\+\+\+ (?:b/)?(?P<path>.+?)\s*$")
 def from_diff(text: str) -> Source:
     """The fixes in a unified diff (`git diff`, `diff -u`): each hunk's two sides, read as
     the snippets they are (no repository needed)."""
-    source = Source([], "", [])
+    source = Source([], "")
     path = ""
     hunks: list[tuple[str, list[str], list[str]]] = []
     for line in text.splitlines():
@@ -205,7 +204,6 @@ def from_diff(text: str) -> Source:
         after = textwrap.dedent("\n".join(new)) + "\n"
         fixes, skipped = pairs(path, before, after)
         source.fixes += fixes
-        assert source.skipped is not None
         source.skipped += [
             f"{path}: a hunk that is not whole statements" if "not valid" in s else s
             for s in skipped

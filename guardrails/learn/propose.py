@@ -54,7 +54,7 @@ _SKELETON = (
 
 
 def learn(source: Source) -> Outcome:
-    outcome = Outcome(source.message, skipped=list(source.skipped or []))
+    outcome = Outcome(source.message, skipped=list(source.skipped))
     proposed: dict[Candidate, list[int]] = {}
     for index, fix in enumerate(source.fixes):
         for candidate in candidates(fix):
