@@ -111,7 +111,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     zygote.ZYGOTE.close()
-    shutil.rmtree(zygote.ZYGOTE.folder, ignore_errors=True)
     if _HOME is not None:
         shutil.rmtree(_HOME, ignore_errors=True)
 

@@ -19,6 +19,7 @@ import json
 import locale
 import os
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
@@ -98,10 +99,11 @@ class Zygote:
     def __init__(self) -> None:
         self.process: subprocess.Popen[str] | None = None
         self.lock = threading.Lock()
-        self.folder = tempfile.mkdtemp(prefix="guardrails-zygote-")
+        self.folder = ""  # made with the process: a session that runs no CLI leaves none
 
     def _start(self) -> subprocess.Popen[str]:
         if self.process is None or self.process.poll() is not None:
+            self.folder = self.folder or tempfile.mkdtemp(prefix="guardrails-zygote-")
             self.process = subprocess.Popen(
                 [sys.executable, "-c", _SERVER],
                 cwd=self.folder,  # `-c` puts the working directory first on sys.path
@@ -112,9 +114,13 @@ class Zygote:
         return self.process
 
     def close(self) -> None:
+        """Stop the zygote and remove its folder (the session's end)."""
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        if self.folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = ""
 
     def run(
         self, argv: list[str], cwd: Path, env: Mapping[str, str], timeout: float
@@ -130,8 +136,8 @@ class Zygote:
     def _run(
         self, argv: list[str], cwd: Path, env: Mapping[str, str], timeout: float
     ) -> tuple[int, str, str] | None:
-        out, err = Path(self.folder, "out"), Path(self.folder, "err")
         process = self._start()
+        out, err = Path(self.folder, "out"), Path(self.folder, "err")
         assert process.stdin is not None and process.stdout is not None
         request = {"argv": argv, "cwd": str(cwd), "env": dict(env)}
         request.update(out=str(out), err=str(err))
